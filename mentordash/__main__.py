@@ -1,0 +1,5 @@
+import sys
+
+from mentordash.cli import main
+
+sys.exit(main())

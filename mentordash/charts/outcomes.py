@@ -1,0 +1,313 @@
+"""Outcome charts: mentored against not mentored, with 95% intervals, suppressed cells left out and counted.
+
+Also the display tables the page shows beside each chart (formatting only: the numbers come from metrics
+already rounded, so the page shows the summary's digits)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from mentordash.charts.theme import PALETTE, suppressed_note, themed
+from mentordash.config import STAGE_LABELS
+
+MENTORED_LABELS = {True: "Mentored", False: "Not mentored"}
+MENTOR_LABELS = {True: "Mentors", False: "Do not mentor"}
+COLOURS = {True: PALETTE[0], False: PALETTE[1]}
+GROUP_LABELS = {
+    "urim": "URiM", "not_urim": "Not URiM", "unknown": "URiM unknown",
+    "woman": "Women", "man": "Men", "other_or_unknown": "Other or unknown",
+}
+
+
+def _shown(frame: pd.DataFrame, value: str) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    return frame[~frame["suppressed"].astype(bool) & frame[value].notna()]
+
+
+def _hidden(frame: pd.DataFrame) -> int:
+    return int(frame["suppressed"].astype(bool).sum()) if len(frame) else 0
+
+
+def _fine_print(frame: pd.DataFrame, min_cell: int, extra: str = "") -> str:
+    parts = [p for p in (extra, suppressed_note(_hidden(frame), min_cell)) if p]
+    return " · ".join(parts)
+
+
+def _error(rows: pd.DataFrame, value: str) -> dict:
+    values = rows[value].astype(float)
+    return {"type": "data", "symmetric": False, "thickness": 1.5, "width": 6, "color": "#333",
+            "array": (rows["ci_high"].astype(float) - values).tolist(),
+            "arrayminus": (values - rows["ci_low"].astype(float)).tolist()}
+
+
+def _compare(shown: pd.DataFrame, flag: str, value: str, keys: list[str]) -> list[dict]:
+    """Pairs (key -> both values and intervals) where both sides are shown."""
+    pairs = []
+    for key, rows in shown.groupby(keys, sort=False):
+        yes, no = rows[rows[flag] == True], rows[rows[flag] == False]  # noqa: E712
+        if len(yes) == 1 and len(no) == 1:
+            y, n = yes.iloc[0], no.iloc[0]
+            overlap = not (float(y["ci_low"]) > float(n["ci_high"]) or float(n["ci_low"]) > float(y["ci_high"]))
+            pairs.append({"key": key, "yes": float(y[value]), "no": float(n[value]), "overlap": overlap})
+    return pairs
+
+
+TITLE_CHARS = 68  # what fits on one line of a chart in the page's column at the theme's title size
+
+
+def _wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return [*lines, line] if line else lines
+
+
+def _finish(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
+    """themed(), with a long finding wrapped onto a second line (and room made for it)."""
+    lines = _wrap(title)
+    fig = themed(fig, "<br>".join(lines), subtitle, height=420 + 22 * (len(lines) - 1))
+    fig.update_layout(margin_t=fig.layout.margin.t + 24 * (len(lines) - 1))
+    return fig
+
+
+def _stage(stage: str) -> str:
+    return STAGE_LABELS.get(stage, stage)
+
+
+# --- publications (both sides) ---------------------------------------------------------------------
+
+def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored") -> go.Figure:
+    """Grouped bars of publications per person-year by career stage, `flag` (mentored, or mentors) True
+    against False, with exact Poisson 95% intervals.
+
+    frame: career_stage, <flag>, people, person_years, publications, rate, ci_low, ci_high, suppressed."""
+    labels = MENTORED_LABELS if flag == "mentored" else MENTOR_LABELS
+    shown = _shown(frame, "rate")
+    fig = go.Figure()
+    for value in (True, False):
+        rows = shown[shown[flag] == value]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=[_stage(s) for s in rows["career_stage"]], y=rows["rate"].astype(float), name=labels[value],
+            marker_color=COLOURS[value], error_y=_error(rows, "rate"),
+            customdata=list(zip(rows["publications"], rows["person_years"], rows["people"],
+                                rows["ci_low"], rows["ci_high"])),
+            hovertemplate="%{x}: %{y:.2f} per person-year<br>%{customdata[0]} publications in "
+                          "%{customdata[1]} person-years (%{customdata[2]} people)"
+                          "<br>95% interval %{customdata[3]}-%{customdata[4]}<extra>" + labels[value] + "</extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Publications per person-year", rangemode="tozero")
+    fig.update_xaxes(title_text="Career stage", categoryorder="array",
+                     categoryarray=[STAGE_LABELS[s] for s in STAGE_LABELS])
+    return _finish(fig, _rate_title(shown, flag), _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"))
+
+
+def _rate_title(shown: pd.DataFrame, flag: str) -> str:
+    who = ("Mentored people", "the unmentored") if flag == "mentored" else ("Faculty who mentor", "those who do not")
+    if shown.empty:
+        return "No publication rate can be shown for this selection"
+    pairs = _compare(shown, flag, "rate", ["career_stage"])
+    if not pairs:
+        return "Publications per person-year (no stage has both groups large enough to compare)"
+    if len(pairs) == 1:
+        p = pairs[0]
+        stage = _stage(p["key"][0] if isinstance(p["key"], tuple) else p["key"]).lower()
+        lead = (f"{who[0]} among {stage} published {p['yes']:.2f} a year, {who[1]} {p['no']:.2f}")
+    else:
+        more = sum(p["yes"] > p["no"] for p in pairs)
+        lead = f"{who[0]} published more per person-year in {more} of {len(pairs)} career stages"
+    if all(p["overlap"] for p in pairs):
+        lead += " (intervals overlap)"
+    return lead
+
+
+# --- early departure -------------------------------------------------------------------------------
+
+def early_departure(frame: pd.DataFrame, min_cell: int, by: str | None = None) -> go.Figure:
+    """Grouped bars of the share who left early or were dismissed, mentored against not, by career stage
+    (and, with `by`, by group within stage), with 95% Wilson intervals.
+
+    frame: career_stage, [by], mentored, n, departed, pct, ci_low, ci_high, suppressed."""
+    shown = _shown(frame, "pct")
+    fig = go.Figure()
+    for value in (True, False):
+        rows = shown[shown["mentored"] == value]
+        if rows.empty:
+            continue
+        stages = [_stage(s) for s in rows["career_stage"]]
+        x = [stages, [GROUP_LABELS.get(g, g) for g in rows[by]]] if by else stages
+        fig.add_trace(go.Bar(
+            x=x, y=rows["pct"].astype(float), name=MENTORED_LABELS[value], marker_color=COLOURS[value],
+            error_y=_error(rows, "pct"),
+            customdata=list(zip(rows["departed"], rows["n"], rows["ci_low"], rows["ci_high"])),
+            hovertemplate="%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_LABELS[value] + "</extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Left early or dismissed in the window (%)", ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(title_text="Career stage" + (" and group" if by else ""))
+    return _finish(fig, _departure_title(shown, by), _fine_print(frame, min_cell, "Bars: 95% Wilson interval"))
+
+
+def _departure_title(shown: pd.DataFrame, by: str | None) -> str:
+    if shown.empty:
+        return "No early departure figure can be shown for this selection"
+    pairs = _compare(shown, "mentored", "pct", ["career_stage", *([by] if by else [])])
+    if not pairs:
+        return "Early departure (no group large enough on both sides to compare)"
+    fewer = sum(p["yes"] < p["no"] for p in pairs)
+    unit = "career stages" if not by else "groups"
+    lead = f"Mentored people left early less often in {fewer} of {len(pairs)} {unit}"
+    if len(pairs) == 1:
+        p = pairs[0]
+        lead = f"Early departure: {p['yes']:.1f}% of mentored people against {p['no']:.1f}% of the unmentored"
+    if all(p["overlap"] for p in pairs):
+        lead += " (intervals overlap)"
+    return lead
+
+
+# --- time to first promotion -----------------------------------------------------------------------
+
+def promotion_curves(curves: pd.DataFrame, summary: pd.DataFrame, min_cell: int) -> go.Figure:
+    """Kaplan-Meier curves (share not yet promoted) for junior faculty, mentored against not, as steps
+    with 95% pointwise bands; each curve stops where fewer than min_cell people remain at risk.
+
+    curves: mentored, years, survival, ci_low, ci_high, at_risk. summary: mentored, people, promoted,
+    censored, median_years, median_low, median_high, suppressed."""
+    fig = go.Figure()
+    for value in (True, False):
+        rows = curves[curves["mentored"] == value].sort_values("years") if len(curves) else curves
+        if rows.empty:
+            continue
+        colour = COLOURS[value]
+        label = MENTORED_LABELS[value]
+        x = rows["years"].astype(float).tolist()
+        fig.add_trace(go.Scatter(x=x, y=(100 * rows["ci_high"].astype(float)).tolist(), mode="lines",
+                                 line={"width": 0, "shape": "hv"}, showlegend=False, hoverinfo="skip",
+                                 legendgroup=label))
+        fig.add_trace(go.Scatter(x=x, y=(100 * rows["ci_low"].astype(float)).tolist(), mode="lines",
+                                 line={"width": 0, "shape": "hv"}, fill="tonexty", fillcolor=_tint(colour),
+                                 showlegend=False, hoverinfo="skip", legendgroup=label))
+        fig.add_trace(go.Scatter(
+            x=x, y=(100 * rows["survival"].astype(float)).tolist(), mode="lines", name=label,
+            line={"color": colour, "width": 2.5, "shape": "hv"}, legendgroup=label,
+            customdata=rows["at_risk"].tolist(),
+            hovertemplate="%{x:.1f} years: %{y:.0f}% not yet promoted<br>%{customdata} still followed"
+                          "<extra>" + label + "</extra>",
+        ))
+    fig.add_hline(y=50, line={"color": "#888", "dash": "dot", "width": 1})
+    fig.update_yaxes(title_text="Not yet promoted (%)", range=[0, 102], ticksuffix="%")
+    fig.update_xaxes(title_text="Years since joining as junior faculty", rangemode="tozero")
+    note = "Bands: 95% pointwise interval; curves stop where fewer than " f"{min_cell} people remain followed"
+    return _finish(fig, _promotion_title(summary), _fine_print(summary, min_cell, note))
+
+
+def _tint(hex_colour: str, alpha: float = 0.18) -> str:
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _promotion_title(summary: pd.DataFrame) -> str:
+    shown = _shown(summary, "people")
+    medians = {bool(r["mentored"]): r["median_years"] for r in shown.to_dict("records")}
+    if not medians:
+        return "No promotion curve can be shown for this selection"
+    known = {k: float(v) for k, v in medians.items() if v is not None and v == v}
+    if len(medians) == 2 and len(known) == 2:
+        sooner = "sooner" if known[True] < known[False] else "later" if known[True] > known[False] else "as soon"
+        return (f"Mentored junior faculty were promoted {sooner}: median {known[True]:.1f} years "
+                f"against {known[False]:.1f}")
+    if len(medians) == 2 and known:
+        (who, value), = known.items()
+        return (f"Half of {MENTORED_LABELS[who].lower()} junior faculty were promoted within {value:.1f} years; "
+                f"fewer than half of the {MENTORED_LABELS[not who].lower().replace('not ', 'un')} so far")
+    if len(medians) == 2:
+        return "Fewer than half of junior faculty in either group have been promoted so far"
+    (who, value), = medians.items()
+    if who in known:
+        return f"Half of {MENTORED_LABELS[who].lower()} junior faculty were promoted within {known[who]:.1f} years"
+    return f"Fewer than half of {MENTORED_LABELS[who].lower()} junior faculty have been promoted so far"
+
+
+# --- career satisfaction ---------------------------------------------------------------------------
+
+def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
+    """Grouped bars per survey wave of the share satisfied with their career, mentored against not,
+    with 95% Wilson intervals. Responses whose mentoring is unknown are left out and counted.
+
+    frame: survey, mentored, n, satisfied, pct, ci_low, ci_high, suppressed."""
+    known = frame[frame["mentored"].notna()] if len(frame) else frame
+    shown = _shown(known, "pct")
+    fig = go.Figure()
+    waves = list(dict.fromkeys(frame["survey"])) if len(frame) else []
+    for value in (True, False):
+        rows = shown[shown["mentored"] == value]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=rows["survey"], y=rows["pct"].astype(float), name=MENTORED_LABELS[value],
+            marker_color=COLOURS[value], error_y=_error(rows, "pct"),
+            customdata=list(zip(rows["satisfied"], rows["n"], rows["ci_low"], rows["ci_high"])),
+            hovertemplate="%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_LABELS[value] + "</extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Satisfied with career (answers of 4 or 5, %)", range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(title_text="Survey wave", categoryorder="array", categoryarray=waves)
+    unknown = int(frame.loc[frame["mentored"].isna() & ~frame["suppressed"].astype(bool), "n"].sum()) if len(frame) else 0
+    extra = "Bars: 95% Wilson interval" + (f" · {unknown} answers with unknown mentoring left out" if unknown else "")
+    return _finish(fig, _satisfaction_title(shown), _fine_print(known, min_cell, extra))
+
+
+def _satisfaction_title(shown: pd.DataFrame) -> str:
+    if shown.empty:
+        return "No career satisfaction figure can be shown for this selection"
+    pairs = _compare(shown, "mentored", "pct", ["survey"])
+    if not pairs:
+        return "Career satisfaction (no wave has both groups large enough to compare)"
+    latest = pairs[-1]
+    lead = (f"In {latest['key'][0] if isinstance(latest['key'], tuple) else latest['key']}, "
+            f"{latest['yes']:.0f}% of mentored people were satisfied with their career against {latest['no']:.0f}%")
+    if latest["overlap"]:
+        lead += " (intervals overlap)"
+    return lead
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def display_table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], min_cell: int,
+                  count_col: str) -> pd.DataFrame:
+    """The frame as the page's table: `columns` lists (column, header, format) where format is a
+    str.format pattern, 'stage', 'mentored', 'mentors', 'group' or '' (as is). In a suppressed row the
+    count (`count_col`) reads 'fewer than N' and the other numbers 'hidden'; missing numbers read '-'."""
+    out = {}
+    for col, header, fmt in columns:
+        values = []
+        for row in frame.to_dict("records"):
+            value = row.get(col)
+            if fmt == "stage":
+                values.append(_stage(value))
+            elif fmt == "mentored":
+                values.append("Unknown" if value is None or value != value else MENTORED_LABELS[bool(value)])
+            elif fmt == "mentors":
+                values.append(MENTOR_LABELS[bool(value)])
+            elif fmt == "group":
+                values.append(GROUP_LABELS.get(value, value))
+            elif row.get("suppressed"):
+                values.append(f"fewer than {min_cell}" if col == count_col else "hidden")
+            elif value is None or (isinstance(value, float) and value != value):
+                values.append("-")
+            elif fmt:
+                values.append(fmt.format(value))
+            else:
+                values.append(str(value))
+        out[header] = values
+    return pd.DataFrame(out, columns=[header for _, header, _ in columns])

@@ -1,0 +1,531 @@
+"""Recruitment charts and tables: pure builders, DataFrame in, figure (or display table) out.
+
+Every frame comes from mentordash.metrics.recruitment with its cells already suppressed: these builders
+leave a hidden cell out (or write "fewer than N") and count it in the subtitle.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from mentordash.charts.theme import PALETTE, suppressed_note, themed
+from mentordash.config import STAGE_LABELS as CAREER_STAGE_LABELS
+
+STAGES = ("applied", "interviewed", "ranked", "matched")
+STAGE_LABELS = {"applied": "Applied", "interviewed": "Interviewed", "ranked": "Ranked", "matched": "Matched"}
+TRANSITION_LABELS = {
+    ("applied", "interviewed"): "Applied → interviewed",
+    ("interviewed", "ranked"): "Interviewed → ranked",
+    ("ranked", "matched"): "Ranked → matched",
+    ("applied", "matched"): "Applied → matched",
+}
+# What a finding says for each step: "<subject> <verb> <a>% vs <b>% for <others>".
+TRANSITION_VERBS = {
+    ("applied", "interviewed"): "are interviewed at",
+    ("interviewed", "ranked"): "who are interviewed are ranked at",
+    ("ranked", "matched"): "who are ranked match at",
+    ("applied", "matched"): "match at",
+}
+# (focus group, reference group, subject, others) for the finding of each split.
+COMPARISONS = {
+    "gender": ("woman", "man", "women applicants", "men"),
+    "urim": ("urim", "not_urim", "URiM applicants", "others"),
+    "pipeline": ("any", "none", "pipeline-program applicants", "those without one"),
+    "selection": ("selected", "others", "the filtered applicants", "all other applicants"),
+}
+DIMENSION_NAMES = {"gender": "gender", "urim": "URiM status", "race_ethnicity": "race/ethnicity",
+                   "pipeline": "pipeline program", "selection": "filter"}
+GREY = "#999999"
+
+
+def _fewer(min_cell: int) -> str:
+    return f"fewer than {min_cell}"
+
+
+def _num(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _fmt_pct(value) -> str:
+    value = _num(value)
+    if value is None:
+        return "–"
+    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[~frame["suppressed"].astype(bool)]
+
+
+def _group_colours(groups: list[str]) -> dict[str, str]:
+    colours, i = {}, 0
+    for group in groups:
+        if group == "unknown":
+            colours[group] = GREY
+        else:
+            colours[group] = PALETTE[i % len(PALETTE)]
+            i += 1
+    return colours
+
+
+# --- the funnel -----------------------------------------------------------------------------------
+
+def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: str = "") -> go.Figure:
+    """The funnel of one cycle and track: overall (dimension 'all') as bars of counts, or split by a
+    dimension as the share of each group's applicants who reached each stage, with 95% intervals.
+
+    frame: group_funnel's rows (dimension, group, label, stage, n, pct_of_applied, ci_low, ci_high, suppressed)."""
+    rows = frame[frame["dimension"] == dimension]
+    hidden = int(rows["suppressed"].astype(bool).sum())
+    note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
+    if dimension == "all":
+        return _overall_funnel(rows, note)
+    fig = go.Figure()
+    groups = list(dict.fromkeys(rows["group"]))
+    colours = _group_colours(groups)
+    for group in groups:
+        part = _shown(rows[rows["group"] == group])
+        part = part[part["pct_of_applied"].notna()]
+        if part.empty:
+            continue
+        label = part["label"].iloc[0]
+        base = part[part["stage"] == "applied"]
+        if len(base):
+            label = f"{label} ({int(base['n'].iloc[0]):,} applied)"
+        part = part[part["stage"] != "applied"]  # 100% by definition
+        if part.empty:
+            continue
+        y = part["pct_of_applied"].astype(float)
+        fig.add_trace(go.Bar(
+            x=[STAGE_LABELS[s] for s in part["stage"]], y=y, name=label, marker_color=colours[group],
+            error_y={"type": "data", "symmetric": False,
+                     "array": (part["ci_high"].astype(float) - y).tolist(),
+                     "arrayminus": (y - part["ci_low"].astype(float)).tolist(), "thickness": 1, "color": "#555"},
+            customdata=list(zip(part["n"], part["ci_low"], part["ci_high"])),
+            hovertemplate="%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
+                          "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra>" + label + "</extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="% of the group's applicants", ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(title_text="Stage reached", categoryorder="array",
+                     categoryarray=[STAGE_LABELS[s] for s in STAGES[1:]])
+    fig = themed(fig, _split_funnel_title(rows, dimension), note)
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
+                      margin={"r": 260})
+    return fig
+
+
+def _overall_funnel(rows: pd.DataFrame, note: str) -> go.Figure:
+    shown = _shown(rows)
+    fig = go.Figure(go.Bar(
+        y=[STAGE_LABELS[s] for s in shown["stage"]], x=shown["n"].astype(float), orientation="h",
+        marker_color=PALETTE[0],
+        text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
+        textposition="auto",
+        hovertemplate="%{y}: %{x:,} applicants<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", title_text="Stage reached")
+    fig.update_xaxes(title_text="Applicants (count)")
+    return themed(fig, _overall_title(rows), note, height=320)
+
+
+def _overall_title(rows: pd.DataFrame) -> str:
+    cells = {r["stage"]: r for r in rows.to_dict("records")}
+    applied = cells.get("applied")
+    if applied is None or applied["suppressed"] or not applied["n"]:
+        return "Too few applicants in this cycle and track to show the funnel"
+    for stage, verb in (("matched", "matched"), ("ranked", "were ranked"), ("interviewed", "were interviewed")):
+        cell = cells.get(stage)
+        if cell is not None and not cell["suppressed"]:
+            return (f"Of {int(applied['n']):,} applicants, {int(cell['n']):,} {verb} "
+                    f"({_fmt_pct(cell['pct_of_applied'])})")
+    return f"{int(applied['n']):,} applicants; later stages too small to show"
+
+
+def _split_funnel_title(rows: pd.DataFrame, dimension: str) -> str:
+    shown = _shown(rows)
+    pairs = _pairs(shown, dimension, "pct_of_applied", "stage")
+    for stage in ("matched", "ranked", "interviewed"):
+        if stage in pairs:
+            (a_label, a), (b_label, b) = pairs[stage]
+            reach = {"matched": "match", "ranked": "are ranked", "interviewed": "are interviewed"}[stage]
+            return f"{_fmt_pct(a)} of {a_label} {reach} vs {_fmt_pct(b)} of {b_label}"
+    return f"Too few applicants in each {DIMENSION_NAMES.get(dimension, dimension)} group to compare the funnel"
+
+
+def _pairs(shown: pd.DataFrame, dimension: str, value: str, key: str) -> dict:
+    """For each key (a stage or a transition), the focus and reference groups' values, when both are shown."""
+    out = {}
+    for k, part in shown.groupby(key, sort=False):
+        part = part[part[value].notna() & (part["group"] != "unknown")]
+        if dimension in COMPARISONS:
+            focus, reference, subject, others = COMPARISONS[dimension]
+            a, b = part[part["group"] == focus], part[part["group"] == reference]
+            if len(a) and len(b):
+                out[k] = ((subject, float(a[value].iloc[0])), (others, float(b[value].iloc[0])))
+        elif len(part) >= 2:  # race/ethnicity: the lowest against the highest
+            part = part.sort_values(value)
+            low, high = part.iloc[0], part.iloc[-1]
+            out[k] = ((f"{low['label']} applicants", float(low[value])), (f"{high['label']} applicants",
+                                                                         float(high[value])))
+    return out
+
+
+# --- conversion by group --------------------------------------------------------------------------
+
+def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: str = "") -> go.Figure:
+    """Conversion from stage to stage for each group of a dimension, with 95% Wilson intervals.
+
+    frame: conversions' rows (dimension, group, label, from_stage, to_stage, n_from, n_to, rate, ci_low,
+    ci_high, suppressed)."""
+    rows = frame[frame["dimension"] == dimension]
+    hidden = int(rows["suppressed"].astype(bool).sum())
+    fig = go.Figure()
+    groups = list(dict.fromkeys(rows["group"]))
+    colours = _group_colours(groups)
+    for group in groups:
+        part = _shown(rows[rows["group"] == group])
+        part = part[part["rate"].notna()]
+        if part.empty:
+            continue
+        label = part["label"].iloc[0]
+        x = part["rate"].astype(float)
+        fig.add_trace(go.Scatter(
+            y=[TRANSITION_LABELS[(a, b)] for a, b in zip(part["from_stage"], part["to_stage"])], x=x,
+            mode="markers", name=label, marker={"color": colours[group], "size": 10}, orientation="h",
+            error_x={"type": "data", "symmetric": False, "array": (part["ci_high"].astype(float) - x).tolist(),
+                     "arrayminus": (x - part["ci_low"].astype(float)).tolist(), "color": colours[group]},
+            customdata=list(zip(part["n_to"], part["n_from"], part["ci_low"], part["ci_high"])),
+            hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} of %{customdata[1]})"
+                          "<br>95% CI %{customdata[2]}–%{customdata[3]}%<extra>" + label + "</extra>",
+        ))
+    fig.update_layout(scattermode="group")
+    fig.update_yaxes(title_text="Step", categoryorder="array", autorange="reversed",
+                     categoryarray=list(TRANSITION_LABELS.values()), showgrid=False)
+    fig.update_xaxes(title_text="Conversion (% of the earlier stage, 95% CI)", ticksuffix="%", rangemode="tozero",
+                     showgrid=True, gridcolor="#e5e5e5")
+    note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
+    fig = themed(fig, conversion_title(rows, dimension), note, height=400)
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
+                      margin={"r": 260, "l": 170})
+    fig.update_yaxes(title_text="")
+    return fig
+
+
+def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
+    """The step where the focus group and its reference differ most, as a sentence."""
+    shown = _shown(rows)
+    shown = shown.assign(step=list(zip(shown["from_stage"], shown["to_stage"])))
+    pairs = _pairs(shown, dimension, "rate", "step")
+    if not pairs:
+        return f"Too few applicants in each {DIMENSION_NAMES.get(dimension, dimension)} group to compare conversion"
+    # The step where they differ most in relative terms (0% vs 2% is a larger gap than 86% vs 94%);
+    # the earlier step wins a tie.
+    step, ((a_label, a), (b_label, b)) = max(
+        pairs.items(), key=lambda kv: abs(kv[1][0][1] - kv[1][1][1]) / max(kv[1][0][1], kv[1][1][1], 1e-9))
+    subject = a_label[0].upper() + a_label[1:]
+    return f"{subject} {TRANSITION_VERBS[step]} {_fmt_pct(a)} vs {_fmt_pct(b)} for {b_label}"
+
+
+# --- shares across cycles -------------------------------------------------------------------------
+
+SHARE_NAMES = {"women": ("Women", "gender"), "urim": ("URiM", "URiM status")}
+# Which national figure stands beside which stage of the residency track (benchmarks.md).
+BENCHMARK_SHORT = {"women_applicants": "applicants", "women_residents": "residents", "urm_residents": "residents"}
+RESIDENCY_BENCHMARKS = {"women": [("women_applicants", "applied"), ("women_residents", "matched")],
+                        "urim": [("urm_residents", "matched")]}
+
+
+def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: dict, min_cell: int) -> go.Figure:
+    """The share of women (or URiM) at each stage across cycles, with the national figures beside it
+    (residency only: they describe residency applicants and residents) and the unknown share.
+
+    frame: funnel's rows for the track (cycle, stage, n, <share>_pct, _ci_low, _ci_high, _suppressed,
+    gender_unknown/urim_unknown and _pct)."""
+    name, attribute = SHARE_NAMES[share]
+    unknown = "gender_unknown" if share == "women" else "urim_unknown"
+    rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"])
+    fig = go.Figure()
+    for i, stage in enumerate(STAGES):
+        part = rows[(rows["stage"] == stage) & rows[f"{share}_pct"].notna()]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["cycle"].astype(int), y=part[f"{share}_pct"].astype(float), mode="lines+markers",
+            name=STAGE_LABELS[stage], line={"color": PALETTE[i], "width": 2.5},
+            customdata=list(zip(part[f"{share}_ci_low"], part[f"{share}_ci_high"], part["n"],
+                                part[unknown].astype("object").where(part[unknown].notna(), "hidden"),
+                                part[f"{unknown}_pct"].astype("object").where(part[f"{unknown}_pct"].notna(), "–"))),
+            hovertemplate="%{x} cycle, " + STAGE_LABELS[stage].lower() + ": %{y:.1f}% " + name.lower() +
+                          " (of those with known " + attribute + ")<br>95% CI %{customdata[0]}–%{customdata[1]}%"
+                          "<br>%{customdata[2]} applicants; " + attribute + " unknown for %{customdata[3]}"
+                          " (%{customdata[4]}%)<extra></extra>",
+        ))
+    applied = rows[(rows["stage"] == "applied") & rows[f"{unknown}_pct"].notna()]
+    if len(applied):
+        fig.add_trace(go.Scatter(
+            x=applied["cycle"].astype(int), y=applied[f"{unknown}_pct"].astype(float), mode="lines+markers",
+            name=f"{attribute[0].upper() + attribute[1:]} unknown (% of all applicants)",
+            line={"color": GREY, "dash": "dot"}, marker={"symbol": "circle-open"},
+            customdata=applied[unknown], hovertemplate="%{x} cycle: " + attribute + " unknown for %{customdata} "
+                                                       "applicants (%{y:.1f}%)<extra></extra>",
+        ))
+    cycles = sorted(rows["cycle"].astype(int).unique()) if len(rows) else []
+    bench_lines = []
+    if track == "residency" and cycles:
+        for key, stage in RESIDENCY_BENCHMARKS[share]:
+            bench = benchmarks.get(key)
+            if not bench:
+                continue
+            bench_lines.append((bench, stage))
+            x = [cycles[0] - 0.3, cycles[-1] + 0.3]
+            fig.add_trace(go.Scatter(
+                x=x, y=[bench["value"]] * 2, mode="lines",
+                name=f"National, {BENCHMARK_SHORT.get(bench['key'], bench['figure'])} ({bench['year']})",
+                line={"color": PALETTE[STAGES.index(stage)], "dash": "dash", "width": 1.5},
+                hovertemplate=f"National: {bench['figure']}: {bench['value']}%<br>{bench['year']}, "
+                              f"{bench['source']}<extra></extra>",
+            ))
+    fig.update_xaxes(title_text="Application cycle (match year)", tickmode="array", tickvals=cycles,
+                     ticktext=[str(c) for c in cycles])
+    fig.update_yaxes(title_text=f"{name} among those with known {attribute} (%)", ticksuffix="%",
+                     rangemode="tozero")
+    hidden = int(rows[f"{share}_suppressed"].astype(bool).sum()) if len(rows) else 0
+    parts = [suppressed_note(hidden, min_cell)]
+    if track != "residency":
+        parts.append("national figures describe residency only: none shown for this track")
+    fig = themed(fig, share_title(rows, share, bench_lines), " · ".join(p for p in parts if p), height=440)
+    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
+                      margin={"r": 260})
+    return fig
+
+
+def share_title(rows: pd.DataFrame, share: str, bench_lines: list) -> str:
+    name, _ = SHARE_NAMES[share]
+    shown = rows[rows[f"{share}_pct"].notna()]
+    if shown.empty:
+        return f"Too few applicants to show the share of {name if share == 'urim' else 'women'} at any stage"
+    latest = int(shown["cycle"].max())
+    cells = {r["stage"]: r for r in shown[shown["cycle"] == latest].to_dict("records")}
+    who = "Women" if share == "women" else "URiM applicants"
+    first = cells.get("applied") or next(iter(cells.values()))
+    text = f"{who} were {_fmt_pct(first[f'{share}_pct'])} of {STAGE_LABELS[first['stage']].lower()}"
+    text = text.replace("of applied", "of applicants")
+    last = next((cells[s] for s in ("matched", "ranked", "interviewed") if s in cells and s != first["stage"]), None)
+    if last is not None:
+        text += f" and {_fmt_pct(last[f'{share}_pct'])} of those {STAGE_LABELS[last['stage']].lower()}"
+    text += f" in {latest}"
+    for bench, stage in bench_lines:
+        if stage in cells:
+            noun = "applicants" if stage == "applied" else "residents"
+            text += f" (national: {bench['value']}% of {noun})"
+            break
+    return text
+
+
+# --- pipeline programs ----------------------------------------------------------------------------
+
+def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go.Figure:
+    """The share of each stage's applicants who came through each pipeline program.
+
+    frame: pipeline_share's rows (group, label, stage, n_stage, n, pct, suppressed)."""
+    fig = go.Figure()
+    groups = list(dict.fromkeys(frame["group"]))
+    for i, group in enumerate(groups):
+        part = _shown(frame[frame["group"] == group])
+        part = part[part["pct"].notna()]
+        if part.empty:
+            continue
+        label = part["label"].iloc[0]
+        fig.add_trace(go.Bar(
+            x=[STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float), name=label,
+            marker_color=PALETTE[i % len(PALETTE)] if group != "any" else "#000000",
+            customdata=list(zip(part["n"], part["n_stage"])),
+            hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} of %{customdata[1]})<extra>" + label + "</extra>",
+        ))
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(title_text="Share of the stage's applicants (%)", ticksuffix="%", rangemode="tozero")
+    fig.update_xaxes(title_text="Stage reached", categoryorder="array",
+                     categoryarray=[STAGE_LABELS[s] for s in STAGES])
+    hidden = int(frame["suppressed"].astype(bool).sum()) if len(frame) else 0
+    note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
+    return themed(fig, pipeline_title(frame), note)
+
+
+def pipeline_title(frame: pd.DataFrame) -> str:
+    rows = _shown(frame[frame["group"] == "any"]) if len(frame) else frame
+    rows = rows[rows["pct"].notna()] if len(rows) else rows
+    cells = {r["stage"]: r for r in rows.to_dict("records")} if len(rows) else {}
+    if "applied" not in cells:
+        return "Too few pipeline-program applicants to show their share"
+    first = cells["applied"]
+    last = next((cells[s] for s in ("matched", "ranked", "interviewed") if s in cells), None)
+    text = f"Pipeline-program alumni are {_fmt_pct(first['pct'])} of applicants"
+    if last is not None:
+        text += f" and {_fmt_pct(last['pct'])} of those {STAGE_LABELS[last['stage']].lower()}"
+    return text
+
+
+# --- the department at as_of ----------------------------------------------------------------------
+
+# National figures beside each career stage (benchmarks.md); faculty against board-certified surgeons.
+REPRESENTATION_BENCHMARKS = {
+    "women": {"resident": "women_residents", "junior_faculty": "women_board_certified",
+              "senior_faculty": "women_board_certified"},
+    "urim": {"resident": "urm_residents"},
+}
+
+
+def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, as_of_text: str = "") -> go.Figure:
+    """Women and URiM among the department's active people at as_of, by career stage, with national
+    figures as markers. frame: representation's rows (career_stage, n, women_pct, urim_pct, ...)."""
+    fig = go.Figure()
+    order = [s for s in CAREER_STAGE_LABELS if s in set(frame["career_stage"])]
+    labels = [CAREER_STAGE_LABELS[s] for s in order]
+    for i, (share, name) in enumerate((("women", "Women"), ("urim", "URiM"))):
+        part = frame[frame[f"{share}_pct"].notna()]
+        fig.add_trace(go.Bar(
+            y=[CAREER_STAGE_LABELS[s] for s in part["career_stage"]], x=part[f"{share}_pct"].astype(float),
+            orientation="h", name=name, marker_color=PALETTE[i],
+            customdata=list(zip(part["n"], part[f"{share}_ci_low"], part[f"{share}_ci_high"],
+                                part["gender_unknown" if share == "women" else "urim_unknown"])),
+            hovertemplate="%{y}: %{x:.1f}% " + name + " (of %{customdata[0]} active; unknown for %{customdata[3]})"
+                          "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra></extra>",
+        ))
+        xs, ys, texts = [], [], []
+        for stage, key in REPRESENTATION_BENCHMARKS[share].items():
+            bench = benchmarks.get(key)
+            if bench and stage in order:
+                xs.append(bench["value"]), ys.append(CAREER_STAGE_LABELS[stage])
+                texts.append(f"National: {bench['figure']}: {bench['value']}%<br>{bench['year']}, {bench['source']}")
+        if xs:
+            fig.add_trace(go.Scatter(
+                x=xs, y=ys, mode="markers", name="National figure", orientation="h", legendgroup="national",
+                showlegend=i == 0 or not any(t.name == "National figure" for t in fig.data),
+                marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
+                hovertext=texts, hoverinfo="text",
+            ))
+        else:  # keep the grouping of bars and markers aligned
+            fig.add_trace(go.Scatter(x=[None], y=[labels[0]] if labels else [None], mode="markers",
+                                     orientation="h", showlegend=False, hoverinfo="skip"))
+        hidden_rows = frame[frame[f"{share}_suppressed"].astype(bool)]
+        if len(hidden_rows):
+            fig.add_trace(go.Scatter(
+                x=[0.3] * len(hidden_rows), y=[CAREER_STAGE_LABELS[s] for s in hidden_rows["career_stage"]],
+                mode="text", text=[f"{name}: hidden (fewer than {min_cell})"] * len(hidden_rows),
+                textposition="middle right", textfont={"color": "#777", "size": 11}, showlegend=False,
+                hoverinfo="skip", orientation="h",
+            ))
+    fig.update_layout(barmode="group", scattermode="group")
+    fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", title_text="Career stage")
+    fig.update_xaxes(title_text="Share of active people with a known value (%)", ticksuffix="%", rangemode="tozero",
+                     showgrid=True, gridcolor="#e5e5e5")
+    hidden = int(frame["women_suppressed"].astype(bool).sum() + frame["urim_suppressed"].astype(bool).sum()) \
+        if len(frame) else 0
+    note = " · ".join(p for p in (as_of_text, suppressed_note(hidden, min_cell)) if p)
+    return themed(fig, representation_title(frame, benchmarks), note, height=500)
+
+
+def representation_title(frame: pd.DataFrame, benchmarks: dict) -> str:
+    cells = {r["career_stage"]: r for r in frame.to_dict("records")} if len(frame) else {}
+    resident = cells.get("resident")
+    if resident is not None and resident.get("women_pct") is not None and not pd.isna(resident["women_pct"]):
+        text = f"Women are {_fmt_pct(resident['women_pct'])} of residents"
+        bench = benchmarks.get("women_residents")
+        if bench:
+            text += f" against {bench['value']}% nationally ({bench['year']})"
+        return text
+    for stage, row in cells.items():
+        if row.get("women_pct") is not None and not pd.isna(row["women_pct"]):
+            return f"Women are {_fmt_pct(row['women_pct'])} of {CAREER_STAGE_LABELS[stage].lower()}"
+    return "Too few people in each career stage to show the share of women or URiM"
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+def _count(value, suppressed: bool, min_cell: int) -> str:
+    if suppressed:
+        return _fewer(min_cell)
+    if value is None or pd.isna(value):
+        return "–"
+    return f"{int(value):,}"
+
+
+def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
+    """Groups down, stages across: 'count (share of the group's applicants)' or 'fewer than N'."""
+    rows = frame[frame["dimension"] == dimension]
+    out = []
+    for group, part in rows.groupby("group", sort=False):
+        record = {"Group": part["label"].iloc[0]}
+        for row in part.to_dict("records"):
+            text = _count(row["n"], bool(row["suppressed"]), min_cell)
+            if not row["suppressed"] and row["stage"] != "applied" and row["pct_of_applied"] is not None \
+                    and not pd.isna(row["pct_of_applied"]):
+                text += f" ({row['pct_of_applied']:.1f}%)"
+            record[STAGE_LABELS[row["stage"]]] = text
+        out.append(record)
+    return pd.DataFrame(out, columns=["Group", *STAGE_LABELS.values()])
+
+
+def conversion_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
+    rows = frame[frame["dimension"] == dimension]
+    out = []
+    for row in rows.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        no_data = not hidden and not row["n_from"]
+        out.append({
+            "Group": row["label"], "Step": TRANSITION_LABELS[(row["from_stage"], row["to_stage"])],
+            "Counts": _fewer(min_cell) if hidden else ("no applicants" if no_data else
+                                                      f"{int(row['n_to']):,} of {int(row['n_from']):,}"),
+            "Conversion": "–" if hidden or no_data else f"{row['rate']:.1f}%",
+            "95% CI": "–" if hidden or no_data else f"{row['ci_low']:.1f}–{row['ci_high']:.1f}%",
+        })
+    return pd.DataFrame(out, columns=["Group", "Step", "Counts", "Conversion", "95% CI"])
+
+
+def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
+    """Cycle and stage down: applicants, women and URiM shares (of known) and the unknown, as shown."""
+    rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"], ascending=[False, True])
+    out = []
+    for row in rows.to_dict("records"):
+        hidden = bool(row["suppressed"])
+
+        def share(name, unknown):
+            if hidden or row[f"{name}_suppressed"]:
+                return "hidden (a group of " + _fewer(min_cell) + ")"
+            return "–" if row[f"{name}_pct"] is None or pd.isna(row[f"{name}_pct"]) else f"{row[f'{name}_pct']:.1f}%"
+
+        def unknown(col):
+            if hidden or row[f"{col}_suppressed"]:
+                return "hidden"
+            return f"{int(row[col]):,} ({row[f'{col}_pct']:.1f}%)"
+
+        out.append({
+            "Cycle": int(row["cycle"]), "Stage": STAGE_LABELS[row["stage"]],
+            "Applicants": _count(row["n"], hidden, min_cell),
+            "Women (of known)": share("women", "gender_unknown"), "Gender unknown": unknown("gender_unknown"),
+            "URiM (of known)": share("urim", "urim_unknown"), "URiM status unknown": unknown("urim_unknown"),
+        })
+    return pd.DataFrame(out, columns=["Cycle", "Stage", "Applicants", "Women (of known)", "Gender unknown",
+                                      "URiM (of known)", "URiM status unknown"])
+
+
+def representation_table(frame: pd.DataFrame, benchmarks: dict, min_cell: int) -> pd.DataFrame:
+    out = []
+    for row in frame.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        record = {"Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
+                  "Active people": _count(row["n"], hidden, min_cell)}
+        for share, name, unknown in (("women", "Women", "gender_unknown"), ("urim", "URiM", "urim_unknown")):
+            if hidden or row[f"{share}_suppressed"]:
+                record[f"{name} (of known)"] = "hidden (a group of " + _fewer(min_cell) + ")"
+            else:
+                record[f"{name} (of known)"] = f"{row[f'{share}_pct']:.1f}%" if row[f"{share}_pct"] is not None \
+                    and not pd.isna(row[f"{share}_pct"]) else "–"
+            record[f"{name}: unknown"] = "hidden" if hidden or row[f"{unknown}_suppressed"] else f"{int(row[unknown])}"
+            key = REPRESENTATION_BENCHMARKS[share].get(row["career_stage"])
+            bench = benchmarks.get(key) if key else None
+            record[f"{name}: national"] = f"{bench['value']}% ({bench['year']}, {bench['source']})" if bench else "–"
+        out.append(record)
+    return pd.DataFrame(out)

@@ -1,0 +1,194 @@
+"""Burnout and wellbeing charts: pure builders (suppressed cells in, figure out), one measure per figure.
+
+Every figure names its instrument and rule in the subtitle, draws 95% Wilson intervals as error bars,
+leaves suppressed cells out and says how many.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from mentordash.charts.theme import PALETTE, suppressed_note, themed
+from mentordash.config import STAGE_LABELS
+
+GROUP_LABELS = {
+    "career_stage": STAGE_LABELS,
+    "urim": {"urim": "URiM", "not_urim": "Not URiM"},
+    "mentored": {"mentored": "Mentored", "not_mentored": "Not mentored"},
+}
+UNKNOWN_LABEL = "Not recorded"
+MENTORED_COLOURS = {"mentored": PALETTE[0], "not_mentored": PALETTE[1], "unknown": "#999999"}
+MENTORED_RULE = ("mentored = active mentor relationship on the submission date (roster-linked responses), "
+                 "else self-reported")
+
+
+def group_label(dimension: str, group: str) -> str:
+    if group == "unknown":
+        return UNKNOWN_LABEL
+    labels = GROUP_LABELS.get(dimension, {})
+    if group in labels:
+        return labels[group]
+    return str(group).capitalize() if dimension == "gender" else str(group)
+
+
+def measure_title(label: str, source: str) -> str:
+    """'Burnout (Mini-Z)', 'Career satisfaction': the measure as titles and axes name it."""
+    return f"{label} ({source})" if label == "Burnout" or label in ("Professional fulfillment",
+                                                                    "Low personal accomplishment") else label
+
+
+def _finish(fig: go.Figure, title: str, subtitle_parts: list[str], height: int, narrow: bool) -> go.Figure:
+    """themed(), with the title and the fine print wrapped to the chart's width (half or full page)."""
+    title_width, sub_width = (58, 92) if narrow else (110, 170)
+    title_text = "<br>".join(textwrap.wrap(title, title_width)) or title
+    lines = textwrap.wrap(" · ".join(p for p in subtitle_parts if p), sub_width)
+    subtitle = "</sup><br><sup>".join(lines)
+    title_lines = title_text.count("<br>") + 1
+    top = 34 + 24 * title_lines + 17 * len(lines)
+    fig = themed(fig, title_text, subtitle, height=height + top)
+    fig.update_layout(margin={"t": top},
+                      title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}})
+    return fig
+
+
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
+
+
+def _hidden(frame: pd.DataFrame) -> int:
+    return int(frame["suppressed"].astype(bool).sum())
+
+
+def _error(rows: pd.DataFrame) -> dict:
+    pct = rows["pct"].astype(float)
+    return {"type": "data", "symmetric": False, "array": rows["ci_high"].astype(float) - pct,
+            "arrayminus": pct - rows["ci_low"].astype(float), "color": "#555", "thickness": 1.2, "width": 5}
+
+
+def _hover(word: str, extra: str = "") -> str:
+    return ("%{y:.1f}% " + word + "<br>%{customdata[0]} of %{customdata[1]} scoreable responses"
+            "<br>95% CI %{customdata[2]}-%{customdata[3]}%" + extra + "<extra></extra>")
+
+
+def wave_trend(frame: pd.DataFrame, waves: list[str], label: str, source: str, word: str, rule: str,
+               min_cell: int, benchmarks: list[dict] | None = None, narrow: bool = True) -> go.Figure:
+    """One measure over the survey waves, with intervals and any benchmark of the same instrument.
+
+    frame: the measures_by_wave rows of ONE measure (survey, n, positive, pct, ci_low, ci_high, suppressed).
+    waves: every wave, oldest first (a wave without this measure shows a gap, never another instrument)."""
+    shown = _shown(frame)
+    # every wave on the axis; a wave without a shown cell is a gap in the line, not a bridge across it
+    line = shown.set_index("survey").reindex(list(waves))
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(
+        x=list(waves), y=line["pct"].astype(float), mode="lines", connectgaps=False, hoverinfo="skip",
+        line={"color": PALETTE[0], "width": 2.5}, showlegend=False,
+    ))
+    fig.add_trace(go.Scatter(
+        x=shown["survey"], y=shown["pct"].astype(float), mode="markers", name=measure_title(label, source),
+        marker={"size": 9, "color": PALETTE[0]}, error_y=_error(shown),
+        customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
+        hovertemplate=_hover(word),
+    ))
+    for i, bench in enumerate(benchmarks or []):
+        fig.add_hline(
+            y=float(bench["value"]), line={"dash": "dash", "color": PALETTE[5 + i % 2], "width": 1.5},
+            annotation={"text": f"National: {bench['figure']}, {bench['value']:g}%",
+                        "hovertext": f"{bench['figure']}: {bench['value']:g}% ({bench['year']}; {bench['source']})",
+                        "font": {"size": 11, "color": "#444"}},
+            annotation_position="top right",
+        )
+    fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
+    fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
+    fig.update_layout(showlegend=False)
+    return _finish(fig, _trend_title(shown, measure_title(label, source), word),
+                   [rule, "95% Wilson intervals", suppressed_note(_hidden(frame), min_cell)], 380, narrow)
+
+
+def _trend_title(shown: pd.DataFrame, name: str, word: str) -> str:
+    if shown.empty:
+        return f"{name}: no wave can be shown for this selection"
+    last = shown.iloc[-1]
+    text = f"{name}: {last['pct']:.0f}% {word} in {last['survey']}"
+    if len(shown) > 1:
+        before = shown.iloc[-2]
+        text += f", against {before['pct']:.0f}% in {before['survey']}"
+    return text
+
+
+def group_bars(frame: pd.DataFrame, dimension: str, dimension_label: str, label: str, source: str, word: str,
+               rule: str, survey: str, min_cell: int) -> go.Figure:
+    """One measure in one wave by the groups of one dimension, as horizontal bars with intervals.
+
+    frame: the measures_by_group rows of one (survey, measure, dimension)."""
+    shown = _shown(frame)
+    labels = [f"{group_label(dimension, g)} (n={int(n)})" for g, n in zip(shown["group"], shown["n"])]
+    fig = go.Figure(go.Bar(
+        y=labels, x=shown["pct"].astype(float), orientation="h", marker={"color": PALETTE[0]},
+        error_x=_error(shown),
+        customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
+        hovertemplate=_hover(word).replace("%{y:.1f}%", "%{y}: %{x:.1f}%"),
+    ))
+    fig.update_yaxes(title_text=dimension_label, autorange="reversed", type="category")
+    fig.update_xaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%",
+                     showgrid=True, gridcolor="#e5e5e5")
+    height = max(220, 100 + 42 * max(len(shown), 1))
+    return _finish(fig, _group_title(shown, dimension, dimension_label, measure_title(label, source), word),
+                   [f"{survey}: {rule}", "95% Wilson intervals", suppressed_note(_hidden(frame), min_cell)],
+                   height, narrow=False)
+
+
+def _group_title(shown: pd.DataFrame, dimension: str, dimension_label: str, name: str, word: str) -> str:
+    known = shown[shown["group"] != "unknown"]
+    if known.empty:
+        return f"{name} by {dimension_label.lower()}: no group large enough to show"
+    if len(known) == 1:
+        row = known.iloc[0]
+        return f"{name}: {row['pct']:.0f}% {word} among {group_label(dimension, row['group'])}; other groups too small"
+    high = known.sort_values("pct", ascending=False, kind="stable").iloc[0]
+    low = known.sort_values("pct", kind="stable").iloc[0]
+    return (f"{name} by {dimension_label.lower()}: from {low['pct']:.0f}% ({group_label(dimension, low['group'])}) "
+            f"to {high['pct']:.0f}% ({group_label(dimension, high['group'])})")
+
+
+def mentored_comparison(frame: pd.DataFrame, waves: list[str], label: str, source: str, word: str, rule: str,
+                        min_cell: int) -> go.Figure:
+    """Mentored against not mentored, one measure, each wave: grouped bars with intervals and counts.
+
+    frame: the measures_by_group rows of one measure with dimension == 'mentored'."""
+    shown = _shown(frame)
+    fig = go.Figure()
+    for group in ("mentored", "not_mentored"):
+        rows = shown[shown["group"] == group]
+        if rows.empty:
+            continue
+        fig.add_trace(go.Bar(
+            x=rows["survey"], y=rows["pct"].astype(float), name=group_label("mentored", group),
+            marker={"color": MENTORED_COLOURS[group]}, error_y=_error(rows),
+            customdata=list(zip(rows["positive"], rows["n"], rows["ci_low"], rows["ci_high"])),
+            hovertemplate=_hover(word, "<br>" + group_label("mentored", group)),
+        ))
+    fig.update_layout(barmode="group", bargap=0.3)
+    fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
+    fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
+    return _finish(fig, _mentored_title(shown, measure_title(label, source), word),
+                   [rule, MENTORED_RULE, "95% Wilson intervals; association, not cause",
+                    suppressed_note(_hidden(frame), min_cell)], 400, narrow=False)
+
+
+def _mentored_title(shown: pd.DataFrame, name: str, word: str) -> str:
+    pairs = shown[shown["group"].isin(["mentored", "not_mentored"])]
+    both = [s for s in dict.fromkeys(pairs["survey"]) if set(pairs[pairs["survey"] == s]["group"]) >= {
+        "mentored", "not_mentored"}]
+    if not both:
+        return f"{name}: mentored and not mentored cannot both be shown for this selection"
+    survey = both[-1]
+    rows = pairs[pairs["survey"] == survey].set_index("group")
+    m, n = rows.loc["mentored"], rows.loc["not_mentored"]
+    overlap = not (m["ci_high"] < n["ci_low"] or n["ci_high"] < m["ci_low"])
+    certainty = "intervals overlap" if overlap else "intervals do not overlap"
+    return (f"{name}, {survey}: {m['pct']:.0f}% of mentored vs {n['pct']:.0f}% of not mentored "
+            f"{word} ({certainty})")

@@ -1,0 +1,138 @@
+"""The `import`, `imports` and `undo` commands of cli.md, over the same pipeline as the data page."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from mentordash.config import database_path
+from mentordash.db import connect
+from mentordash.ingest import schema
+from mentordash.ingest.commit import HISTORY_COLUMNS, UndoError, commit, history, undo
+from mentordash.ingest.formats import FORMATS
+from mentordash.ingest.mapping import MappingError, loads
+from mentordash.ingest.pipeline import Options, prepare, read_dictionary
+from mentordash.ingest.problems import Rejected
+
+IMPORTED, REJECTED, USAGE = 0, 1, 2
+
+
+def register(subparsers) -> None:
+    imp = subparsers.add_parser("import", help="import survey, roster or other exports")
+    imp.add_argument("files", nargs="+", metavar="FILE")
+    imp.add_argument("--dataset", choices=schema.DATASETS)
+    imp.add_argument("--format", default="auto", choices=("auto", *FORMATS))
+    imp.add_argument("--mapping", metavar="MAP.toml")
+    imp.add_argument("--dictionary", metavar="DICT.csv", help="a REDCap data dictionary export")
+    imp.add_argument("--survey", metavar="NAME", help="the survey wave's name, for the whole file")
+    imp.add_argument("--date-order", choices=("mdy", "dmy"))
+    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--json", action="store_true")
+    _db_option(imp)
+    imp.set_defaults(func=run_import)
+
+    hist = subparsers.add_parser("imports", help="the import history")
+    hist.add_argument("--json", action="store_true")
+    _db_option(hist)
+    hist.set_defaults(func=run_imports)
+
+    und = subparsers.add_parser("undo", help="undo an import")
+    und.add_argument("import_id", metavar="IMPORT_ID")
+    _db_option(und)
+    und.set_defaults(func=run_undo)
+
+
+def _db_option(parser) -> None:
+    # SUPPRESS: a --db given before the command name (on the main parser) is not overwritten by None.
+    parser.add_argument("--db", metavar="PATH", default=argparse.SUPPRESS)
+
+
+def _user() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no login name in some containers
+        return "cli"
+
+
+def run_import(args) -> int:
+    try:
+        options = _options(args)
+    except (MappingError, OSError, Rejected) as error:
+        print(f"error: {_message(error)}", file=sys.stderr)
+        return USAGE
+    missing = [f for f in args.files if not Path(f).is_file()]
+    if missing:
+        print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
+        return USAGE
+    db = connect(database_path(getattr(args, "db", None)))
+    try:
+        plans = [prepare(Path(f), options=options, db=db) for f in args.files]
+        if not all(p.ok for p in plans) or args.dry_run:
+            # every file is checked before any is written: a batch imports whole or not at all
+            reports = [p.report("dry_run" if p.ok else "rejected") for p in plans]
+        else:
+            reports = [commit(db, p, _user()) for p in plans]
+    finally:
+        db.close()
+    _print_reports(reports, args.json)
+    return REJECTED if any(r["status"] == "rejected" for r in reports) else IMPORTED
+
+
+def _options(args) -> Options:
+    mapping = loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
+    dictionary = read_dictionary(Path(args.dictionary)) if args.dictionary else None
+    return Options(dataset=args.dataset, format=args.format, mapping=mapping, dictionary=dictionary,
+                   survey=args.survey, date_order=args.date_order)
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, Rejected):
+        return "; ".join(str(p) for p in error.problems)
+    return str(error)
+
+
+def _print_reports(reports: list[dict], as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(reports[0] if len(reports) == 1 else reports, default=str))
+        return
+    for report in reports:
+        print(f"{report['status']}: {report['dataset']} ({report['format']}, {report['encoding']}), "
+              f"{report['rows_read']} rows read, {report['rows_imported']} imported, "
+              f"{report['rows_skipped']} skipped" + (f", import {report['import_id']}" if report["import_id"] else ""))
+        for error in report["errors"]:
+            where = f"row {error['row']}" if error["row"] is not None else "file"
+            detail = "".join(f", {k} {error[k]!r}" for k in ("column", "value") if error[k] is not None)
+            print(f"  error: {where}{detail}: {error['message']}")
+        for warning in report["warnings"]:
+            print(f"  warning: {warning}")
+
+
+def run_imports(args) -> int:
+    db = connect(database_path(getattr(args, "db", None)))
+    try:
+        table = history(db)[HISTORY_COLUMNS]
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps([{k: (str(v) if k == "imported_at" else v) for k, v in row.items()}
+                          for row in table.to_dict("records")], default=str))
+    else:
+        print(table.to_string(index=False) if len(table) else "No imports yet.")
+    return IMPORTED
+
+
+def run_undo(args) -> int:
+    db = connect(database_path(getattr(args, "db", None)))
+    try:
+        result = undo(db, args.import_id, _user())
+    except UndoError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return USAGE if error.usage else REJECTED
+    finally:
+        db.close()
+    print(f"undone {result['import_id']}: {result['rows_removed']} {result['dataset']} rows removed, "
+          f"{result['rows_restored']} restored")
+    return IMPORTED

@@ -1,0 +1,145 @@
+"""One export from bytes to a checked plan: read -> detect format -> parse layout -> map -> validate.
+
+The data page and the command line both call prepare() and then commit.commit(): one pipeline.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mentordash.db import Database
+from mentordash.ingest import read, schema
+from mentordash.ingest.formats import Layout, parse
+from mentordash.ingest.mapping import Dictionary, Mapping, dictionary_from_rows, suggest
+from mentordash.ingest.problems import Problem, Rejected
+from mentordash.ingest.validate import Validated, validate
+
+ROSTER_REFERENCES = {"survey": ("person_id",), "mentorships": ("mentee_id",), "meetings": ("mentee_id",),
+                     "outcomes": ("person_id",)}
+
+
+@dataclass
+class Options:
+    dataset: str | None = None
+    format: str = "auto"
+    mapping: Mapping | None = None  # None: the suggested mapping
+    dictionary: Dictionary | None = None
+    survey: str | None = None
+    date_order: str | None = None
+    encoding: str | None = None  # None: detected
+    delimiter: str | None = None  # None: detected
+
+
+@dataclass
+class Plan:
+    name: str
+    raw: read.RawFile | None = None
+    layout: Layout | None = None
+    mapping: Mapping | None = None
+    validated: Validated | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.validated is not None and not self.problems
+
+    @property
+    def dataset(self) -> str | None:
+        return self.mapping.dataset if self.mapping else None
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.validated.warnings if self.validated else []
+
+    @property
+    def skipped(self) -> list[dict]:
+        return self.layout.skipped if self.layout else []
+
+    def report(self, status: str, rows_imported: int = 0, also_skipped: list[dict] | None = None,
+               import_id: str | None = None) -> dict:
+        """The object `import --json` prints (cli.md)."""
+        skipped = self.skipped + (also_skipped or [])
+        return {
+            "status": status, "dataset": self.dataset,
+            "format": self.layout.format if self.layout else None,
+            "encoding": self.raw.encoding if self.raw else None,
+            "rows_read": self.layout.rows_read if self.layout else 0,
+            "rows_imported": rows_imported, "rows_skipped": len(skipped), "skipped": skipped,
+            "errors": [p.as_dict() for p in self.problems], "warnings": self.warnings, "import_id": import_id,
+        }
+
+
+def prepare(source: bytes | str | Path, name: str | None = None, options: Options | None = None,
+            db: Database | None = None) -> Plan:
+    """Everything short of writing: a plan that is ok, or that lists every problem found."""
+    options = options or Options()
+    plan = Plan(name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv"))
+    try:
+        plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
+        plan.layout = parse(plan.raw, options.mapping.format if options.mapping and options.format == "auto"
+                            else options.format)
+        plan.mapping = effective_mapping(plan.layout, options)
+        plan.validated = validate(plan.layout, plan.mapping, options.dictionary)
+        plan.problems = plan.validated.problems
+        if db is not None and plan.ok:
+            plan.validated.warnings += unknown_people_warnings(db, plan.validated)
+    except Rejected as rejected:
+        plan.problems = rejected.problems
+    return plan
+
+
+def effective_mapping(layout: Layout, options: Options) -> Mapping:
+    dataset = options.dataset or (options.mapping.dataset if options.mapping else None) or infer_dataset(layout)
+    if dataset not in schema.DATASETS:
+        raise Rejected([Problem(None, None, dataset, f"Unknown dataset: use one of {', '.join(schema.DATASETS)}.")])
+    if options.mapping and options.mapping.dataset != dataset:
+        raise Rejected([Problem(None, None, options.mapping.dataset,
+                                f"The mapping is for {options.mapping.dataset}, but the import is for {dataset}.")])
+    mapping = options.mapping or suggest(layout, dataset, options.dictionary)
+    mapping = replace(mapping, constants=dict(mapping.constants), columns=dict(mapping.columns))
+    if options.survey:
+        mapping.constants["survey"] = options.survey
+        mapping.columns.pop("survey", None)  # the name given for the whole file wins
+    if options.date_order:
+        mapping.date_order = options.date_order
+    return mapping
+
+
+def infer_dataset(layout: Layout) -> str:
+    """A survey tool's export is a survey; a generic file is the dataset whose columns it has."""
+    if layout.format != "generic":
+        return "survey"
+    headers = {c.name for c in layout.columns}
+
+    def fit(dataset: str) -> tuple[bool, int]:
+        names = [c.name for c in schema.columns(dataset)]
+        required = [c.name for c in schema.columns(dataset) if c.required and c.name != "survey"]
+        return all(r in headers for r in required), len(headers & set(names))
+
+    return max(schema.DATASETS, key=fit)
+
+
+def unknown_people_warnings(db: Database, validated: Validated) -> list[str]:
+    """Warn (never block) about ids the roster does not hold yet: the roster may come later."""
+    warnings = []
+    for column in ROSTER_REFERENCES.get(validated.dataset, ()):
+        if column not in validated.table.column_names:
+            continue
+        roster = pa.array([r[0] for r in db.rows("SELECT person_id FROM people")], pa.string())
+        ids = pc.drop_null(pc.unique(validated.table[column]))
+        unknown = ids.filter(pc.invert(pc.is_in(ids, value_set=roster)))
+        if len(unknown):
+            sample = ", ".join(unknown.to_pylist()[:5])
+            warnings.append(f"{len(unknown)} {column} values are not in the roster (e.g. {sample}): imported, "
+                            "and counted as unknown until the roster holds them.")
+    return warnings
+
+
+def read_dictionary(source: bytes | str | Path, name: str | None = None) -> Dictionary:
+    """A REDCap data dictionary export, for its field labels and choices."""
+    layout = parse(read.load(source, name), "generic")
+    return dictionary_from_rows(layout.data.drop_columns([read.ROW]).to_pylist())

@@ -1,0 +1,25 @@
+"""Confidence intervals for proportions."""
+
+from __future__ import annotations
+
+import math
+
+Z_95 = 1.959963984540054
+
+
+def wilson(successes: int | None, n: int | None, z: float = Z_95) -> tuple[float | None, float | None]:
+    """The 95% Wilson score interval for successes/n, as proportions in [0, 1] (None when n is 0)."""
+    if not n or successes is None:
+        return (None, None)
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return (max(0.0, centre - half), min(1.0, centre + half))
+
+
+def pct(part: int | None, whole: int | None, digits: int = 1) -> float | None:
+    """A percentage rounded as the summary contract prints it (None when the whole is 0 or missing)."""
+    if not whole or part is None:
+        return None
+    return round(100.0 * part / whole, digits)

@@ -1,0 +1,328 @@
+"""Outcomes (metrics.md, Outcomes): what being mentored is associated with, mentored against not mentored.
+
+The window is the `outcomes_window_years` setting's years ending at as_of (days d with
+window_start < d <= as_of). A person's window days are those on which they are active; person-years
+are window days / 365.25. Mentored (for outcomes) = mentee in an active `mentor` relationship on at least
+half of one's window days. Day-level rules are computed in SQL by interval arithmetic (sql/outcomes_*.sql).
+
+Intervals: publication rates carry the exact (Garwood) Poisson 95% interval of the count divided by the
+person-years; it assumes publications arrive independently, so when a few prolific people carry a group
+the real uncertainty is wider. Shares carry the 95% Wilson interval. Time to first promotion is a
+Kaplan-Meier estimate (statsmodels' SurvfuncRight) with its median and the median's 95% interval
+(Brookmeyer-Crowley, complementary log-log).
+
+Every cell is judged on its own against min_cell (people, or responses for satisfaction), as the summary
+contract says; the by-group early departure breakdown, whose totals are the by-stage cells shown beside
+it, also suppresses complementarily within each (career stage, mentored) pair.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from scipy.special import gammaincinv
+
+from mentordash import privacy
+from mentordash.config import CAREER_STAGES, FACULTY_STAGES
+from mentordash.db import Database, load_sql
+from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
+from mentordash.metrics.intervals import Z_95, pct, wilson
+from mentordash.metrics.time import years_before
+
+DAYS_PER_YEAR = 365.25
+DEPARTURE_REASONS = ("left_early", "dismissed")
+GROUPINGS = ("urim", "gender")  # the "by group" choices of the early departure breakdown
+_STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
+
+ASSOCIATION_NOTE = (
+    "These comparisons show association, not cause: people who seek out a mentor (or are offered one) "
+    "may differ from those who do not in ambition, support, health or circumstances, and those "
+    "differences, not the mentoring, may explain a gap. Small groups give wide intervals."
+)
+
+RESPONDENT_COLUMNS = {
+    "career_stage": "r.eff_stage", "gender": "r.eff_gender", "division": "r.eff_division",
+    "institution": "r.eff_institution", "race_ethnicity": "r.race_ethnicity", "urim": urim_sql("r"),
+}
+
+
+# --- the window ------------------------------------------------------------------------------------
+
+def window_years(db: Database) -> int:
+    return int(db.settings()["outcomes_window_years"])
+
+
+def window_start(db: Database, as_of: date) -> date:
+    """as_of minus the window's calendar years (29 February becomes 28 February); the window excludes it."""
+    return years_before(as_of, window_years(db))
+
+
+def window(db: Database, as_of: date) -> dict:
+    """The window as the page describes it: years, start (excluded), first_day and last_day (included)."""
+    start = window_start(db, as_of)
+    return {"years": window_years(db), "start": start, "first_day": start + timedelta(days=1), "last_day": as_of}
+
+
+def _min_cell(db: Database) -> int:
+    return privacy.effective_min_cell(db.settings()["min_cell"])
+
+
+def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    """One row per filtered person with window days: window_days, mentee_days, mentor_days, mentored,
+    mentors, publications, departed_early, career_stage, gender, urim. Row-level: never leaves metrics."""
+    settings = db.settings()
+    params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
+    sql = (load_sql("outcomes_people")
+           .replace("{people_filter}", where_sql(filters, people_columns("p"), params))
+           .replace("{urim}", urim_sql("p")))
+    frame = db.df(sql, params)
+    for col in ("window_days", "mentee_days", "mentor_days", "publications"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("mentored", "mentors", "departed_early"):
+        frame[col] = frame[col].astype(bool)
+    return frame
+
+
+def people_total(db: Database, as_of: date, filters: Filters) -> dict:
+    """The whole filtered group with window days, as one cell (for 'too few to show anything')."""
+    people = people_in_window(db, as_of, filters)
+    record = {"n": int(len(people)), "mentored": int(people["mentored"].sum())}
+    return privacy.suppress_record(record, "n", ["mentored"], _min_cell(db))
+
+
+# --- intervals -------------------------------------------------------------------------------------
+
+def poisson_rate_interval(count: int, person_years: float) -> tuple[float | None, float | None]:
+    """Exact (Garwood) 95% interval of a Poisson count, per person-year."""
+    if not person_years:
+        return (None, None)
+    alpha = 1 - 0.95
+    low = 0.0 if count == 0 else float(gammaincinv(count, alpha / 2))
+    high = float(gammaincinv(count + 1, 1 - alpha / 2))
+    return (low / person_years, high / person_years)
+
+
+def _stage_sort(frame: pd.DataFrame, flag: str, extra: list[str] | None = None) -> pd.DataFrame:
+    keys = ["_stage", *(extra or []), "_flag"]
+    frame = frame.assign(_stage=frame["career_stage"].map(_STAGE_ORDER), _flag=~frame[flag].astype(bool))
+    return frame.sort_values(keys, kind="stable").drop(columns=["_stage", "_flag"]).reset_index(drop=True)
+
+
+# --- publications ----------------------------------------------------------------------------------
+
+RATE_VALUES = ["person_years", "publications", "rate", "ci_low", "ci_high"]
+
+
+def _rates(people: pd.DataFrame, flag: str) -> pd.DataFrame:
+    columns = ["career_stage", flag, "people", *RATE_VALUES]
+    if people.empty:
+        return pd.DataFrame(columns=columns)
+    grouped = people.groupby(["career_stage", flag], sort=False).agg(
+        people=("person_id", "size"), days=("window_days", "sum"), publications=("publications", "sum"),
+    ).reset_index()
+    rows = []
+    for row in grouped.to_dict("records"):
+        years = row["days"] / DAYS_PER_YEAR
+        low, high = poisson_rate_interval(int(row["publications"]), years)
+        rows.append({
+            "career_stage": row["career_stage"], flag: bool(row[flag]), "people": int(row["people"]),
+            "person_years": round(years, 1), "publications": int(row["publications"]),
+            "rate": round(row["publications"] / years, 2), "ci_low": round(low, 2), "ci_high": round(high, 2),
+        })
+    return _stage_sort(pd.DataFrame(rows, columns=columns), flag)
+
+
+def publications(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    """Publications per person-year by career stage, mentored against not (one row per pair with people).
+
+    Columns: career_stage, mentored, people, person_years (1 decimal), publications, rate (2 decimals),
+    ci_low, ci_high (exact Poisson), suppressed. A cell of fewer than min_cell people is suppressed."""
+    frame = _rates(people_in_window(db, as_of, filters), "mentored")
+    return privacy.suppress(frame, "people", RATE_VALUES, _min_cell(db))
+
+
+def mentor_publications(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    """The mentors' side: publications per person-year of faculty who mentor (mentor in an active `mentor`
+    relationship on at least half of their window days) against faculty who do not, by faculty stage.
+
+    Columns as publications() with `mentors` in place of `mentored`."""
+    people = people_in_window(db, as_of, filters)
+    frame = _rates(people[people["career_stage"].isin(FACULTY_STAGES)], "mentors")
+    return privacy.suppress(frame, "people", RATE_VALUES, _min_cell(db))
+
+
+# --- early departure -------------------------------------------------------------------------------
+
+SHARE_VALUES = ["departed", "pct", "ci_low", "ci_high"]
+
+
+def _group_value(people: pd.DataFrame, by: str) -> pd.Series:
+    if by == "urim":
+        return people["urim"].map({True: "urim", False: "not_urim"}).fillna("unknown")
+    if by == "gender":
+        return people["gender"].where(people["gender"].isin(["woman", "man"]), "other_or_unknown").fillna(
+            "other_or_unknown")
+    raise ValueError(f"no grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+
+
+GROUP_ORDER = {"urim": ["urim", "not_urim", "unknown"], "gender": ["woman", "man", "other_or_unknown"]}
+
+
+def early_departure(db: Database, as_of: date, filters: Filters, by: str | None = None) -> pd.DataFrame:
+    """Share of people with window days who left early or were dismissed with an end_date in the window,
+    by career stage (and `by`: 'urim' or 'gender'), mentored against not.
+
+    Columns: career_stage, [group], mentored, n, departed, pct, ci_low, ci_high (Wilson, %), suppressed.
+    By stage alone each cell is judged on its own (as the summary does); by group, a lone suppressed cell
+    within a (career_stage, mentored) pair takes the next smallest with it, since the pair's total is the
+    by-stage cell."""
+    people = people_in_window(db, as_of, filters)
+    keys = ["career_stage", *([by] if by else []), "mentored"]
+    columns = [*keys, "n", *SHARE_VALUES]
+    if by:
+        people = people.assign(**{by: _group_value(people, by)})
+    if people.empty:
+        frame = pd.DataFrame(columns=columns)
+    else:
+        grouped = people.groupby(keys, sort=False).agg(
+            n=("person_id", "size"), departed=("departed_early", "sum")).reset_index()
+        rows = []
+        for row in grouped.to_dict("records"):
+            low, high = wilson(int(row["departed"]), int(row["n"]))
+            rows.append({**{k: row[k] for k in keys}, "mentored": bool(row["mentored"]), "n": int(row["n"]),
+                         "departed": int(row["departed"]), "pct": pct(int(row["departed"]), int(row["n"])),
+                         "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
+        frame = pd.DataFrame(rows, columns=columns)
+        extra = None
+        if by:
+            frame["_group"] = frame[by].map({g: i for i, g in enumerate(GROUP_ORDER[by])})
+            extra = ["_group"]
+        frame = _stage_sort(frame, "mentored", extra)
+        frame = frame.drop(columns=[c for c in ["_group"] if c in frame.columns])
+    if by:
+        return privacy.suppress(frame, "n", SHARE_VALUES, _min_cell(db), complementary=True,
+                                within=["career_stage", "mentored"])
+    return privacy.suppress(frame, "n", SHARE_VALUES, _min_cell(db))
+
+
+# --- time to first promotion -----------------------------------------------------------------------
+
+CURVE_COLUMNS = ["mentored", "years", "survival", "ci_low", "ci_high", "at_risk"]
+PROMOTION_VALUES = ["promoted", "censored", "median_years", "median_low", "median_high"]
+
+
+def promotion_followup(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    """One row per person hired as junior faculty: days followed, promoted (event), mentored. Row-level."""
+    settings = db.settings()
+    params = {"as_of": as_of, "urim_list": settings["urim_list"]}
+    columns = {**people_columns("p"), "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
+    sql = load_sql("outcomes_promotion").replace("{people_filter}", where_sql(filters, columns, params))
+    frame = db.df(sql, params)
+    frame["days"] = frame["days"].astype("int64")
+    frame["promoted"] = frame["promoted"].astype(bool)
+    frame["mentored"] = frame["mentored"].astype(bool)
+    return frame
+
+
+def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[pd.DataFrame, dict]:
+    """The KM curve in years with pointwise 95% log-log intervals, cut where fewer than min_cell remain
+    at risk, and the median with its 95% interval (None when the curve never falls to one half)."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    years = days / DAYS_PER_YEAR
+    fit = SurvfuncRight(years, events.astype(float))
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        median = fit.quantile(0.5)
+        median_low, median_high = fit.quantile_ci(0.5)
+        surv = np.asarray(fit.surv_prob, dtype=float)
+        se = np.asarray(fit.surv_prob_se, dtype=float)
+        log_s = np.log(surv)
+        spread = Z_95 * (se / surv) / log_s  # Greenwood on the log(-log S) scale
+        low = np.where(surv > 0, surv ** np.exp(-spread), 0.0)
+        high = np.where(surv > 0, surv ** np.exp(spread), 0.0)
+        low = np.where(surv >= 1, 1.0, low)
+        high = np.where(surv >= 1, 1.0, high)
+    times = np.asarray(fit.surv_times, dtype=float)
+    at_risk = np.asarray(fit.n_risk, dtype=int)
+    curve = pd.DataFrame({"years": [0.0, *times], "survival": [1.0, *surv],
+                          "ci_low": [1.0, *np.nan_to_num(low, nan=0.0)], "ci_high": [1.0, *np.nan_to_num(high, nan=1.0)],
+                          "at_risk": [len(days), *at_risk]})
+    # Privacy: a step where fewer than min_cell are at risk points at a few people's promotion dates.
+    curve = curve[curve["at_risk"] >= min_cell].reset_index(drop=True)
+
+    def clean(value) -> float | None:
+        value = float(value) if value is not None else float("nan")
+        return None if not np.isfinite(value) else round(value, 1)
+
+    return curve, {"median_years": clean(median), "median_low": clean(median_low), "median_high": clean(median_high)}
+
+
+def time_to_promotion(db: Database, as_of: date, filters: Filters) -> dict:
+    """Kaplan-Meier time from start to first promotion for people hired as junior faculty, mentored
+    against not (mentored over their follow-up days, the half-of-days rule).
+
+    Returns {"summary": DataFrame(mentored, people, promoted, censored, median_years, median_low,
+    median_high, suppressed), "curves": DataFrame(mentored, years, survival, ci_low, ci_high, at_risk)}.
+    A group of fewer than min_cell people is suppressed (no curve); each curve stops where fewer than
+    min_cell people remain at risk. Survival is the share not yet promoted."""
+    min_cell = _min_cell(db)
+    people = promotion_followup(db, as_of, filters)
+    rows, curves = [], []
+    for mentored in (True, False):
+        group = people[people["mentored"] == mentored]
+        if group.empty:
+            continue
+        row = {"mentored": mentored, "people": int(len(group)), "promoted": int(group["promoted"].sum()),
+               "censored": int((~group["promoted"]).sum()),
+               "median_years": None, "median_low": None, "median_high": None}
+        if len(group) >= min_cell:
+            curve, median = _kaplan_meier(group["days"].to_numpy(), group["promoted"].to_numpy(), min_cell)
+            row.update(median)
+            curves.append(curve.assign(mentored=mentored))
+        rows.append(row)
+    summary = pd.DataFrame(rows, columns=["mentored", "people", *PROMOTION_VALUES])
+    summary = privacy.suppress(summary, "people", PROMOTION_VALUES, min_cell)
+    curve_frame = pd.concat(curves, ignore_index=True)[CURVE_COLUMNS] if curves else pd.DataFrame(
+        columns=CURVE_COLUMNS)
+    return {"summary": summary, "curves": curve_frame}
+
+
+# --- career satisfaction ---------------------------------------------------------------------------
+
+SATISFACTION_VALUES = ["satisfied", "pct", "ci_low", "ci_high"]
+
+
+def satisfaction(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    """Share of career_satisfaction answers at or above the 'satisfied' cut-off (4: answers of 4 or 5) per
+    survey wave submitted in the window, mentored against not (mentored for a response, metrics.md: the
+    roster's relationships on the day of submission, else the self-reported has_mentor; unknown rows are
+    kept with mentored = None).
+
+    Columns: survey, mentored, n, satisfied, pct, ci_low, ci_high, suppressed; oldest wave first, each
+    cell judged on its own in responses."""
+    settings = db.settings()
+    params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"],
+              "satisfied": int(settings["cutoffs"]["satisfied"])}
+    sql = load_sql("outcomes_satisfaction").replace(
+        "{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params))
+    counts = db.df(sql, params)
+    columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
+    if counts.empty:
+        return privacy.suppress(pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, _min_cell(db))
+    counts["wave_last"] = counts.groupby("survey")["last_submitted"].transform("max")
+    counts["_flag"] = counts["mentored"].map({True: 0, False: 1}).fillna(2)
+    counts = counts.sort_values(["wave_last", "survey", "_flag"], kind="stable")
+    rows = []
+    for row in counts.to_dict("records"):
+        n, yes = int(row["n"]), int(row["satisfied"])
+        low, high = wilson(yes, n)
+        mentored = row["mentored"]
+        rows.append({"survey": row["survey"], "mentored": None if pd.isna(mentored) else bool(mentored),
+                     "n": n, "satisfied": yes, "pct": pct(yes, n),
+                     "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
+    frame = pd.DataFrame(rows, columns=columns)
+    return privacy.suppress(frame, "n", SATISFACTION_VALUES, _min_cell(db))

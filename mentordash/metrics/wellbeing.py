@@ -1,0 +1,181 @@
+"""Burnout and wellbeing (metrics.md, Burnout and wellbeing; instruments.md).
+
+Every function aggregates in SQL (one query per figure family, over the complete responses of the
+filtered respondents) and returns cells that have passed through privacy.suppress: no response ever
+leaves this module on its own. Measures (instruments.MEASURES) are never mixed: each row is one
+(survey wave, measure) or one (survey wave, measure, group).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mentordash import privacy
+from mentordash.config import CAREER_STAGES, GENDERS
+from mentordash.db import Database, load_sql
+from mentordash.instruments import (
+    BURNOUT_MEASURES, INSTRUMENTS, MEASURE_ORDER, MEASURES, cutoff_params, measure_counts, measure_flags, measure_sums,
+)
+from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
+from mentordash.metrics.intervals import pct, wilson
+
+RESPONDENT_COLUMNS = {
+    "career_stage": "r.eff_stage", "gender": "r.eff_gender", "division": "r.eff_division",
+    "institution": "r.eff_institution", "race_ethnicity": "r.race_ethnicity", "urim": urim_sql("r"),
+}
+DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")
+DIMENSION_LABELS = {"career_stage": "Career stage", "gender": "Gender", "urim": "URiM", "division": "Division",
+                    "mentored": "Mentored"}
+_FIXED_GROUP_ORDER = {
+    "career_stage": CAREER_STAGES, "gender": GENDERS, "urim": ("urim", "not_urim"),
+    "mentored": ("mentored", "not_mentored"),
+}
+CELL_VALUES = ["positive", "pct", "ci_low", "ci_high"]
+
+
+def _head(db: Database, filters: Filters) -> tuple[str, dict, dict]:
+    """The shared CTEs (filtered complete responses with groups and mentored status) and their parameters."""
+    settings = db.settings()
+    params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
+    head = load_sql("wellbeing_responses").replace(
+        "{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params))
+    return head, params, settings
+
+
+def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
+    """n__<measure> / pos__<measure> columns to one row per measure, keeping cells with scoreable responses."""
+    parts = []
+    for key in MEASURE_ORDER:
+        part = wide[id_cols].copy()
+        part["measure"] = key
+        part["n"] = wide[f"n__{key}"].astype("int64")
+        part["positive"] = wide[f"pos__{key}"].astype("int64")
+        parts.append(part)
+    if not parts or wide.empty:
+        return pd.DataFrame(columns=[*id_cols, "measure", "n", "positive"])
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[frame["n"] > 0].copy()
+
+
+def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
+    frame["pct"] = [pct(p, n) for p, n in zip(frame["positive"], frame["n"])]
+    bounds = [wilson(p, n) for p, n in zip(frame["positive"], frame["n"])]
+    frame["ci_low"] = [None if lo is None else round(100 * lo, 1) for lo, _ in bounds]
+    frame["ci_high"] = [None if hi is None else round(100 * hi, 1) for _, hi in bounds]
+    frame["kind"] = [MEASURES[k].kind for k in frame["measure"]]
+    frame["instrument"] = [MEASURES[k].instrument for k in frame["measure"]]
+    frame["rule"] = [MEASURES[k].describe(cutoffs) for k in frame["measure"]]
+    return frame
+
+
+def measures_by_wave(db: Database, filters: Filters) -> pd.DataFrame:
+    """One row per (survey, measure) with at least one scoreable response, oldest wave first.
+
+    Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
+    pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
+    head, params, settings = _head(db, filters)
+    sql = head + (load_sql("wellbeing_by_wave").replace("{measure_flags}", measure_flags("f"))
+                  .replace("{measure_counts}", measure_counts()))
+    wide = db.df(sql, params)
+    frame = _long(wide, ["survey", "last_submitted"])
+    frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
+    frame = frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
+    frame = _add_shares(frame, settings["cutoffs"])
+    return privacy.suppress(frame, "n", CELL_VALUES, settings["min_cell"])
+
+
+def burnout_prevalence(db: Database, filters: Filters) -> pd.DataFrame:
+    """One row per (survey, instrument) with at least one scoreable response, oldest wave first.
+
+    Columns: survey, instrument, last_submitted, n, burned_out, pct, ci_low, ci_high, rule, suppressed.
+    Each cell is judged on its own: instruments are never mixed and waves are never summed. This is
+    the table the page shows and the `burnout` part of the summary."""
+    frame = measures_by_wave(db, filters)
+    frame = frame[frame["measure"].isin(BURNOUT_MEASURES)]
+    frame = frame.rename(columns={"positive": "burned_out"})
+    columns = ["survey", "instrument", "last_submitted", "n", "burned_out", "pct", "ci_low", "ci_high", "rule",
+               "suppressed"]
+    return frame[columns].reset_index(drop=True)
+
+
+def response_rates(db: Database, filters: Filters) -> pd.DataFrame:
+    """One row per survey with at least one complete response in the filtered group, oldest first.
+
+    Columns: survey, last_day (the survey's last submission date), eligible (people active that day in
+    the surveyed career stages), respondents (distinct roster-linked respondents among them), rate (%),
+    responses, linked_responses, roster_allows (False when no response of the wave is roster-linked:
+    the rate is then unknown), suppressed (fewer than min_cell eligible people)."""
+    head, params, settings = _head(db, filters)
+    sql = head + load_sql("wellbeing_response_rate").replace(
+        "{people_filter}", where_sql(filters, people_columns("p"), params))
+    frame = db.df(sql, params)
+    frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
+    frame["roster_allows"] = (frame["linked_responses"] > 0) & (frame["eligible"] > 0)
+    frame["rate"] = [pct(r, e) if ok else None
+                     for r, e, ok in zip(frame["respondents"], frame["eligible"], frame["roster_allows"])]
+    frame["eligible"] = frame["eligible"].where(frame["roster_allows"], 0)
+    frame = frame[["survey", "last_day", "eligible", "respondents", "rate", "responses", "linked_responses",
+                   "roster_allows"]]
+    frame = privacy.suppress(frame, "responses", ["linked_responses"], settings["min_cell"],
+                             flag="responses_suppressed")
+    return privacy.suppress(frame, "eligible", ["respondents", "rate"], settings["min_cell"])
+
+
+def _group_order(dimension: str, group: str) -> tuple:
+    if group == "unknown":
+        return (2, "")
+    fixed = _FIXED_GROUP_ORDER.get(dimension)
+    if fixed and group in fixed:
+        return (0, f"{fixed.index(group):03d}")
+    return (1, str(group))
+
+
+def measures_by_group(db: Database, filters: Filters) -> pd.DataFrame:
+    """One row per (survey, measure, dimension, group) with at least one scoreable response.
+
+    Dimensions: career_stage, gender, urim, division, mentored (metrics.md: roster where the response
+    is linked, else self-report, else unknown). Unknown values are a group of their own ('unknown'), so
+    each breakdown adds up to the wave's total shown on the page; complementary suppression applies
+    within each (survey, measure, dimension). Columns: survey, last_submitted, dimension, group,
+    measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
+    head, params, settings = _head(db, filters)
+    sql = head + (load_sql("wellbeing_by_group")
+                  .replace("{urim_expr}", urim_sql("f"))
+                  .replace("{measure_flags}", measure_flags("f"))
+                  .replace("{measure_counts}", measure_counts())
+                  .replace("{measure_sums}", measure_sums()))
+    wide = db.df(sql, params).rename(columns={"grp": "group"})
+    frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
+    frame["m_order"] = frame["measure"].map(MEASURE_ORDER.index)
+    frame["d_order"] = frame["dimension"].map(DIMENSIONS.index)
+    frame["g_order"] = [_group_order(d, g) for d, g in zip(frame["dimension"], frame["group"])]
+    frame = (frame.sort_values(["last_submitted", "survey", "m_order", "d_order", "g_order"])
+             .drop(columns=["m_order", "d_order", "g_order"]).reset_index(drop=True))
+    frame = _add_shares(frame, settings["cutoffs"])
+    return privacy.suppress(frame, "n", CELL_VALUES, settings["min_cell"], complementary=True,
+                            within=["survey", "measure", "dimension"])
+
+
+def responses_total(db: Database, filters: Filters) -> dict:
+    """Complete responses of the filtered respondents over all waves: the page's 'too small' check."""
+    head, params, settings = _head(db, filters)
+    n = int(db.scalar(head + "SELECT count(*) FROM filtered", params) or 0)
+    return privacy.suppress_record({"n": n}, "n", [], settings["min_cell"])
+
+
+def benchmarks(db: Database) -> dict:
+    """National benchmarks (settings) for burnout, split into those measured with one of our
+    instruments (by instrument key) and those that name none (never drawn beside a figure)."""
+    by_instrument: dict[str, list[dict]] = {}
+    unmatched = []
+    for bench in db.settings().get("benchmarks", []):
+        instrument = bench.get("instrument")
+        if instrument in MEASURES:
+            by_instrument.setdefault(instrument, []).append(dict(bench))
+        elif "burnout" in f"{bench.get('key', '')} {bench.get('figure', '')}".lower():
+            unmatched.append(dict(bench))
+    return {"by_instrument": by_instrument, "unmatched": unmatched}
+
+
+def instrument_name(key: str) -> str:
+    return INSTRUMENTS[key].name if key in INSTRUMENTS else MEASURES[key].source

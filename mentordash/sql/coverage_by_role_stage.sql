@@ -1,0 +1,40 @@
+-- Coverage (metrics.md) at $as_of for each role in $roles on its own and for any of them ('any'),
+-- by career stage: active people of the filtered group (n), those who are mentee in a relationship
+-- of that role active at $as_of (covered), and those who met such a mentor in the engaged window (engaged).
+WITH people_active AS (
+    SELECT p.person_id, p.career_stage
+    FROM people p
+    WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
+      {people_filter}
+),
+relationships AS (
+    SELECT m.mentee_id, m.mentor_id, m.role
+    FROM mentorships m
+    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
+      AND m.mentee_id IN (SELECT person_id FROM people_active)
+),
+met AS (
+    SELECT DISTINCT r.mentee_id, r.role
+    FROM relationships r
+    JOIN meetings g ON g.mentee_id = r.mentee_id AND g.mentor_id = r.mentor_id
+    WHERE g.date > $as_of - $window::INTEGER AND g.date <= $as_of
+),
+covered AS (
+    SELECT DISTINCT mentee_id, role FROM relationships
+    UNION SELECT DISTINCT mentee_id, 'any' FROM relationships
+),
+engaged AS (
+    SELECT mentee_id, role FROM met
+    UNION SELECT DISTINCT mentee_id, 'any' FROM met
+),
+roles AS (SELECT unnest($roles::VARCHAR[]) AS role UNION ALL SELECT 'any')
+SELECT r.role, a.career_stage,
+       count(*) AS n,
+       count(c.mentee_id) AS covered,
+       count(e.mentee_id) AS engaged
+FROM people_active a
+CROSS JOIN roles r
+LEFT JOIN covered c ON c.mentee_id = a.person_id AND c.role = r.role
+LEFT JOIN engaged e ON e.mentee_id = a.person_id AND e.role = r.role
+GROUP BY r.role, a.career_stage

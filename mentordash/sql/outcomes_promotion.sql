@@ -1,0 +1,47 @@
+-- Time to first promotion (metrics.md, Outcomes) for people hired as junior faculty in the filtered
+-- group: the roster keeps each person's latest stage, so this is junior faculty plus senior faculty with
+-- a promotion after their start (promoted in the department). Followed from start_date to the first
+-- promotion (event) or, if none, to end_date or $as_of, whichever comes first (censored).
+-- mentored: mentee in a `mentor` relationship on at least half of the follow-up days [start_date, stop),
+-- computed as in outcomes_people.sql by the union of the relationships' clipped spans.
+WITH cohort AS (
+    SELECT p.person_id, p.career_stage, p.start_date,
+           least($as_of::DATE, coalesce(p.end_date, $as_of::DATE)) AS last_day
+    FROM people p
+    WHERE p.career_stage IN ('junior_faculty', 'senior_faculty') AND p.start_date < $as_of::DATE
+      {people_filter}
+),
+first_promotion AS (
+    SELECT c.person_id, min(o.date) AS promoted_on
+    FROM outcomes o JOIN cohort c ON o.person_id = c.person_id
+    WHERE o.kind = 'promotion' AND o.date > c.start_date AND o.date <= c.last_day
+    GROUP BY c.person_id
+),
+followed AS (
+    SELECT c.person_id, c.start_date, f.promoted_on IS NOT NULL AS promoted,
+           coalesce(f.promoted_on, c.last_day) AS stop
+    FROM cohort c LEFT JOIN first_promotion f ON f.person_id = c.person_id
+    WHERE c.career_stage = 'junior_faculty' OR f.promoted_on IS NOT NULL
+),
+relationship_spans AS (
+    SELECT f.person_id, greatest(m.start_date, f.start_date) AS s,
+           least(coalesce(m.end_date, f.stop - 1), f.stop - 1) AS e
+    FROM mentorships m JOIN followed f ON m.mentee_id = f.person_id
+    WHERE m.role = 'mentor'
+),
+ordered AS (
+    SELECT person_id, s, e,
+           max(e) OVER (PARTITION BY person_id ORDER BY s, e
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS furthest_before
+    FROM relationship_spans
+    WHERE s <= e
+),
+covered AS (
+    SELECT person_id, sum(greatest(0, e - greatest(s, coalesce(furthest_before + 1, s)) + 1)) AS mentee_days
+    FROM ordered GROUP BY person_id
+)
+SELECT f.person_id, f.promoted, (f.stop - f.start_date) AS days,
+       2 * coalesce(c.mentee_days, 0) >= (f.stop - f.start_date) AS mentored
+FROM followed f LEFT JOIN covered c ON c.person_id = f.person_id
+WHERE f.stop > f.start_date
+ORDER BY f.person_id

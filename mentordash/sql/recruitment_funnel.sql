@@ -1,0 +1,23 @@
+-- The recruitment funnel (metrics.md): for each cycle, track and stage, the filtered applicants who
+-- reached at least that stage (stage_reached is ordinal), with how many have a known gender and
+-- URiM status and how many of those are women and URiM.
+WITH a AS (
+    SELECT cycle, track, gender,
+           list_position(['applied', 'interviewed', 'ranked', 'matched'], stage_reached) AS reached,
+           {urim_expr} AS urim_eff
+    FROM applicants a
+    WHERE TRUE {applicant_filter}
+),
+stages AS (
+    SELECT * FROM (VALUES ('applied', 1), ('interviewed', 2), ('ranked', 3), ('matched', 4)) AS t(stage, stage_order)
+)
+SELECT a.cycle, a.track, s.stage, s.stage_order,
+       count(*) AS n,
+       count(*) FILTER (a.gender IS NOT NULL AND a.gender <> 'undisclosed') AS gender_known,
+       count(*) FILTER (a.gender = 'woman') AS women,
+       count(*) FILTER (a.gender = 'man') AS men,
+       count(*) FILTER (a.gender IN ('nonbinary', 'another')) AS gender_another,
+       count(a.urim_eff) AS urim_known,
+       count(*) FILTER (a.urim_eff) AS urim
+FROM a JOIN stages s ON a.reached >= s.stage_order
+GROUP BY a.cycle, a.track, s.stage, s.stage_order

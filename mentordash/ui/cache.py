@@ -1,0 +1,42 @@
+"""Cached metrics calls, keyed by the function, the database file, its data version and the arguments.
+
+An import or a settings change bumps the data version, so every cached result of older data expires;
+filters live in each session's own state, so two sessions never share them (only identical keys hit).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+from mentordash.metrics.filters import Filters
+from mentordash.ui.context import get_db
+
+
+def _freeze(value: Any) -> Any:
+    return ("__filters__", value.key()) if isinstance(value, Filters) else value
+
+
+def _thaw(value: Any) -> Any:
+    if isinstance(value, tuple) and len(value) == 2 and value[0] == "__filters__":
+        return Filters.from_key(value[1])
+    return value
+
+
+_REGISTRY: dict[str, Callable] = {}
+
+
+@st.cache_data(max_entries=2000, show_spinner=False)
+def _call(name: str, db_path: str, data_version: int, args: tuple, kwargs: tuple) -> Any:
+    func = _REGISTRY[name]
+    return func(get_db(), *(_thaw(a) for a in args), **{k: _thaw(v) for k, v in kwargs})
+
+
+def cached(func: Callable, *args: Any, **kwargs: Any) -> Any:
+    """func(db, *args, **kwargs), served from the cache while the data has not changed."""
+    name = f"{func.__module__}.{func.__qualname__}"
+    _REGISTRY.setdefault(name, func)
+    db = get_db()
+    frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+    return _call(name, db.path, db.data_version(), tuple(_freeze(a) for a in args), frozen_kwargs)

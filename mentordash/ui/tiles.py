@@ -1,0 +1,51 @@
+"""Headline tiles: a Tile from the metrics layer, drawn as st.metric."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mentordash.metrics.overview import Tile
+
+
+def _value_text(tile: Tile, min_cell: int) -> str:
+    if tile.suppressed:
+        return f"Hidden (fewer than {min_cell})"
+    if tile.value is None:
+        return "No data"
+    return f"{tile.value:.1f}%" if tile.unit == "%" else f"{int(tile.value):,}"
+
+
+def _delta_text(tile: Tile) -> str | None:
+    if tile.suppressed or tile.delta is None:
+        return None
+    unit = " pts" if tile.unit == "%" else ""
+    return f"{tile.delta:+.1f}{unit} vs {tile.compared_with}" if tile.unit == "%" else \
+        f"{int(tile.delta):+d}{unit} vs {tile.compared_with}"
+
+
+def _help_text(tile: Tile, min_cell: int) -> str:
+    if tile.suppressed:
+        return f"Fewer than {min_cell} people in this group: hidden to protect privacy."
+    parts = []
+    if tile.n:
+        parts.append(f"Out of {int(tile.n):,}.")
+    if tile.note:
+        parts.append(tile.note)
+    return " ".join(parts) or "No data for this selection."
+
+
+def show_tiles(tiles: list[Tile], min_cell: int, per_row: int = 4) -> None:
+    """Tiles grouped under their section's heading, in the order given."""
+    sections = list(dict.fromkeys(tile.section for tile in tiles))
+    for section in sections:
+        st.subheader(section)
+        _show_row([tile for tile in tiles if tile.section == section], min_cell, per_row)
+
+
+def _show_row(tiles: list[Tile], min_cell: int, per_row: int) -> None:
+    for start in range(0, len(tiles), per_row):
+        columns = st.columns(per_row)
+        for column, tile in zip(columns, tiles[start:start + per_row]):
+            column.metric(tile.label, _value_text(tile, min_cell), _delta_text(tile),
+                          help=_help_text(tile, min_cell), border=True,
+                          delta_color="inverse" if tile.key in ("burnout", "over_capacity") else "normal")

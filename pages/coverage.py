@@ -1,0 +1,171 @@
+"""Coverage: who has a mentor, who does not, and who carries the load (issue 4, metrics.md Coverage)."""
+
+import pandas as pd
+import streamlit as st
+
+from mentordash.charts import coverage as charts
+from mentordash.config import ROLES, STAGE_LABELS
+from mentordash.metrics import coverage
+from mentordash.ui import context
+from mentordash.ui.cache import cached
+from mentordash.ui.downloads import download_csv
+from mentordash.ui.frame import current_view
+from mentordash.ui.views import stop_if_too_small
+
+context.require_frame()
+view = current_view()
+min_cell = context.min_cell()
+settings = context.get_db().settings()
+hidden_text = f"hidden: fewer than {min_cell}"
+
+
+def numbers_table(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
+    """The frame's columns under readable names, with a note where a row is hidden (numbers stay numbers)."""
+    out = frame[list(columns)].rename(columns=columns)
+    if "suppressed" in frame:
+        out["Note"] = frame["suppressed"].map(lambda hidden: hidden_text if hidden else "").values
+    return out
+
+
+st.title("Mentoring coverage")
+st.caption(
+    f"As of {view.as_of:%d %B %Y}. A person is covered when they are mentee in a relationship active on that "
+    f"date; engaged when they met that mentor in the {settings['engaged_window_days']} days before it. "
+    f"Every group of fewer than {min_cell} people is hidden."
+)
+
+total = cached(coverage.coverage_total, view.as_of, view.filters)
+stop_if_too_small(total, min_cell)
+
+role = st.radio(
+    "Relationships counted", [*ROLES, coverage.ANY_ROLE], format_func=charts.ROLE_LABELS.get, horizontal=True,
+    key="cov_role", help="Mentor is the headline figure (and the summary's); the other roles count on their own.",
+)
+roles = tuple(ROLES) if role == coverage.ANY_ROLE else (role,)
+noun = charts.ROLE_NOUNS[role]
+
+by_role = cached(coverage.coverage_by_role, view.as_of, view.filters)
+chosen = by_role[by_role["role"] == role]
+everyone = chosen[chosen["career_stage"] == coverage.ALL_STAGES].iloc[0].to_dict()
+load = cached(coverage.mentor_load, view.as_of, view.filters, roles)
+
+# --- 1. Coverage at as-of ------------------------------------------------------------------------
+st.header("Who has a mentor")
+tiles = st.columns(4)
+tiles[0].metric(f"Have an active {noun}", hidden_text if everyone["suppressed"] else f"{everyone['pct']:.1f}%",
+                help=None if everyone["suppressed"] else f"{everyone['covered']} of {everyone['n']} active people.",
+                border=True)
+tiles[1].metric(f"Engaged with their {noun}",
+                hidden_text if everyone["suppressed"] else f"{everyone['engaged_pct']:.1f}%",
+                help=None if everyone["suppressed"] else (f"{everyone['engaged']} of {everyone['n']} active people met "
+                                                          f"their {noun} in the last {settings['engaged_window_days']} days."),
+                border=True)
+tiles[2].metric("Active people in this view", hidden_text if everyone["suppressed"] else f"{everyone['n']:,}",
+                border=True)
+tiles[3].metric("Mentors over capacity",
+                hidden_text if load["suppressed"] else f"{load['over_capacity']} of {load['mentors']}",
+                help=f"Mentors with more than {load['capacity']} active mentees (the capacity setting).", border=True)
+
+left, right = st.columns([3, 2])
+left.plotly_chart(charts.coverage_by_stage(chosen, role, min_cell), width="stretch", key="cov_by_stage")
+bench = cached(coverage.resident_benchmark, view.as_of, view.filters)
+right.plotly_chart(charts.resident_benchmark(bench["department"], bench["benchmark"], min_cell), width="stretch",
+                   key="cov_benchmark")
+right.caption("The national figure is a survey of residents who said they had a mentor; here, residents with an "
+              "active mentor relationship on the as-of date. Edit benchmarks in Settings.")
+st.plotly_chart(charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
+with st.expander(f"Numbers: coverage by career stage ({charts.ROLE_LABELS[role].lower()})"):
+    table = chosen.assign(career_stage=chosen["career_stage"].map(lambda s: STAGE_LABELS.get(s, "All stages")))
+    st.dataframe(numbers_table(table, {
+        "career_stage": "Career stage", "n": "People", "covered": "Covered", "pct": "Covered %",
+        "ci_low": "95% CI low", "ci_high": "95% CI high", "engaged": "Engaged", "engaged_pct": "Engaged %",
+    }), hide_index=True, width="stretch", key="cov_table_stage")
+
+# --- 2. Over time --------------------------------------------------------------------------------
+st.header("Coverage month by month")
+monthly = cached(coverage.coverage_monthly, view.as_of, view.filters, roles)
+st.plotly_chart(charts.coverage_monthly(monthly, role, min_cell), width="stretch", key="cov_monthly")
+
+# --- 3. Groups -----------------------------------------------------------------------------------
+st.header("Are all groups mentored alike?")
+stage_choices = list(view.filters.career_stage) or [s for s in STAGE_LABELS]
+within = st.selectbox("Compare within", ["all", *stage_choices], key="cov_within",
+                      format_func=lambda s: "All stages in the filters" if s == "all" else STAGE_LABELS[s],
+                      help="Groups differ in career stage; compare within one stage for a like-with-like view.")
+group_filters = view.filters if within == "all" else view.filters.narrowed(career_stage=(within,))
+group_total = cached(coverage.coverage_total, view.as_of, group_filters, roles)
+if group_total["suppressed"] or not group_total["n"]:
+    st.info(f"Fewer than {min_cell} people in this stage: no group can be shown.")
+else:
+    groups = cached(coverage.coverage_by_group, view.as_of, group_filters, roles)
+    st.caption("Dots: the share covered; whiskers: the 95% Wilson interval. Where the whiskers of two groups do "
+               "not overlap, the gap is larger than chance alone would explain.")
+    for row_start in (0, 2):
+        columns = st.columns(2)
+        for column, dimension in zip(columns, coverage.GROUP_DIMENSIONS[row_start:row_start + 2]):
+            column.plotly_chart(charts.coverage_by_group(groups, dimension, min_cell, role, group_total["pct"]),
+                                width="stretch", key=f"cov_group_{dimension}")
+    with st.expander("Numbers: coverage by group"):
+        st.dataframe(numbers_table(groups.assign(group=groups["group"].map(charts.group_label),
+                                                 dimension=groups["dimension"].map(charts.DIMENSION_LABELS)), {
+            "dimension": "Dimension", "group": "Group", "n": "People", "covered": "Covered", "pct": "Covered %",
+            "ci_low": "95% CI low", "ci_high": "95% CI high", "engaged": "Engaged", "engaged_pct": "Engaged %",
+        }), hide_index=True, width="stretch", key="cov_table_groups")
+
+# --- 4. Mentor load ------------------------------------------------------------------------------
+st.header("Who carries the load")
+left, right = st.columns(2)
+distribution = cached(coverage.mentor_load_distribution, view.as_of, view.filters, roles)
+left.plotly_chart(charts.load_distribution(distribution, load["capacity"], min_cell), width="stretch",
+                  key="cov_load")
+left.caption("Mentors the filters select (a Division filter shows that division's mentors); external mentors "
+             "count only when no filter is set. Capacity is a setting.")
+tax = cached(coverage.load_by_group, view.as_of, view.filters, roles)
+right.plotly_chart(charts.minority_tax(tax, min_cell), width="stretch", key="cov_tax")
+right.caption("Grey: each group's share of the department's active faculty; vermillion: its share of the mentoring "
+              "of the people the filters select (both among faculty whose gender or URiM status is known). A larger "
+              "share of the load than of the faculty is the 'minority tax'.")
+
+# --- 5. How relationships began ------------------------------------------------------------------
+st.header("How relationships began")
+sources = cached(coverage.relationship_sources, view.as_of, view.filters, roles)
+st.plotly_chart(charts.relationship_sources(sources, min_cell), width="stretch", key="cov_sources")
+formal = cached(coverage.formal_by_stage, view.as_of, view.filters, roles)
+st.plotly_chart(charts.formal_informal(formal, min_cell), width="stretch", key="cov_formal")
+st.caption("By the mentee's career stage, relationships active on the as-of date. Societies: RJOS, JRGOS, "
+           "Nth Dimensions, the Perry Initiative and others.")
+
+# --- 6. Time to match ----------------------------------------------------------------------------
+st.header("How long newcomers wait")
+match = cached(coverage.time_to_match, view.as_of, view.filters, roles)
+st.plotly_chart(charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), width="stretch",
+                key="cov_match")
+with st.expander("Numbers: time to match"):
+    st.dataframe(numbers_table(match.assign(career_stage=match["career_stage"].map(STAGE_LABELS)), {
+        "career_stage": "Career stage", "n": "Started", "matched": "Matched so far", "pct": "Matched %",
+        "median_days": "Median days", "q1_days": "25th pct days", "q3_days": "75th pct days",
+        "n90": "Started 90+ days ago", "within_90_pct": "Matched within 90 days %",
+    }), hide_index=True, width="stretch", key="cov_table_match")
+
+# --- 7. Coordinator lists (row-level: coordinators only, checked here on the server) ------------
+st.header("Who is waiting, who is stretched")
+user = context.current_user()
+if not user.is_coordinator:
+    st.info("The lists of unmatched people and of mentors over capacity are row-level roster data: only "
+            "program coordinators see them (privacy rules). The aggregate figures above are for everyone.")
+else:
+    db = context.get_db()
+    unmatched = coverage.unmatched_list(db, view.as_of, view.filters, roles, user=user)
+    over = coverage.over_capacity_list(db, view.as_of, view.filters, roles, user=user)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(f"{len(unmatched):,} people without an active {noun}")
+        st.dataframe(unmatched, hide_index=True, width="stretch", key="cov_unmatched", height=300)
+        download_csv("Download unmatched (CSV)", unmatched, f"unmatched_{view.as_of.isoformat()}.csv",
+                     key="cov_dl_unmatched")
+    with right:
+        st.subheader(f"{len(over):,} mentors over capacity (more than {load['capacity']})")
+        st.dataframe(over, hide_index=True, width="stretch", key="cov_over", height=300)
+        download_csv("Download mentors over capacity (CSV)", over, f"over_capacity_{view.as_of.isoformat()}.csv",
+                     key="cov_dl_over")
+    st.caption("Coordinators only. Lists show person_id, career stage and division, nothing else.")

@@ -1,0 +1,235 @@
+"""Burnout prevalence, groups, the mentored rule, response rate and suppression, on a survey counted by hand.
+
+Wave A, all submitted 30 April 2025 (Mini-Z burnout item in brackets; >= 3 is burnout):
+  roster-linked: R1 (3) R2 (4) R3 (1) R4 (2) R5 (5) R6 (3) residents; F1 (1) F2 (2) F3 (3) F4 (1) junior faculty
+  anonymous: A1 (4, woman, has_mentor) A2 (2, man, no mentor) A3 (3) A4 (1) A5 (2) (fellows, has_mentor blank)
+  Z1 (1): a person_id the roster does not know, has_mentor true -> treated as anonymous
+  O1: item out of range (9) -> not scoreable; I1 (R1 again, 5) and I2 (F5, 4): flagged incomplete -> left out
+Mini-Z scoreable 16, burned out 7 (R1 R2 R5 R6 F3 A1 A3).
+Mentored (roster for linked: an active 'mentor' relationship on 30 April 2025; self-report otherwise):
+  mentored R1 (open), R2 (starts that day), R5 (ends that day), A1, Z1 -> 5, burned out 4
+  not mentored R3 (ended the day before, though she says she has one), R4 (a sponsor only), R6 (says yes; roster
+  says no), F1-F4, A2 -> 8, burned out 2;   unknown A3 A4 A5 -> 3, burned out 1
+"""
+
+from datetime import date, datetime
+
+import pytest
+
+from mentordash.metrics import summary, wellbeing
+from mentordash.metrics.filters import Filters
+from mentordash.metrics.intervals import wilson
+from tests.builders import add_mentorships, add_people, add_survey, new_db, person
+
+DAY = datetime(2025, 4, 30, 9, 0)
+WAVE = "Wave A"
+
+
+def response(rid, mini_z, person_id=None, **extra):
+    return {"survey": WAVE, "response_id": rid, "submitted_at": DAY, "person_id": person_id,
+            "mini_z_burnout": mini_z, "complete": True, "career_stage": None, "gender": None, "has_mentor": None,
+            **extra}
+
+
+@pytest.fixture
+def db(tmp_path):
+    db = new_db(tmp_path)
+    joined = date(2020, 7, 1)
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", joined, gender="woman" if i <= 3 else "man",
+                 race_ethnicity=["black"] if i == 1 else ["white"], division="Spine" if i <= 3 else "Hand")
+          for i in range(1, 7)],
+        *[person(f"F{i}", "junior_faculty", date(2015, 7, 1), gender="man", division="Spine") for i in range(1, 6)],
+        person("X1", "resident", joined, end_date=date(2025, 3, 1), departure_reason="left_early"),
+        person("S1", "senior_faculty", date(2000, 1, 1)),
+    )
+    add_mentorships(
+        db,
+        dict(mentor_id="S1", mentee_id="R1", start_date=date(2025, 1, 1)),
+        dict(mentor_id="S1", mentee_id="R2", start_date=date(2025, 4, 30)),
+        dict(mentor_id="S1", mentee_id="R3", start_date=date(2024, 1, 1), end_date=date(2025, 4, 29)),
+        dict(mentor_id="S1", mentee_id="R4", role="sponsor", start_date=date(2024, 1, 1)),
+        dict(mentor_id="S1", mentee_id="R5", start_date=date(2024, 1, 1), end_date=date(2025, 4, 30)),
+    )
+    add_survey(
+        db,
+        response("r1", 3, "R1"), response("r2", 4, "R2"), response("r3", 1, "R3", has_mentor=True),
+        response("r4", 2, "R4", gender="woman"),  # roster says man: the roster wins
+        response("r5", 5, "R5"), response("r6", 3, "R6", has_mentor=True),
+        response("f1", 1, "F1"), response("f2", 2, "F2"), response("f3", 3, "F3"), response("f4", 1, "F4"),
+        response("a1", 4, career_stage="resident", gender="woman", has_mentor=True),
+        response("a2", 2, career_stage="resident", gender="man", has_mentor=False),
+        response("a3", 3, career_stage="fellow"), response("a4", 1, career_stage="fellow"),
+        response("a5", 2, career_stage="fellow"),
+        response("z1", 1, "GHOST", has_mentor=True),
+        response("o1", 9, career_stage="fellow"),
+        response("i1", 5, "R1", complete=False), response("i2", 4, "F5", complete=False),
+    )
+    return db
+
+
+def cells(frame, **where):
+    for key, value in where.items():
+        frame = frame[frame[key] == value]
+    return frame
+
+
+def groups(db, dimension, measure="mini_z"):
+    frame = wellbeing.measures_by_group(db, Filters())
+    rows = cells(frame, survey=WAVE, measure=measure, dimension=dimension)
+    return {r["group"]: r for r in rows.to_dict("records")}
+
+
+def test_prevalence_counted_by_hand(db):
+    frame = wellbeing.burnout_prevalence(db, Filters())
+    assert list(frame["instrument"]) == ["mini_z"]  # no other instrument has a scoreable response
+    row = frame.iloc[0]
+    assert (row["survey"], row["n"], row["burned_out"], row["pct"]) == (WAVE, 16, 7, 43.8)
+    low, high = wilson(7, 16)
+    assert (row["ci_low"], row["ci_high"]) == (round(100 * low, 1), round(100 * high, 1)) == (23.1, 66.8)
+    assert row["rule"] == "Mini-Z, burnout = burnout item 3 of 5 or worse"
+    assert not row["suppressed"]
+
+
+def test_cut_off_change_applies(db):
+    db.set_setting("cutoffs", {"mini_z_burnout": 4}, user="test")
+    row = wellbeing.burnout_prevalence(db, Filters()).iloc[0]
+    assert (row["n"], row["burned_out"]) == (16, 3)  # R2 R5 A1
+    assert "item 4 of 5" in row["rule"]
+
+
+def test_incomplete_responses_left_out_everywhere(db):
+    assert wellbeing.responses_total(db, Filters())["n"] == 17  # 19 rows, 2 flagged incomplete
+    rate = wellbeing.response_rates(db, Filters()).iloc[0]
+    assert rate["responses"] == 17
+
+
+def test_mentored_rule_linked_and_anonymous(db):
+    db.set_setting("min_cell", 3, user="test")
+    rows = groups(db, "mentored")
+    assert (rows["mentored"]["n"], rows["mentored"]["positive"]) == (5, 4)
+    assert (rows["not_mentored"]["n"], rows["not_mentored"]["positive"]) == (8, 2)
+    assert (rows["unknown"]["n"], rows["unknown"]["positive"]) == (3, 1)
+    assert rows["not_mentored"]["pct"] == 25.0
+    low, high = wilson(2, 8)
+    assert (rows["not_mentored"]["ci_low"], rows["not_mentored"]["ci_high"]) == (
+        round(100 * low, 1), round(100 * high, 1))
+
+
+def test_mentored_small_group_suppressed_with_its_complement(db):
+    rows = groups(db, "mentored")  # min_cell 5: unknown (3) hidden, and the next smallest (mentored, 5) too
+    assert rows["unknown"]["suppressed"] and rows["unknown"]["n"] is None
+    assert rows["mentored"]["suppressed"] and rows["mentored"]["positive"] is None
+    assert not rows["not_mentored"]["suppressed"] and rows["not_mentored"]["n"] == 8
+
+
+def test_groups_use_roster_values_for_linked_responses(db):
+    db.set_setting("min_cell", 3, user="test")
+    gender = groups(db, "gender")
+    assert (gender["woman"]["n"], gender["woman"]["positive"]) == (4, 3)  # R1 R2 R3 A1 (not R4)
+    assert (gender["man"]["n"], gender["man"]["positive"]) == (8, 3)
+    assert gender["unknown"]["n"] == 4
+    stage = groups(db, "career_stage")
+    # resident 8, junior faculty 4, fellow 3, unknown (Z1) 1: Z1 hidden, and the next smallest with it
+    assert {k: v["n"] for k, v in stage.items()} == {"resident": 8, "fellow": None, "junior_faculty": 4,
+                                                     "unknown": None}
+    assert stage["fellow"]["suppressed"] and stage["unknown"]["suppressed"]
+    urim = groups(db, "urim")
+    # URiM R1 (1), not URiM R2-R6 (5), unknown: F1-F4, the anonymous and Z1 (10)
+    assert urim["unknown"]["n"] == 10
+    assert urim["urim"]["n"] is None and urim["urim"]["suppressed"]  # R1 alone: 1 < 3
+    assert urim["not_urim"]["suppressed"]  # its complement
+
+
+def test_division_breakdown_complementary_suppression(db):
+    division = groups(db, "division")  # Spine 7, Hand 3, unknown (anonymous) 6
+    assert division["Spine"]["n"] == 7 and division["Spine"]["positive"] == 3
+    assert division["Hand"]["suppressed"] and division["unknown"]["suppressed"]
+
+
+def test_filters_select_respondents_by_roster_else_self_report(db):
+    women = Filters(gender=("woman",))
+    total = wellbeing.responses_total(db, women)
+    assert total["suppressed"] and total["n"] is None  # 4 complete responses: too few to show anything
+    frame = wellbeing.burnout_prevalence(db, women)
+    assert frame.iloc[0]["suppressed"] and frame.iloc[0]["pct"] is None
+    residents = wellbeing.burnout_prevalence(db, Filters(career_stage=("resident",))).iloc[0]
+    assert (residents["n"], residents["burned_out"]) == (8, 5)  # R1-R6, A1, A2
+
+
+def test_response_rate(db):
+    rate = wellbeing.response_rates(db, Filters()).iloc[0]
+    # surveyed stages resident, junior_faculty, fellow; active on 30 April 2025: R1-R6, F1-F5 (X1 has left,
+    # S1 is not in a surveyed stage); known respondents R1-R6, F1-F4 (F5's response is incomplete)
+    assert (rate["eligible"], rate["respondents"], rate["rate"]) == (11, 10, 90.9)
+    assert rate["roster_allows"] and not rate["suppressed"]
+
+
+def test_response_rate_unknown_for_an_anonymous_survey(tmp_path):
+    db = new_db(tmp_path, "anon.duckdb")
+    add_people(db, *[person(f"R{i}", "resident", date(2020, 1, 1)) for i in range(8)])
+    add_survey(db, *[{"survey": "Anon", "response_id": f"x{i}", "submitted_at": DAY, "career_stage": "resident",
+                      "mini_z_burnout": 2, "complete": True} for i in range(6)])
+    rate = wellbeing.response_rates(db, Filters()).iloc[0]
+    assert not rate["roster_allows"] and rate["rate"] is None
+
+
+def test_instruments_never_mixed_and_waves_ordered(tmp_path):
+    db = new_db(tmp_path, "waves.duckdb")
+    later, earlier = datetime(2026, 4, 1), datetime(2024, 4, 1)
+    add_survey(
+        db,
+        *[{"survey": "Z later", "response_id": f"l{i}", "submitted_at": later, "mini_z_burnout": 1 + i % 5,
+           "mbi_ee_item": i % 7, "mbi_dp_item": 0, "complete": True} for i in range(10)],
+        *[{"survey": "A earlier", "response_id": f"e{i}", "submitted_at": earlier, "mbi_ee_item": 6,
+           "mbi_dp_item": 0, "mini_z_burnout": None, "complete": True} for i in range(6)],
+    )
+    frame = wellbeing.burnout_prevalence(db, Filters())
+    assert list(zip(frame["survey"], frame["instrument"])) == [
+        ("A earlier", "mbi_single"), ("Z later", "mini_z"), ("Z later", "mbi_single")]
+    rows = {(r["survey"], r["instrument"]): r for r in frame.to_dict("records")}
+    assert (rows[("A earlier", "mbi_single")]["n"], rows[("A earlier", "mbi_single")]["burned_out"]) == (6, 6)
+    # Mini-Z 1..5 twice: 3, 4, 5 burned out -> 6 of 10; single-item EE 0..6, 0..2: >= 4 are 4, 5, 6 -> 3 of 10
+    assert (rows[("Z later", "mini_z")]["n"], rows[("Z later", "mini_z")]["burned_out"]) == (10, 6)
+    assert (rows[("Z later", "mbi_single")]["n"], rows[("Z later", "mbi_single")]["burned_out"]) == (10, 3)
+
+
+def test_wellbeing_measures_alongside(db):
+    add_survey(db, *[{"survey": "Wave B", "response_id": f"b{i}", "submitted_at": datetime(2026, 4, 1),
+                      "career_satisfaction": [1, 2, 3, 4, 5, 4][i], "intent_to_leave": i < 2,
+                      "complete": True} for i in range(6)])
+    frame = wellbeing.measures_by_wave(db, Filters())
+    career = cells(frame, survey="Wave B", measure="career_satisfied").iloc[0]
+    assert (career["n"], career["positive"], career["pct"]) == (6, 3, 50.0)
+    leave = cells(frame, survey="Wave B", measure="intent_to_leave").iloc[0]
+    assert (leave["n"], leave["positive"]) == (6, 2)
+    assert "mini_z" not in set(cells(frame, survey="Wave B")["measure"])
+
+
+def test_summary_burnout_part_equals_page_table(db):
+    part = summary.burnout_part(db, Filters())
+    frame = wellbeing.burnout_prevalence(db, Filters())
+    assert part == [{"survey": WAVE, "instrument": "mini_z", "n": 16, "burned_out": 7, "pct": 43.8}]
+    assert [(r["survey"], r["instrument"], r["n"], r["burned_out"], r["pct"]) for r in frame.to_dict("records")] == [
+        (p["survey"], p["instrument"], p["n"], p["burned_out"], p["pct"]) for p in part]
+
+
+def test_summary_burnout_part_suppressed(db):
+    part = summary.burnout_part(db, Filters(gender=("woman",)))
+    assert part == [{"survey": WAVE, "instrument": "mini_z", "n": None, "burned_out": None, "pct": None,
+                     "suppressed": True}]
+
+
+def test_no_row_level_columns_leave_the_metrics(db):
+    for frame in (wellbeing.measures_by_wave(db, Filters()), wellbeing.measures_by_group(db, Filters()),
+                  wellbeing.burnout_prevalence(db, Filters()), wellbeing.response_rates(db, Filters())):
+        assert not {"response_id", "person_id", "mini_z_burnout", "submitted_at"} & set(frame.columns)
+
+
+def test_benchmarks_matched_by_instrument(db):
+    marks = wellbeing.benchmarks(db)
+    assert {b["key"] for b in marks["by_instrument"]["mbi_full"]} == {"burnout_residents_mbi", "burnout_faculty_mbi"}
+    assert [b["key"] for b in marks["by_instrument"]["pfi"]] == ["burnout_surgeons_pfi"]
+    assert "mini_z" not in marks["by_instrument"]
+    assert [b["key"] for b in marks["unmatched"]] == ["burnout_surgeons_pooled"]

@@ -1,0 +1,55 @@
+"""AppTest of the data page: upload, mapping suggestion, error table, commit, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.test_ingest_support import SURVEY_CSV
+
+PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("MENTORDASH_DB", str(tmp_path / f"page_{tmp_path.name}.duckdb"))
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.run()
+    return at
+
+
+def problems_table(app):
+    return next(d.value for d in app.dataframe if "message" in d.value.columns)
+
+
+def test_upload_suggest_commit_undo(app, tmp_path):
+    assert not app.exception
+    app.file_uploader(key="import_files").set_value(("wave.csv", SURVEY_CSV.encode(), "text/csv")).run()
+    assert app.selectbox(key="f0_col_response_id").value == "response_id"  # suggested
+    assert app.selectbox(key="f0_col_mini_z_burnout").value == "mini_z_burnout"
+    assert not app.exception, app.exception[0].stack_trace if app.exception else ""
+    assert problems_table(app)["column"].tolist() == ["survey"]
+    app.text_input(key="f0_survey").input("Wellbeing 2026 Spring").run()
+    assert not app.exception
+    app.button(key="f0_commit").click().run()
+    assert any("Imported 3 rows as imp_0001" in s.value for s in app.success)
+    assert app.selectbox(key="undo_choice").value == "imp_0001"
+    app.button(key="undo_button").click().run()
+    assert any("Undid imp_0001" in s.value for s in app.success)
+
+
+def test_bad_file_shows_the_problem_table(app):
+    bad = SURVEY_CSV.replace("r2,2026-03-03,p002,junior_faculty,man,no,1", "r2,2026-03-03,p002,junior_faculty,man,no,9")
+    app.file_uploader(key="import_files").set_value(("bad.csv", bad.encode(), "text/csv")).run()
+    app.text_input(key="f0_survey").input("W").run()
+    problems = problems_table(app)
+    assert problems.to_dict("records")[0] == {"row": 3, "column": "mini_z_burnout", "value": "9",
+                                              "message": "out of range: mini_z_burnout goes from 1 to 5"}
+    assert app.button(key="f0_commit").disabled
+
+
+def test_html_file_is_refused_on_the_page(app):
+    app.file_uploader(key="import_files").set_value(("x.csv", b"<html><body>hi</body></html>", "text/csv")).run()
+    assert "web page" in problems_table(app)["message"][0]

@@ -1,0 +1,90 @@
+"""The wellbeing page through the app's router: figures, tables equal to `summary`, suppression, benchmarks."""
+
+import json
+from datetime import date, datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mentordash.metrics import summary
+from mentordash.metrics.filters import Filters
+from tests.builders import add_mentorships, add_people, add_survey, new_db, person
+
+APP = "/work/main/app.py"
+
+
+def build(tmp_path, name):
+    db = new_db(tmp_path, name)
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2020, 7, 1), gender="woman" if i < 6 else "man", division="Spine")
+          for i in range(16)],
+        *[person(f"F{i}", "junior_faculty", date(2015, 7, 1), gender="woman" if i < 2 else "man") for i in range(8)],
+        person("S1", "senior_faculty", date(2000, 1, 1)),
+    )
+    add_mentorships(db, *[dict(mentor_id="S1", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(10)])
+    rows = []
+    for year, instrument in ((2025, "mini_z"), (2026, "both")):
+        for i, pid in enumerate([f"R{i}" for i in range(16)] + [f"F{i}" for i in range(8)] + [None] * 3):
+            row = {"survey": f"Wellbeing {year}", "response_id": f"{year}-{i}",
+                   "submitted_at": datetime(year, 4, 30, 12), "person_id": pid, "complete": True,
+                   "mini_z_burnout": 1 + (i * 7 + year) % 5, "career_satisfaction": 1 + i % 5,
+                   "career_stage": "fellow" if pid is None else None, "has_mentor": None if pid else i % 2 == 0,
+                   "mbi_ee_item": (i * 3) % 7 if instrument == "both" else None,
+                   "mbi_dp_item": i % 3 if instrument == "both" else None}
+            rows.append(row)
+    add_survey(db, *rows)
+    db.close()
+    return str(tmp_path / name)
+
+
+def run_page(monkeypatch, path, **state):
+    monkeypatch.setenv("MENTORDASH_DB", path)
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    at.switch_page("pages/wellbeing.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_page_shows_every_instrument_and_equals_summary(tmp_path, monkeypatch):
+    path = build(tmp_path, "page.duckdb")
+    at = run_page(monkeypatch, path)
+    assert at.title[0].value == "Burnout and wellbeing"
+    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    titles = [spec["layout"]["title"]["text"] for spec in specs]
+    assert any("Burnout (Mini-Z)" in t and "burnout item 3 of 5" in t for t in titles)
+    assert any("Burnout (Single-item MBI)" in t and "weekly or more often" in t for t in titles)
+    assert any("mentored vs" in t for t in titles)
+    assert any(t.startswith("Career satisfaction") for t in titles)
+    # no benchmark for Mini-Z or the single-item MBI: none drawn, and the page says so
+    assert all(not spec["layout"].get("shapes") for spec in specs)
+    assert any("No national benchmark was measured with Mini-Z or Single-item MBI" in c.value for c in at.caption)
+
+    table = at.dataframe[0].value
+    from mentordash.db import connect
+    db = connect(path)
+    part = summary.burnout_part(db, Filters())
+    db.close()
+    shown = [(r["Survey"], r["Scoreable responses"], r["Burned out"], r["Burnout"]) for r in table.to_dict("records")]
+    expected = [(p["survey"], str(p["n"]), str(p["burned_out"]), f"{p['pct']:.1f}%") for p in part]
+    assert shown == expected
+    assert len(part) == 3  # 2025 Mini-Z; 2026 Mini-Z and single-item MBI, never mixed
+
+
+def test_page_suppresses_small_groups(tmp_path, monkeypatch):
+    path = build(tmp_path, "small.duckdb")
+    at = run_page(monkeypatch, path, f_stage=["junior_faculty"], f_gender=["woman"])  # F0, F1: 4 responses
+    assert any("fewer than 5" in w.value for w in at.warning)
+    assert not at.get("plotly_chart") and not at.dataframe
+
+
+def test_page_hides_small_cells_in_tables(tmp_path, monkeypatch):
+    path = build(tmp_path, "cells.duckdb")
+    at = run_page(monkeypatch, path, f_stage=["junior_faculty"])  # 8 per wave, 2 women
+    table = at.dataframe[0].value
+    assert set(table["Scoreable responses"]) == {"8"}
+    text = json.dumps([json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")])
+    assert "hidden: groups of fewer than 5" in text

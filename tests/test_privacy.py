@@ -1,0 +1,60 @@
+import pandas as pd
+
+from mentordash import privacy
+
+
+def frame(ns):
+    return pd.DataFrame({"group": [f"g{i}" for i in range(len(ns))], "n": ns, "pct": [50.0] * len(ns)})
+
+
+def test_small_cell_is_blanked_and_flagged():
+    out = privacy.suppress(frame([10, 4, 7]), "n", ["pct"], min_cell=5)
+    assert out["suppressed"].tolist() == [False, True, False]
+    assert out.loc[1, "n"] is None and out.loc[1, "pct"] is None
+    assert out.loc[0, "n"] == 10 and out.loc[2, "pct"] == 50.0
+
+
+def test_cell_at_min_cell_is_shown():
+    out = privacy.suppress(frame([5, 6]), "n", ["pct"], min_cell=5)
+    assert not out["suppressed"].any()
+
+
+def test_zero_is_no_data_not_suppressed():
+    out = privacy.suppress(frame([0, 8]), "n", ["pct"], min_cell=5, complementary=True)
+    assert out["suppressed"].tolist() == [False, False]
+
+
+def test_complementary_hides_the_next_smallest():
+    out = privacy.suppress(frame([20, 3, 9, 12]), "n", ["pct"], min_cell=5, complementary=True)
+    assert out["suppressed"].tolist() == [False, True, True, False]
+
+
+def test_complementary_not_needed_when_two_already_hidden():
+    out = privacy.suppress(frame([20, 3, 2, 12]), "n", ["pct"], min_cell=5, complementary=True)
+    assert out["suppressed"].tolist() == [False, True, True, False]
+
+
+def test_complementary_skips_empty_groups():
+    out = privacy.suppress(frame([0, 3, 9, 12]), "n", ["pct"], min_cell=5, complementary=True)
+    assert out["suppressed"].tolist() == [False, True, True, False]
+
+
+def test_complementary_within_each_breakdown():
+    df = pd.DataFrame({"day": ["a", "a", "a", "b", "b"], "n": [2, 8, 9, 10, 11], "pct": [1.0] * 5})
+    out = privacy.suppress(df, "n", ["pct"], 5, complementary=True, within=["day"])
+    assert out["suppressed"].tolist() == [True, True, False, False, False]
+
+
+def test_min_cell_never_below_floor():
+    out = privacy.suppress(frame([2, 10]), "n", ["pct"], min_cell=1)
+    assert out["suppressed"].tolist() == [True, False]
+    assert privacy.effective_min_cell(0) == 3
+    assert privacy.effective_min_cell("not a number") == 3
+    assert privacy.effective_min_cell(7) == 7
+
+
+def test_suppress_record():
+    hidden = privacy.suppress_record({"n": 4, "pct": 25.0}, "n", ["pct"], 5)
+    assert hidden == {"n": None, "pct": None, "suppressed": True}
+    shown = privacy.suppress_record({"n": 0, "pct": None}, "n", ["pct"], 5)
+    assert shown["suppressed"] is False
