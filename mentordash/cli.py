@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import date
 
+from mentordash import bench
 from mentordash.ingest import commands as ingest_commands
 from mentordash.config import CAREER_STAGES, GENDERS, RACE_ETHNICITIES, database_path
 from mentordash.db import connect
@@ -123,6 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=cmd_summary)
 
     ingest_commands.register(commands)
+    bench.register(commands)
     return parser
 
 

@@ -50,7 +50,11 @@ def suppress(
     if exempt is not None:
         hide = hide & ~out[exempt].astype(bool)
     if complementary and len(out):
-        groups = [out.index] if not within else [idx for _, idx in out.groupby(within, sort=False).groups.items()]
+        if not within:
+            groups = [out.index]
+        else:  # only breakdowns with exactly one suppressed cell need a complement (fast with many breakdowns)
+            lone = hide.groupby([out[c] for c in within], sort=False).transform("sum") == 1
+            groups = [idx for _, idx in out[lone].groupby(within, sort=False).groups.items()]
         for index in groups:
             hide = _complement(hide, counts, index)
     out[flag] = hide.astype(bool)

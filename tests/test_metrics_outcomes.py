@@ -382,3 +382,12 @@ def test_twenty_thousand_people_stay_fast(tmp_path):
     outcomes.early_departure(db, AS_OF, Filters(), by="urim")
     outcomes.time_to_promotion(db, AS_OF, Filters())
     assert time.perf_counter() - started < 10
+
+
+def test_nobody_promoted_yet_has_no_median(tmp_path):
+    db = new_db(tmp_path)
+    add_people(db, *[person(f"J{i}", "junior_faculty", date(2024, 1, 1)) for i in range(5)])
+    summary = outcomes.time_to_promotion(db, AS_OF, Filters())["summary"].to_dict("records")
+    assert len(summary) == 1 and summary[0]["mentored"] is False  # nobody mentored: one group only
+    assert (summary[0]["people"], summary[0]["promoted"], summary[0]["censored"]) == (5, 0, 5)
+    assert summary[0]["median_years"] is None or summary[0]["median_years"] != summary[0]["median_years"]

@@ -51,7 +51,7 @@ def _fmt_pct(value) -> str:
     value = _num(value)
     if value is None:
         return "–"
-    return f"{value:.0f}%" if value >= 10 or value == 0 else f"{value:.1f}%"
+    return f"{value:.0f}%" if value >= 10 or value == round(value) else f"{value:.1f}%"
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:
@@ -98,7 +98,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
             continue
         y = part["pct_of_applied"].astype(float)
         fig.add_trace(go.Bar(
-            x=[STAGE_LABELS[s] for s in part["stage"]], y=y, name=label, marker_color=colours[group],
+            x=[STAGE_LABELS[s] for s in part["stage"]], y=y.tolist(), name=label, marker_color=colours[group],
             error_y={"type": "data", "symmetric": False,
                      "array": (part["ci_high"].astype(float) - y).tolist(),
                      "arrayminus": (y - part["ci_low"].astype(float)).tolist(), "thickness": 1, "color": "#555"},
@@ -119,7 +119,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
 def _overall_funnel(rows: pd.DataFrame, note: str) -> go.Figure:
     shown = _shown(rows)
     fig = go.Figure(go.Bar(
-        y=[STAGE_LABELS[s] for s in shown["stage"]], x=shown["n"].astype(float), orientation="h",
+        y=[STAGE_LABELS[s] for s in shown["stage"]], x=[int(n) for n in shown["n"]], orientation="h",
         marker_color=PALETTE[0],
         text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
         textposition="auto",
@@ -192,7 +192,7 @@ def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, contex
         label = part["label"].iloc[0]
         x = part["rate"].astype(float)
         fig.add_trace(go.Scatter(
-            y=[TRANSITION_LABELS[(a, b)] for a, b in zip(part["from_stage"], part["to_stage"])], x=x,
+            y=[TRANSITION_LABELS[(a, b)] for a, b in zip(part["from_stage"], part["to_stage"])], x=x.tolist(),
             mode="markers", name=label, marker={"color": colours[group], "size": 10}, orientation="h",
             error_x={"type": "data", "symmetric": False, "array": (part["ci_high"].astype(float) - x).tolist(),
                      "arrayminus": (x - part["ci_low"].astype(float)).tolist(), "color": colours[group]},
@@ -252,7 +252,7 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["cycle"].astype(int), y=part[f"{share}_pct"].astype(float), mode="lines+markers",
+            x=part["cycle"].astype(int).tolist(), y=part[f"{share}_pct"].astype(float).tolist(), mode="lines+markers",
             name=STAGE_LABELS[stage], line={"color": PALETTE[i], "width": 2.5},
             customdata=list(zip(part[f"{share}_ci_low"], part[f"{share}_ci_high"], part["n"],
                                 part[unknown].astype("object").where(part[unknown].notna(), "hidden"),
@@ -265,7 +265,8 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
     applied = rows[(rows["stage"] == "applied") & rows[f"{unknown}_pct"].notna()]
     if len(applied):
         fig.add_trace(go.Scatter(
-            x=applied["cycle"].astype(int), y=applied[f"{unknown}_pct"].astype(float), mode="lines+markers",
+            x=applied["cycle"].astype(int).tolist(), y=applied[f"{unknown}_pct"].astype(float).tolist(),
+            mode="lines+markers",
             name=f"{attribute[0].upper() + attribute[1:]} unknown (% of all applicants)",
             line={"color": GREY, "dash": "dot"}, marker={"symbol": "circle-open"},
             customdata=applied[unknown], hovertemplate="%{x} cycle: " + attribute + " unknown for %{customdata} "
@@ -339,7 +340,7 @@ def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go
             continue
         label = part["label"].iloc[0]
         fig.add_trace(go.Bar(
-            x=[STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float), name=label,
+            x=[STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float).tolist(), name=label,
             marker_color=PALETTE[i % len(PALETTE)] if group != "any" else "#000000",
             customdata=list(zip(part["n"], part["n_stage"])),
             hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} of %{customdata[1]})<extra>" + label + "</extra>",
@@ -386,7 +387,7 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
     for i, (share, name) in enumerate((("women", "Women"), ("urim", "URiM"))):
         part = frame[frame[f"{share}_pct"].notna()]
         fig.add_trace(go.Bar(
-            y=[CAREER_STAGE_LABELS[s] for s in part["career_stage"]], x=part[f"{share}_pct"].astype(float),
+            y=[CAREER_STAGE_LABELS[s] for s in part["career_stage"]], x=part[f"{share}_pct"].astype(float).tolist(),
             orientation="h", name=name, marker_color=PALETTE[i],
             customdata=list(zip(part["n"], part[f"{share}_ci_low"], part[f"{share}_ci_high"],
                                 part["gender_unknown" if share == "women" else "urim_unknown"])),

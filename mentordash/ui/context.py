@@ -6,6 +6,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
+import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -21,7 +22,14 @@ def _database(path: str) -> Database:
 
 def get_db() -> Database:
     """One connection per process, shared by every session (each query takes its own cursor)."""
-    return _database(str(database_path()))
+    path = str(database_path())
+    try:
+        return _database(path)
+    except duckdb.IOException as error:
+        # Only one process may open the file for writing: most often the command line holds it.
+        st.error(f"The database {path} cannot be opened: another program is using it "
+                 f"(a MentorDash command, or a second app). Close it and reload.\n\n{error}")
+        st.stop()
 
 
 def _secrets() -> dict:

@@ -32,6 +32,9 @@ RACE_LABELS = {
 }
 
 
+EARLIEST_AS_OF = date(1990, 1, 1)
+
+
 @dataclass(frozen=True)
 class View:
     as_of: date
@@ -90,7 +93,8 @@ def sidebar_filters() -> View:
     st.session_state.setdefault("f_as_of", date.today())
     with st.sidebar:
         st.header("Filters")
-        st.date_input("As of", key="f_as_of", help="The date the figures describe.")
+        st.date_input("As of", key="f_as_of", help="The date the figures describe.",
+                      min_value=EARLIEST_AS_OF, max_value=date.today().replace(year=date.today().year + 5))
         st.multiselect("Career stage", CAREER_STAGES, key="f_stage", format_func=STAGE_LABELS.get,
                        placeholder="All stages")
         st.multiselect("Gender", GENDERS, key="f_gender", format_func=str.capitalize, placeholder="All")

@@ -1,0 +1,77 @@
+"""The overview's tiles on hand-built data: values, changes from a year earlier, suppression."""
+
+from datetime import date, datetime
+
+from mentordash.metrics.filters import Filters
+from mentordash.metrics.overview import all_tiles, burnout_tile, coverage_by_year, recruitment_tiles
+from tests.builders import add_applicants, add_mentorships, add_people, add_survey, new_db, person
+
+AS_OF = date(2026, 6, 30)
+
+
+def tiles_by_key(tiles):
+    return {tile.key: tile for tile in tiles}
+
+
+def test_coverage_tiles_and_year_on_year_change(tmp_path):
+    db = new_db(tmp_path)
+    add_people(db, *[person(f"R{i}", "resident", date(2024, 7, 1)) for i in range(10)],
+               *[person(f"J{i}", "junior_faculty", date(2020, 7, 1)) for i in range(5)])
+    add_mentorships(db, *[dict(mentor_id=f"J{i % 5}", mentee_id=f"R{i}", start_date=date(2025, 3, 1)) for i in range(6)],
+                    *[dict(mentor_id="J0", mentee_id=f"R{i}", start_date=date(2026, 1, 1)) for i in range(6, 8)])
+    tiles = tiles_by_key(all_tiles(db, AS_OF, Filters()))
+    trainees = tiles["trainee_coverage"]
+    assert (trainees.value, trainees.previous, trainees.delta, trainees.n) == (80.0, 60.0, 20.0, 10)
+    assert trainees.compared_with == "Jun 2025"
+    assert tiles["junior_faculty_coverage"].value == 0.0
+    assert tiles["active_relationships"].value == 8
+    over = tiles["over_capacity"]  # five mentors (J0..J4), J0 with 3 mentees: none above 4
+    assert (over.value, over.n, over.suppressed) == (0, 5, False)
+    assert "burnout" not in tiles and "women_pct_applied" not in tiles
+
+
+def test_stage_filter_outside_a_tile_gives_no_data(tmp_path):
+    db = new_db(tmp_path)
+    add_people(db, *[person(f"R{i}", "resident", date(2024, 7, 1)) for i in range(10)])
+    tile = tiles_by_key(all_tiles(db, AS_OF, Filters.of(career_stage=["resident"])))["junior_faculty_coverage"]
+    assert tile.value is None and not tile.suppressed and tile.n == 0
+
+
+def survey_row(i, survey, day, burnout):
+    return {"survey": survey, "response_id": f"{survey}-{i}", "submitted_at": datetime(day.year, day.month, day.day),
+            "complete": True, "mini_z_burnout": burnout}
+
+
+def test_burnout_tile_compares_with_the_same_instrument_a_wave_earlier(tmp_path):
+    db = new_db(tmp_path)
+    add_survey(db,
+               *[survey_row(i, "Spring 2025", date(2025, 4, 1), 3 if i < 4 else 1) for i in range(10)],
+               *[survey_row(i, "Spring 2026", date(2026, 4, 1), 3 if i < 3 else 2) for i in range(10)])
+    tile = burnout_tile(db, Filters())
+    assert (tile.value, tile.previous, tile.delta, tile.n) == (30.0, 40.0, -10.0, 10)
+    assert tile.label == "Burnout (Mini-Z)" and tile.section == "Wellbeing: Spring 2026"
+    assert "Spring 2025" in tile.note and "3 of 5" in tile.note
+
+
+def test_recruitment_tiles_hide_small_shares(tmp_path):
+    db = new_db(tmp_path)
+    applicants = []
+    for cycle in (2025, 2026):
+        for i in range(20):
+            applicants.append(dict(applicant_id=f"A{cycle}-{i}", cycle=cycle, track="residency",
+                                   gender="woman" if i < (5 if cycle == 2026 else 6) else "man",
+                                   race_ethnicity=["white"], stage_reached="matched" if i in (0, 10) else "applied"))
+    add_applicants(db, *applicants)
+    tiles = tiles_by_key(recruitment_tiles(db, Filters()))
+    women = tiles["women_pct_applied"]
+    assert (women.value, women.previous, women.delta) == (25.0, 30.0, -5.0)
+    assert women.section == "Recruitment: residency, 2026 cycle"
+    assert tiles["women_pct_matched"].suppressed and tiles["women_pct_matched"].value is None  # 2 matched
+
+
+def test_coverage_by_year_labels_academic_years(tmp_path):
+    db = new_db(tmp_path)
+    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(6)])
+    add_mentorships(db, dict(mentor_id="X", mentee_id="R0", start_date=date(2024, 2, 1)))
+    frame = coverage_by_year(db, date(2026, 3, 15), Filters())
+    assert list(dict.fromkeys(frame["period"])) == ["2023-24", "2024-25", "as of 15 Mar 2026"]
