@@ -59,7 +59,8 @@ class Call:
 
     Argument names: as_of, filters, roles (the coverage page's default role, 'mentor'), group_filters
     (its 'compare within: all stages' default), track and cycle (the recruitment page's default track and
-    newest cycle), user (the local-mode coordinator). `cached` says whether the page goes through
+    newest cycle), women_filters and urim_filters (its share charts' filters, each with its own attribute
+    set aside), user (the local-mode coordinator). `cached` says whether the page goes through
     ui.cache.cached (False: called on every rerun, as the page does)."""
     func: Callable
     args: tuple[str, ...] = ()
@@ -105,12 +106,15 @@ PAGE_CALLS: dict[str, list[Call]] = {
         Call(coverage.over_capacity_list, _ROLES, (("user", "user"),), cached=False),
     ],
     "recruitment": [
+        Call(recruitment.ignored_filters, ("filters",)),
         Call(recruitment.applicant_total, ("filters",)),
         Call(recruitment.cycles, ("filters",)),
         Call(recruitment.group_funnel, ("filters", "track", "cycle")),
         Call(recruitment.conversions, ("filters", "track", "cycle")),
         Call(recruitment.funnel, ("filters",)),
         Call(recruitment.benchmarks),
+        Call(recruitment.funnel, ("women_filters",)),
+        Call(recruitment.funnel, ("urim_filters",)),
         Call(recruitment.pipeline_share, ("filters", "track", "cycle")),
         Call(recruitment.representation, _VIEW),
     ],
@@ -163,6 +167,9 @@ def view_context(db: Database, as_of: date, filters: Filters) -> dict:
     return {
         "as_of": as_of, "filters": filters, "roles": coverage.DEFAULT_ROLES, "group_filters": filters,
         "track": track, "cycle": track_cycles[0] if track_cycles else as_of.year, "user": _Coordinator(),
+        # the recruitment page's share charts set their own attribute's filter aside
+        "women_filters": filters.narrowed(gender=()) if filters.gender else filters,
+        "urim_filters": filters.narrowed(urim=None) if filters.urim is not None else filters,
     }
 
 
@@ -291,12 +298,13 @@ def bench_pages(db: Database, scale: str, as_of: date, repeat: int, log: Callabl
             calls = [*FRAME_CALLS, *PAGE_CALLS[page]]
             per_call: dict[str, list[float]] = {}
             run_calls(db, calls, context)  # warm-up: loads SQL files, imports, DuckDB's buffers
-            samples = []
+            samples, cpu = [], []
             for _ in range(repeat):
                 gc.collect()
-                begin = time.perf_counter()
+                begin, begin_cpu = time.perf_counter(), time.process_time()
                 run_calls(db, calls, context, per_call)
                 samples.append(1000 * (time.perf_counter() - begin))
+                cpu.append(1000 * (time.process_time() - begin_cpu))
             stats = summarize(samples)
             headline = HEADLINE_CALLS[page]
             headline_samples = timed(lambda: run_calls(db, [headline], context), repeat)
@@ -308,7 +316,7 @@ def bench_pages(db: Database, scale: str, as_of: date, repeat: int, log: Callabl
             result = {
                 "scale": scale, "page": page, "filter": filter_name,
                 "ms": stats["median"], "p10_ms": stats["p10"], "p90_ms": stats["p90"], "iqr_ms": stats["iqr"],
-                "runs": stats["n"], "calls": len(calls),
+                "runs": stats["n"], "calls": len(calls), "cpu_ms": summarize(cpu)["median"],
                 "pandas_ms": pandas_stats["median"], "pandas_p10_ms": pandas_stats["p10"],
                 "pandas_p90_ms": pandas_stats["p90"],
                 "speedup": _ratio(pandas_stats["median"], stats["median"]),
@@ -519,7 +527,8 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
     report: dict[str, Any] = {
         "results": [], "as_of": as_of.isoformat(), "repeat": repeat,
         "filters": {name: f.as_dict() for name, f in FILTERS.items()},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
         "pandas_load": {},
         "notes": [
             "ms: median over `runs` of every metrics call the page makes, called directly (no Streamlit cache); "
@@ -528,6 +537,8 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
             "(load time and memory under pandas_load); speedup = pandas_ms / ms compares the whole page with "
             "pandas' one figure, headline_speedup the same figure on both sides.",
             "floor_ms: one hand-written DuckDB query for the floor_figure of the page.",
+            "cpu_ms: process CPU time (all threads) of the uncached run: steadier than wall time on a busy "
+            "machine (see machine.load_average_*).",
         ],
     }
     for scale in scales:
@@ -557,6 +568,7 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
         if browser:
             log("browser: filter changes and first load at department scale")
             report["browser"] = bench_app.browser_latency(paths["department"], ports, log)
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = evaluate_targets(report)
     return report
 
@@ -568,6 +580,7 @@ def _release_cached_connection() -> None:
     if module is None:
         return
     try:
+        module.get_db().close()
         module._database.clear()
     except Exception:
         pass

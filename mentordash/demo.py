@@ -689,7 +689,7 @@ def _track_applicants(rng, n_depts: int, track: int, plan) -> dict:
     for stage, ((least, most), pull) in enumerate(zip(later_stages, pulls), start=1):
         takes = rng.integers(least, most + 1, len(counts))
         reached += _top_k(rng, search, reached == stage - 1, pull, takes)
-    return dict(cycle=cycle, track=np.full(n, track), gender=_gender_codes(rng, woman),
+    return dict(cycle=cycle, track=np.full(n, track), dept=search // len(CYCLES), gender=_gender_codes(rng, woman),
                 race=_race_flags(rng, urim), urim=urim, explicit_urim=rng.random(n) < 0.05, pipeline=pipeline,
                 stage=reached)
 
@@ -783,15 +783,18 @@ def _write_people(cur, rng, roster: Roster, n_depts: int, width: int) -> int:
         "first_generation": _nullable_bool(first_generation), "start_date": _dates(roster.start),
         "end_date": _dates(roster.end), "departure_reason": _codes(roster.reason, DEPARTURES),
     })
-    institution = (f"'Dept ' || printf('%0{_width(n_depts, 2)}d', dept + 1)"
-                   if n_depts > 1 else "NULL")
     return _insert(cur, "demo_people", table, f"""
         INSERT INTO people BY NAME
         SELECT {_person_id("person", width)} AS person_id, career_stage::VARCHAR AS career_stage, pgy,
                division::VARCHAR AS division, gender::VARCHAR AS gender, race_ethnicity, urim, first_generation,
                start_date, end_date, departure_reason::VARCHAR AS departure_reason,
-               {institution} AS institution, 'demo' AS import_id
+               {_institution_sql(n_depts)} AS institution, 'demo' AS import_id
         FROM demo_people""")
+
+
+def _institution_sql(n_depts: int) -> str:
+    """The department's name from its index column `dept`; blank for a single department."""
+    return f"'Dept ' || printf('%0{_width(n_depts, 2)}d', dept + 1)" if n_depts > 1 else "NULL"
 
 
 def _write_mentorships(cur, rng, r: Relationships, width: int) -> int:
@@ -849,7 +852,7 @@ def _write_applicants(cur, rng, n_depts: int) -> int:
     a = _applicants(rng, n_depts)
     urim = np.where(a["explicit_urim"], a["urim"].astype(int), -1)
     table = pa.table({"cycle": a["cycle"].astype(np.int32), "track": _codes(a["track"], TRACKS),
-                      "seq": a["seq"], "gender": _codes(a["gender"], GENDERS),
+                      "seq": a["seq"], "dept": a["dept"], "gender": _codes(a["gender"], GENDERS),
                       "race_ethnicity": _lists(a["race"], RACE_ETHNICITIES), "urim": _nullable_bool(urim),
                       "pipeline": _lists(a["pipeline"], PIPELINES),
                       "stage_reached": _codes(a["stage"], APPLICANT_STAGES)})
@@ -858,7 +861,8 @@ def _write_applicants(cur, rng, n_depts: int) -> int:
         INSERT INTO applicants BY NAME
         SELECT {prefix} || '-' || cycle || '-' || printf('%05d', seq) AS applicant_id, cycle,
                track::VARCHAR AS track, gender::VARCHAR AS gender, race_ethnicity, urim, pipeline,
-               stage_reached::VARCHAR AS stage_reached, 'demo' AS import_id
+               stage_reached::VARCHAR AS stage_reached, {_institution_sql(n_depts)} AS institution,
+               'demo' AS import_id
         FROM demo_applicants""")
 
 

@@ -10,6 +10,7 @@ from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
 from mentordash.ui.views import stop_if_too_small
 
+context.require_frame()
 view = current_view()
 min_cell = context.min_cell()
 window = cached(outcomes.window, view.as_of)

@@ -20,12 +20,12 @@ st.caption(
     f"them. Every group of fewer than {min_cell} is hidden, and so is any figure that would give one back."
 )
 
-ignored = recruitment.ignored_filters(filters)
+ignored = cached(recruitment.ignored_filters, filters)
 if ignored:
     names = ", ".join(n.replace("_", " ") for n in ignored)
     st.info(f"The {names} filter does not describe applicants, so the funnel, conversion, trend and pipeline "
-            "sections ignore it. It applies to the department section at the bottom.", icon="ℹ️")
-applicant_filters = {k: v for k, v in filters.as_dict().items() if k not in recruitment.NOT_APPLICANT_FILTERS}
+            "sections ignore it. It applies to the department section at the bottom.", icon=":material/info:")
+applicant_filters = {k: v for k, v in filters.as_dict().items() if k not in ignored}
 
 total = cached(recruitment.applicant_total, filters)
 if total["suppressed"]:
@@ -48,7 +48,7 @@ split_choices = {"urim": "URiM", "gender": "Gender", "race_ethnicity": "Race/eth
 if applicant_filters:
     split_choices["selection"] = "Filtered vs everyone else"
 if st.session_state.get("rec_split") not in split_choices:
-    st.session_state["rec_split"] = "urim"
+    st.session_state["rec_split"] = "selection" if applicant_filters else "urim"
 split = right.radio("Split by", list(split_choices), format_func=split_choices.get, horizontal=True,
                     key="rec_split")
 track_label = recruitment.TRACK_LABELS[track].lower()
@@ -84,11 +84,18 @@ else:
 st.header("Women and URiM at each stage, cycle by cycle")
 funnel = cached(recruitment.funnel, filters)
 benchmarks = cached(recruitment.benchmarks)
-if filters.gender or filters.urim is not None or filters.race_ethnicity:
-    st.info("A gender, race/ethnicity or URiM filter is set: the shares below describe the filtered applicants "
-            "only (a share of women among women is 100% by construction).")
-st.plotly_chart(charts.share_trend_figure(funnel, track, "women", benchmarks, min_cell), width="stretch")
-st.plotly_chart(charts.share_trend_figure(funnel, track, "urim", benchmarks, min_cell), width="stretch")
+# A share of women among women is 100% by construction: each chart sets its own attribute's filter aside.
+women_filters = filters.narrowed(gender=()) if filters.gender else filters
+urim_filters = filters.narrowed(urim=None) if filters.urim is not None else filters
+set_aside = [name for name, on in (("gender", bool(filters.gender)), ("URiM", filters.urim is not None)) if on]
+if set_aside:
+    st.info(f"The {' and '.join(set_aside)} filter is set aside in the chart of its own share (a share of URiM "
+            "among URiM applicants is 100% by construction): each chart shows where that group stands among "
+            "all applicants, against the nation. The table below keeps every filter.")
+st.plotly_chart(charts.share_trend_figure(cached(recruitment.funnel, women_filters), track, "women", benchmarks,
+                                          min_cell), width="stretch")
+st.plotly_chart(charts.share_trend_figure(cached(recruitment.funnel, urim_filters), track, "urim", benchmarks,
+                                          min_cell), width="stretch")
 with st.expander("Shares and unknowns, every cycle"):
     st.dataframe(charts.share_table(funnel, track, min_cell), hide_index=True, width="stretch")
     st.caption("National figures (settings, Benchmarks) describe orthopaedic residency; hover a dashed line for its "

@@ -96,6 +96,8 @@ def test_overall_funnel_with_a_hidden_stage():
     assert fig.layout.title.text.startswith("6 applicants; later stages too small to show")
     assert list(fig.data[0].x) == [6]
     assert "3 points hidden" in fig.layout.title.text
+    labels = fig.data[1]  # where the hidden stages are, without their numbers
+    assert list(labels.y) == ["Interviewed", "Ranked", "Matched"] and set(labels.text) == {"hidden: fewer than 5"}
 
 
 def test_split_funnel_leaves_hidden_cells_out():
@@ -190,3 +192,12 @@ def test_tables_write_fewer_than_never_the_number():
     table = charts.conversion_table(conv, "urim", 5)
     assert table.iloc[0]["Counts"] == "fewer than 5" and table.iloc[0]["Conversion"] == "–"
     assert table.iloc[3]["Counts"] == "0 of 73" and table.iloc[3]["Conversion"] == "0.0%"
+
+
+def test_conversion_title_when_the_rates_are_equal():
+    frame = pd.DataFrame(conversion_rows("pipeline", "any", "Any pipeline program", {("applied", "matched"): (0, 20)},
+                                         hidden=STEPS[:3])
+                         + conversion_rows("pipeline", "none", "No pipeline program", {("applied", "matched"): (0, 50)},
+                                           hidden=STEPS[:3]))
+    title = charts.conversion_figure(frame, "pipeline", 5).layout.title.text
+    assert title.startswith("Pipeline-program applicants match at the same rate as those without one (0%)")

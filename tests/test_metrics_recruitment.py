@@ -167,7 +167,7 @@ def test_people_filters_do_not_apply_to_applicants(db):
     plain = recruitment.funnel(db, Filters())
     staged = recruitment.funnel(db, Filters(career_stage=("resident",), division=("Spine",)))
     assert plain.equals(staged)
-    assert recruitment.ignored_filters(Filters(career_stage=("resident",))) == ["career_stage"]
+    assert recruitment.ignored_filters(db, Filters(career_stage=("resident",))) == ["career_stage"]
 
 
 # --- pipeline programs ----------------------------------------------------------------------------
@@ -259,3 +259,15 @@ def test_queries_aggregate_in_sql(db):
     add_applicants(db, *rows)
     assert len(recruitment.funnel(db, Filters())) == 4 + 4 + 1  # 2025 residency reached 'applied' only
     assert len(recruitment.group_funnel(db, Filters(), "residency", 2025)) < 100
+
+
+def test_institution_filter_applies_to_applicants_when_they_hold_it(db):
+    if "institution" not in recruitment.applicant_columns(db):
+        pytest.skip("this schema has no applicants.institution")
+    with db.transaction() as cur:
+        cur.execute("UPDATE applicants SET institution = 'North' WHERE track = 'residency'")
+        cur.execute("UPDATE applicants SET institution = 'South' WHERE track = 'fellowship'")
+        db.bump_data_version(cur)
+    north = recruitment.funnel(db, Filters(institution=("North",)))
+    assert set(north["track"]) == {"residency"}
+    assert recruitment.ignored_filters(db, Filters(institution=("North",), division=("Spine",))) == ["division"]

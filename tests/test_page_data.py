@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
+from tests.apptest import app_test, open_url_path
 from tests.test_ingest_support import SURVEY_CSV
-
-PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "data.py")
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch):
-    monkeypatch.setenv("MENTORDASH_DB", str(tmp_path / f"page_{tmp_path.name}.duckdb"))
-    at = AppTest.from_file(PAGE, default_timeout=30)
-    at.run()
-    return at
+    at = app_test(monkeypatch, tmp_path / f"page_{tmp_path.name}.duckdb").run()
+    return open_url_path(at, "data").run()
 
 
 def problems_table(app):

@@ -69,7 +69,7 @@ def outcomes_page(tmp_path, monkeypatch):
 
 def test_page_draws_every_section(outcomes_page):
     at, _ = outcomes_page()
-    headers = [h.value for h in at.header]
+    headers = [h.value for h in at.main.header]
     assert headers == ["Publications per person-year", "Time to first promotion (junior faculty)", "Early departure",
                        "Career satisfaction", "The mentors' side: faculty who mentor"]
     assert any("Association, not cause" in i.value for i in at.info)

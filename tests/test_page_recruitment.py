@@ -114,6 +114,9 @@ def test_urim_filter_offers_the_comparison_with_everyone_else(tmp_path, monkeypa
     at.radio(key="rec_split").set_value("selection").run()
     assert not at.exception
     assert "100% by construction" in texts(at)
+    # The URiM chart sets the URiM filter aside: URiM among all applicants, 10 of 39 known = 25.6%.
+    urim_trend = next(s for s in specs(at) if s["layout"]["title"]["text"].startswith("URiM applicants were"))
+    assert urim_trend["layout"]["title"]["text"].startswith("URiM applicants were 26% of applicants in 2026")
     # 10 URiM applicants, 4 of them interviewed: every later stage hidden
     assert titles(at)[0].startswith("10 applicants; later stages too small to show")
 

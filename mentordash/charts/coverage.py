@@ -51,6 +51,7 @@ ROLE_NOUNS = {"mentor": "mentor", "sponsor": "sponsor", "advisor": "advisor", "c
               "any": "mentor of any role"}
 ALL_LABEL = "All stages"
 DIMENSION_LABELS = {"gender": "Gender", "urim": "URiM", "race_ethnicity": "Race/ethnicity", "division": "Division"}
+DIMENSION_WORDS = {"gender": "gender", "urim": "URiM status", "race_ethnicity": "race/ethnicity", "division": "division"}
 GROUP_LABELS = {
     "woman": "Women", "man": "Men", "nonbinary": "Nonbinary", "another": "Another", "undisclosed": "Undisclosed",
     "not_recorded": "Not recorded", "urim": "URiM", "not_urim": "Not URiM", "unknown": "Unknown",
@@ -87,7 +88,7 @@ def _finish(fig: go.Figure, title: str, note: str = "", height: int = 420, wrap:
     """themed(), with the title wrapped for a narrow column and room made above the plot for it."""
     wrapped = _wrap(title, wrap) if wrap else title
     fig = themed(fig, wrapped, note, height=height)
-    extra = 24 * wrapped.count("<br>")
+    extra = 28 * wrapped.count("<br>")
     fig.update_layout(margin={"t": (80 if note else 60) + extra}, height=height + extra)
     return fig
 
@@ -292,7 +293,7 @@ def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> st
     """The finding: the gap between the best and the least covered named groups, and whether the
     intervals overlap (a gap larger than chance or not)."""
     named = shown[~shown["group"].isin(["not_recorded", "unknown", "undisclosed", "none", "smaller_groups"])]
-    label = DIMENSION_LABELS.get(dimension, dimension).lower()
+    label = DIMENSION_WORDS.get(dimension, dimension)
     if len(named) < 2:
         return f"Too few {label} groups can be shown to compare (small groups are hidden)"
     high, low = named.sort_values("pct", ascending=False).iloc[0], named.sort_values("pct").iloc[0]
@@ -325,7 +326,9 @@ def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.F
     fig.update_yaxes(title_text="Mentors")
     note = suppressed_note(len(frame), min_cell) if _hidden(frame) else ""
     if shown.empty:
-        title = "No mentor load can be shown for this selection"
+        fig.update_xaxes(range=[0.5, capacity + 1.5])
+        fig.update_yaxes(range=[0, 5])
+        title = ("No mentor load can be shown: fewer than " f"{min_cell} mentors match the filters (they select the mentors)")
     else:
         mentors = int(shown["mentors"].sum())
         over = int(shown.loc[shown["over_capacity"].astype(bool), "mentors"].sum())
@@ -463,7 +466,7 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
         hovertemplate="Median %{y:.0f} days (middle half %{customdata[0]}-%{customdata[1]})<br>"
                       "%{customdata[2]} of %{customdata[3]} newcomers matched so far<extra></extra>",
     ))
-    fig.update_yaxes(title_text="Days from start to first relationship (median, quartiles)", rangemode="tozero")
+    fig.update_yaxes(title_text="Days to first relationship", rangemode="tozero")
     fig.update_xaxes(title_text=f"Career stage (people who started in the last {years_back} years)")
     fig.update_layout(showlegend=False)
     if shown.empty:

@@ -80,7 +80,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
     hidden = int(rows["suppressed"].astype(bool).sum())
     note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
     if dimension == "all":
-        return _overall_funnel(rows, note)
+        return _overall_funnel(rows, note, min_cell)
     fig = go.Figure()
     groups = list(dict.fromkeys(rows["group"]))
     colours = _group_colours(groups)
@@ -116,16 +116,24 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
     return fig
 
 
-def _overall_funnel(rows: pd.DataFrame, note: str) -> go.Figure:
+def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
     shown = _shown(rows)
     fig = go.Figure(go.Bar(
         y=[STAGE_LABELS[s] for s in shown["stage"]], x=[int(n) for n in shown["n"]], orientation="h",
-        marker_color=PALETTE[0],
+        marker_color=PALETTE[0], showlegend=False,
         text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
         textposition="auto",
         hovertemplate="%{y}: %{x:,} applicants<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title_text="Stage reached")
+    hidden = rows[rows["suppressed"].astype(bool)]
+    if len(hidden):  # say where a stage is, without its number
+        fig.add_trace(go.Scatter(
+            x=[0] * len(hidden), y=[STAGE_LABELS[s] for s in hidden["stage"]], mode="text", showlegend=False,
+            text=[f"hidden: {_fewer(min_cell)}"] * len(hidden), textposition="middle right",
+            textfont={"color": "#777"}, hoverinfo="skip",
+        ))
+    fig.update_yaxes(autorange="reversed", title_text="Stage reached", categoryorder="array",
+                     categoryarray=[STAGE_LABELS[s] for s in STAGES])
     fig.update_xaxes(title_text="Applicants (count)")
     return themed(fig, _overall_title(rows), note, height=320)
 
@@ -225,6 +233,8 @@ def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
     step, ((a_label, a), (b_label, b)) = max(
         pairs.items(), key=lambda kv: abs(kv[1][0][1] - kv[1][1][1]) / max(kv[1][0][1], kv[1][1][1], 1e-9))
     subject = a_label[0].upper() + a_label[1:]
+    if _fmt_pct(a) == _fmt_pct(b):
+        return f"{subject} {TRANSITION_VERBS[step]} the same rate as {b_label} ({_fmt_pct(a)})"
     return f"{subject} {TRANSITION_VERBS[step]} {_fmt_pct(a)} vs {_fmt_pct(b)} for {b_label}"
 
 

@@ -99,7 +99,7 @@ DATASETS: dict[str, tuple[Column, ...]] = {
     "applicants": (
         _text("applicant_id", True), _int("cycle", 1900, 2200, True, "INTEGER"),
         _enum("track", config.TRACKS, True), *_DEMOGRAPHICS, _list("pipeline", PIPELINES),
-        _enum("stage_reached", config.APPLICANT_STAGES, True),
+        _enum("stage_reached", config.APPLICANT_STAGES, True), _text("institution"),
     ),
     "outcomes": (
         _text("person_id", True), _date("date", True), _enum("kind", OUTCOME_KINDS, True),

@@ -12,6 +12,7 @@ from mentordash.config import CAREER_STAGES, ROLES
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, wilson
+from mentordash.metrics.time import years_before
 
 DEFAULT_ROLES = ("mentor",)
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
@@ -312,8 +313,6 @@ def time_to_match(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     n, matched (by as_of), pct matched with its Wilson interval, the median and quartiles of days to the
     first relationship among the matched, and matched within 90 days among those who started at least
     90 days before as_of (its own cell, n90). Each stage is judged on its own."""
-    from mentordash.metrics.time import years_before
-
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
                                               since=years_before(as_of, years_back))
     raw = db.df(load_sql("coverage_time_to_match").replace("{people_filter}", people_filter), params)

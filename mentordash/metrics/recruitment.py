@@ -8,7 +8,8 @@ hidden one:
   page, so a lone hidden group takes the next smallest with it (complementary suppression);
 - a rate or share is hidden when its denominator is hidden, or when its numerator (or, for a share of
   women or URiM, the known others) is a count that would be hidden: a share of 1 in 20 is the count 1.
-Career stage, division and institution do not describe applicants and are not applied to them.
+Career stage and division do not describe applicants and are not applied to them (nor institution,
+unless the applicants table holds it).
 """
 
 from __future__ import annotations
@@ -24,8 +25,25 @@ from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_
 from mentordash.metrics.intervals import pct, wilson
 
 APPLICANT_COLUMNS = {"gender": "a.gender", "race_ethnicity": "a.race_ethnicity", "urim": urim_sql("a")}
-# Filters that describe people but not applicants: the page says so when they are set.
+# Filters that describe people but not applicants: the page says so when they are set. Institution
+# describes applicants too once the applicants table holds it (a consortium's departments).
 NOT_APPLICANT_FILTERS = ("career_stage", "division", "institution")
+
+
+def _has_institution(db: Database) -> bool:
+    return bool(db.scalar("SELECT count(*) FROM information_schema.columns "
+                          "WHERE table_name = 'applicants' AND column_name = 'institution'"))
+
+
+def applicant_columns(db: Database) -> dict[str, str]:
+    """The filters that select applicants, as SQL on the applicants table (alias a)."""
+    return {**APPLICANT_COLUMNS, **({"institution": "a.institution"} if _has_institution(db) else {})}
+
+
+def ignored_filters(db: Database, filters: Filters) -> list[str]:
+    """The filters that are set but do not describe applicants (for the page's note)."""
+    applies = applicant_columns(db)
+    return [name for name in NOT_APPLICANT_FILTERS if getattr(filters, name) and name not in applies]
 # Filters the department section (people by career stage) applies: it reports gender and URiM shares,
 # so filtering on gender, race or URiM would make them meaningless.
 REPRESENTATION_FILTERS = ("career_stage", "division", "institution")
@@ -156,7 +174,7 @@ def funnel(db: Database, filters: Filters) -> pd.DataFrame:
     sql = (
         load_sql("recruitment_funnel")
         .replace("{urim_expr}", urim_sql("a"))
-        .replace("{applicant_filter}", where_sql(filters, APPLICANT_COLUMNS, params))
+        .replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
     )
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
@@ -168,14 +186,14 @@ def applicant_total(db: Database, filters: Filters) -> dict:
     """How many applications (all cycles and tracks) the filters select, as one cell: the page shows
     nothing else when it is hidden."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = "SELECT count(*) FROM applicants a WHERE TRUE " + where_sql(filters, APPLICANT_COLUMNS, params)
+    sql = "SELECT count(*) FROM applicants a WHERE TRUE " + where_sql(filters, applicant_columns(db), params)
     return privacy.suppress_record({"n": int(db.scalar(sql, params) or 0)}, "n", [], _min_cell(db))
 
 
 def cycles(db: Database, filters: Filters) -> pd.DataFrame:
     """The (cycle, track) pairs with at least one applicant that the filters select, newest cycle first."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = load_sql("recruitment_cycles").replace("{applicant_filter}", where_sql(filters, APPLICANT_COLUMNS, params))
+    sql = load_sql("recruitment_cycles").replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
     return frame.sort_values(["track_order", "cycle"], ascending=[True, False]).drop(columns="track_order") \
@@ -189,10 +207,10 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int) -> pd.
     sql = (
         load_sql("recruitment_groups")
         .replace("{urim_expr}", urim_sql("a"))
-        .replace("{applicant_filter}", where_sql(filters, APPLICANT_COLUMNS, params))
+        .replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
     )
     frame = db.df(sql, params)
-    if not filters.as_dict() or not any(k not in NOT_APPLICANT_FILTERS for k in filters.as_dict()):
+    if not any(k in applicant_columns(db) for k in filters.as_dict()):
         frame = frame[frame["dimension"] != "selection"]  # no filter on applicants: nobody is "other"
     frame = frame[frame["dimension"].isin(GROUP_LABELS)]
     order = {(d, g): i for d, groups in GROUP_LABELS.items() for i, g in enumerate(groups)}
@@ -313,11 +331,6 @@ def representation(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
 def benchmarks(db: Database) -> dict[str, dict]:
     """The national reference figures of the settings, by key (value in %, year, source, figure)."""
     return {b["key"]: b for b in db.settings()["benchmarks"] if "key" in b}
-
-
-def ignored_filters(filters: Filters) -> list[str]:
-    """The filters that are set but do not describe applicants (for the page's note)."""
-    return [name for name in NOT_APPLICANT_FILTERS if getattr(filters, name)]
 
 
 __all__ = ["funnel", "applicant_total", "cycles", "group_funnel", "conversions", "pipeline_share", "representation", "benchmarks",

@@ -1,0 +1,223 @@
+"""The app in a real browser (issue 8): the server's peak memory with every page loaded at national scale,
+and at department scale the latency of a filter change and of the overview's first load against a
+trivial Streamlit page served the same way in the same run.
+
+Servers are `streamlit run` on 127.0.0.1 at a free port of the given range, headless; the browser is
+Debian's Chromium through Playwright. Every server started here is stopped here, by its own pid.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator
+
+from mentordash.config import PROJECT_ROOT
+
+CHROMIUM = os.environ.get("MENTORDASH_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+PAGE_PATHS = {"overview": "", "coverage": "coverage", "recruitment": "recruitment", "wellbeing": "wellbeing",
+              "outcomes": "outcomes"}
+TRIVIAL_APP = '''
+import plotly.graph_objects as go
+import streamlit as st
+
+st.write("A trivial Streamlit page")
+st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
+'''
+
+
+def _free_port(ports: tuple[int, int]) -> int:
+    for port in range(ports[0], ports[1] + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {ports[0]}-{ports[1]}")
+
+
+@contextmanager
+def streamlit_server(script: Path, db_path: Path | None, ports: tuple[int, int]) -> Iterator[tuple[str, int]]:
+    """(url, pid) of `streamlit run script` on 127.0.0.1; stopped (that pid only) on exit."""
+    port = _free_port(ports)
+    env = {**os.environ}
+    if db_path is not None:
+        env["MENTORDASH_DB"] = str(db_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"streamlit exited early ({process.returncode}) serving {script}")
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("streamlit did not become healthy in 90 s")
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _status_mb(pid: int, key: str) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+@contextmanager
+def chromium() -> Iterator:
+    if not Path(CHROMIUM).exists():
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: apt-get install -y chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def _new_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    return context, context.new_page()
+
+
+def _load(page, url: str, timeout_ms: float = 180_000, charts: bool = True) -> float:
+    """Seconds from navigation to the run finished (and, with charts, a Plotly chart drawn)."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_selector(IDLE, timeout=timeout_ms)
+    if charts:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=timeout_ms)
+        page.wait_for_selector(IDLE, timeout=timeout_ms)
+    return time.perf_counter() - start
+
+
+# --- peak memory with every page loaded ---------------------------------------------------------------
+
+def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]) -> dict:
+    """Serve app.py on db_path, open every page in turn (one session), read the server's VmHWM."""
+    pages = {}
+    with streamlit_server(PROJECT_ROOT / "app.py", db_path, ports) as (url, pid), chromium() as browser:
+        idle_mb = _status_mb(pid, "VmRSS")
+        context, page = _new_page(browser)
+        try:
+            for name, path in PAGE_PATHS.items():
+                seconds = _load(page, f"{url}/{path}", charts=True)
+                errors = page.locator("[data-testid=stException]").count()
+                pages[name] = {"first_load_s": round(seconds, 2), "rss_mb": _status_mb(pid, "VmRSS"),
+                               "exceptions": errors}
+                log(f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB"
+                    + (f", {errors} exception(s) on the page" if errors else ""))
+        finally:
+            context.close()
+        peak = _status_mb(pid, "VmHWM")
+        now = _status_mb(pid, "VmRSS")
+    return {"peak_rss_mb": peak, "rss_after_mb": now, "idle_rss_mb": idle_mb, "pages": pages}
+
+
+# --- latency at department scale ----------------------------------------------------------------------
+
+_CHART_SIGNATURE = """() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .map(el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))).join('|')"""
+
+
+def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], name: str) -> list[float]:
+    """Click the sidebar's URiM options in turn; seconds from each click to the run finished and the
+    charts' data changed."""
+    _load(page, url)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    options = ["URiM only", "Not URiM only", "Everyone"]
+    times = []
+    for i in range(changes):
+        label = options[i % len(options)]
+        before = page.evaluate(_CHART_SIGNATURE)
+        start = time.perf_counter()
+        sidebar.get_by_text(label, exact=True).click()
+        page.wait_for_function(
+            f"""(before) => {{
+                const idle = document.querySelector('{IDLE}');
+                const now = ({_CHART_SIGNATURE})();
+                return idle !== null && now.length > 0 && now !== before;
+            }}""", arg=before, timeout=120_000, polling="raf")
+        times.append(time.perf_counter() - start)
+    log(f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
+        f"(first {len(options)} uncached: {', '.join(f'{t:.2f}' for t in times[:len(options)])})")
+    return times
+
+
+def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 5,
+                    changes: int = 9) -> dict:
+    """Median filter-change latency (overview and coverage pages) and the overview's first load against a
+    trivial page, each first load in a new browser session, both servers measured in the same run."""
+    with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
+        trivial_script = Path(tmp) / "trivial.py"
+        trivial_script.write_text(TRIVIAL_APP)
+        with streamlit_server(PROJECT_ROOT / "app.py", db_path, ports) as (url, _), \
+                streamlit_server(trivial_script, None, ports) as (trivial_url, _):
+            # one untimed visit each, so that neither side pays for the server's first imports
+            for target in (url, trivial_url):
+                context, page = _new_page(browser)
+                _load(page, target)
+                context.close()
+            overview_loads, trivial_loads = [], []
+            for _ in range(loads):  # interleaved, so that a busy moment hits both alike
+                for target, sink in ((url, overview_loads), (trivial_url, trivial_loads)):
+                    context, page = _new_page(browser)
+                    try:
+                        sink.append(_load(page, target))
+                    finally:
+                        context.close()
+            changes_by_page = {}
+            for name in ("overview", "coverage"):
+                context, page = _new_page(browser)
+                try:
+                    changes_by_page[name] = _filter_changes(page, f"{url}/{PAGE_PATHS[name]}", changes, log, name)
+                finally:
+                    context.close()
+    overview_s, trivial_s = statistics.median(overview_loads), statistics.median(trivial_loads)
+    every_change = [t for ts in changes_by_page.values() for t in ts]
+    log(f"  overview first load {overview_s:.2f} s vs trivial page {trivial_s:.2f} s")
+    return {
+        "filter_change_s": round(statistics.median(every_change), 3),
+        "filter_change_p90_s": round(sorted(every_change)[int(0.9 * (len(every_change) - 1))], 3),
+        "filter_change_by_page_s": {k: round(statistics.median(v), 3) for k, v in changes_by_page.items()},
+        "filter_change_uncached_s": round(statistics.median(
+            [t for ts in changes_by_page.values() for t in ts[:3]]), 3),
+        "filter_changes": len(every_change),
+        "overview_first_load_s": round(overview_s, 3), "trivial_first_load_s": round(trivial_s, 3),
+        "first_load_ratio": round(overview_s / trivial_s, 2) if trivial_s else None,
+        "first_loads": loads,
+    }
