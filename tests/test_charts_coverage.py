@@ -165,3 +165,22 @@ def test_time_to_match():
 
 def test_long_titles_wrap():
     assert charts._wrap("aaa bbb ccc ddd", 7) == "aaa bbb<br>ccc ddd"
+
+
+def test_long_monthly_history_opens_on_recent_years():
+    from datetime import date
+
+    import pandas as pd
+
+    from mentordash.charts.coverage import coverage_over_time
+
+    days = pd.date_range("1995-01-31", "2026-06-30", freq="ME").date
+    frame = pd.DataFrame({"day": days, "career_stage": "resident", "n": 30, "covered": 24, "pct": 80.0,
+                          "ci_low": 62.7, "ci_high": 90.5, "suppressed": False})
+    fig = coverage_over_time(frame, 5)
+    start, end = fig.layout.xaxis.range
+    assert pd.Timestamp(start).year == 2020 and pd.Timestamp(end) > pd.Timestamp(date(2026, 6, 30))
+    assert "double-click the chart for all since 1995" in fig.layout.title.text
+    assert fig.data[0].mode == "lines"
+    short = coverage_over_time(frame[frame["day"] > date(2024, 1, 1)], 5)
+    assert short.layout.xaxis.range is None and short.data[0].mode == "lines+markers"

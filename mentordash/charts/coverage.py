@@ -16,10 +16,12 @@ def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of
     frame: day, career_stage, n, covered, pct, ci_low, ci_high, suppressed."""
     fig = go.Figure()
     shown = frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
+    many_points = shown["day"].nunique() > 60  # markers on every month of decades are noise
     for stage in [s for s in STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage].sort_values("day")
         fig.add_trace(go.Scatter(
-            x=rows["day"], y=rows["pct"].astype(float), mode="lines+markers", name=STAGE_LABELS[stage],
+            x=rows["day"], y=rows["pct"].astype(float), mode="lines" if many_points else "lines+markers",
+            name=STAGE_LABELS[stage],
             line={"color": STAGE_COLOURS[stage], "width": 2.5},
             customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
             hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
@@ -27,7 +29,24 @@ def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of
         ))
     fig.update_yaxes(title_text=f"Active people with an active {role_noun} (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text=x_label)
-    return themed(fig, _coverage_title(shown, role_noun), suppressed_note(int(frame["suppressed"].sum()), min_cell))
+    notes = [suppressed_note(int(frame["suppressed"].sum()), min_cell), _zoom_to_recent_years(fig, shown)]
+    return themed(fig, _coverage_title(shown, role_noun), " · ".join(n for n in notes if n))
+
+
+RECENT_YEARS = 6
+
+
+def _zoom_to_recent_years(fig: go.Figure, shown: pd.DataFrame) -> str:
+    """Open a long history on its last years (the rest stays one double-click away); say so."""
+    if shown.empty:
+        return ""
+    days = pd.to_datetime(shown["day"])
+    first, last = days.min(), days.max()
+    start = last - pd.DateOffset(years=RECENT_YEARS)
+    if first >= start:
+        return ""
+    fig.update_xaxes(range=[start, last + pd.Timedelta(days=20)])
+    return f"showing the last {RECENT_YEARS} years; double-click the chart for all since {first.year}"
 
 
 def _coverage_title(shown: pd.DataFrame, role_noun: str = "mentor") -> str:
