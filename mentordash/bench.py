@@ -330,7 +330,8 @@ def bench_pages(db: Database, scale: str, as_of: date, repeat: int, log: Callabl
             if warm:
                 warm_stats = bench_warm(db, calls, context, repeat)
                 result.update(warm_ms=warm_stats["median"], warm_p10_ms=warm_stats["p10"],
-                              warm_p90_ms=warm_stats["p90"])
+                              warm_p90_ms=warm_stats["p90"],
+                              warm_speedup=_ratio(pandas_stats["median"], warm_stats["median"]))
             results.append(result)
             log(f"  {page:12} {filter_name:13} {stats['median']:8.1f} ms (p10 {stats['p10']:.1f}, p90 "
                 f"{stats['p90']:.1f})  warm {result.get('warm_ms', float('nan')):6.1f}  pandas "
@@ -491,6 +492,12 @@ def evaluate_targets(report: dict) -> list[dict]:
             worst_h = min(rows, key=lambda r: r.get("headline_speedup") or 0)
             add(f">= {limit:g}x faster than pandas at {scale} scale, same figure (worst: {worst_h['page']}, "
                 f"{worst_h['filter']})", worst_h.get("headline_speedup"), limit, lower_is_better=False)
+            warm_rows = [r for r in rows if r.get("warm_speedup")]
+            if warm_rows:
+                worst_w = min(warm_rows, key=lambda r: r["warm_speedup"])
+                add(f">= {limit:g}x faster than pandas at {scale} scale, a rerun: warm page vs pandas recomputing "
+                    f"its headline (worst: {worst_w['page']}, {worst_w['filter']})", worst_w["warm_speedup"], limit,
+                    lower_is_better=False)
     imp = report.get("import")
     if imp:
         add("1M-row import < 4x read_csv", imp.get("ratio"), TARGET_IMPORT_RATIO)
@@ -535,7 +542,8 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
             "warm_ms: the same through ui.cache.cached with its cache filled, plus the page's uncached calls.",
             "pandas_ms: the page's headline figure computed in pandas from DataFrames loaded once "
             "(load time and memory under pandas_load); speedup = pandas_ms / ms compares the whole page with "
-            "pandas' one figure, headline_speedup the same figure on both sides.",
+            "pandas' one figure, headline_speedup the same figure on both sides (headline_ms), warm_speedup "
+            "a MentorDash rerun (warm_ms) with pandas recomputing its figure, as a typical dashboard does.",
             "floor_ms: one hand-written DuckDB query for the floor_figure of the page.",
             "cpu_ms: process CPU time (all threads) of the uncached run: steadier than wall time on a busy "
             "machine (see machine.load_average_*).",

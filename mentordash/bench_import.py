@@ -3,7 +3,8 @@
 the same file into a table of the same copy.
 
 Each operation runs in its own fresh Python process, which reports its own time and its peak resident
-set (ru_maxrss of RUSAGE_SELF: that process alone), so the memory figures are per operation. The file
+set (VmHWM of /proc/self/status, which starts afresh at exec; ru_maxrss would carry over the forking
+parent's peak), so the memory figures are per operation. The file
 is generated once (seeded) under data/bench/ and reused.
 """
 
@@ -96,10 +97,10 @@ def survey_csv(path: Path, rows: int, roster_ids: list[str], seed: int = 8) -> P
 
 # The two operations, each run by a fresh interpreter; each prints one JSON line.
 _PIPELINE = r"""
-import contextlib, io, json, resource, sys, time
+import contextlib, io, json, sys, time
 from mentordash.cli import main
-def rss_mb():
-    return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+def rss_mb(key="VmRSS"):
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0]) / 1024
 before = rss_mb()
 out = io.StringIO()
 start = time.perf_counter()
@@ -109,14 +110,14 @@ seconds = time.perf_counter() - start
 report = json.loads(out.getvalue())
 print(json.dumps({"seconds": seconds, "exit": code, "status": report["status"], "rows": report["rows_imported"],
                   "warnings": report["warnings"][:3], "errors": report["errors"][:3],
-                  "base_rss_mb": before, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "base_rss_mb": before, "peak_rss_mb": rss_mb("VmHWM")}))
 """
 
 _READ_CSV = r"""
-import json, resource, sys, time
+import json, sys, time
 import duckdb
-def rss_mb():
-    return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) / 1024
+def rss_mb(key="VmRSS"):
+    return int(open("/proc/self/status").read().split(key + ":")[1].split()[0]) / 1024
 before = rss_mb()
 start = time.perf_counter()
 con = duckdb.connect(sys.argv[2])
@@ -125,7 +126,7 @@ rows = con.execute("SELECT count(*) FROM survey_read_csv").fetchall()[0][0]
 con.close()
 seconds = time.perf_counter() - start
 print(json.dumps({"seconds": seconds, "rows": rows, "base_rss_mb": before,
-                  "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "peak_rss_mb": rss_mb("VmHWM")}))
 """
 
 

@@ -8,9 +8,9 @@ import sys
 from datetime import date
 
 from mentordash import bench
-from mentordash.ingest import commands as ingest_commands
 from mentordash.config import CAREER_STAGES, GENDERS, RACE_ETHNICITIES, database_path
-from mentordash.db import connect
+from mentordash.db import DatabaseBusy, connect
+from mentordash.ingest import commands as ingest_commands
 from mentordash.metrics.filters import Filters
 
 
@@ -131,4 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except DatabaseBusy as busy:
+        print(f"error: {busy}", file=sys.stderr)
+        return 1

@@ -82,3 +82,17 @@ def test_demo_refuses_to_overwrite(db_path, capsys):
 def test_help(command):
     out = subprocess.run([sys.executable, "-m", "mentordash", command, "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "--db" in out.stdout
+
+
+def test_a_database_held_by_another_process_gets_a_clear_message(db_path, capsys):
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(30)", db_path],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert main(["summary", "--db", db_path, "--as-of", AS_OF]) == 1
+        err = capsys.readouterr().err
+        assert "open in another program" in err and "Traceback" not in err
+    finally:
+        holder.kill()
+        holder.wait()

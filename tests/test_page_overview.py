@@ -100,3 +100,22 @@ def test_bad_url_parameters_are_ignored_with_a_warning(monkeypatch, db_path):
     assert at.multiselect(key="f_stage").value == ["resident"]
     warnings = " ".join(w.value for w in at.warning)
     assert "stage=x'; DROP TABLE people; --" in warnings and "as_of=yesterday" in warnings
+
+
+HOSTILE = ["x'; DROP TABLE people; --", "1 OR 1=1", "<script>alert(1)</script>", "../../etc/passwd"]
+
+
+@pytest.mark.parametrize("param", ["stage", "gender", "race", "division", "institution", "urim", "as_of"])
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_link_values_in_every_filter_change_nothing(monkeypatch, db_path, param, value):
+    at = app_test(monkeypatch, db_path)
+    at.query_params[param] = value
+    at.run()
+    assert not at.exception
+    assert f"{param}={value}" in " ".join(w.value for w in at.warning)
+    assert metrics_shown(at)["Trainees mentored"] != "No data"  # the view is unfiltered, not broken
+    from mentordash.db import connect
+
+    db = connect(db_path)
+    assert db.scalar("SELECT count(*) FROM people") == 26
+    db.close()

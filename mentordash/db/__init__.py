@@ -45,6 +45,10 @@ def load_sql(name: str) -> str:
     return _sql_cache[name]
 
 
+class DatabaseBusy(RuntimeError):
+    """Another process holds the file: DuckDB lets only one process open it for writing."""
+
+
 class Database:
     """One DuckDB connection, shared by the process; each call takes its own cursor."""
 
@@ -53,7 +57,15 @@ class Database:
         (tests use that to make a file as an older release left it)."""
         self.path = str(path)
         self.read_only = read_only
-        self._con = duckdb.connect(self.path, read_only=read_only)
+        try:
+            self._con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower():
+                raise
+            raise DatabaseBusy(
+                f"{self.path} is open in another program (the app, or another MentorDash command): "
+                "only one process can open a database file for writing. Stop it and try again."
+            ) from error
         self._write_lock = threading.Lock()
         if not read_only:
             self.migrate(up_to=schema_up_to)

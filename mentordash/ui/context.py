@@ -6,13 +6,12 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-import duckdb
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from mentordash import access, privacy
 from mentordash.config import database_path
-from mentordash.db import Database, connect
+from mentordash.db import Database, DatabaseBusy, connect
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,10 +24,8 @@ def get_db() -> Database:
     path = str(database_path())
     try:
         return _database(path)
-    except duckdb.IOException as error:
-        # Only one process may open the file for writing: most often the command line holds it.
-        st.error(f"The database {path} cannot be opened: another program is using it "
-                 f"(a MentorDash command, or a second app). Close it and reload.\n\n{error}")
+    except DatabaseBusy as busy:
+        st.error(f"The database cannot be opened. {busy} Then reload this page.")
         st.stop()
 
 

@@ -1,0 +1,15 @@
+"""Suite-wide rules."""
+
+import os
+
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With MENTORDASH_REQUIRE_BROWSER=1 (CI), a skipped browser test is a failed one."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and item.get_closest_marker("browser") and os.environ.get("MENTORDASH_REQUIRE_BROWSER"):
+        report.outcome = "failed"
+        report.longrepr = f"browser test skipped, and browser tests are required here: {report.longrepr}"
