@@ -1,13 +1,14 @@
 """Coverage: who has a mentor, who does not, and who carries the load (issue 4, metrics.md Coverage)."""
 
-import pandas as pd
 import streamlit as st
 
 from mentordash.charts import coverage as charts
-from mentordash.config import ROLES, STAGE_LABELS
+from mentordash.config import ROLES
 from mentordash.metrics import coverage
 from mentordash.ui import context
 from mentordash.ui.cache import cached
+from mentordash.ui.coverage_view import (everyone, group_table, match_table, role_rows, roles_for, stage_choices,
+                                         stage_table, tiles, within_filters, within_label)
 from mentordash.ui.downloads import download_csv
 from mentordash.ui.frame import current_view
 from mentordash.ui.views import stop_if_too_small
@@ -16,16 +17,6 @@ context.require_frame()
 view = current_view()
 min_cell = context.min_cell()
 settings = context.get_db().settings()
-hidden_text = f"hidden: fewer than {min_cell}"
-
-
-def numbers_table(frame: pd.DataFrame, columns: dict) -> pd.DataFrame:
-    """The frame's columns under readable names, with a note where a row is hidden (numbers stay numbers)."""
-    out = frame[list(columns)].rename(columns=columns)
-    if "suppressed" in frame:
-        out["Note"] = frame["suppressed"].map(lambda hidden: hidden_text if hidden else "").values
-    return out
-
 
 st.title("Mentoring coverage")
 st.caption(
@@ -41,30 +32,17 @@ role = st.radio(
     "Relationships counted", [*ROLES, coverage.ANY_ROLE], format_func=charts.ROLE_LABELS.get, horizontal=True,
     key="cov_role", help="Mentor is the headline figure (and the summary's); the other roles count on their own.",
 )
-roles = tuple(ROLES) if role == coverage.ANY_ROLE else (role,)
+roles = roles_for(role)
 noun = charts.ROLE_NOUNS[role]
 
 by_role = cached(coverage.coverage_by_role, view.as_of, view.filters)
-chosen = by_role[by_role["role"] == role]
-everyone = chosen[chosen["career_stage"] == coverage.ALL_STAGES].iloc[0].to_dict()
+chosen = role_rows(by_role, role)
 load = cached(coverage.mentor_load, view.as_of, view.filters, roles)
 
 # --- 1. Coverage at as-of ------------------------------------------------------------------------
 st.header("Who has a mentor")
-tiles = st.columns(4)
-tiles[0].metric(f"Have an active {noun}", hidden_text if everyone["suppressed"] else f"{everyone['pct']:.1f}%",
-                help=None if everyone["suppressed"] else f"{everyone['covered']} of {everyone['n']} active people.",
-                border=True)
-tiles[1].metric(f"Engaged with their {noun}",
-                hidden_text if everyone["suppressed"] else f"{everyone['engaged_pct']:.1f}%",
-                help=None if everyone["suppressed"] else (f"{everyone['engaged']} of {everyone['n']} active people met "
-                                                          f"their {noun} in the last {settings['engaged_window_days']} days."),
-                border=True)
-tiles[2].metric("Active people in this view", hidden_text if everyone["suppressed"] else f"{everyone['n']:,}",
-                border=True)
-tiles[3].metric("Mentors over capacity",
-                hidden_text if load["suppressed"] else f"{load['over_capacity']} of {load['mentors']}",
-                help=f"Mentors with more than {load['capacity']} active mentees (the capacity setting).", border=True)
+for column, tile in zip(st.columns(4), tiles(everyone(chosen), load, noun, settings["engaged_window_days"], min_cell)):
+    column.metric(**tile, border=True)
 
 left, right = st.columns([3, 2])
 left.plotly_chart(charts.coverage_by_stage(chosen, role, min_cell), width="stretch", key="cov_by_stage")
@@ -75,11 +53,7 @@ right.caption("The national figure is a survey of residents who said they had a 
               "active mentor relationship on the as-of date. Edit benchmarks in Settings.")
 st.plotly_chart(charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
 with st.expander(f"Numbers: coverage by career stage ({charts.ROLE_LABELS[role].lower()})"):
-    table = chosen.assign(career_stage=chosen["career_stage"].map(lambda s: STAGE_LABELS.get(s, "All stages")))
-    st.dataframe(numbers_table(table, {
-        "career_stage": "Career stage", "n": "People", "covered": "Covered", "pct": "Covered %",
-        "ci_low": "95% CI low", "ci_high": "95% CI high", "engaged": "Engaged", "engaged_pct": "Engaged %",
-    }), hide_index=True, width="stretch", key="cov_table_stage")
+    st.dataframe(stage_table(chosen, min_cell), hide_index=True, width="stretch", key="cov_table_stage")
 
 # --- 2. Over time --------------------------------------------------------------------------------
 st.header("Coverage month by month")
@@ -88,11 +62,9 @@ st.plotly_chart(charts.coverage_monthly(monthly, role, min_cell), width="stretch
 
 # --- 3. Groups -----------------------------------------------------------------------------------
 st.header("Are all groups mentored alike?")
-stage_choices = list(view.filters.career_stage) or [s for s in STAGE_LABELS]
-within = st.selectbox("Compare within", ["all", *stage_choices], key="cov_within",
-                      format_func=lambda s: "All stages in the filters" if s == "all" else STAGE_LABELS[s],
+within = st.selectbox("Compare within", stage_choices(view.filters), key="cov_within", format_func=within_label,
                       help="Groups differ in career stage; compare within one stage for a like-with-like view.")
-group_filters = view.filters if within == "all" else view.filters.narrowed(career_stage=(within,))
+group_filters = within_filters(view.filters, within)
 group_total = cached(coverage.coverage_total, view.as_of, group_filters, roles)
 if group_total["suppressed"] or not group_total["n"]:
     st.info(f"Fewer than {min_cell} people in this stage: no group can be shown.")
@@ -106,11 +78,7 @@ else:
             column.plotly_chart(charts.coverage_by_group(groups, dimension, min_cell, role, group_total["pct"]),
                                 width="stretch", key=f"cov_group_{dimension}")
     with st.expander("Numbers: coverage by group"):
-        st.dataframe(numbers_table(groups.assign(group=groups["group"].map(charts.group_label),
-                                                 dimension=groups["dimension"].map(charts.DIMENSION_LABELS)), {
-            "dimension": "Dimension", "group": "Group", "n": "People", "covered": "Covered", "pct": "Covered %",
-            "ci_low": "95% CI low", "ci_high": "95% CI high", "engaged": "Engaged", "engaged_pct": "Engaged %",
-        }), hide_index=True, width="stretch", key="cov_table_groups")
+        st.dataframe(group_table(groups, min_cell), hide_index=True, width="stretch", key="cov_table_groups")
 
 # --- 4. Mentor load ------------------------------------------------------------------------------
 st.header("Who carries the load")
@@ -141,11 +109,7 @@ match = cached(coverage.time_to_match, view.as_of, view.filters, roles)
 st.plotly_chart(charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), width="stretch",
                 key="cov_match")
 with st.expander("Numbers: time to match"):
-    st.dataframe(numbers_table(match.assign(career_stage=match["career_stage"].map(STAGE_LABELS)), {
-        "career_stage": "Career stage", "n": "Started", "matched": "Matched so far", "pct": "Matched %",
-        "median_days": "Median days", "q1_days": "25th pct days", "q3_days": "75th pct days",
-        "n90": "Started 90+ days ago", "within_90_pct": "Matched within 90 days %",
-    }), hide_index=True, width="stretch", key="cov_table_match")
+    st.dataframe(match_table(match, min_cell), hide_index=True, width="stretch", key="cov_table_match")
 
 # --- 7. Coordinator lists (row-level: coordinators only, checked here on the server) ------------
 st.header("Who is waiting, who is stretched")

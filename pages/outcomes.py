@@ -8,6 +8,8 @@ from mentordash.metrics import outcomes
 from mentordash.ui import context
 from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
+from mentordash.ui.outcomes_view import (DEPARTURE_SPLITS, departure_table, promotion_table, rates_table,
+                                         satisfaction_table)
 from mentordash.ui.views import stop_if_too_small
 
 context.require_frame()
@@ -30,12 +32,7 @@ stop_if_too_small(cached(outcomes.people_total, view.as_of, view.filters), min_c
 st.header("Publications per person-year")
 pubs = cached(outcomes.publications, view.as_of, view.filters)
 st.plotly_chart(charts.publication_rates(pubs, min_cell), width="stretch")
-st.dataframe(charts.display_table(pubs, [
-    ("career_stage", "Career stage", "stage"), ("mentored", "Group", "mentored"),
-    ("people", "People", "{:,.0f}"), ("person_years", "Person-years", "{:.1f}"),
-    ("publications", "Publications", "{:,.0f}"), ("rate", "Per person-year", "{:.2f}"),
-    ("ci_low", "95% low", "{:.2f}"), ("ci_high", "95% high", "{:.2f}"),
-], min_cell, count_col="people"), hide_index=True, width="stretch", key="table_publications")
+st.dataframe(rates_table(pubs, min_cell), hide_index=True, width="stretch", key="table_publications")
 st.caption("Publications dated on a person's window days, over their person-years (window days / 365.25). "
            "Interval: exact Poisson, which assumes papers arrive independently; a few prolific authors make "
            "the real uncertainty wider.")
@@ -44,30 +41,22 @@ st.caption("Publications dated on a person's window days, over their person-year
 st.header("Time to first promotion (junior faculty)")
 promotion = cached(outcomes.time_to_promotion, view.as_of, view.filters)
 st.plotly_chart(charts.promotion_curves(promotion["curves"], promotion["summary"], min_cell), width="stretch")
-st.dataframe(charts.display_table(promotion["summary"], [
-    ("mentored", "Group", "mentored"), ("people", "People", "{:,.0f}"), ("promoted", "Promoted", "{:,.0f}"),
-    ("censored", "Not yet promoted (censored)", "{:,.0f}"), ("median_years", "Median years", "{:.1f}"),
-    ("median_low", "95% low", "{:.1f}"), ("median_high", "95% high", "{:.1f}"),
-], min_cell, count_col="people"), hide_index=True, width="stretch", key="table_promotion")
+st.dataframe(promotion_table(promotion["summary"], min_cell), hide_index=True, width="stretch", key="table_promotion")
 st.caption("People hired as junior faculty (including those since promoted), followed from their start date to "
            "their first promotion; anyone not yet promoted is counted until they left or the as-of date "
            "(censored), not dropped. Mentored here applies the half-of-days rule to each person's own "
-           "follow-up time. Kaplan-Meier estimate; a median of '-' means fewer than half have been promoted "
+           "follow-up time. Kaplan-Meier estimate; a median of '–' means fewer than half have been promoted "
            "(or the interval has no upper end yet).")
 
 # 3. Early departure
 st.header("Early departure")
 by = st.segmented_control(
-    "Within each career stage, also split by", ["urim", "gender"], default=None,
-    format_func={"urim": "URiM", "gender": "Gender"}.get, key="outcomes_departure_by",
+    "Within each career stage, also split by", list(DEPARTURE_SPLITS), default=None,
+    format_func=DEPARTURE_SPLITS.get, key="outcomes_departure_by",
 )
 departures = cached(outcomes.early_departure, view.as_of, view.filters, by=by)
 st.plotly_chart(charts.early_departure(departures, min_cell, by=by), width="stretch")
-st.dataframe(charts.display_table(departures, [
-    ("career_stage", "Career stage", "stage"), *([(by, "Group", "group")] if by else []),
-    ("mentored", "Mentored", "mentored"), ("n", "People", "{:,.0f}"), ("departed", "Left early or dismissed", "{:,.0f}"),
-    ("pct", "%", "{:.1f}%"), ("ci_low", "95% low", "{:.1f}%"), ("ci_high", "95% high", "{:.1f}%"),
-], min_cell, count_col="n"), hide_index=True, width="stretch", key="table_departure")
+st.dataframe(departure_table(departures, min_cell, by), hide_index=True, width="stretch", key="table_departure")
 st.caption("Among people with days in the window, those whose end date falls in the window with the reason "
            "'left early' or 'dismissed'. Interval: 95% Wilson.")
 
@@ -78,11 +67,7 @@ if satisfied.empty:
     st.info("No survey in the window asked about career satisfaction for this selection.")
 else:
     st.plotly_chart(charts.satisfaction(satisfied, min_cell), width="stretch")
-    st.dataframe(charts.display_table(satisfied, [
-        ("survey", "Survey", ""), ("mentored", "Mentored", "mentored"), ("n", "Answers", "{:,.0f}"),
-        ("satisfied", "Satisfied (4 or 5)", "{:,.0f}"), ("pct", "%", "{:.1f}%"),
-        ("ci_low", "95% low", "{:.1f}%"), ("ci_high", "95% high", "{:.1f}%"),
-    ], min_cell, count_col="n"), hide_index=True, width="stretch", key="table_satisfaction")
+    st.dataframe(satisfaction_table(satisfied, min_cell), hide_index=True, width="stretch", key="table_satisfaction")
     st.caption("Complete survey responses submitted in the window. Mentored: for a respondent on the roster, an "
                "active mentor relationship on the day they answered; otherwise what they reported. Interval: "
                "95% Wilson.")
@@ -91,12 +76,7 @@ else:
 st.header("The mentors' side: faculty who mentor")
 mentors = cached(outcomes.mentor_publications, view.as_of, view.filters)
 st.plotly_chart(charts.publication_rates(mentors, min_cell, flag="mentors"), width="stretch")
-st.dataframe(charts.display_table(mentors, [
-    ("career_stage", "Career stage", "stage"), ("mentors", "Group", "mentors"),
-    ("people", "People", "{:,.0f}"), ("person_years", "Person-years", "{:.1f}"),
-    ("publications", "Publications", "{:,.0f}"), ("rate", "Per person-year", "{:.2f}"),
-    ("ci_low", "95% low", "{:.2f}"), ("ci_high", "95% high", "{:.2f}"),
-], min_cell, count_col="people"), hide_index=True, width="stretch", key="table_mentors")
+st.dataframe(rates_table(mentors, min_cell, flag="mentors"), hide_index=True, width="stretch", key="table_mentors")
 st.caption("Faculty who were mentor in an active mentor relationship on at least half of their window days, "
            "against faculty who were not. Busy, senior, well-funded faculty are both more likely to mentor and "
            "to publish: association, not cause.")

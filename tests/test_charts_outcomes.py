@@ -128,19 +128,6 @@ def test_satisfaction_leaves_unknown_out():
     assert title_of(fig).startswith("In W1, 70% of mentored people were satisfied with their career against 50%")
 
 
-def test_display_table_suppressed_and_formats():
-    table = charts.display_table(rates_frame(), [
-        ("career_stage", "Career stage", "stage"), ("mentored", "Group", "mentored"),
-        ("people", "People", "{:,.0f}"), ("person_years", "Person-years", "{:.1f}"), ("rate", "Rate", "{:.2f}"),
-    ], 5, count_col="people")
-    assert table.to_dict("records") == [
-        {"Career stage": "Residents", "Group": "Mentored", "People": "20", "Person-years": "50.0", "Rate": "1.60"},
-        {"Career stage": "Residents", "Group": "Not mentored", "People": "10", "Person-years": "25.0", "Rate": "0.80"},
-        {"Career stage": "Fellows", "Group": "Not mentored", "People": "fewer than 5", "Person-years": "hidden",
-         "Rate": "hidden"},
-    ]
-
-
 def test_long_findings_wrap_onto_two_lines():
     frame = rates_frame()
     fig = charts.publication_rates(frame, 5)

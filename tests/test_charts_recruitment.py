@@ -5,6 +5,7 @@ import json
 import pandas as pd
 
 from mentordash.charts import recruitment as charts
+from mentordash.ui import recruitment_view
 
 BENCHMARKS = {
     "women_applicants": {"key": "women_applicants", "figure": "women among orthopaedic residency applicants",
@@ -184,12 +185,12 @@ def test_representation_benchmarks_and_hidden_cells():
 
 def test_tables_write_fewer_than_never_the_number():
     frame = pd.DataFrame(group_rows("urim", "urim", "URiM", [73, None, None, 0]))
-    table = charts.funnel_table(frame, "urim", 5)
+    table = recruitment_view.funnel_table(frame, "urim", 5)
     assert table.iloc[0].to_dict() == {"Group": "URiM", "Applied": "73", "Interviewed": "fewer than 5",
                                        "Ranked": "fewer than 5", "Matched": "0 (0.0%)"}
     conv = pd.DataFrame(conversion_rows("urim", "urim", "URiM", {("applied", "matched"): (0, 73)},
                                         hidden=STEPS[:3]))
-    table = charts.conversion_table(conv, "urim", 5)
+    table = recruitment_view.conversion_table(conv, "urim", 5)
     assert table.iloc[0]["Counts"] == "fewer than 5" and table.iloc[0]["Conversion"] == "–"
     assert table.iloc[3]["Counts"] == "0 of 73" and table.iloc[3]["Conversion"] == "0.0%"
 

@@ -86,7 +86,7 @@ def test_page_equals_summary(outcomes_page):
     assert len(table) == len(summary["publications"])
     for shown, cell in zip(table, summary["publications"]):
         if cell.get("suppressed"):
-            assert (shown["People"], shown["Per person-year"]) == ("fewer than 5", "hidden")
+            assert (shown["People"], shown["Per person-year"]) == ("fewer than 5", "fewer than 5")
             continue
         assert shown["People"] == f"{cell['people']:,}"
         assert shown["Person-years"] == f"{cell['person_years']:.1f}"

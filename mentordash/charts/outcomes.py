@@ -1,7 +1,6 @@
 """Outcome charts: mentored against not mentored, with 95% intervals, suppressed cells left out and counted.
 
-Also the display tables the page shows beside each chart (formatting only: the numbers come from metrics
-already rounded, so the page shows the summary's digits)."""
+(The tables the page shows beside each chart: mentordash.ui.outcomes_view.)"""
 
 from __future__ import annotations
 
@@ -279,35 +278,3 @@ def _satisfaction_title(shown: pd.DataFrame) -> str:
     if latest["overlap"]:
         lead += " (intervals overlap)"
     return lead
-
-
-# --- tables ----------------------------------------------------------------------------------------
-
-def display_table(frame: pd.DataFrame, columns: list[tuple[str, str, str]], min_cell: int,
-                  count_col: str) -> pd.DataFrame:
-    """The frame as the page's table: `columns` lists (column, header, format) where format is a
-    str.format pattern, 'stage', 'mentored', 'mentors', 'group' or '' (as is). In a suppressed row the
-    count (`count_col`) reads 'fewer than N' and the other numbers 'hidden'; missing numbers read '-'."""
-    out = {}
-    for col, header, fmt in columns:
-        values = []
-        for row in frame.to_dict("records"):
-            value = row.get(col)
-            if fmt == "stage":
-                values.append(_stage(value))
-            elif fmt == "mentored":
-                values.append("Unknown" if value is None or value != value else MENTORED_LABELS[bool(value)])
-            elif fmt == "mentors":
-                values.append(MENTOR_LABELS[bool(value)])
-            elif fmt == "group":
-                values.append(GROUP_LABELS.get(value, value))
-            elif row.get("suppressed"):
-                values.append(f"fewer than {min_cell}" if col == count_col else "hidden")
-            elif value is None or (isinstance(value, float) and value != value):
-                values.append("-")
-            elif fmt:
-                values.append(fmt.format(value))
-            else:
-                values.append(str(value))
-        out[header] = values
-    return pd.DataFrame(out, columns=[header for _, header, _ in columns])

@@ -90,15 +90,32 @@ def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str
     return out
 
 
+def _with_active_pairs(name: str, mentee_filter: str = "") -> str:
+    """load_sql(name) with its `{active_mentor_pairs}` CTEs (active_mentor_pairs.sql) spliced in, their
+    mentees narrowed by `mentee_filter` (a where_sql fragment; none when the filters select the mentors)."""
+    pairs = load_sql("active_mentor_pairs").replace("{mentee_filter}", mentee_filter)
+    return load_sql(name).replace("{active_mentor_pairs}", pairs)
+
+
+def _with_active_relationships(name: str, people_filter: str) -> str:
+    """load_sql(name) with its `{active_mentee_relationships}` CTE (active_mentee_relationships.sql: the
+    relationships active at $as_of whose mentee is an active person of the filtered group) spliced in."""
+    rel = load_sql("active_mentee_relationships").replace("{people_filter}", people_filter)
+    return load_sql(name).replace("{active_mentee_relationships}", rel)
+
+
+def _mentors_sql(name: str, people_filter: str) -> str:
+    """A per-mentor query (mentor_loads, mentor_over_capacity): the filters select the mentors, so external
+    mentors (no roster row) count only when no filter is set."""
+    return (_with_active_pairs(name)
+            .replace("{mentor_filter_applies}", "p.person_id IS NOT NULL" if people_filter else "TRUE")
+            .replace("{people_filter}", people_filter))
+
+
 def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[str], settings: dict) -> pd.DataFrame:
     params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
     people_filter = where_sql(filters, people_columns("p"), params)
-    sql = (
-        load_sql("mentor_loads")
-        .replace("{mentor_filter_applies}", "p.person_id IS NOT NULL" if people_filter else "TRUE")
-        .replace("{people_filter}", people_filter)
-    )
-    return db.df(sql, params)
+    return db.df(_mentors_sql("mentor_loads", people_filter), params)
 
 
 def active_relationships(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> dict:
@@ -107,7 +124,7 @@ def active_relationships(db: Database, as_of: date, filters: Filters, roles: Seq
     Counted in mentees for suppression: a handful of relationships would point at a handful of people."""
     settings = db.settings()
     params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
-    sql = load_sql("active_relationships").replace("{people_filter}", where_sql(filters, people_columns("p"), params))
+    sql = _with_active_relationships("active_relationships", where_sql(filters, people_columns("p"), params))
     relationships, mentees = db.rows(sql, params)[0]
     record = {"relationships": int(relationships), "mentees": int(mentees)}
     return privacy.suppress_record(record, "mentees", ["relationships"], settings["min_cell"])
@@ -226,8 +243,7 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     faculty member counts everyone, those who mentor no one too. A row is suppressed when the group,
     the rest of the known faculty or the mentees number fewer than min_cell."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    sql = (load_sql("mentor_load_by_group").replace("{people_filter}", people_filter)
-           .replace("{urim_expr}", people_columns("f")["urim"]))
+    sql = _with_active_pairs("mentor_load_by_group", people_filter).replace("{urim_expr}", people_columns("f")["urim"])
     rows = []
     for row in db.df(sql, params).to_dict("records"):
         in_group, known = int(row["faculty_in_group"]), int(row["faculty_known"])
@@ -266,7 +282,7 @@ def relationship_sources(db: Database, as_of: date, filters: Filters,
     A stage is one cell judged on its distinct mentees, complementary across stages (their total is
     the page's); a stage's rows hide together."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    raw = db.df(load_sql("coverage_sources").replace("{people_filter}", people_filter), params)
+    raw = db.df(_with_active_relationships("coverage_sources", people_filter), params)
     columns = ["career_stage", "source", "relationships", "formal", "pct", "stage_relationships", "stage_mentees"]
     if raw.empty:
         return pd.DataFrame(columns=[*columns, "suppressed"])
@@ -366,10 +382,7 @@ def over_capacity_list(db: Database, as_of: date, filters: Filters, roles: Seque
     _require_coordinator(user)
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
                                               capacity=int(db.settings()["capacity"]))
-    sql = (load_sql("mentor_over_capacity")
-           .replace("{mentor_filter_applies}", "p.person_id IS NOT NULL" if people_filter else "TRUE")
-           .replace("{people_filter}", people_filter))
-    return db.df(sql, params)
+    return db.df(_mentors_sql("mentor_over_capacity", people_filter), params)
 
 
 def benchmark(db: Database, key: str) -> dict | None:

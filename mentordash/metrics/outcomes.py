@@ -31,6 +31,7 @@ from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import Z_95, pct, wilson
 from mentordash.metrics.time import years_before
+from mentordash.metrics.wellbeing import respondents_sql
 
 DAYS_PER_YEAR = 365.25
 DEPARTURE_REASONS = ("left_early", "dismissed")
@@ -42,11 +43,6 @@ ASSOCIATION_NOTE = (
     "may differ from those who do not in ambition, support, health or circumstances, and those "
     "differences, not the mentoring, may explain a gap. Small groups give wide intervals."
 )
-
-RESPONDENT_COLUMNS = {
-    "career_stage": "r.eff_stage", "gender": "r.eff_gender", "division": "r.eff_division",
-    "institution": "r.eff_institution", "race_ethnicity": "r.race_ethnicity", "urim": urim_sql("r"),
-}
 
 
 # --- the window ------------------------------------------------------------------------------------
@@ -307,8 +303,7 @@ def satisfaction(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     settings = db.settings()
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"],
               "satisfied": int(settings["cutoffs"]["satisfied"])}
-    sql = load_sql("outcomes_satisfaction").replace(
-        "{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params))
+    sql = respondents_sql("outcomes_satisfaction", filters, params)
     counts = db.df(sql, params)
     columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
     if counts.empty:

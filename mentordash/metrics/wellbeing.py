@@ -19,10 +19,19 @@ from mentordash.instruments import (
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson
 
+# The filter columns of a survey_respondents.sql row (aliased r): shared with metrics.outcomes.
 RESPONDENT_COLUMNS = {
     "career_stage": "r.eff_stage", "gender": "r.eff_gender", "division": "r.eff_division",
     "institution": "r.eff_institution", "race_ethnicity": "r.race_ethnicity", "urim": urim_sql("r"),
 }
+
+
+def respondents_sql(name: str, filters: Filters, params: dict) -> str:
+    """load_sql(name) with its `{survey_respondents}` CTE (survey_respondents.sql: complete responses with
+    their respondent's effective groups) spliced in and its `{respondent_filter}` fragment for the filters
+    (values bound into params)."""
+    return (load_sql(name).replace("{survey_respondents}", load_sql("survey_respondents"))
+            .replace("{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params)))
 DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")
 DIMENSION_LABELS = {"career_stage": "Career stage", "gender": "Gender", "urim": "URiM", "division": "Division",
                     "mentored": "Mentored"}
@@ -37,8 +46,7 @@ def _head(db: Database, filters: Filters) -> tuple[str, dict, dict]:
     """The shared CTEs (filtered complete responses with groups and mentored status) and their parameters."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
-    head = load_sql("wellbeing_responses").replace(
-        "{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params))
+    head = respondents_sql("wellbeing_responses", filters, params)
     return head, params, settings
 
 

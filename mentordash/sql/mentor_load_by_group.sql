@@ -3,19 +3,7 @@
 -- filters select mentees, not faculty). A faculty member's load is the number of distinct
 -- active mentees of the filtered group they mentor in $roles; for women and for URiM faculty: how many
 -- faculty (of those whose value is known) and how much load (carried by faculty whose value is known).
-WITH mentees AS (
-    SELECT p.person_id
-    FROM people p
-    WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
-      {people_filter}
-),
-pairs AS (
-    SELECT DISTINCT m.mentor_id, m.mentee_id
-    FROM mentorships m
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
-      AND m.mentee_id IN (SELECT person_id FROM mentees)
-),
+WITH {active_mentor_pairs},
 faculty AS (
     SELECT f.person_id, f.gender, {urim_expr} AS urim_eff
     FROM people f
@@ -23,14 +11,14 @@ faculty AS (
       AND f.start_date <= $as_of AND (f.end_date IS NULL OR f.end_date > $as_of)
 ),
 loads AS (
-    SELECT mentor_id, count(*) AS mentees FROM pairs GROUP BY mentor_id
+    SELECT mentor_id, count(*) AS mentees FROM active_pairs GROUP BY mentor_id
 ),
 faculty_loads AS (
     SELECT f.gender, f.urim_eff, coalesce(l.mentees, 0) AS mentees
     FROM faculty f LEFT JOIN loads l ON l.mentor_id = f.person_id
 ),
 totals AS (
-    SELECT count(*) AS total_pairs, count(DISTINCT mentee_id) AS total_mentees FROM pairs
+    SELECT count(*) AS total_pairs, count(DISTINCT mentee_id) AS total_mentees FROM active_pairs
 )
 SELECT 'women' AS "group",
        count(*) FILTER (gender = 'woman') AS faculty_in_group,

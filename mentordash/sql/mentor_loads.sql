@@ -2,19 +2,9 @@
 -- with a mentee active at $as_of, the number of distinct mentees. The filters select the mentors:
 -- a filtered view shows the load that group carries (external mentors have no roster values, so
 -- they count only when no filter is set).
-WITH mentees AS (
-    SELECT person_id FROM people
-    WHERE start_date <= $as_of AND (end_date IS NULL OR end_date > $as_of)
-),
-active AS (
-    SELECT DISTINCT m.mentor_id, m.mentee_id
-    FROM mentorships m
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
-      AND m.mentee_id IN (SELECT person_id FROM mentees)
-)
+WITH {active_mentor_pairs}
 SELECT a.mentor_id, count(*) AS mentees, p.person_id IS NULL AS external
-FROM active a
+FROM active_pairs a
 LEFT JOIN people p ON p.person_id = a.mentor_id
 WHERE {mentor_filter_applies} {people_filter}
 GROUP BY a.mentor_id, p.person_id

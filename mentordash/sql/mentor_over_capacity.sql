@@ -1,19 +1,9 @@
 -- Mentors over capacity at $as_of (a row-level list, for coordinators only): each mentor of the
 -- filtered group (as in mentor_loads.sql: the filters select the mentors, external mentors count only
 -- when no filter is set) whose distinct active mentees in $roles exceed $capacity.
-WITH mentees AS (
-    SELECT person_id FROM people
-    WHERE start_date <= $as_of AND (end_date IS NULL OR end_date > $as_of)
-),
-active AS (
-    SELECT DISTINCT m.mentor_id, m.mentee_id
-    FROM mentorships m
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
-      AND m.mentee_id IN (SELECT person_id FROM mentees)
-)
+WITH {active_mentor_pairs}
 SELECT a.mentor_id, p.career_stage, p.division, p.person_id IS NULL AS external, count(*) AS mentees
-FROM active a
+FROM active_pairs a
 LEFT JOIN people p ON p.person_id = a.mentor_id
 WHERE {mentor_filter_applies} {people_filter}
 GROUP BY a.mentor_id, p.person_id, p.career_stage, p.division

@@ -11,7 +11,7 @@ wave_stages AS (
     FROM survey s LEFT JOIN people p ON p.person_id = s.person_id
     WHERE coalesce(p.career_stage, s.career_stage) IS NOT NULL
 ),
-eligible AS (
+eligible AS NOT MATERIALIZED (  -- inlined into both uses: materialized, people x waves held ~400 MB at national scale
     SELECT w.survey, p.person_id
     FROM waves w
     JOIN wave_stages ws ON ws.survey = w.survey

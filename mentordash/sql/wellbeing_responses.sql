@@ -1,8 +1,7 @@
 -- The filtered, complete survey responses with their respondent's effective groups and mentored status
 -- (metrics.md, Burnout and wellbeing). Shared head of every wellbeing query; each appends its SELECT.
--- - A response is roster-linked when its person_id is a person in the roster: it then carries the
---   roster's career stage, gender, race/ethnicity, URiM, division and institution; otherwise what the
---   respondent reported (no division or institution).
+-- - respondents (survey_respondents.sql): a roster-linked response carries the roster's groups, otherwise
+--   what the respondent reported (no division or institution).
 -- - mentored: linked responses, whether the person was mentee in a relationship with role 'mentor'
 --   active on the submission date (start_date <= day <= end_date or open); otherwise the self-reported
 --   has_mentor; otherwise unknown (NULL).
@@ -11,22 +10,8 @@
 WITH wave_last AS (
     SELECT survey, max(submitted_at) AS last_submitted FROM survey GROUP BY survey
 ),
-respondents AS (
-    SELECT s.*,
-           CAST(s.submitted_at AS DATE) AS submitted_day,
-           p.person_id IS NOT NULL AS linked,
-           CASE WHEN p.person_id IS NULL THEN s.career_stage ELSE p.career_stage END AS eff_stage,
-           CASE WHEN p.person_id IS NULL THEN s.gender ELSE p.gender END AS eff_gender,
-           CASE WHEN p.person_id IS NULL THEN s.race_ethnicity ELSE p.race_ethnicity END AS eff_race,
-           CASE WHEN p.person_id IS NULL THEN s.urim ELSE p.urim END AS eff_urim,
-           p.division AS eff_division,
-           p.institution AS eff_institution
-    FROM survey s LEFT JOIN people p ON p.person_id = s.person_id
-    WHERE s.complete
-),
-r AS (
-    SELECT * REPLACE (eff_race AS race_ethnicity, eff_urim AS urim) FROM respondents
-),
+{survey_respondents},
+r AS (SELECT * FROM respondents),
 filtered AS (
     SELECT * FROM r WHERE TRUE {respondent_filter}
 ),

@@ -20,16 +20,10 @@ from mentordash.ingest.mapping import MappingError, dumps, fits, loads, suggest_
 from mentordash.ingest.pipeline import Options, Plan, prepare, read_dictionary
 from mentordash.ingest.problems import Rejected
 from mentordash.ingest.read import DELIMITERS, ENCODINGS
+from mentordash.ui.downloads import csv_bytes
 
 NOT_MAPPED = "(not mapped)"
 PREVIEW_ROWS = 20
-FORMULA_STARTS = ("=", "+", "-", "@")
-
-
-def csv_safe(frame: pd.DataFrame) -> bytes:
-    """A CSV for spreadsheets: cells that look like formulas are escaped so they stay text."""
-    escaped = frame.map(lambda v: f"'{v}" if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v)
-    return escaped.to_csv(index=False).encode("utf-8-sig")
 
 
 def render(db: Database, user: User) -> None:
@@ -185,7 +179,7 @@ def _show_problems(plan: Plan, key: str) -> None:
     st.error(f"{len(plan.problems)} problems: nothing will be imported until they are fixed.")
     frame = pd.DataFrame([p.as_dict() for p in plan.problems], columns=["row", "column", "value", "message"])
     st.dataframe(frame, hide_index=True, key=f"{key}_problems")
-    st.download_button("Download the problems (CSV)", csv_safe(frame), file_name=f"problems_{plan.name}",
+    st.download_button("Download the problems (CSV)", csv_bytes(frame), file_name=f"problems_{plan.name}",
                        key=f"{key}_download_problems")
 
 

@@ -67,6 +67,11 @@ def interval_cell(low: Any, high: Any, suppressed: bool, min_cell: int) -> str:
     return fewer_than(min_cell) if suppressed else interval(low, high)
 
 
+def as_is(value: Any) -> Any:
+    """A label column shown as it is."""
+    return value
+
+
 def _label(fmt: Format, value: Any) -> Any:
     if isinstance(fmt, Mapping):
         return fmt.get(value, value)

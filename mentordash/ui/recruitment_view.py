@@ -1,0 +1,148 @@
+"""The recruitment page's pieces: which filters apply to applicants, the split choices, and the display
+tables (formatting: ui.tables; every cell already suppressed in mentordash.metrics.recruitment)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, STAGE_LABELS, TRANSITION_LABELS
+from mentordash.config import STAGE_LABELS as CAREER_STAGE_LABELS
+from mentordash.metrics import recruitment
+from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
+
+SPLITS = {"urim": "URiM", "gender": "Gender", "race_ethnicity": "Race/ethnicity"}
+
+
+# --- filters and choices ---------------------------------------------------------------------------
+
+def ignored_note(ignored: list[str]) -> str:
+    names = ", ".join(n.replace("_", " ") for n in ignored)
+    return (f"The {names} filter does not describe applicants, so the funnel, conversion, trend and pipeline "
+            "sections ignore it. It applies to the department section at the bottom.")
+
+
+def applicant_filters(filters, ignored: list[str]) -> dict:
+    """The filters that describe applicants (set ones only)."""
+    return {k: v for k, v in filters.as_dict().items() if k not in ignored}
+
+
+def track_choices(pairs: pd.DataFrame) -> list[str]:
+    return [t for t in recruitment.TRACK_LABELS if t in set(pairs["track"])]
+
+
+def track_cycles(pairs: pd.DataFrame, track: str) -> list[int]:
+    return [int(c) for c in pairs[pairs["track"] == track]["cycle"]]
+
+
+def split_choices(has_applicant_filters: bool) -> dict:
+    """The 'Split by' choices; 'Filtered vs everyone else' only when a filter describes applicants."""
+    return {**SPLITS, "selection": "Filtered vs everyone else"} if has_applicant_filters else dict(SPLITS)
+
+
+def default_split(has_applicant_filters: bool) -> str:
+    return "selection" if has_applicant_filters else "urim"
+
+
+def context_note(track: str, cycle: int) -> str:
+    return f"{recruitment.TRACK_LABELS[track]}, {cycle} cycle"
+
+
+def tiny_track(groups: pd.DataFrame) -> bool:
+    """Whether the track's applicants in the cycle are too few (or none) to show the funnel."""
+    applied = groups[(groups["dimension"] == "all") & (groups["stage"] == "applied")]
+    return applied.empty or bool(applied["suppressed"].iloc[0])
+
+
+def share_filters(filters):
+    """(women filters, URiM filters, set-aside note or ''): a share of women among women is 100% by
+    construction, so each share chart sets its own attribute's filter aside."""
+    women = filters.narrowed(gender=()) if filters.gender else filters
+    urim = filters.narrowed(urim=None) if filters.urim is not None else filters
+    set_aside = [name for name, on in (("gender", bool(filters.gender)), ("URiM", filters.urim is not None)) if on]
+    note = ""
+    if set_aside:
+        note = (f"The {' and '.join(set_aside)} filter is set aside in the chart of its own share (a share of URiM "
+                "among URiM applicants is 100% by construction): each chart shows where that group stands among "
+                "all applicants, against the nation. The table below keeps every filter.")
+    return women, urim, note
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def _hidden_share(min_cell: int) -> str:
+    return f"hidden (a group of {fewer_than(min_cell)})"
+
+
+def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
+    """Groups down, stages across: 'count (share of the group's applicants)' or 'fewer than N'."""
+    rows = frame[frame["dimension"] == dimension]
+    out = []
+    for group, part in rows.groupby("group", sort=False):
+        record = {"Group": part["label"].iloc[0]}
+        for row in part.to_dict("records"):
+            text = cell(row["n"], bool(row["suppressed"]), min_cell, COUNT)
+            if not row["suppressed"] and row["stage"] != "applied" and row["pct_of_applied"] is not None \
+                    and not pd.isna(row["pct_of_applied"]):
+                text += f" ({percent(row['pct_of_applied'])})"
+            record[STAGE_LABELS[row["stage"]]] = text
+        out.append(record)
+    return pd.DataFrame(out, columns=["Group", *STAGE_LABELS.values()])
+
+
+def conversion_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
+    rows = frame[frame["dimension"] == dimension]
+    out = []
+    for row in rows.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        no_data = not hidden and not row["n_from"]
+        out.append({
+            "Group": row["label"], "Step": TRANSITION_LABELS[(row["from_stage"], row["to_stage"])],
+            "Counts": fewer_than(min_cell) if hidden else (
+                "no applicants" if no_data else f"{COUNT.format(row['n_to'])} of {COUNT.format(row['n_from'])}"),
+            "Conversion": MISSING if hidden or no_data else percent(row["rate"]),
+            "95% CI": MISSING if hidden or no_data else interval(row["ci_low"], row["ci_high"]),
+        })
+    return pd.DataFrame(out, columns=["Group", "Step", "Counts", "Conversion", "95% CI"])
+
+
+def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
+    """Cycle and stage down: applicants, women and URiM shares (of known) and the unknown, as shown."""
+    rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"], ascending=[False, True])
+    out = []
+    for row in rows.to_dict("records"):
+        hidden = bool(row["suppressed"])
+
+        def share(name):
+            return _hidden_share(min_cell) if hidden or row[f"{name}_suppressed"] else percent(row[f"{name}_pct"])
+
+        def unknown(col):
+            if hidden or row[f"{col}_suppressed"]:
+                return "hidden"
+            return f"{COUNT.format(row[col])} ({percent(row[f'{col}_pct'])})"
+
+        out.append({
+            "Cycle": int(row["cycle"]), "Stage": STAGE_LABELS[row["stage"]],
+            "Applicants": cell(row["n"], hidden, min_cell, COUNT),
+            "Women (of known)": share("women"), "Gender unknown": unknown("gender_unknown"),
+            "URiM (of known)": share("urim"), "URiM status unknown": unknown("urim_unknown"),
+        })
+    return pd.DataFrame(out, columns=["Cycle", "Stage", "Applicants", "Women (of known)", "Gender unknown",
+                                      "URiM (of known)", "URiM status unknown"])
+
+
+def representation_table(frame: pd.DataFrame, benchmarks: dict, min_cell: int) -> pd.DataFrame:
+    out = []
+    for row in frame.to_dict("records"):
+        hidden = bool(row["suppressed"])
+        record = {"Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
+                  "Active people": cell(row["n"], hidden, min_cell, COUNT)}
+        for share, name, unknown in (("women", "Women", "gender_unknown"), ("urim", "URiM", "urim_unknown")):
+            hidden_share = hidden or row[f"{share}_suppressed"]
+            record[f"{name} (of known)"] = _hidden_share(min_cell) if hidden_share else percent(row[f"{share}_pct"])
+            record[f"{name}: unknown"] = "hidden" if hidden or row[f"{unknown}_suppressed"] else f"{int(row[unknown])}"
+            key = REPRESENTATION_BENCHMARKS[share].get(row["career_stage"])
+            bench = benchmarks.get(key) if key else None
+            record[f"{name}: national"] = (f"{bench['value']}% ({bench['year']}, {bench['source']})" if bench
+                                           else MISSING)
+        out.append(record)
+    return pd.DataFrame(out)

@@ -1,0 +1,104 @@
+"""The wellbeing page's pieces: measure names, trend figures, the benchmark note and the tables
+(formatting: ui.tables; every number already suppressed in mentordash.metrics.wellbeing)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mentordash.charts import wellbeing as charts
+from mentordash.instruments import BURNOUT_MEASURES, MEASURES
+from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
+
+def measure_name(key: str) -> str:
+    m = MEASURES[key]
+    return charts.measure_title(m.label, m.source)
+
+
+def present(keys, values) -> list[str]:
+    """The measure keys, in `keys`' order, that occur in `values`."""
+    seen = set(values)
+    return [k for k in keys if k in seen]
+
+
+def rules(by_wave: pd.DataFrame) -> dict:
+    return dict(zip(by_wave["measure"], by_wave["rule"]))
+
+
+def trend(by_wave: pd.DataFrame, key: str, waves: list[str], benchmarks: dict, min_cell: int, narrow: bool):
+    m = MEASURES[key]
+    return charts.wave_trend(by_wave[by_wave["measure"] == key], waves, m.label, m.source, m.positive_word,
+                             rules(by_wave)[key], min_cell, benchmarks["by_instrument"].get(key, []), narrow=narrow)
+
+
+def group_dimensions(dimensions) -> list[str]:
+    return [d for d in dimensions if d != "mentored"]
+
+
+def group_rows(in_wave: pd.DataFrame, measure: str, dimension: str) -> pd.DataFrame:
+    return in_wave[(in_wave["measure"] == measure) & (in_wave["dimension"] == dimension)]
+
+
+def default_measure(keys: list[str]) -> str | None:
+    """The first burnout measure among `keys`, else the first key (None when there is none)."""
+    return next((k for k in keys if k in BURNOUT_MEASURES), keys[0] if keys else None)
+
+
+def benchmark_note(present_keys: list[str], benchmarks: dict) -> str:
+    """Which burnout figures have a national benchmark beside them, which have none, and which benchmarks
+    could not be compared (they name no instrument)."""
+    by_instrument = benchmarks["by_instrument"]
+    matched = [measure_name(k) for k in present_keys if by_instrument.get(k)]
+    unmatched = [MEASURES[k].source for k in present_keys if not by_instrument.get(k)]
+    notes = []
+    if matched:
+        notes.append("National benchmarks are drawn (dashed) only beside figures of the instrument they were "
+                     "measured with: " + ", ".join(matched) + ".")
+    if unmatched:
+        notes.append("No national benchmark was measured with " + " or ".join(unmatched) + ", so none is drawn "
+                     "beside " + ("it" if len(unmatched) == 1 else "them") + ".")
+    if benchmarks["unmatched"]:
+        notes.append("Not compared: " + "; ".join(
+            f"{b['figure']} {b['value']:g}% ({b['year']}, {b['source']})" for b in benchmarks["unmatched"])
+            + ", which names no instrument.")
+    return " ".join(notes)
+
+
+def instrument_name(key: str) -> str:
+    return MEASURES[key].source
+
+
+def prevalence_table(prevalence: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    return display_table(prevalence, [
+        ("survey", "Survey", as_is), ("instrument", "Instrument", instrument_name),
+        ("n", "Scoreable responses", COUNT), ("burned_out", "Burned out", COUNT), ("pct", "Burnout", PERCENT),
+        (("ci_low", "ci_high"), "95% CI", "interval"), ("rule", "Rule", as_is),
+    ], min_cell)
+
+
+def _day(value) -> str:
+    return value.strftime("%d %b %Y") if hasattr(value, "strftime") else str(value)
+
+
+def rate_table(rates: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Response rate by survey; a survey with no roster link has no count of people surveyed, nor a rate."""
+    def known(column, fmt, otherwise):
+        return [cell(v, s, min_cell, fmt) if ok else otherwise
+                for v, s, ok in zip(rates[column], rates["suppressed"], rates["roster_allows"])]
+    return pd.DataFrame({
+        "Survey": rates["survey"],
+        "Last submission": [_day(d) for d in rates["last_day"]],
+        "People surveyed": known("eligible", COUNT, "not known"),
+        "Known respondents": known("respondents", COUNT, "not known"),
+        "Response rate": known("rate", PERCENT, "anonymous survey"),
+    })
+
+
+def mentored_label(group) -> str:
+    return charts.group_label("mentored", group)
+
+
+def mentored_table(rows: pd.DataFrame, positive_word: str, min_cell: int) -> pd.DataFrame:
+    return display_table(rows, [
+        ("survey", "Survey", as_is), ("group", "Group", mentored_label), ("n", "Scoreable responses", COUNT),
+        ("pct", positive_word.capitalize(), PERCENT), (("ci_low", "ci_high"), "95% CI", "interval"),
+    ], min_cell)
