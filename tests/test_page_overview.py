@@ -119,3 +119,17 @@ def test_hostile_link_values_in_every_filter_change_nothing(monkeypatch, db_path
     db = connect(db_path)
     assert db.scalar("SELECT count(*) FROM people") == 26
     db.close()
+
+
+def test_hidden_tile_says_fewer_than_min_cell_never_the_number(monkeypatch, db_path):
+    from mentordash.db import connect
+
+    db = connect(db_path)
+    db.set_setting("min_cell", 7, user="test")  # six mentors: the capacity tile must hide
+    db.close()
+    at = app_test(monkeypatch, db_path)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    hidden = [m for m in at.metric if m.value == "Hidden"]
+    assert [m.label for m in hidden] == ["Mentors over capacity"]
+    assert all(m.delta == "fewer than 7 people" for m in hidden)

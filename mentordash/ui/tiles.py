@@ -9,15 +9,20 @@ from mentordash.metrics.overview import Tile
 
 def _value_text(tile: Tile, min_cell: int) -> str:
     if tile.suppressed:
-        return f"Hidden (fewer than {min_cell})"
+        return "Hidden"
     if tile.value is None:
         return "No data"
     return f"{tile.value:.1f}%" if tile.unit == "%" else f"{int(tile.value):,}"
 
 
-def _delta_text(tile: Tile) -> str | None:
-    if tile.suppressed or tile.delta is None:
+def _delta_text(tile: Tile, min_cell: int) -> str | None:
+    """The change, or for a hidden tile why it is hidden (privacy.md: "fewer than 5", never the number)."""
+    if tile.suppressed:
+        return f"fewer than {min_cell} people"
+    if tile.delta is None:
         return None
+    if tile.delta == 0:
+        return f"no change vs {tile.compared_with}"
     unit = " pts" if tile.unit == "%" else ""
     return f"{tile.delta:+.1f}{unit} vs {tile.compared_with}" if tile.unit == "%" else \
         f"{int(tile.delta):+d}{unit} vs {tile.compared_with}"
@@ -46,6 +51,9 @@ def _show_row(tiles: list[Tile], min_cell: int, per_row: int) -> None:
     for start in range(0, len(tiles), per_row):
         columns = st.columns(per_row)
         for column, tile in zip(columns, tiles[start:start + per_row]):
-            column.metric(tile.label, _value_text(tile, min_cell), _delta_text(tile),
+            neutral = tile.suppressed or tile.delta == 0
+            column.metric(tile.label, _value_text(tile, min_cell), _delta_text(tile, min_cell),
                           help=_help_text(tile, min_cell), border=True,
-                          delta_color="inverse" if tile.key in ("burnout", "over_capacity") else "normal")
+                          delta_color="off" if neutral else
+                          "inverse" if tile.key in ("burnout", "over_capacity") else "normal",
+                          delta_arrow="off" if neutral else "auto")
