@@ -13,7 +13,7 @@ from mentordash.ingest import commands
 from mentordash.ingest.commit import commit
 from mentordash.ingest.pipeline import Options, prepare
 
-PUBLIC = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "public"
+PUBLIC = Path(__file__).resolve().parent / "fixtures" / "public"  # copies of shared/fixtures/public (MIT; SOURCES.md)
 
 
 def fresh_db(tmp_path: Path) -> Database:
