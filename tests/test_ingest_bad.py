@@ -163,3 +163,11 @@ def test_cli_rejects_with_exit_1_and_json_errors(tmp_path):
     assert code == 1 and report["status"] == "rejected" and report["import_id"] is None
     assert report["errors"] == [{"row": 2, "column": "mini_z_burnout", "value": "7",
                                  "message": "out of range: mini_z_burnout goes from 1 to 5"}]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_row_numbers_count_blank_lines_as_a_spreadsheet_does(db, tmp_path, newline):
+    text = people("p1,resident,woman,white,1,2024-07-01", "", "p2,resident,man,white,1,2024-07-01",
+                  "p3,astronaut,man,white,1,2024-07-01") + "\n\n"
+    report = import_file(db, write(tmp_path, "blank.csv", text, newline=newline))
+    assert [(e["row"], e["column"], e["value"]) for e in report["errors"]] == [(5, "career_stage", "astronaut")]

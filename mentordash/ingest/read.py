@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -163,7 +164,8 @@ def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
     )
-    if ragged:
+    if ragged or _BLANK_LINE.search(utf8.rstrip()):
+        # Arrow skips blank lines, which would shift the row numbers a spreadsheet shows after them.
         table = _parse_ragged(text, delimiter, width)
     table = table.append_column(ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     return _drop_blank(table)
@@ -173,6 +175,8 @@ def _parse_ragged(text: str, delimiter: str, width: int) -> pa.Table:
     """Rows of another width: fine when the extra cells are empty (trailing commas), else name them all."""
     rows, problems = [], []
     for number, record in enumerate(_records(text, delimiter), start=1):
+        if not record:
+            record = [""] * width  # a blank line is a blank spreadsheet row: kept for numbering, dropped later
         if len(record) > width and not any(c.strip() for c in record[width:]):
             record = record[:width]
         if len(record) != width:
@@ -187,7 +191,10 @@ def _parse_ragged(text: str, delimiter: str, width: int) -> pa.Table:
 
 
 def _records(text: str, delimiter: str) -> Iterator[list[str]]:
-    return (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter) if r)
+    return csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), delimiter=delimiter)
+
+
+_BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 
 
 def _drop_blank(table: pa.Table) -> pa.Table:
