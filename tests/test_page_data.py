@@ -47,3 +47,14 @@ def test_bad_file_shows_the_problem_table(app):
 def test_html_file_is_refused_on_the_page(app):
     app.file_uploader(key="import_files").set_value(("x.csv", b"<html><body>hi</body></html>", "text/csv")).run()
     assert "web page" in problems_table(app)["message"][0]
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_its_size(tmp_path, monkeypatch):
+    from mentordash.ui import importer
+
+    monkeypatch.setattr(importer, "upload_limit_mb", lambda: 0)  # any file is over a 0 MB limit
+    at = app_test(monkeypatch, tmp_path / "limit.duckdb").run()
+    open_url_path(at, "data").run()
+    at.file_uploader(key="import_files").set_value(("wave.csv", SURVEY_CSV.encode(), "text/csv")).run()
+    assert any("over the 0 MB upload limit: nothing was read" in e.value for e in at.error)
+    assert not [d for d in at.dataframe if "message" in d.value.columns]

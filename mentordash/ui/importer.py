@@ -37,14 +37,26 @@ def render(db: Database, user: User) -> None:
 
 
 # --- upload --------------------------------------------------------------------------------------
+def upload_limit_mb() -> int:
+    """server.maxUploadSize (.streamlit/config.toml): the browser refuses larger files, and so do we."""
+    return int(st.get_option("server.maxUploadSize"))
+
+
 def render_upload(db: Database, user: User) -> None:
+    limit = upload_limit_mb()
     files = st.file_uploader("Exports (CSV as the tool wrote it)", type=["csv", "tsv", "txt"],
-                             accept_multiple_files=True, key="import_files")
+                             accept_multiple_files=True, key="import_files",
+                             help=f"Up to {limit} MB per file; larger exports import with `python -m mentordash import`.")
     dictionary_file = st.file_uploader("REDCap data dictionary (optional)", type=["csv"], key="import_dictionary")
     dictionary = _dictionary(dictionary_file)
     for index, uploaded in enumerate(files or []):
         with st.container(border=True):
             st.subheader(uploaded.name)
+            if uploaded.size > limit * 1024 * 1024:  # checked on the server too: a client can skip its own check
+                st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:.1f} MB, over the {limit} MB upload "
+                         "limit: nothing was read. Import it from the command line instead "
+                         "(`python -m mentordash import FILE`).")
+                continue
             render_one_file(db, user, uploaded.name, uploaded.getvalue(), dictionary, f"f{index}")
 
 
