@@ -138,8 +138,9 @@ def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]
                 seconds = _load(page, f"{url}/{path}", charts=True)
                 errors = page.locator("[data-testid=stException]").count()
                 pages[name] = {"first_load_s": round(seconds, 2), "rss_mb": _status_mb(pid, "VmRSS"),
-                               "exceptions": errors}
-                log(f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB"
+                               "peak_so_far_mb": _status_mb(pid, "VmHWM"), "exceptions": errors}
+                log(f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB, peak so far "
+                    f"{pages[name]['peak_so_far_mb']} MB"
                     + (f", {errors} exception(s) on the page" if errors else ""))
         finally:
             context.close()
@@ -178,7 +179,7 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
     return times
 
 
-def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 5,
+def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 7,
                     changes: int = 9) -> dict:
     """Median filter-change latency (overview and coverage pages) and the overview's first load against a
     trivial page, each first load in a new browser session, both servers measured in the same run."""
