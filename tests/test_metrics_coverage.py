@@ -419,3 +419,28 @@ def test_page_queries_are_fast_enough(dept):
         start = time.perf_counter()
         func(dept, AS_OF, Filters())
         assert time.perf_counter() - start < 2
+
+
+def test_engaged_needs_the_relationship_active_that_day_and_spans_merge(tmp_path):
+    """Spans of one mentee overlap and touch; a meeting counts only while its relationship is active."""
+    db = new_db(tmp_path, "spans.duckdb")
+    db.set_setting("min_cell", 3, user="test")
+    add_people(db, *[person(f"R{i}", "resident", date(2024, 7, 1)) for i in range(3)])
+    add_mentorships(
+        db,
+        dict(mentor_id="A", mentee_id="R0", start_date=date(2025, 1, 1), end_date=date(2025, 3, 31)),
+        dict(mentor_id="B", mentee_id="R0", start_date=date(2025, 2, 1), end_date=date(2025, 6, 30)),
+        dict(mentor_id="C", mentee_id="R0", start_date=date(2025, 7, 1)),  # touches B's end: no gap
+        dict(mentor_id="A", mentee_id="R1", start_date=date(2025, 1, 1), end_date=date(2025, 3, 31)),
+    )
+    add_meetings(
+        db,
+        dict(mentor_id="A", mentee_id="R1", date=date(2025, 3, 1)),  # engaged only until A ends on 31 March
+        dict(mentor_id="C", mentee_id="R0", date=date(2025, 6, 1)),  # before C began: engaged from 1 July
+    )
+    days = [date(2025, 3, 31), date(2025, 4, 1), date(2025, 6, 30), date(2025, 7, 1), date(2025, 11, 28)]
+    frame = coverage.coverage_over_time(db, days, Filters())
+    got = [(row["covered"], row["engaged"]) for row in frame.sort_values("day").to_dict("records")]
+    # 31 Mar: R0 and R1 covered, R1 engaged. 1 Apr: R0 only, nobody engaged. 30 Jun: R0 (B's last day).
+    # 1 Jul: R0 with C, and the June meeting with C counts from C's first day. 28 Nov: 180 days after 1 Jun: out.
+    assert got == [(2, 1), (1, 0), (1, 0), (1, 1), (1, 0)]

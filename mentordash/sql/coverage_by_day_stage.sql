@@ -1,31 +1,75 @@
 -- Coverage (metrics.md) for each day in $dates and each career stage: active people of the filtered
 -- group (n), those who are mentee in a relationship of $roles active that day (covered), and those
 -- who met such a mentor in the engaged window ending that day (engaged).
+--
+-- Computed on spans, not on people x days, so that memory grows with the rows and not with the
+-- number of dates (a monthly series over decades of a national roster). Every span is half-open
+-- [s, e): a person is active on [start_date, end_date), a relationship on [start_date, end_date + 1)
+-- (its end day counts), a meeting makes its mentee engaged on [date, date + window). Each person's
+-- covered and engaged spans are merged, the counts are running sums of +1/-1 events per stage, and
+-- each date reads them with an ASOF join.
 WITH days AS (SELECT unnest($dates::DATE[]) AS day),
-people_active AS (
-    SELECT d.day, p.person_id, p.career_stage
-    FROM people p JOIN days d ON p.start_date <= d.day AND (p.end_date IS NULL OR p.end_date > d.day)
-    WHERE TRUE {people_filter}
+persons AS (
+    SELECT p.person_id, p.career_stage, p.start_date AS s, coalesce(p.end_date, DATE '9999-12-31') AS e
+    FROM people p
+    WHERE p.start_date < coalesce(p.end_date, DATE '9999-12-31') {people_filter}
 ),
 relationships AS (
-    SELECT d.day, m.mentee_id, m.mentor_id
-    FROM mentorships m JOIN days d ON m.start_date <= d.day AND (m.end_date IS NULL OR m.end_date >= d.day)
+    SELECT m.mentee_id, m.mentor_id, m.start_date AS s, coalesce(m.end_date + 1, DATE '9999-12-31') AS e
+    FROM mentorships m
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.mentee_id IN (SELECT person_id FROM people_active)
+      AND m.mentee_id IN (SELECT person_id FROM persons)
 ),
-covered AS (SELECT DISTINCT day, mentee_id FROM relationships),
-engaged AS (
-    SELECT DISTINCT r.day, r.mentee_id
+covered_spans AS (
+    SELECT r.mentee_id AS person_id, greatest(r.s, p.s) AS s, least(r.e, p.e) AS e
+    FROM relationships r JOIN persons p ON p.person_id = r.mentee_id
+),
+engaged_spans AS (
+    SELECT r.mentee_id AS person_id,
+           greatest(g.date, r.s, p.s) AS s, least(g.date + $window::INTEGER, r.e, p.e) AS e
     FROM relationships r
     JOIN meetings g ON g.mentee_id = r.mentee_id AND g.mentor_id = r.mentor_id
-    WHERE g.date > r.day - $window::INTEGER AND g.date <= r.day
-)
-SELECT a.day, a.career_stage,
-       count(*) AS n,
-       count(c.mentee_id) AS covered,
-       count(e.mentee_id) AS engaged
-FROM people_active a
-LEFT JOIN covered c ON c.day = a.day AND c.mentee_id = a.person_id
-LEFT JOIN engaged e ON e.day = a.day AND e.mentee_id = a.person_id
-GROUP BY a.day, a.career_stage
-ORDER BY a.day, a.career_stage
+    JOIN persons p ON p.person_id = r.mentee_id
+),
+spans AS (
+    SELECT 'covered' AS kind, * FROM covered_spans WHERE s < e
+    UNION ALL
+    SELECT 'engaged', * FROM engaged_spans WHERE s < e
+),
+islands AS (  -- a new island starts where a span begins after every earlier span of that person ended
+    SELECT *, sum(starts_island) OVER (PARTITION BY kind, person_id ORDER BY s, e ROWS UNBOUNDED PRECEDING) AS island
+    FROM (
+        SELECT *, CASE WHEN s <= max(e) OVER (PARTITION BY kind, person_id ORDER BY s, e
+                                              ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       THEN 0 ELSE 1 END AS starts_island
+        FROM spans
+    )
+),
+merged AS (
+    SELECT kind, person_id, min(s) AS s, max(e) AS e FROM islands GROUP BY kind, person_id, island
+),
+events AS (
+    SELECT career_stage, s AS day, 1 AS dn, 0 AS dc, 0 AS de FROM persons
+    UNION ALL SELECT career_stage, e, -1, 0, 0 FROM persons
+    UNION ALL
+    SELECT p.career_stage, m.s, 0, (m.kind = 'covered')::INTEGER, (m.kind = 'engaged')::INTEGER
+    FROM merged m JOIN persons p USING (person_id)
+    UNION ALL
+    SELECT p.career_stage, m.e, 0, -(m.kind = 'covered')::INTEGER, -(m.kind = 'engaged')::INTEGER
+    FROM merged m JOIN persons p USING (person_id)
+),
+running AS (
+    SELECT career_stage, day,
+           sum(sum(dn)) OVER stage_order AS n,
+           sum(sum(dc)) OVER stage_order AS covered,
+           sum(sum(de)) OVER stage_order AS engaged
+    FROM events
+    GROUP BY career_stage, day
+    WINDOW stage_order AS (PARTITION BY career_stage ORDER BY day)
+),
+stages AS (SELECT DISTINCT career_stage FROM persons)
+SELECT d.day, r.career_stage, r.n::BIGINT AS n, r.covered::BIGINT AS covered, r.engaged::BIGINT AS engaged
+FROM days d CROSS JOIN stages st
+ASOF JOIN running r ON r.career_stage = st.career_stage AND d.day >= r.day
+WHERE r.n > 0
+ORDER BY d.day, r.career_stage
