@@ -75,6 +75,11 @@ DEFAULT_SETTINGS: dict = {
 MIN_CELL_FLOOR = 3
 
 
+# DuckDB's working memory for the app's one connection; beyond it, large queries spill to disk
+# (next to the database file) instead of growing the process. $MENTORDASH_MEMORY_LIMIT overrides.
+APP_MEMORY_LIMIT = os.environ.get("MENTORDASH_MEMORY_LIMIT", "400MB")
+
+
 def database_path(explicit: str | os.PathLike | None = None) -> Path:
     """--db wins, then $MENTORDASH_DB, then data/mentordash.duckdb (cli.md)."""
     if explicit:

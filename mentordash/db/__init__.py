@@ -70,6 +70,10 @@ class Database:
         if not read_only:
             self.migrate(up_to=schema_up_to)
 
+    def limit_memory(self, limit: str) -> None:
+        """Cap DuckDB's working memory ("400MB"); queries past it spill to disk rather than fail."""
+        self._con.execute("SET memory_limit = ?", [limit])
+
     def close(self) -> None:
         self._con.close()
 

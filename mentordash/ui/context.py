@@ -10,13 +10,15 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 from mentordash import access, privacy
-from mentordash.config import database_path
+from mentordash.config import APP_MEMORY_LIMIT, database_path
 from mentordash.db import Database, DatabaseBusy, connect
 
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
-    return connect(path)
+    db = connect(path)
+    db.limit_memory(APP_MEMORY_LIMIT)
+    return db
 
 
 def get_db() -> Database:
