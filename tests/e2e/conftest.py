@@ -6,39 +6,19 @@ They never skip: a machine without Chromium fails them with a message that says 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from mentordash.bench_app import streamlit_server
+
 ROOT = Path(__file__).resolve().parents[2]
+E2E_PORTS = (8700, 8799)
 CHROMIUM = os.environ.get("MENTORDASH_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited early: {process.stdout.read()}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().decode().strip() == "ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError("streamlit did not become healthy in time")
 
 
 @pytest.fixture(scope="session")
@@ -50,20 +30,9 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(demo_db) -> str:
-    port = _free_port()
-    env = {**os.environ, "MENTORDASH_DB": str(demo_db)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    """The app on the demo database, served as `make run` serves it (the same launcher as the bench's)."""
+    with streamlit_server(ROOT / "app.py", demo_db, E2E_PORTS) as (url, _pid):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")
