@@ -23,6 +23,7 @@ from mentordash.ingest.read import DELIMITERS, ENCODINGS
 from mentordash.ui.downloads import csv_bytes
 
 NOT_MAPPED = "(not mapped)"
+MAPPING_COLUMNS = 3
 PREVIEW_ROWS = 20
 
 
@@ -135,14 +136,11 @@ def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str
               for c in layout.columns}
     sources = [NOT_MAPPED, *labels]
     with st.expander("Mapping: which column holds what", expanded=expanded):
-        for col in schema.columns(mapping.dataset):
+        grid = st.columns(MAPPING_COLUMNS)  # some fifty survey fields: a grid, not one long column
+        for index, col in enumerate(schema.columns(mapping.dataset)):
             current = mapping.columns.get(col.name, NOT_MAPPED)
-            st.selectbox(f"{col.name}{' (required)' if col.required else ''}", sources, key=f"{key}_col_{col.name}",
-                         index=sources.index(current) if current in sources else 0,
-                         format_func=lambda s: labels.get(s, s))
-            chosen = st.session_state[f"{key}_col_{col.name}"]
-            if chosen != NOT_MAPPED and col.kind in ("enum", "list", "bool", "int"):
-                _value_table(layout, mapping, col.name, chosen, dictionary)
+            with grid[index % MAPPING_COLUMNS]:
+                _column_choice(layout, mapping, col, current, sources, labels, dictionary, key)
     edited = _edited(options, key).mapping
     with st.expander("Mapping file (TOML): edit value mappings here, save it for the next wave"):
         st.text_area("TOML", dumps(edited), key=f"{key}_toml", height=240)
@@ -151,6 +149,15 @@ def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str
         if st.button("Save mapping", key=f"{key}_save_mapping", disabled=not name):
             save_mapping(db, name, edited, user.email)
             st.success(f"Mapping {name!r} saved.")
+
+
+def _column_choice(layout, mapping, col, current: str, sources: list, labels: dict, dictionary, key: str) -> None:
+    st.selectbox(f"{col.name}{' (required)' if col.required else ''}", sources, key=f"{key}_col_{col.name}",
+                 index=sources.index(current) if current in sources else 0,
+                 format_func=lambda s: labels.get(s, s))
+    chosen = st.session_state[f"{key}_col_{col.name}"]
+    if chosen != NOT_MAPPED and col.kind in ("enum", "list", "bool", "int"):
+        _value_table(layout, mapping, col.name, chosen, dictionary)
 
 
 def _value_table(layout, mapping, canonical: str, source: str, dictionary) -> None:
@@ -188,7 +195,10 @@ def _show_problems(plan: Plan, key: str) -> None:
         (st.info if "Mind Garden" in warning else st.warning)(warning)
     if not plan.problems:
         return
-    st.error(f"{len(plan.problems)} problems: nothing will be imported until they are fixed.")
+    count = len(plan.problems)
+    st.error(f"{count} problem{'s' if count != 1 else ''}: nothing will be imported until "
+             f"{'they are' if count != 1 else 'it is'} fixed. The table says where (row as your spreadsheet "
+             "numbers it, column, value) and what to change.")
     frame = pd.DataFrame([p.as_dict() for p in plan.problems], columns=["row", "column", "value", "message"])
     st.dataframe(frame, hide_index=True, key=f"{key}_problems")
     st.download_button("Download the problems (CSV)", csv_bytes(frame), file_name=f"problems_{plan.name}",
