@@ -169,3 +169,13 @@ def test_sigkill_mid_import_leaves_nothing(tmp_path):
     assert checksums(reopened) == before
     assert reopened.scalar("SELECT count(*) FROM survey WHERE survey = 'Big'") == 0
     reopened.close()
+
+
+def test_mentorships_without_a_formal_column_take_its_default_and_keep_stored_values(db, tmp_path):
+    first = write(tmp_path, "m1.csv", "mentor_id,mentee_id,role,formal,start_date\nS0,R1,mentor,no,2025-01-01\n")
+    assert import_file(db, first)["status"] == "imported"
+    later = write(tmp_path, "m2.csv", "mentor_id,mentee_id,role,start_date,end_date\n"
+                                      "S0,R1,mentor,2025-01-01,2026-01-31\nS1,R2,mentor,2025-02-01,\n")
+    assert import_file(db, later)["status"] == "imported"
+    rows = db.rows("SELECT mentor_id, formal, end_date IS NOT NULL FROM mentorships ORDER BY mentor_id")
+    assert rows == [("S0", False, True), ("S1", True, False)]  # stored 'no' kept; the new row is formal

@@ -89,9 +89,12 @@ def _upsert(cur, dataset: str, table: pa.Table, import_id: str, progress: Progre
     cur.execute(f"CREATE TEMP TABLE changed AS SELECT i.* EXCLUDE ({ROW}) FROM incoming i "
                 f"WHERE NOT EXISTS (SELECT 1 FROM {dataset} t WHERE {same})")
     kept = [c.name for c in schema.columns(dataset) if c.name not in columns]
-    keep_sql = "".join(f", t.{c}" for c in kept)
+    # A new row takes the column's default (formal = true) where no stored row lends a value.
+    defaulted = [c for c in kept if (dataset, c) in schema.DEFAULTS]
+    keep_sql = "".join(f", coalesce(t.{c}, ?) AS {c}" if c in defaulted else f", t.{c}" for c in kept)
     cur.execute(f"CREATE TEMP TABLE merged AS SELECT i.*{keep_sql} FROM changed i "
-                f"LEFT JOIN {dataset} t ON {_match(dataset, columns)}")
+                f"LEFT JOIN {dataset} t ON {_match(dataset, columns)}",
+                [schema.DEFAULTS[(dataset, c)] for c in defaulted])
     exists = f"EXISTS (SELECT 1 FROM changed i WHERE {_match(dataset, columns)})"
     cur.execute(f"INSERT INTO import_replaced SELECT ?, ?, to_json(t) FROM {dataset} t WHERE {exists}",
                 [import_id, dataset])
