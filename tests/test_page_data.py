@@ -58,3 +58,18 @@ def test_a_file_over_the_upload_limit_is_refused_with_its_size(tmp_path, monkeyp
     at.file_uploader(key="import_files").set_value(("wave.csv", SURVEY_CSV.encode(), "text/csv")).run()
     assert any("over the 0 MB upload limit: nothing was read" in e.value for e in at.error)
     assert not [d for d in at.dataframe if "message" in d.value.columns]
+
+
+def test_an_unmapped_value_is_chosen_on_the_page_and_the_file_imports(app):
+    export = ("response_id,submitted_at,gender,mini_z_burnout\n"
+              "r1,2026-03-01,Male,2\nr2,2026-03-02,Frau,3\nr3,2026-03-03,Female,1\n")
+    app.file_uploader(key="import_files").set_value(("wave.csv", export.encode(), "text/csv")).run()
+    app.text_input(key="f0_survey").input("Wellbeing 2026 Spring").run()
+    assert problems_table(app).to_dict("records") == [
+        {"row": 3, "column": "gender", "value": "Frau", "message": problems_table(app)["message"][0]}]
+    choice = next(s for s in app.selectbox if s.label == "Frau")
+    assert "woman" in choice.options
+    choice.set_value("woman").run()
+    assert not [d for d in app.dataframe if "message" in d.value.columns]
+    app.button(key="f0_commit").click().run()
+    assert any("Imported 3 rows" in s.value for s in app.success)

@@ -199,8 +199,8 @@ def source_values(layout: Layout, source: str, dictionary: Dictionary | None = N
 
 
 def suggest_values(layout: Layout, dataset: str, canonical: str, source: str,
-                   dictionary: Dictionary | None = None) -> tuple[dict[str, list[str]], list[str]]:
-    """A [values.*] table for the choices that need one, and the choices nothing maps."""
+                   dictionary: Dictionary | None = None) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+    """A [values.*] table for the choices that need one, and the (value, label) choices nothing maps."""
     col = schema.column(dataset, canonical)
     if col.kind in ("text", "date", "datetime"):
         return {}, []
@@ -212,7 +212,7 @@ def suggest_values(layout: Layout, dataset: str, canonical: str, source: str,
             continue  # already means itself
         meant = plain.try_resolve(label)
         if meant is None or isinstance(meant, list) and col.kind == "list" and len(meant) != 1:
-            unmapped.append(value if value == label else f"{value} ({label})")
+            unmapped.append((value, label))
             continue
         key = _canonical_key(meant[0] if isinstance(meant, list) else meant)
         table.setdefault(key, []).append(value)

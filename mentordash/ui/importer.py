@@ -157,16 +157,45 @@ def _column_choice(layout, mapping, col, current: str, sources: list, labels: di
                  format_func=lambda s: labels.get(s, s))
     chosen = st.session_state[f"{key}_col_{col.name}"]
     if chosen != NOT_MAPPED and col.kind in ("enum", "list", "bool", "int"):
-        _value_table(layout, mapping, col.name, chosen, dictionary)
+        _value_table(layout, mapping, col.name, chosen, dictionary, key)
 
 
-def _value_table(layout, mapping, canonical: str, source: str, dictionary) -> None:
+def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: str) -> None:
+    """The suggested value mapping, and a choice for each value that nothing maps yet."""
     table, unmapped = suggest_values(layout, mapping.dataset, canonical, source, dictionary)
     table = {**table, **mapping.values.get(canonical, {})}
     if table:
         st.caption(" · ".join(f"{', '.join(v)} → {k}" for k, v in table.items()))
-    if unmapped:
-        st.warning(f"Values of {source!r} nothing maps yet: {', '.join(unmapped)}")
+    if not unmapped:
+        return
+    st.warning(f"Values of {source!r} nothing maps yet: choose what each means (or leave it, and rows "
+               "holding it are listed as problems).")
+    meanings = [NOT_MAPPED, *_canonical_values(schema.column(mapping.dataset, canonical))]
+    chosen = st.session_state.setdefault(f"{key}_value_widgets", {})
+    for value, label in unmapped:
+        widget = f"{key}_val_{canonical}_{hashlib.sha1(value.encode()).hexdigest()[:10]}"
+        chosen[widget] = (canonical, value)
+        st.selectbox(f"{value}" if value == label else f"{value} ({label})", meanings, key=widget)
+
+
+def _canonical_values(col) -> list[str]:
+    if col.kind == "bool":
+        return ["true", "false"]
+    if col.kind == "int":
+        return [str(n) for n in range(col.low, col.high + 1)]
+    return list(col.choices)
+
+
+def _with_chosen_values(mapping, key: str):
+    """Add the coordinator's choices for unmapped values to the mapping's [values.*] tables."""
+    values = {column: {k: list(v) for k, v in table.items()} for column, table in mapping.values.items()}
+    for widget, (canonical, source_value) in st.session_state.get(f"{key}_value_widgets", {}).items():
+        meaning = st.session_state.get(widget)
+        if meaning and meaning != NOT_MAPPED and canonical in mapping.columns:
+            values.setdefault(canonical, {}).setdefault(meaning, [])
+            if source_value not in values[canonical][meaning]:
+                values[canonical][meaning].append(source_value)
+    return replace(mapping, values=values)
 
 
 def _edited(options: Options, key: str) -> Options:
@@ -187,7 +216,8 @@ def _edited(options: Options, key: str) -> Options:
             columns.pop(col.name, None)
         elif chosen:
             columns[col.name] = chosen
-    return replace(options, dataset=plan_mapping.dataset, mapping=replace(plan_mapping, columns=columns))
+    mapping = _with_chosen_values(replace(plan_mapping, columns=columns), key)
+    return replace(options, dataset=plan_mapping.dataset, mapping=mapping)
 
 
 def _show_problems(plan: Plan, key: str) -> None:
