@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mentordash.metrics.overview import Tile
+from mentordash.ui.tables import count, fewer_than, percent
 
 
 def _value_text(tile: Tile, min_cell: int) -> str:
@@ -12,20 +13,19 @@ def _value_text(tile: Tile, min_cell: int) -> str:
         return "Hidden"
     if tile.value is None:
         return "No data"
-    return f"{tile.value:.1f}%" if tile.unit == "%" else f"{int(tile.value):,}"
+    return percent(tile.value) if tile.unit == "%" else count(tile.value)
 
 
 def _delta_text(tile: Tile, min_cell: int) -> str | None:
     """The change, or for a hidden tile why it is hidden (privacy.md: "fewer than 5", never the number)."""
     if tile.suppressed:
-        return f"fewer than {min_cell} people"
+        return f"{fewer_than(min_cell)} people"
     if tile.delta is None:
         return None
     if tile.delta == 0:
         return f"no change vs {tile.compared_with}"
-    unit = " pts" if tile.unit == "%" else ""
-    return f"{tile.delta:+.1f}{unit} vs {tile.compared_with}" if tile.unit == "%" else \
-        f"{int(tile.delta):+d}{unit} vs {tile.compared_with}"
+    change = f"{tile.delta:+.1f} pts" if tile.unit == "%" else f"{int(tile.delta):+d}"
+    return f"{change} vs {tile.compared_with}"
 
 
 def _help_text(tile: Tile, min_cell: int) -> str:

@@ -9,6 +9,7 @@ from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURES
 from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
 
+
 def measure_name(key: str) -> str:
     m = MEASURES[key]
     return charts.measure_title(m.label, m.source)
