@@ -76,5 +76,10 @@ def test_unknown_setting_refused(tmp_path):
         db.set_setting("drop_table", 1, user="x")
 
 
-def test_named_sql_files_exist():
-    assert "coverage" in load_sql("coverage_by_day_stage").lower()
+def test_named_sql_fills_every_part_and_refuses_missing_or_unknown_ones():
+    sql = load_sql("coverage_by_day_stage", people_filter="AND p.division = $f_division")
+    assert "AND p.division = $f_division" in sql and "{people_filter}" not in sql
+    with pytest.raises(ValueError, match="needs parts"):
+        load_sql("coverage_by_day_stage")
+    with pytest.raises(ValueError, match="needs parts"):
+        load_sql("coverage_by_day_stage", people_filter="", urim_expr="TRUE")

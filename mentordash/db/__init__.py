@@ -38,11 +38,22 @@ SCHEMA_VERSION = migrations()[-1][0]
 _sql_cache: dict[str, str] = {}
 
 
-def load_sql(name: str) -> str:
-    """The text of mentordash/sql/<name>.sql (names come from code, never from input)."""
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def load_sql(name: str, **parts: str) -> str:
+    """The text of mentordash/sql/<name>.sql with each `{part}` placeholder replaced by parts[part].
+
+    Names and parts are SQL text written in code (filter fragments from where_sql, shared CTEs from
+    other files), never input: values always travel as bound parameters. A placeholder left unfilled,
+    or a part the file has no placeholder for, is a programming error and raises at once."""
     if name not in _sql_cache:
         _sql_cache[name] = (SQL_DIR / f"{name}.sql").read_text()
-    return _sql_cache[name]
+    text = _sql_cache[name]
+    wanted = set(_PLACEHOLDER.findall(text))
+    if wanted != set(parts):
+        raise ValueError(f"{name}.sql needs parts {sorted(wanted)}, was given {sorted(parts)}")
+    return _PLACEHOLDER.sub(lambda match: parts[match.group(1)], text)
 
 
 class DatabaseBusy(RuntimeError):

@@ -24,9 +24,7 @@ def _coverage_counts(db: Database, days: Sequence[date], filters: Filters, roles
         "dates": list(days), "roles": list(roles),
         "window": int(settings["engaged_window_days"]), "urim_list": settings["urim_list"],
     }
-    sql = load_sql("coverage_by_day_stage").replace(
-        "{people_filter}", where_sql(filters, people_columns("p"), params)
-    )
+    sql = load_sql("coverage_by_day_stage", people_filter=where_sql(filters, people_columns("p"), params))
     return db.df(sql, params)
 
 
@@ -90,26 +88,26 @@ def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str
     return out
 
 
-def _with_active_pairs(name: str, mentee_filter: str = "") -> str:
+def _with_active_pairs(name: str, mentee_filter: str = "", **other_parts: str) -> str:
     """load_sql(name) with its `{active_mentor_pairs}` CTEs (active_mentor_pairs.sql) spliced in, their
-    mentees narrowed by `mentee_filter` (a where_sql fragment; none when the filters select the mentors)."""
-    pairs = load_sql("active_mentor_pairs").replace("{mentee_filter}", mentee_filter)
-    return load_sql(name).replace("{active_mentor_pairs}", pairs)
+    mentees narrowed by `mentee_filter` (a where_sql fragment; none when the filters select the mentors),
+    and the query's own placeholders filled from `other_parts`."""
+    return load_sql(name, active_mentor_pairs=load_sql("active_mentor_pairs", mentee_filter=mentee_filter),
+                    **other_parts)
 
 
 def _with_active_relationships(name: str, people_filter: str) -> str:
     """load_sql(name) with its `{active_mentee_relationships}` CTE (active_mentee_relationships.sql: the
     relationships active at $as_of whose mentee is an active person of the filtered group) spliced in."""
-    rel = load_sql("active_mentee_relationships").replace("{people_filter}", people_filter)
-    return load_sql(name).replace("{active_mentee_relationships}", rel)
+    return load_sql(name, active_mentee_relationships=load_sql("active_mentee_relationships",
+                                                                people_filter=people_filter))
 
 
 def _mentors_sql(name: str, people_filter: str) -> str:
     """A per-mentor query (mentor_loads, mentor_over_capacity): the filters select the mentors, so external
     mentors (no roster row) count only when no filter is set."""
-    return (_with_active_pairs(name)
-            .replace("{mentor_filter_applies}", "p.person_id IS NOT NULL" if people_filter else "TRUE")
-            .replace("{people_filter}", people_filter))
+    return _with_active_pairs(name, mentor_filter_applies="p.person_id IS NOT NULL" if people_filter else "TRUE",
+                              people_filter=people_filter)
 
 
 def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[str], settings: dict) -> pd.DataFrame:
@@ -153,7 +151,7 @@ def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequenc
     suppression is complementary there; every role has the same denominators, so the same cells hide.
     The 'mentor' rows equal coverage_by_stage and coverage_total."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    counts = db.df(load_sql("coverage_by_role_stage").replace("{people_filter}", people_filter), params)
+    counts = db.df(load_sql("coverage_by_role_stage", people_filter=people_filter), params)
     min_cell = settings["min_cell"]
     parts = []
     for role in [*roles, ANY_ROLE]:
@@ -198,8 +196,7 @@ def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequen
     of the total shown on the page: suppression is complementary within it."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     floor = privacy.effective_min_cell(settings["min_cell"])
-    sql = (load_sql("coverage_by_group").replace("{people_filter}", people_filter)
-           .replace("{urim_expr}", people_columns("p")["urim"]))
+    sql = load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"])
     for dimension in ("gender", "race", "division"):
         params[f"collapse_{dimension}"] = []
     counts = db.df(sql, params)
@@ -243,7 +240,7 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     faculty member counts everyone, those who mentor no one too. A row is suppressed when the group,
     the rest of the known faculty or the mentees number fewer than min_cell."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    sql = _with_active_pairs("mentor_load_by_group", people_filter).replace("{urim_expr}", people_columns("f")["urim"])
+    sql = _with_active_pairs("mentor_load_by_group", people_filter, urim_expr=people_columns("f")["urim"])
     rows = []
     for row in db.df(sql, params).to_dict("records"):
         in_group, known = int(row["faculty_in_group"]), int(row["faculty_known"])
@@ -331,7 +328,7 @@ def time_to_match(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     90 days before as_of (its own cell, n90). Each stage is judged on its own."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
                                               since=years_before(as_of, years_back))
-    raw = db.df(load_sql("coverage_time_to_match").replace("{people_filter}", people_filter), params)
+    raw = db.df(load_sql("coverage_time_to_match", people_filter=people_filter), params)
     raw = raw.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
     rows = []
     for row in raw.to_dict("records"):
@@ -372,7 +369,7 @@ def unmatched_list(db: Database, as_of: date, filters: Filters, roles: Sequence[
     waiting first. Row-level: refuses anyone but a coordinator, whatever the caller."""
     _require_coordinator(user)
     params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles))
-    return db.df(load_sql("coverage_unmatched").replace("{people_filter}", people_filter), params)
+    return db.df(load_sql("coverage_unmatched", people_filter=people_filter), params)
 
 
 def over_capacity_list(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *,

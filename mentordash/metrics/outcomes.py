@@ -71,9 +71,8 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
     mentors, publications, departed_early, career_stage, gender, urim. Row-level: never leaves metrics."""
     settings = db.settings()
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
-    sql = (load_sql("outcomes_people")
-           .replace("{people_filter}", where_sql(filters, people_columns("p"), params))
-           .replace("{urim}", urim_sql("p")))
+    sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params),
+                   urim=urim_sql("p"))
     frame = db.df(sql, params)
     for col in ("window_days", "mentee_days", "mentor_days", "publications"):
         frame[col] = frame[col].astype("int64")
@@ -215,7 +214,7 @@ def promotion_followup(db: Database, as_of: date, filters: Filters) -> pd.DataFr
     settings = db.settings()
     params = {"as_of": as_of, "urim_list": settings["urim_list"]}
     columns = {**people_columns("p"), "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
-    sql = load_sql("outcomes_promotion").replace("{people_filter}", where_sql(filters, columns, params))
+    sql = load_sql("outcomes_promotion", people_filter=where_sql(filters, columns, params))
     frame = db.df(sql, params)
     frame["days"] = frame["days"].astype("int64")
     frame["promoted"] = frame["promoted"].astype(bool)

@@ -24,26 +24,19 @@ from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson
 
-APPLICANT_COLUMNS = {"gender": "a.gender", "race_ethnicity": "a.race_ethnicity", "urim": urim_sql("a")}
-# Filters that describe people but not applicants: the page says so when they are set. Institution
-# describes applicants too once the applicants table holds it (a consortium's departments).
-NOT_APPLICANT_FILTERS = ("career_stage", "division", "institution")
-
-
-def _has_institution(db: Database) -> bool:
-    return bool(db.scalar("SELECT count(*) FROM information_schema.columns "
-                          "WHERE table_name = 'applicants' AND column_name = 'institution'"))
-
-
-def applicant_columns(db: Database) -> dict[str, str]:
-    """The filters that select applicants, as SQL on the applicants table (alias a)."""
-    return {**APPLICANT_COLUMNS, **({"institution": "a.institution"} if _has_institution(db) else {})}
+# The filters that select applicants, as SQL on the applicants table (alias a); institution is the
+# department applied to (migration 004), so a consortium's filter applies to recruitment too.
+APPLICANT_COLUMNS = {"gender": "a.gender", "race_ethnicity": "a.race_ethnicity", "urim": urim_sql("a"),
+                     "institution": "a.institution"}
+# Filters that describe people but not applicants: the page says so when they are set.
+NOT_APPLICANT_FILTERS = ("career_stage", "division")
 
 
 def ignored_filters(db: Database, filters: Filters) -> list[str]:
     """The filters that are set but do not describe applicants (for the page's note)."""
-    applies = applicant_columns(db)
-    return [name for name in NOT_APPLICANT_FILTERS if getattr(filters, name) and name not in applies]
+    return [name for name in NOT_APPLICANT_FILTERS if getattr(filters, name)]
+
+
 # Filters the department section (people by career stage) applies: it reports gender and URiM shares,
 # so filtering on gender, race or URiM would make them meaningless.
 REPRESENTATION_FILTERS = ("career_stage", "division", "institution")
@@ -171,11 +164,8 @@ def funnel(db: Database, filters: Filters) -> pd.DataFrame:
     institution do not describe applicants and are not applied."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"]}
-    sql = (
-        load_sql("recruitment_funnel")
-        .replace("{urim_expr}", urim_sql("a"))
-        .replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
-    )
+    sql = load_sql("recruitment_funnel", urim_expr=urim_sql("a"),
+                   applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
     frame = frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
@@ -186,14 +176,14 @@ def applicant_total(db: Database, filters: Filters) -> dict:
     """How many applications (all cycles and tracks) the filters select, as one cell: the page shows
     nothing else when it is hidden."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = "SELECT count(*) FROM applicants a WHERE TRUE " + where_sql(filters, applicant_columns(db), params)
+    sql = "SELECT count(*) FROM applicants a WHERE TRUE " + where_sql(filters, APPLICANT_COLUMNS, params)
     return privacy.suppress_record({"n": int(db.scalar(sql, params) or 0)}, "n", [], _min_cell(db))
 
 
 def cycles(db: Database, filters: Filters) -> pd.DataFrame:
     """The (cycle, track) pairs with at least one applicant that the filters select, newest cycle first."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = load_sql("recruitment_cycles").replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
+    sql = load_sql("recruitment_cycles", applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
     return frame.sort_values(["track_order", "cycle"], ascending=[True, False]).drop(columns="track_order") \
@@ -204,13 +194,10 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int) -> pd.
     """Counts by (dimension, group, stage), every stage present for every group, suppressed."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], "track": track, "cycle": int(cycle)}
-    sql = (
-        load_sql("recruitment_groups")
-        .replace("{urim_expr}", urim_sql("a"))
-        .replace("{applicant_filter}", where_sql(filters, applicant_columns(db), params))
-    )
+    sql = load_sql("recruitment_groups", urim_expr=urim_sql("a"),
+                   applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = db.df(sql, params)
-    if not any(k in applicant_columns(db) for k in filters.as_dict()):
+    if not any(k in APPLICANT_COLUMNS for k in filters.as_dict()):
         frame = frame[frame["dimension"] != "selection"]  # no filter on applicants: nobody is "other"
     frame = frame[frame["dimension"].isin(GROUP_LABELS)]
     order = {(d, g): i for d, groups in GROUP_LABELS.items() for i, g in enumerate(groups)}
@@ -317,11 +304,8 @@ def representation(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     settings = db.settings()
     people_filters = Filters.of(**{k: v for k, v in filters.as_dict().items() if k in REPRESENTATION_FILTERS})
     params = {"urim_list": settings["urim_list"], "as_of": as_of}
-    sql = (
-        load_sql("recruitment_department")
-        .replace("{urim_expr}", urim_sql("p"))
-        .replace("{people_filter}", where_sql(people_filters, people_columns("p"), params))
-    )
+    sql = load_sql("recruitment_department", urim_expr=urim_sql("p"),
+                   people_filter=where_sql(people_filters, people_columns("p"), params))
     frame = db.df(sql, params)
     frame = frame.assign(stage_order=frame["career_stage"].map(CAREER_STAGES.index)) \
         .sort_values("stage_order").drop(columns="stage_order").reset_index(drop=True)

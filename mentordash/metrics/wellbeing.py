@@ -30,8 +30,8 @@ def respondents_sql(name: str, filters: Filters, params: dict) -> str:
     """load_sql(name) with its `{survey_respondents}` CTE (survey_respondents.sql: complete responses with
     their respondent's effective groups) spliced in and its `{respondent_filter}` fragment for the filters
     (values bound into params)."""
-    return (load_sql(name).replace("{survey_respondents}", load_sql("survey_respondents"))
-            .replace("{respondent_filter}", where_sql(filters, RESPONDENT_COLUMNS, params)))
+    return load_sql(name, survey_respondents=load_sql("survey_respondents"),
+                    respondent_filter=where_sql(filters, RESPONDENT_COLUMNS, params))
 DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")
 DIMENSION_LABELS = {"career_stage": "Career stage", "gender": "Gender", "urim": "URiM", "division": "Division",
                     "mentored": "Mentored"}
@@ -82,8 +82,7 @@ def measures_by_wave(db: Database, filters: Filters) -> pd.DataFrame:
     Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
     pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
     head, params, settings = _head(db, filters)
-    sql = head + (load_sql("wellbeing_by_wave").replace("{measure_flags}", measure_flags("f"))
-                  .replace("{measure_counts}", measure_counts()))
+    sql = head + load_sql("wellbeing_by_wave", measure_flags=measure_flags("f"), measure_counts=measure_counts())
     wide = db.df(sql, params)
     frame = _long(wide, ["survey", "last_submitted"])
     frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
@@ -114,8 +113,7 @@ def response_rates(db: Database, filters: Filters) -> pd.DataFrame:
     responses, linked_responses, roster_allows (False when no response of the wave is roster-linked:
     the rate is then unknown), suppressed (fewer than min_cell eligible people)."""
     head, params, settings = _head(db, filters)
-    sql = head + load_sql("wellbeing_response_rate").replace(
-        "{people_filter}", where_sql(filters, people_columns("p"), params))
+    sql = head + load_sql("wellbeing_response_rate", people_filter=where_sql(filters, people_columns("p"), params))
     frame = db.df(sql, params)
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame["roster_allows"] = (frame["linked_responses"] > 0) & (frame["eligible"] > 0)
@@ -147,11 +145,8 @@ def measures_by_group(db: Database, filters: Filters) -> pd.DataFrame:
     within each (survey, measure, dimension). Columns: survey, last_submitted, dimension, group,
     measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
     head, params, settings = _head(db, filters)
-    sql = head + (load_sql("wellbeing_by_group")
-                  .replace("{urim_expr}", urim_sql("f"))
-                  .replace("{measure_flags}", measure_flags("f"))
-                  .replace("{measure_counts}", measure_counts())
-                  .replace("{measure_sums}", measure_sums()))
+    sql = head + load_sql("wellbeing_by_group", urim_expr=urim_sql("f"), measure_flags=measure_flags("f"),
+                          measure_counts=measure_counts(), measure_sums=measure_sums())
     wide = db.df(sql, params).rename(columns={"grp": "group"})
     frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
     frame["m_order"] = frame["measure"].map(MEASURE_ORDER.index)
