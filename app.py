@@ -6,11 +6,12 @@ import streamlit as st
 
 from mentordash.ui import context
 from mentordash.ui.frame import sidebar_filters
+from mentordash.ui.report_button import report_button
 
 st.set_page_config(page_title="MentorDash", page_icon=":bar_chart:", layout="wide")
 
 PAGES_DIR = Path(__file__).parent / "pages"
-# (file, title, icon, coordinators only). Only pages that work are listed.
+# (file, title, icon, coordinators only): every page of pages/ (tests/test_app.py checks both ways).
 PAGES = [
     ("overview.py", "Overview", ":material/dashboard:", False),
     ("coverage.py", "Coverage", ":material/diversity_3:", False),
@@ -27,6 +28,17 @@ def _not_permitted() -> None:
     st.error("Not permitted: this page is for program coordinators.")
 
 
+def _nothing() -> None:
+    """Every page, before sign-in and for anyone refused: the message above it says why."""
+
+
+def no_navigation() -> None:
+    """No menu and no page: every page's address answers the same message. Without this, Streamlit's
+    pages/ folder mode would list every page file in the sidebar of the sign-in page."""
+    st.navigation([st.Page(_nothing, title=title, url_path=Path(file).stem, default=(i == 0))
+                   for i, (file, title, _icon, _coordinators_only) in enumerate(PAGES)], position="hidden")
+
+
 def navigation(user):
     """Pages the user may open, linked in the sidebar; the others answer "not permitted" by URL.
 
@@ -34,8 +46,6 @@ def navigation(user):
     server) without appearing in the menu of a role that may not use it."""
     allowed, entries = [], []
     for file, title, icon, coordinators_only in PAGES:
-        if not (PAGES_DIR / file).exists():
-            continue
         if coordinators_only and not user.is_coordinator:
             entries.append(st.Page(_not_permitted, title=title, url_path=Path(file).stem))
             continue
@@ -50,31 +60,73 @@ def navigation(user):
     return current
 
 
+def _plain(text: str) -> str:
+    """Text from outside (a provider's e-mail claim) shown as typed, never as Markdown: a code span
+    (no link, no formatting inside it), on one line, without the backticks that could close it."""
+    text = " ".join(text.replace("`", "'").split())
+    return f"`{text}`" if text else ""
+
+
+def _refuse(message: str, sign_out: bool = False) -> None:
+    no_navigation()
+    st.title("MentorDash")
+    st.error(message)
+    if sign_out:
+        st.button("Sign out", on_click=st.logout)
+    st.stop()
+
+
+def guard() -> None:
+    """Everything that must hold before anyone sees anything: a usable sign-in configuration, and in
+    local mode a request from this computer by its own name (not a rebound DNS name, not a proxy)."""
+    problems = context.auth_problems()
+    if problems:
+        no_navigation()
+        st.title("MentorDash")
+        st.error("Sign-in is configured in .streamlit/secrets.toml but cannot work until this is fixed:\n\n"
+                 + "\n".join(f"- {problem}" for problem in problems))
+        st.caption("Fix the file, then reload this page (no restart needed). README, \"Deploying for a department\".")
+        st.stop()
+    if context.is_local_mode():
+        problem = context.local_request_problem()
+        if problem:
+            _refuse(problem)
+        if not context.served_on_loopback():
+            _refuse("Local mode (no sign-in) serves this computer only. Start MentorDash with "
+                    "--server.address 127.0.0.1, or configure [auth] in .streamlit/secrets.toml (README).")
+
+
 def main() -> None:
+    guard()
     user = context.current_user()
     if not context.is_local_mode() and not st.user.is_logged_in:
+        no_navigation()
         st.title("MentorDash")
         st.write("Sign in with your institution's account to see the dashboard.")
         st.button("Sign in", on_click=st.login, type="primary")
         st.stop()
+    if not user.verified:
+        _refuse(f"Your sign-in provider has not verified that {_plain(user.email) or 'this address'} is yours, so "
+                "MentorDash cannot let you in with it. Ask your IT department to verify the address, then "
+                "sign in again.", sign_out=True)
     if not user.may_view:
-        st.title("MentorDash")
-        st.error(f"{user.email} is not on the list of people who may use MentorDash. "
-                 "Ask your department's program coordinator to add you.")
-        st.button("Sign out", on_click=st.logout)
-        st.stop()
-    if context.is_local_mode() and not context.served_on_loopback():
-        st.error("Local mode (no sign-in) serves this computer only. Start MentorDash with "
-                 "--server.address 127.0.0.1, or configure [auth] in .streamlit/secrets.toml (README).")
-        st.stop()
+        _refuse(f"{_plain(user.email) or 'Your account'} is not on the list of people who may use MentorDash. "
+                "Ask your department's program coordinator to add you.", sign_out=True)
     if context.is_local_mode():
         st.info("Local mode: no sign-in. Anyone who can reach this computer's port is a coordinator.", icon=":material/lock_open:")
     page = navigation(user)
-    sidebar_filters()
-    with st.sidebar:
-        st.caption(f"Signed in as {user.email} ({user.role})" if not context.is_local_mode() else "Local mode")
-    with context.frame_run():
-        page.run()
+    with context.data_snapshot():  # every query of this run reads one snapshot of the data
+        sidebar_filters()
+        report_button()  # "Download report" for these filters, on every page
+        with st.sidebar:
+            if context.is_local_mode():
+                st.caption("Local mode")
+            else:
+                st.caption(f"Signed in as {_plain(user.email)} ({user.role})")
+                st.button("Sign out", on_click=st.logout, key="sign_out")
+        context.protection_note_once()  # viewers: figures are protected, once on every page
+        with context.frame_run():
+            page.run()
 
 
 main()

@@ -1,4 +1,4 @@
-"""The synthetic demo database (cli.md "demo data"): a realistic orthopaedic department, or many.
+"""The synthetic demo database (docs/command-line.md "demo data"): a realistic orthopaedic department, or many.
 
 Everything is drawn from one ``numpy.random.default_rng(seed)`` and never from the clock, so a seed
 always gives the same database. The data covers the academic years 2020-21 (DATA_START) to the
@@ -35,9 +35,21 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
-from mentordash.config import (APPLICANT_STAGES, CAREER_STAGES, DEFAULT_SETTINGS, GENDERS, RACE_ETHNICITIES, ROLES,
-                               TRACKS)
+from mentordash.config import DEFAULT_SETTINGS
 from mentordash.db import Database
+from mentordash.vocabulary import (
+    APPLICANT_STAGES,
+    CAREER_STAGES,
+    DEPARTURE_REASONS,
+    GENDERS,
+    MEETING_KINDS,
+    OUTCOME_KINDS,
+    PIPELINES,
+    RACE_ETHNICITIES,
+    ROLES,
+    SOURCES,
+    TRACKS,
+)
 
 DEMO_SCALES = ("department", "consortium", "national")
 DEPARTMENTS = {"department": 1, "consortium": 50, "national": 500}
@@ -59,13 +71,8 @@ FACULTY = (JUNIOR, SENIOR)
 DIVISIONS = ("Sports Medicine", "Spine", "Hand", "Arthroplasty", "Trauma", "Pediatrics",
              "Foot and Ankle", "Oncology")
 DIVISION_WEIGHTS = (0.18, 0.14, 0.13, 0.14, 0.14, 0.11, 0.09, 0.07)
-DEPARTURES = ("completed", "left_early", "dismissed", "retired", "other")
-COMPLETED, LEFT_EARLY, DISMISSED, RETIRED, OTHER = range(5)
-SOURCES = ("formal_program", "research", "society", "alumni", "social_media", "meeting", "other")
-MEETING_KINDS = ("one_on_one", "group", "research", "shadowing", "journal_club", "grand_rounds",
-                 "society_meeting", "other")
-PIPELINES = ("perry_initiative", "nth_dimensions", "rjos", "jrgos", "other")
-OUTCOME_KINDS = ("publication", "promotion", "grant", "award")
+COMPLETED, LEFT_EARLY, DISMISSED, RETIRED, OTHER = (DEPARTURE_REASONS.index(r) for r in (
+    "completed", "left_early", "dismissed", "retired", "other"))
 
 # Per career stage (student, resident, fellow, junior, senior faculty).
 WOMEN_SHARE = np.array([0.33, 0.18, 0.15, 0.20, 0.09])
@@ -762,11 +769,17 @@ def _insert(cur, name: str, table: pa.Table, sql: str) -> int:
     return inserted
 
 
+def _record_key_sql(seed: int, table: str, *columns: str) -> str:
+    """A record key (docs/privacy.md) drawn from the seed and the row's identity, so that the same seed
+    gives the same demo, protected figures included (imports draw keys at random instead)."""
+    return f"(hash({int(seed)}, '{table}', {', '.join(columns)}) % 4294967296)::UINTEGER"
+
+
 # The default URiM definition, for anonymous respondents who state their race but not URiM.
 URIM_SQL_LIST = "[" + ", ".join(f"'{race}'" for race in DEFAULT_SETTINGS["urim_list"]) + "]"
 
 
-def _write_people(cur, rng, roster: Roster, n_depts: int, width: int) -> int:
+def _write_people(cur, rng, roster: Roster, n_depts: int, width: int, seed: int) -> int:
     """urim is left blank (derived from race/ethnicity downstream) except for about 4% of people
     who state it; institution only names departments when there are several."""
     n = len(roster)
@@ -781,14 +794,15 @@ def _write_people(cur, rng, roster: Roster, n_depts: int, width: int) -> int:
         "division": _codes(roster.division, DIVISIONS), "gender": _codes(roster.gender, GENDERS),
         "race_ethnicity": _lists(roster.race, RACE_ETHNICITIES), "urim": _nullable_bool(explicit_urim),
         "first_generation": _nullable_bool(first_generation), "start_date": _dates(roster.start),
-        "end_date": _dates(roster.end), "departure_reason": _codes(roster.reason, DEPARTURES),
+        "end_date": _dates(roster.end), "departure_reason": _codes(roster.reason, DEPARTURE_REASONS),
     })
     return _insert(cur, "demo_people", table, f"""
         INSERT INTO people BY NAME
         SELECT {_person_id("person", width)} AS person_id, career_stage::VARCHAR AS career_stage, pgy,
                division::VARCHAR AS division, gender::VARCHAR AS gender, race_ethnicity, urim, first_generation,
                start_date, end_date, departure_reason::VARCHAR AS departure_reason,
-               {_institution_sql(n_depts)} AS institution, 'demo' AS import_id
+               {_institution_sql(n_depts)} AS institution, 'demo' AS import_id,
+               {_record_key_sql(seed, "people", "person")} AS record_key
         FROM demo_people""")
 
 
@@ -825,7 +839,7 @@ def _write_meetings(cur, rng, r: Relationships, width: int) -> int:
         FROM demo_meetings""")
 
 
-def _write_survey(cur, rng, roster: Roster, spells: np.ndarray, waves: list[Wave], width: int) -> int:
+def _write_survey(cur, rng, roster: Roster, spells: np.ndarray, waves: list[Wave], width: int, seed: int) -> int:
     """Linked responses carry the roster's demographics; anonymous ones (about 15%) report their
     own, sometimes leaving gender or race blank, and state URiM themselves."""
     s = _survey(rng, roster, spells, waves)
@@ -844,11 +858,12 @@ def _write_survey(cur, rng, roster: Roster, spells: np.ndarray, waves: list[Wave
                CASE WHEN NOT s.anonymous THEN p.urim
                     WHEN NOT s.hide_race AND p.race_ethnicity <> ['undisclosed']
                     THEN list_has_any(p.race_ethnicity, {URIM_SQL_LIST}) END AS urim,
-               s.has_mentor, s.complete, {items}, 'demo' AS import_id
+               s.has_mentor, s.complete, {items}, 'demo' AS import_id,
+               {_record_key_sql(seed, "survey", "s.seq")} AS record_key
         FROM demo_survey s JOIN people p ON p.person_id = {_person_id("s.person", width)}""")
 
 
-def _write_applicants(cur, rng, n_depts: int) -> int:
+def _write_applicants(cur, rng, n_depts: int, seed: int) -> int:
     a = _applicants(rng, n_depts)
     urim = np.where(a["explicit_urim"], a["urim"].astype(int), -1)
     table = pa.table({"cycle": a["cycle"].astype(np.int32), "track": _codes(a["track"], TRACKS),
@@ -862,7 +877,7 @@ def _write_applicants(cur, rng, n_depts: int) -> int:
         SELECT {prefix} || '-' || cycle || '-' || printf('%05d', seq) AS applicant_id, cycle,
                track::VARCHAR AS track, gender::VARCHAR AS gender, race_ethnicity, urim, pipeline,
                stage_reached::VARCHAR AS stage_reached, {_institution_sql(n_depts)} AS institution,
-               'demo' AS import_id
+               'demo' AS import_id, {_record_key_sql(seed, "applicants", "seq", "cycle", "track")} AS record_key
         FROM demo_applicants""")
 
 
@@ -892,11 +907,11 @@ def build_demo(db: Database, scale: str = "department", seed: int = 42) -> dict:
         _refuse_if_not_empty(lambda sql: cur.execute(sql).fetchall())
         # Generated table by table inside the transaction, so that only one is in memory at a time.
         counts = {
-            "people": _write_people(cur, rng, roster, n_depts, width),
+            "people": _write_people(cur, rng, roster, n_depts, width, seed),
             "mentorships": _write_mentorships(cur, rng, relationships, width),
             "meetings": _write_meetings(cur, rng, relationships, width),
-            "survey": _write_survey(cur, rng, roster, spells, _waves(scale), width),
-            "applicants": _write_applicants(cur, rng, n_depts),
+            "survey": _write_survey(cur, rng, roster, spells, _waves(scale), width, seed),
+            "applicants": _write_applicants(cur, rng, n_depts, seed),
             "outcomes": _write_outcomes(cur, rng, roster, spells, width),
         }
         cur.execute("INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, rows)"

@@ -1,4 +1,4 @@
-"""Scoring of the burnout and wellbeing instruments (instruments.md), as SQL over the survey table.
+"""Scoring of the burnout and wellbeing instruments (docs/instruments.md), as SQL over the survey table.
 
 Each instrument names its items (canonical survey columns), their range, and its rule. A response is
 scoreable for an instrument only when it holds every item in range; cut-offs are bound parameters
@@ -53,9 +53,6 @@ class Instrument:
         """True when every item is present and in range (NULL counts as missing)."""
         return _in_range(self.items, self.low, self.high).replace("{a}", alias)
 
-    def burned_out_sql(self, alias: str = "r") -> str:
-        return self.burned_out.replace("{a}", alias)
-
     def describe(self, cutoffs: dict) -> str:
         """'Mini-Z, burnout = item 3 of 5 or worse': the instrument and its rule, as every figure names it."""
         return f"{self.name}, burnout = {self.rule.format(**cutoffs)}"
@@ -90,7 +87,6 @@ INSTRUMENTS: dict[str, Instrument] = {
         "mean of the 10 work-exhaustion and disengagement items {pfi_burnout_mean} or more (of 0-4)",
     ),
 }
-INSTRUMENT_ORDER = tuple(INSTRUMENTS)
 
 
 @dataclass(frozen=True)
@@ -184,10 +180,16 @@ def measure_flags(alias: str = "f", keys: tuple[str, ...] = MEASURE_ORDER) -> st
 
 
 def measure_counts(keys: tuple[str, ...] = MEASURE_ORDER) -> str:
-    """count_if() of the flags: n__<key> (scoreable responses) and pos__<key> (positive ones)."""
-    return ",\n       ".join(f"count_if(s__{key}) AS n__{key}, count_if(p__{key}) AS pos__{key}" for key in keys)
+    """count_if() of the flags: n__<key> (scoreable responses) and pos__<key> (positive ones), each with its
+    cell key (kn__<key>, kpos__<key>: the responses' record keys `rk` summed modulo 2^32, docs/privacy.md)."""
+    return ",\n       ".join(
+        f"count_if(s__{key}) AS n__{key}, count_if(p__{key}) AS pos__{key}, "
+        f"cell_key(sum(rk) FILTER (s__{key})) AS kn__{key}, cell_key(sum(rk) FILTER (p__{key})) AS kpos__{key}"
+        for key in keys)
 
 
 def measure_sums(keys: tuple[str, ...] = MEASURE_ORDER) -> str:
     """sum() of the n__/pos__ columns of a first aggregation (rolling finer groups up into coarser ones)."""
-    return ",\n       ".join(f"sum(n__{key}) AS n__{key}, sum(pos__{key}) AS pos__{key}" for key in keys)
+    return ",\n       ".join(
+        f"sum(n__{key}) AS n__{key}, sum(pos__{key}) AS pos__{key}, "
+        f"cell_key(sum(kn__{key})) AS kn__{key}, cell_key(sum(kpos__{key})) AS kpos__{key}" for key in keys)

@@ -1,18 +1,46 @@
-"""Small-cell suppression (privacy.md): the one place where a number is hidden before it leaves metrics.
+"""What leaves the metrics layer, for each audience (docs/privacy.md): the one place that decides.
 
-A cell is any aggregate. A cell whose group (its denominator) has fewer than min_cell members is
-suppressed: its numbers become missing and its `suppressed` flag is set. A group of zero is "no data",
-not suppressed. In a breakdown whose total is shown, a lone suppressed cell takes the next smallest
-cell with it, so the hidden one cannot be recovered by subtraction.
+Two audiences:
+- EXACT (coordinators, local mode, the command line without --role): true counts, with small-cell
+  suppression: a cell whose group (its denominator) has fewer than min_cell members is suppressed, and in
+  a breakdown whose total is shown a lone suppressed cell takes the next smallest cell with it.
+- PROTECTED (viewers): every count is published with the cell key method of official statistics
+  (Australian Bureau of Statistics TableBuilder; sdcTools' ptable/cellKey). Every person, survey response
+  and applicant holds a permanent random record key; a cell's key is the sum of its contributors' keys
+  modulo 1, and the published count is the true count plus a perturbation looked up in the perturbation
+  table by (count, cell key). The same contributors always give the same published count, however the view
+  was reached; a different set draws independent noise. No published count is ever 1 to min_cell - 1:
+  those cells are suppressed. Complementary suppression is not needed against subtraction any more, so
+  viewers do not lose the next smallest group (often women) to it.
+
+Record keys are stored as 32-bit fractions (an integer k in [0, 2^32) standing for k / 2^32, uniform on
+[0, 1)) so that key sums over millions of records are exact integer arithmetic in SQL: a query returns,
+beside each count column `c`, a column `c_key` holding the sum of the contributors' keys modulo 2^32
+(the SQL macro `cell_key(sum(record_key))`, migration 005). `publish_counts` turns those into what the audience may see, and
+`suppress` hides what no audience may see. Metrics functions call nothing else to decide.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from mentordash.config import MIN_CELL_FLOOR
+
+EXACT = "exact"
+PROTECTED = "protected"
+AUDIENCES = (EXACT, PROTECTED)
+
+KEY_MODULUS = 2**32          # record keys are k / 2^32
+KEY_SUFFIX = "_key"          # the key-sum column of count column c is c + KEY_SUFFIX
+MAX_CHANGE = 2               # D: the largest change to a published count, either way
+VARIANCE = 1.0               # V: the variance of the perturbation (where the table allows it)
+RELATIVE_CHANGE = 0.10       # sums and means: at most this share up or down
 
 
 def effective_min_cell(min_cell: int | None) -> int:
@@ -24,6 +52,179 @@ def effective_min_cell(min_cell: int | None) -> int:
     return max(value, MIN_CELL_FLOOR)
 
 
+def audience_for(role: str | None, settings: Mapping) -> str:
+    """Viewers get protected figures unless a coordinator turned protection off (an audited setting);
+    coordinators (and local mode's user) get exact ones: they already hold the rows."""
+    from mentordash.access import COORDINATOR
+
+    if role == COORDINATOR or not settings.get("protect_viewer_figures", True):
+        return EXACT
+    return PROTECTED
+
+
+def check_audience(audience: str) -> str:
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be one of {AUDIENCES}, not {audience!r}")
+    return audience
+
+
+# --- the perturbation table ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PerturbationRow:
+    """For one true count: the possible changes and the cell-key interval [lower, upper) of each."""
+    count: int
+    changes: tuple[int, ...]
+    probabilities: tuple[float, ...]
+    upper: tuple[float, ...]       # cumulative probabilities: change i is drawn when key < upper[i]
+
+    @property
+    def mean(self) -> float:
+        return float(np.dot(self.changes, self.probabilities))
+
+    @property
+    def variance(self) -> float:
+        return float(np.dot(np.square(self.changes), self.probabilities)) - self.mean ** 2
+
+
+def _max_entropy(changes: np.ndarray, variance: float) -> np.ndarray:
+    """The most spread-out distribution on `changes` with mean 0 and variance at most `variance`
+    (the maximum-entropy design of sdcTools' ptable), found with SLSQP."""
+    from scipy.optimize import minimize
+
+    if changes.min() >= 0:  # no way down: an unbiased change must be none
+        return (changes == 0).astype(float)
+    start = np.full(len(changes), 1 / len(changes))
+    constraints = [
+        {"type": "eq", "fun": lambda p: p.sum() - 1},
+        {"type": "eq", "fun": lambda p: p @ changes},
+        {"type": "ineq", "fun": lambda p: variance - p @ changes ** 2},
+    ]
+    result = minimize(lambda p: float(np.sum(p * np.log(p))), start, method="SLSQP",
+                      bounds=[(1e-9, 1)] * len(changes), constraints=constraints,
+                      options={"ftol": 1e-12, "maxiter": 500})
+    p = np.clip(result.x, 0, None)
+    p = np.round(p / p.sum(), 9)
+    return p / p.sum()
+
+
+@functools.lru_cache(maxsize=16)
+def perturbation_table(min_cell: int, max_change: int = MAX_CHANGE, variance: float = VARIANCE) -> tuple:
+    """Rows for true counts min_cell .. min_cell + max_change (every larger count uses the last row).
+
+    A true count i may be published as any j in [i - D, i + D] with j >= min_cell: never 0 and never 1 to
+    min_cell - 1. Counts 1 to min_cell - 1 have no row: they are suppressed, as for every audience."""
+    floor = effective_min_cell(min_cell)
+    rows = []
+    for count in range(floor, floor + max_change + 1):
+        changes = np.array([v for v in range(-max_change, max_change + 1) if count + v >= floor])
+        probabilities = _max_entropy(changes, variance)
+        upper = np.cumsum(probabilities)
+        upper[-1] = 1.0
+        rows.append(PerturbationRow(count, tuple(int(v) for v in changes), tuple(float(p) for p in probabilities),
+                                    tuple(float(u) for u in upper)))
+    return tuple(rows)
+
+
+def _row_for(table: tuple, count: int) -> PerturbationRow:
+    return table[min(count - table[0].count, len(table) - 1)]
+
+
+def perturb(counts, keys, min_cell: int) -> np.ndarray:
+    """Published counts for true counts with their cell keys (integers modulo 2^32). Zero stays zero and
+    counts below min_cell are returned unchanged (suppress() hides them)."""
+    counts = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce").fillna(0), dtype="int64")
+    fractions = np.asarray(pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0), dtype="float64")
+    fractions = np.mod(fractions, KEY_MODULUS) / KEY_MODULUS
+    table = perturbation_table(effective_min_cell(min_cell))
+    out = counts.copy()
+    for i, (count, key) in enumerate(zip(counts, fractions)):
+        if count >= table[0].count:
+            row = _row_for(table, int(count))
+            out[i] = count + row.changes[int(np.searchsorted(row.upper, key, side="right"))]
+    return out
+
+
+def _mix(keys: np.ndarray, salt: int) -> np.ndarray:
+    """splitmix64 of key + salt, as a fraction in [0, 1): a second, independent draw from the same cell
+    key, so that a sum's perturbation is not tied to its count's."""
+    with np.errstate(over="ignore"):
+        z = (keys.astype(np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15))
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(11)).astype(np.float64) / float(2**53)
+
+
+def perturb_magnitude(values, keys, salt: int = 1) -> np.ndarray:
+    """Sums and means for viewers: the value times (1 + u), u uniform in [-RELATIVE_CHANGE, RELATIVE_CHANGE]
+    drawn from the cell key (so the same contributors always give the same value). Missing stays missing."""
+    values = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype="float64")
+    keys = np.mod(pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0).to_numpy(dtype="float64"), KEY_MODULUS)
+    u = (2 * _mix(keys, salt) - 1) * RELATIVE_CHANGE
+    return values * (1 + u)
+
+
+# --- what a query's counts become for an audience --------------------------------------------------------
+
+def publish_counts(frame: pd.DataFrame, audience: str, counts: Iterable[str], min_cell: int,
+                   magnitudes: Mapping[str, str] | None = None,
+                   at_most: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The counts a query returned, as `audience` may see them, with every key column dropped.
+
+    `counts` name count columns, each with its key column beside it (c + '_key'). For PROTECTED they are
+    replaced by their published values; `magnitudes` maps a sum or mean column to the count whose cell key
+    draws its relative perturbation; `at_most` maps a count that is part of another (covered of n) to that
+    whole, so that a published part never exceeds its published whole. For EXACT nothing changes but the key
+    columns going."""
+    check_audience(audience)
+    out = frame.copy()
+    counts = list(counts)
+    if audience == PROTECTED and len(out):
+        for column in counts:
+            out[column] = perturb(out[column], out[column + KEY_SUFFIX], min_cell)
+        for salt, (column, count) in enumerate((magnitudes or {}).items(), start=1):
+            out[column] = perturb_magnitude(out[column], out[count + KEY_SUFFIX], salt)
+        for part, whole in (at_most or {}).items():
+            out[part] = np.minimum(out[part].to_numpy(), out[whole].to_numpy())
+    return out.drop(columns=[c for c in out.columns if c.endswith(KEY_SUFFIX)])
+
+
+def publish_record(record: dict, audience: str, counts: Iterable[str], min_cell: int,
+                   magnitudes: Mapping[str, str] | None = None, at_most: Mapping[str, str] | None = None) -> dict:
+    """publish_counts for one cell held as a dict."""
+    frame = publish_counts(pd.DataFrame([record]), audience, counts, min_cell, magnitudes, at_most)
+    # to_dict("records") keeps each column's own type (iloc[0] would turn the whole row into floats)
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in frame.to_dict("records")[0].items()}
+
+
+def total_of(frame: pd.DataFrame, counts: Iterable[str]) -> dict:
+    """One cell from several rows of disjoint contributors: each count and its key summed (keys mod 2^32)."""
+    total = {}
+    for column in counts:
+        total[column] = int(pd.to_numeric(frame[column]).sum())
+        total[column + KEY_SUFFIX] = int(pd.to_numeric(frame[column + KEY_SUFFIX]).sum()) % KEY_MODULUS
+    return total
+
+
+def key_sums(rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None],
+             key: str = "record_key") -> pd.DataFrame:
+    """Counts and their key sums from one row per record (for figures computed in pandas): for each
+    output count name, the records where its flag column is true (None: every record)."""
+    frame = rows.copy()
+    for name, flag in flags.items():
+        chosen = np.ones(len(frame), dtype=bool) if flag is None else frame[flag].fillna(False).astype(bool).to_numpy()
+        frame[name] = chosen.astype("int64")
+        frame[name + KEY_SUFFIX] = np.where(chosen, frame[key].astype("int64"), 0)
+    columns = [c for name in flags for c in (name, name + KEY_SUFFIX)]
+    out = frame.groupby(by, as_index=False, sort=False)[columns].sum()
+    for name in flags:
+        out[name + KEY_SUFFIX] = out[name + KEY_SUFFIX] % KEY_MODULUS
+    return out
+
+
+# --- suppression: what no audience may see ----------------------------------------------------------------
+
 def suppress(
     frame: pd.DataFrame,
     n_col: str,
@@ -33,23 +234,28 @@ def suppress(
     within: list[str] | None = None,
     flag: str = "suppressed",
     exempt: str | None = None,
+    audience: str = EXACT,
+    numerators: Mapping[str, Iterable[str]] | None = None,
 ) -> pd.DataFrame:
     """Return a copy of `frame` with a `suppressed` column and the cells of small groups blanked.
 
     n_col holds each cell's denominator; value_cols are blanked (n_col too) where suppressed.
     With complementary=True, each breakdown (all rows, or each group of `within`) that has exactly
-    one suppressed cell also suppresses its next smallest non-empty cell. `flag` names the flag
-    column, so a row can hold two cells (a count of applicants, and a share of those with known gender).
+    one suppressed cell also suppresses its next smallest non-empty cell (EXACT only: published counts
+    cannot be subtracted to a true one). `flag` names the flag column, so a row can hold two cells.
     `exempt` names a boolean column of cells never hidden for their size (an "unknown" count: missing
     data, not a group of people) that may still be taken as the complementary cell.
+    `numerators` (PROTECTED only) maps a count column to the columns computed from it: where that count
+    is 1 to min_cell - 1 it is blanked with them, since no published count may be that small.
     """
+    check_audience(audience)
     floor = effective_min_cell(min_cell)
     out = frame.copy()
     counts = pd.to_numeric(out[n_col], errors="coerce").fillna(0)
     hide = (counts > 0) & (counts < floor)
     if exempt is not None:
         hide = hide & ~out[exempt].astype(bool)
-    if complementary and len(out):
+    if complementary and audience == EXACT and len(out):
         if not within:
             groups = [out.index]
         else:  # only breakdowns with exactly one suppressed cell need a complement (fast with many breakdowns)
@@ -58,10 +264,16 @@ def suppress(
         for index in groups:
             hide = _complement(hide, counts, index)
     out[flag] = hide.astype(bool)
-    blank_cols = [n_col, *value_cols]
-    for col in blank_cols:
+    for col in [n_col, *value_cols]:
         if col in out.columns:
             out[col] = out[col].astype("object").where(~hide, None)
+    if audience == PROTECTED:
+        for numerator, dependents in (numerators or {}).items():
+            small = pd.to_numeric(out[numerator], errors="coerce").fillna(0)
+            small = (small > 0) & (small < floor)
+            for col in [numerator, *dependents]:
+                if col in out.columns:
+                    out[col] = out[col].astype("object").where(~small, None)
     return out
 
 
@@ -77,8 +289,10 @@ def _complement(hide: pd.Series, counts: pd.Series, index) -> pd.Series:
     return hide
 
 
-def suppress_record(record: dict, n_key: str, value_keys: Iterable[str], min_cell: int) -> dict:
+def suppress_record(record: dict, n_key: str, value_keys: Iterable[str], min_cell: int,
+                    audience: str = EXACT, numerators: Mapping[str, Iterable[str]] | None = None) -> dict:
     """The same rule for one cell held as a dict (a headline number)."""
+    check_audience(audience)
     floor = effective_min_cell(min_cell)
     out = dict(record)
     n = out.get(n_key) or 0
@@ -87,4 +301,49 @@ def suppress_record(record: dict, n_key: str, value_keys: Iterable[str], min_cel
     if hidden:
         for key in (n_key, *value_keys):
             out[key] = None
+    if audience == PROTECTED:
+        for numerator, dependents in (numerators or {}).items():
+            value = out.get(numerator) or 0
+            if 0 < value < floor:
+                for key in (numerator, *dependents):
+                    out[key] = None
     return out
+
+
+# --- the gate the app goes through ------------------------------------------------------------------------
+
+def takes_audience(func: Callable) -> bool:
+    return "audience" in inspect.signature(func).parameters
+
+
+def figure_free(func: Callable) -> Callable:
+    """Mark a metrics function that returns no figure about people (a window, a list of cycles, the
+    benchmark table): the app may call it for any audience without an `audience` argument."""
+    func.figure_free = True
+    return func
+
+
+def gate(func: Callable, audience: str, kwargs: dict) -> dict:
+    """The keyword arguments with which the app may call a metrics function for `audience`: figures carry
+    the audience; a function that returns figures but takes no audience is refused for viewers."""
+    check_audience(audience)
+    if takes_audience(func):
+        return {**kwargs, "audience": audience}
+    if audience == PROTECTED and not getattr(func, "figure_free", False):
+        raise PermissionError(f"{func.__module__}.{func.__qualname__} does not publish protected figures")
+    return kwargs
+
+
+def protection_note(max_change: int = MAX_CHANGE) -> str:
+    return (f"Figures are protected: each count may differ from the exact count by up to {max_change}, so that "
+            "no two views can be subtracted to reveal a small group. Shares and intervals are computed from "
+            f"the protected counts; sums and means may differ by up to {round(100 * RELATIVE_CHANGE)}%. "
+            "Totals are protected on their own, so they need not add up exactly to their parts.")
+
+
+def same_chance(min_cell: int) -> float:
+    """For two large cells that differ in a few contributors, the chance that their published difference
+    equals the true one: the sum over changes v of p(v)^2 (their perturbations are independent draws)."""
+    row = perturbation_table(effective_min_cell(min_cell))[-1]
+    return float(sum(p * p for p in row.probabilities))
+

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from mentordash.config import DEFAULT_SETTINGS, MIN_CELL_FLOOR, RACE_ETHNICITIES
+from mentordash.config import DEFAULT_SETTINGS, MIN_CELL_FLOOR
+from mentordash.vocabulary import RACE_ETHNICITIES
 
 
 class SettingError(ValueError):
@@ -27,7 +28,7 @@ def _number(key: str, value: Any, low: float, high: float) -> float:
     return value
 
 
-# The range of each burnout cut-off: the range of the score it is compared with (instruments.md).
+# The range of each burnout cut-off: the range of the score it is compared with (docs/instruments.md).
 CUTOFF_RANGES = {
     "mini_z_burnout": (1, 5), "mbi_single": (0, 6), "mbi_ee_sum": (0, 54), "mbi_dp_sum": (0, 30),
     "mbi_pa_sum": (0, 48), "pfi_burnout_mean": (0, 4), "pfi_fulfilled_mean": (0, 4),
@@ -71,6 +72,14 @@ def check(key: str, value: Any) -> Any:
         raise SettingError(f"unknown setting {key!r}")
     if key == "min_cell":
         return _whole(key, value, MIN_CELL_FLOOR, 100)
+    if key == "department_name":
+        if not isinstance(value, str) or len(value.strip()) > 120:
+            raise SettingError(f"the department name must be text of at most 120 characters, not {value!r}")
+        return " ".join(value.split())
+    if key == "protect_viewer_figures":
+        if not isinstance(value, bool):
+            raise SettingError(f"{key} must be true or false, not {value!r}")
+        return value
     if key == "capacity":
         return _whole(key, value, 1, 50)
     if key == "engaged_window_days":

@@ -1,17 +1,28 @@
-"""Coverage: who has a mentor, who does not, and who carries the load (issue 4, metrics.md Coverage)."""
+"""Coverage: who has a mentor, who does not, and who carries the load (issue 4, docs/metrics.md Coverage)."""
 
 import streamlit as st
 
 from mentordash.charts import coverage as charts
-from mentordash.config import ROLES
 from mentordash.metrics import coverage
 from mentordash.ui import context
 from mentordash.ui.cache import cached
-from mentordash.ui.coverage_view import (everyone, group_table, match_table, role_rows, roles_for, stage_choices,
-                                         stage_table, tiles, within_filters, within_label)
+from mentordash.ui.coverage_view import (
+    everyone,
+    group_table,
+    match_table,
+    role_rows,
+    roles_for,
+    stage_choices,
+    stage_table,
+    tiles,
+    within_filters,
+    within_label,
+)
 from mentordash.ui.downloads import download_csv
 from mentordash.ui.frame import current_view
+from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.views import stop_if_too_small
+from mentordash.vocabulary import ROLE_LABELS, ROLE_NOUNS, ROLES
 
 context.require_frame()
 view = current_view()
@@ -29,11 +40,11 @@ total = cached(coverage.coverage_total, view.as_of, view.filters)
 stop_if_too_small(total, min_cell)
 
 role = st.radio(
-    "Relationships counted", [*ROLES, coverage.ANY_ROLE], format_func=charts.ROLE_LABELS.get, horizontal=True,
+    "Relationships counted", [*ROLES, coverage.ANY_ROLE], format_func=ROLE_LABELS.get, horizontal=True,
     key="cov_role", help="Mentor is the headline figure (and the summary's); the other roles count on their own.",
 )
 roles = roles_for(role)
-noun = charts.ROLE_NOUNS[role]
+noun = ROLE_NOUNS[role]
 
 by_role = cached(coverage.coverage_by_role, view.as_of, view.filters)
 chosen = role_rows(by_role, role)
@@ -45,20 +56,20 @@ for column, tile in zip(st.columns(4), tiles(everyone(chosen), load, noun, setti
     column.metric(**tile, border=True)
 
 left, right = st.columns([3, 2])
-left.plotly_chart(charts.coverage_by_stage(chosen, role, min_cell), width="stretch", key="cov_by_stage")
+plotly_chart(left, charts.coverage_by_stage(chosen, role, min_cell), width="stretch", key="cov_by_stage")
 bench = cached(coverage.resident_benchmark, view.as_of, view.filters)
-right.plotly_chart(charts.resident_benchmark(bench["department"], bench["benchmark"], min_cell), width="stretch",
+plotly_chart(right, charts.resident_benchmark(bench["department"], bench["benchmark"], min_cell), width="stretch",
                    key="cov_benchmark")
 right.caption("The national figure is a survey of residents who said they had a mentor; here, residents with an "
               "active mentor relationship on the as-of date. Edit benchmarks in Settings.")
-st.plotly_chart(charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
-with st.expander(f"Numbers: coverage by career stage ({charts.ROLE_LABELS[role].lower()})"):
+plotly_chart(st, charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
+with st.expander(f"Numbers: coverage by career stage ({ROLE_LABELS[role].lower()})"):
     st.dataframe(stage_table(chosen, min_cell), hide_index=True, width="stretch", key="cov_table_stage")
 
 # --- 2. Over time --------------------------------------------------------------------------------
 st.header("Coverage month by month")
 monthly = cached(coverage.coverage_monthly, view.as_of, view.filters, roles)
-st.plotly_chart(charts.coverage_monthly(monthly, role, min_cell), width="stretch", key="cov_monthly")
+plotly_chart(st, charts.coverage_monthly(monthly, role, min_cell), width="stretch", key="cov_monthly")
 
 # --- 3. Groups -----------------------------------------------------------------------------------
 st.header("Are all groups mentored alike?")
@@ -75,7 +86,7 @@ else:
     for row_start in (0, 2):
         columns = st.columns(2)
         for column, dimension in zip(columns, coverage.GROUP_DIMENSIONS[row_start:row_start + 2]):
-            column.plotly_chart(charts.coverage_by_group(groups, dimension, min_cell, role, group_total["pct"]),
+            plotly_chart(column, charts.coverage_by_group(groups, dimension, min_cell, role, group_total["pct"]),
                                 width="stretch", key=f"cov_group_{dimension}")
     with st.expander("Numbers: coverage by group"):
         st.dataframe(group_table(groups, min_cell), hide_index=True, width="stretch", key="cov_table_groups")
@@ -84,12 +95,12 @@ else:
 st.header("Who carries the load")
 left, right = st.columns(2)
 distribution = cached(coverage.mentor_load_distribution, view.as_of, view.filters, roles)
-left.plotly_chart(charts.load_distribution(distribution, load["capacity"], min_cell), width="stretch",
+plotly_chart(left, charts.load_distribution(distribution, load["capacity"], min_cell), width="stretch",
                   key="cov_load")
 left.caption("Mentors the filters select (a Division filter shows that division's mentors); external mentors "
              "count only when no filter is set. Capacity is a setting.")
 tax = cached(coverage.load_by_group, view.as_of, view.filters, roles)
-right.plotly_chart(charts.minority_tax(tax, min_cell), width="stretch", key="cov_tax")
+plotly_chart(right, charts.minority_tax(tax, min_cell), width="stretch", key="cov_tax")
 right.caption("Grey: each group's share of the department's active faculty; vermillion: its share of the mentoring "
               "of the people the filters select (both among faculty whose gender or URiM status is known). A larger "
               "share of the load than of the faculty is the 'minority tax'.")
@@ -97,16 +108,16 @@ right.caption("Grey: each group's share of the department's active faculty; verm
 # --- 5. How relationships began ------------------------------------------------------------------
 st.header("How relationships began")
 sources = cached(coverage.relationship_sources, view.as_of, view.filters, roles)
-st.plotly_chart(charts.relationship_sources(sources, min_cell), width="stretch", key="cov_sources")
+plotly_chart(st, charts.relationship_sources(sources, min_cell), width="stretch", key="cov_sources")
 formal = cached(coverage.formal_by_stage, view.as_of, view.filters, roles)
-st.plotly_chart(charts.formal_informal(formal, min_cell), width="stretch", key="cov_formal")
+plotly_chart(st, charts.formal_informal(formal, min_cell), width="stretch", key="cov_formal")
 st.caption("By the mentee's career stage, relationships active on the as-of date. Societies: RJOS, JRGOS, "
            "Nth Dimensions, the Perry Initiative and others.")
 
 # --- 6. Time to match ----------------------------------------------------------------------------
 st.header("How long newcomers wait")
 match = cached(coverage.time_to_match, view.as_of, view.filters, roles)
-st.plotly_chart(charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), width="stretch",
+plotly_chart(st, charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), width="stretch",
                 key="cov_match")
 with st.expander("Numbers: time to match"):
     st.dataframe(match_table(match, min_cell), hide_index=True, width="stretch", key="cov_table_match")

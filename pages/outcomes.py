@@ -8,8 +8,14 @@ from mentordash.metrics import outcomes
 from mentordash.ui import context
 from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
-from mentordash.ui.outcomes_view import (DEPARTURE_SPLITS, departure_table, promotion_table, rates_table,
-                                         satisfaction_table)
+from mentordash.ui.outcomes_view import (
+    DEPARTURE_SPLITS,
+    departure_table,
+    promotion_table,
+    rates_table,
+    satisfaction_table,
+)
+from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.views import stop_if_too_small
 
 context.require_frame()
@@ -31,7 +37,7 @@ stop_if_too_small(cached(outcomes.people_total, view.as_of, view.filters), min_c
 # 1. Publications
 st.header("Publications per person-year")
 pubs = cached(outcomes.publications, view.as_of, view.filters)
-st.plotly_chart(charts.publication_rates(pubs, min_cell), width="stretch")
+plotly_chart(st, charts.publication_rates(pubs, min_cell), width="stretch", key="outcomes_chart_1")
 st.dataframe(rates_table(pubs, min_cell), hide_index=True, width="stretch", key="table_publications")
 st.caption("Publications dated on a person's window days, over their person-years (window days / 365.25). "
            "Interval: exact Poisson, which assumes papers arrive independently; a few prolific authors make "
@@ -40,7 +46,8 @@ st.caption("Publications dated on a person's window days, over their person-year
 # 2. Promotion
 st.header("Time to first promotion (junior faculty)")
 promotion = cached(outcomes.time_to_promotion, view.as_of, view.filters)
-st.plotly_chart(charts.promotion_curves(promotion["curves"], promotion["summary"], min_cell), width="stretch")
+plotly_chart(st, charts.promotion_curves(promotion["curves"], promotion["summary"], min_cell), width="stretch",
+             key="outcomes_chart_2")
 st.dataframe(promotion_table(promotion["summary"], min_cell), hide_index=True, width="stretch", key="table_promotion")
 st.caption("People hired as junior faculty (including those since promoted), followed from their start date to "
            "their first promotion; anyone not yet promoted is counted until they left or the as-of date "
@@ -55,7 +62,7 @@ by = st.segmented_control(
     format_func=DEPARTURE_SPLITS.get, key="outcomes_departure_by",
 )
 departures = cached(outcomes.early_departure, view.as_of, view.filters, by=by)
-st.plotly_chart(charts.early_departure(departures, min_cell, by=by), width="stretch")
+plotly_chart(st, charts.early_departure(departures, min_cell, by=by), width="stretch", key="outcomes_chart_3")
 st.dataframe(departure_table(departures, min_cell, by), hide_index=True, width="stretch", key="table_departure")
 st.caption("Among people with days in the window, those whose end date falls in the window with the reason "
            "'left early' or 'dismissed'. Interval: 95% Wilson.")
@@ -66,7 +73,7 @@ satisfied = cached(outcomes.satisfaction, view.as_of, view.filters)
 if satisfied.empty:
     st.info("No survey in the window asked about career satisfaction for this selection.")
 else:
-    st.plotly_chart(charts.satisfaction(satisfied, min_cell), width="stretch")
+    plotly_chart(st, charts.satisfaction(satisfied, min_cell), width="stretch", key="outcomes_chart_4")
     st.dataframe(satisfaction_table(satisfied, min_cell), hide_index=True, width="stretch", key="table_satisfaction")
     st.caption("Complete survey responses submitted in the window. Mentored: for a respondent on the roster, an "
                "active mentor relationship on the day they answered; otherwise what they reported. Interval: "
@@ -75,7 +82,7 @@ else:
 # 5. Mentors' side
 st.header("The mentors' side: faculty who mentor")
 mentors = cached(outcomes.mentor_publications, view.as_of, view.filters)
-st.plotly_chart(charts.publication_rates(mentors, min_cell, flag="mentors"), width="stretch")
+plotly_chart(st, charts.publication_rates(mentors, min_cell, flag="mentors"), width="stretch", key="outcomes_chart_5")
 st.dataframe(rates_table(mentors, min_cell, flag="mentors"), hide_index=True, width="stretch", key="table_mentors")
 st.caption("Faculty who were mentor in an active mentor relationship on at least half of their window days, "
            "against faculty who were not. Busy, senior, well-funded faculty are both more likely to mentor and "

@@ -4,11 +4,11 @@ import streamlit as st
 
 from mentordash.charts.overview import coverage_by_academic_year
 from mentordash.metrics import overview
-from mentordash.db import Database
 from mentordash.metrics.coverage import coverage_total
 from mentordash.ui import context
 from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
+from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.tiles import show_tiles
 from mentordash.ui.views import stop_if_too_small
 
@@ -25,7 +25,7 @@ stop_if_too_small(cached(coverage_total, view.as_of, view.filters), min_cell)
 show_tiles(cached(overview.all_tiles, view.as_of, view.filters), min_cell)
 
 by_year = cached(overview.coverage_by_year, view.as_of, view.filters)
-st.plotly_chart(coverage_by_academic_year(by_year, min_cell), width="stretch")
+plotly_chart(st, coverage_by_academic_year(by_year, min_cell), width="stretch", key="overview_chart_1")
 
 with st.expander("Latest data in each dataset"):
-    st.dataframe(cached(Database.latest_dates), hide_index=True, width="stretch")
+    st.dataframe(cached(overview.data_freshness), hide_index=True, width="stretch")

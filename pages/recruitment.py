@@ -7,9 +7,23 @@ from mentordash.metrics import recruitment
 from mentordash.ui import context
 from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
-from mentordash.ui.recruitment_view import (applicant_filters, context_note, conversion_table, default_split,
-                                            funnel_table, ignored_note, representation_table, share_filters,
-                                            share_table, split_choices, tiny_track, track_choices, track_cycles)
+from mentordash.ui.recruitment_view import (
+    applicant_filters,
+    context_note,
+    conversion_table,
+    default_split,
+    funnel_table,
+    ignored_note,
+    representation_table,
+    share_filters,
+    share_table,
+    split_choices,
+    tiny_track,
+    track_choices,
+    track_cycles,
+)
+from mentordash.ui.report_button import plotly_chart
+from mentordash.vocabulary import TRACK_LABELS
 
 context.require_frame()
 view = current_view()
@@ -40,7 +54,7 @@ if not total["n"]:
 pairs = cached(recruitment.cycles, filters)
 tracks = track_choices(pairs)
 left, middle, right = st.columns([1, 1, 2])
-track = left.selectbox("Track", tracks, format_func=recruitment.TRACK_LABELS.get, key="rec_track")
+track = left.selectbox("Track", tracks, format_func=TRACK_LABELS.get, key="rec_track")
 cycles = track_cycles(pairs, track)
 if st.session_state.get("rec_cycle") not in cycles:
     st.session_state["rec_cycle"] = cycles[0]
@@ -58,11 +72,11 @@ too_few = tiny_track(groups)
 # 1. The funnel ------------------------------------------------------------------------------------
 st.header("The funnel")
 if too_few:
-    st.warning(f"Fewer than {min_cell} applicants in the {recruitment.TRACK_LABELS[track].lower()} track in "
+    st.warning(f"Fewer than {min_cell} applicants in the {TRACK_LABELS[track].lower()} track in "
                f"{cycle}: the funnel, its split and conversion are hidden for this cycle.")
 else:
-    st.plotly_chart(charts.funnel_figure(groups, "all", min_cell, note), width="stretch")
-    st.plotly_chart(charts.funnel_figure(groups, split, min_cell, note), width="stretch")
+    plotly_chart(st, charts.funnel_figure(groups, "all", min_cell, note), width="stretch", key="recruitment_chart_1")
+    plotly_chart(st, charts.funnel_figure(groups, split, min_cell, note), width="stretch", key="recruitment_chart_2")
     with st.expander("Counts by group"):
         st.dataframe(funnel_table(groups, split, min_cell), hide_index=True, width="stretch")
         st.caption("Count reaching each stage, with the share of the group's applicants in brackets. "
@@ -72,7 +86,8 @@ else:
     st.header("Conversion by group")
     st.caption("The share of those at one stage who reach the next, with 95% Wilson intervals: overlapping "
                "intervals mean the difference may be chance.")
-    st.plotly_chart(charts.conversion_figure(conversions, split, min_cell, note), width="stretch")
+    plotly_chart(st, charts.conversion_figure(conversions, split, min_cell, note), width="stretch",
+                 key="recruitment_chart_3")
     with st.expander("Conversion table"):
         st.dataframe(conversion_table(conversions, split, min_cell), hide_index=True, width="stretch")
 
@@ -84,10 +99,10 @@ benchmarks = cached(recruitment.benchmarks)
 women_filters, urim_filters, set_aside_note = share_filters(filters)
 if set_aside_note:
     st.info(set_aside_note)
-st.plotly_chart(charts.share_trend_figure(cached(recruitment.funnel, women_filters), track, "women", benchmarks,
-                                          min_cell), width="stretch")
-st.plotly_chart(charts.share_trend_figure(cached(recruitment.funnel, urim_filters), track, "urim", benchmarks,
-                                          min_cell), width="stretch")
+plotly_chart(st, charts.share_trend_figure(cached(recruitment.funnel, women_filters), track, "women", benchmarks,
+                                          min_cell), width="stretch", key="recruitment_chart_4")
+plotly_chart(st, charts.share_trend_figure(cached(recruitment.funnel, urim_filters), track, "urim", benchmarks,
+                                          min_cell), width="stretch", key="recruitment_chart_5")
 with st.expander("Shares and unknowns, every cycle"):
     st.dataframe(share_table(funnel, track, min_cell), hide_index=True, width="stretch")
     st.caption("National figures (settings, Benchmarks) describe orthopaedic residency; hover a dashed line for its "
@@ -100,9 +115,10 @@ if too_few:
 else:
     st.caption("Perry Initiative, Nth Dimensions, RJOS, JRGOS and others: the share of each stage's applicants "
                "who came through each, and how they convert against applicants who came through none.")
-    st.plotly_chart(charts.pipeline_figure(cached(recruitment.pipeline_share, filters, track, cycle), min_cell,
-                                           note), width="stretch")
-    st.plotly_chart(charts.conversion_figure(conversions, "pipeline", min_cell, note), width="stretch")
+    plotly_chart(st, charts.pipeline_figure(cached(recruitment.pipeline_share, filters, track, cycle), min_cell,
+                                           note), width="stretch", key="recruitment_chart_6")
+    plotly_chart(st, charts.conversion_figure(conversions, "pipeline", min_cell, note), width="stretch",
+                 key="recruitment_chart_7")
     with st.expander("Pipeline conversion table"):
         st.dataframe(conversion_table(conversions, "pipeline", min_cell), hide_index=True, width="stretch")
 
@@ -115,6 +131,7 @@ people = cached(recruitment.representation, view.as_of, filters)
 if people.empty:
     st.info("No active people in the roster on this date.")
 else:
-    st.plotly_chart(charts.representation_figure(people, benchmarks, min_cell), width="stretch")
+    plotly_chart(st, charts.representation_figure(people, benchmarks, min_cell), width="stretch",
+                 key="recruitment_chart_8")
     with st.expander("Representation table"):
         st.dataframe(representation_table(people, benchmarks, min_cell), hide_index=True, width="stretch")

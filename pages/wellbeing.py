@@ -11,10 +11,23 @@ from mentordash.metrics import wellbeing
 from mentordash.ui import context
 from mentordash.ui.cache import cached
 from mentordash.ui.frame import current_view
+from mentordash.ui.report_button import plotly_chart
+from mentordash.ui.safe import plain
 from mentordash.ui.views import stop_if_too_small
-from mentordash.ui.wellbeing_view import (benchmark_note, default_measure, group_dimensions, group_rows,
-                                          measure_name, mentored_table, present, prevalence_table, rate_table,
-                                          rules, trend)
+from mentordash.ui.wellbeing_view import (
+    benchmark_note,
+    default_measure,
+    group_dimensions,
+    group_rows,
+    measure_name,
+    mentored_table,
+    present,
+    prevalence_table,
+    rate_table,
+    rules,
+    trend,
+)
+from mentordash.vocabulary import DIMENSION_LABELS
 
 context.require_frame()
 view = current_view()
@@ -35,7 +48,7 @@ if total.get("n") == 0:
 stop_if_too_small(total, min_cell)
 
 by_wave = cached(wellbeing.measures_by_wave, view.filters)
-prevalence = cached(wellbeing.burnout_prevalence, view.filters)
+prevalence = wellbeing.burnout_rows(by_wave)  # the same cells, without a second query
 rates = cached(wellbeing.response_rates, view.filters)
 by_group = cached(wellbeing.measures_by_group, view.filters)
 benchmarks = cached(wellbeing.benchmarks)
@@ -48,7 +61,7 @@ burnout_keys = present(BURNOUT_MEASURES, prevalence["instrument"])
 st.caption("Each instrument defines burnout its own way, so each has its own figure: instruments are never "
            "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals.")
 for key in burnout_keys:
-    st.plotly_chart(trend(by_wave, key, waves, benchmarks, min_cell, narrow=False), width="stretch",
+    plotly_chart(st, trend(by_wave, key, waves, benchmarks, min_cell, narrow=False), width="stretch",
                     key=f"wb_trend_{key}")
 
 st.caption(benchmark_note(burnout_keys, benchmarks))
@@ -67,7 +80,7 @@ wave = left.selectbox("Survey wave", list(reversed(waves)), key="wb_wave")
 in_wave = by_group[by_group["survey"] == wave]
 wave_measures = present(MEASURE_ORDER, in_wave["measure"])
 if not wave_measures:
-    st.info(f"No response in {wave} can be scored for this selection.")
+    st.info(f"No response in {plain(wave)} can be scored for this selection.")
 else:
     measure = right.selectbox("Measure", wave_measures, format_func=measure_name, key="wb_group_measure")
     m = MEASURES[measure]
@@ -75,11 +88,11 @@ else:
                "division is known only for linked responses. Groups too small to show are left out, with one more "
                "where needed so that a hidden group cannot be worked out from the total.")
     dimensions = group_dimensions(wellbeing.DIMENSIONS)
-    tabs = st.tabs([wellbeing.DIMENSION_LABELS[d] for d in dimensions])
+    tabs = st.tabs([DIMENSION_LABELS[d] for d in dimensions])
     for tab, dimension in zip(tabs, dimensions):
         rows = group_rows(in_wave, measure, dimension)
-        tab.plotly_chart(
-            charts.group_bars(rows, dimension, wellbeing.DIMENSION_LABELS[dimension], m.label, m.source,
+        plotly_chart(tab,
+            charts.group_bars(rows, dimension, DIMENSION_LABELS[dimension], m.label, m.source,
                               m.positive_word, rules_of[measure], wave, min_cell),
             width="stretch", key=f"wb_group_{dimension}")
 
@@ -95,7 +108,7 @@ else:
                           format_func=measure_name, key="wb_mentored_measure")
     cm = MEASURES[chosen]
     rows = mentored_rows[mentored_rows["measure"] == chosen]
-    st.plotly_chart(charts.mentored_comparison(rows, waves, cm.label, cm.source, cm.positive_word, rules_of[chosen],
+    plotly_chart(st, charts.mentored_comparison(rows, waves, cm.label, cm.source, cm.positive_word, rules_of[chosen],
                                                min_cell), width="stretch", key="wb_mentored_chart")
     st.caption("A response linked to the roster counts as mentored when the person was mentee in an active "
                "'mentor' relationship on the day they submitted it; an anonymous response uses the respondent's own "
@@ -111,5 +124,5 @@ if not others:
     st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
 columns = st.columns(2)
 for i, key in enumerate(others):
-    columns[i % 2].plotly_chart(trend(by_wave, key, waves, benchmarks, min_cell, narrow=True), width="stretch",
+    plotly_chart(columns[i % 2], trend(by_wave, key, waves, benchmarks, min_cell, narrow=True), width="stretch",
                                 key=f"wb_trend_{key}")

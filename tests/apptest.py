@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret",
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret-" + "0" * 32,
         "client_id": "id", "client_secret": "secret",
         "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
 ROLES = {"coordinators": ["pat.lee@hospital.example.org"], "viewers": ["hospital.example.org"]}

@@ -6,7 +6,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from mentordash import access
-from tests.apptest import app_test, open_url_path, signed_in, texts
+from tests.apptest import AUTH, ROLES, app_test, open_url_path, signed_in, texts
 from tests.builders import add_mentorships, add_people, new_db, person
 
 COORDINATOR = "pat.lee@hospital.example.org"
@@ -42,7 +42,7 @@ def test_role_for_addresses_and_domains():
 
 def test_signed_out_user_sees_only_sign_in(monkeypatch, db_path):
     at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": {"cookie_secret": "x"}, "roles": {"viewers": ["x.org"]}}).run()
+                  secrets={"auth": AUTH, "roles": ROLES}).run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert len(at.metric) == 0 and nav_labels(at) == []
@@ -68,7 +68,8 @@ def test_viewer_opening_a_coordinator_page_by_url_is_refused(monkeypatch, db_pat
     at = signed_in(monkeypatch, db_path, VIEWER).run()
     open_url_path(at, url_path).run()
     assert "Not permitted" in texts(at)
-    assert len(at.button) == 0 and len(at.get("file_uploader")) == 0 and len(at.dataframe) == 0
+    assert len(at.main.button) == 0 and "Sign out" in [b.label for b in at.sidebar.button]  # nothing of the page
+    assert len(at.get("file_uploader")) == 0 and len(at.dataframe) == 0
 
 
 @pytest.mark.parametrize("url_path", RESTRICTED)
@@ -109,8 +110,129 @@ def test_first_run_in_legacy_pages_mode_goes_through_the_frame(monkeypatch, db_p
     """A fresh server runs its first request in Streamlit's pages/-folder mode, which would execute
     the requested page file alone, skipping sign-in; the page must refuse and restart via app.py."""
     at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": {"cookie_secret": "x"}, "roles": {"viewers": ["x.org"]}}, legacy_first_run=True)
+                  secrets={"auth": AUTH, "roles": ROLES}, legacy_first_run=True)
     open_url_path(at, "overview").run()
     assert PagesManager.uses_pages_directory is False  # the page switched Streamlit out of legacy mode
     assert len(at.metric) == 0
     assert [b.label for b in at.button] == ["Sign in"]
+
+
+# --- Signed-in mode configured but unusable: said on the first page, not on the first click (issue 20) ---
+
+def _config_error(at) -> str:
+    return "\n".join(e.value for e in at.error)
+
+
+@pytest.mark.parametrize("key", ["redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"])
+def test_missing_auth_key_is_said_before_anyone_presses_sign_in(monkeypatch, db_path, key):
+    auth = {k: v for k, v in AUTH.items() if k != key}
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": auth, "roles": ROLES}).run()
+    assert not at.exception
+    assert f"`{key}` is missing from [auth]" in _config_error(at)
+    assert len(at.button) == 0 and len(at.metric) == 0 and nav_labels(at) == []
+
+
+@pytest.mark.parametrize("key, value, says", [
+    ("redirect_uri", "https://mentordash.example.org/", "must end with /oauth2callback"),
+    ("redirect_uri", "http://mentordash.example.org/oauth2callback", "uses http://"),
+    ("server_metadata_url", "login.example.org/.well-known/openid-configuration", "must be a full address"),
+    ("server_metadata_url", "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+     "shared endpoint 'common'"),
+    ("cookie_secret", "short", "has 5 characters"),
+    ("client_id", "...", "placeholder"),
+    ("client_secret", 12345, "not a int"),
+])
+def test_malformed_auth_value_is_named(monkeypatch, db_path, key, value, says):
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
+                  secrets={"auth": {**AUTH, key: value}, "roles": ROLES}).run()
+    assert says in _config_error(at) and f"`{key}`" in _config_error(at)
+    assert len(at.button) == 0
+    if key == "client_secret":
+        assert "12345" not in _config_error(at)  # a secret is never repeated on screen
+
+
+def test_missing_sign_in_package_is_said_at_start(monkeypatch, db_path):
+    monkeypatch.setattr(access, "missing_auth_packages", lambda: ("Authlib>=1.3.2",))
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": AUTH, "roles": ROLES}).run()
+    assert "Authlib>=1.3.2 is not installed" in _config_error(at) and "requirements.txt" in _config_error(at)
+    assert len(at.button) == 0
+
+
+def test_sign_in_packages_are_installed():
+    """requirements.txt installs Streamlit's `auth` extra: st.login works on a fresh install."""
+    assert access.missing_auth_packages.__wrapped__() == ()
+
+
+def test_roles_that_list_nobody_are_said(monkeypatch, db_path):
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": AUTH}).run()
+    assert "no [roles] table" in _config_error(at)
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
+                  secrets={"auth": AUTH, "roles": {"coordinators": "pat.lee@hospital.example.org"}}).run()
+    assert "must be a list" in _config_error(at)
+
+
+def test_unreadable_secrets_file_never_falls_back_to_local_mode(monkeypatch, db_path, tmp_path):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "https://x.example.org/oauth2callback\n')  # unclosed quote
+    import streamlit as st
+    from streamlit import config
+    from streamlit.runtime.secrets import Secrets
+
+    real_get_option = config.get_option
+    monkeypatch.setattr(config, "get_option",
+                        lambda key: [str(secrets)] if key == "secrets.files" else real_get_option(key))
+    monkeypatch.setattr(st, "secrets", Secrets())  # fresh, reading only the file above
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False}).run()
+    assert "cannot be read" in _config_error(at) and str(secrets) in _config_error(at)
+    assert "Local mode" not in texts(at) and len(at.metric) == 0 and nav_labels(at) == []
+
+
+# --- email_verified (issue 13, item 11) ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("verified", [False, "false", "False", 0, None])
+def test_unverified_email_is_refused_even_when_listed(monkeypatch, db_path, verified):
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
+                  secrets={"auth": AUTH, "roles": ROLES}).run()
+    assert not at.exception
+    assert "has not verified" in texts(at)
+    assert len(at.metric) == 0 and nav_labels(at) == []
+    assert [b.label for b in at.button] == ["Sign out"]
+
+
+@pytest.mark.parametrize("verified", [True, "true"])
+def test_verified_email_is_let_in(monkeypatch, db_path, verified):
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
+                  secrets={"auth": AUTH, "roles": ROLES}).run()
+    assert "has not verified" not in texts(at)
+    assert {"Overview", "Settings"} <= set(nav_labels(at))
+
+
+def test_email_shown_as_plain_text(monkeypatch, db_path):
+    at = signed_in(monkeypatch, db_path, "[Sign in again](https://evil.example)@elsewhere.example.com").run()
+    shown = _config_error(at)
+    assert "not on the list" in shown
+    assert "`[Sign in again](https://evil.example)@elsewhere.example.com` is not on the list" in shown  # code: no link
+
+
+# --- Local mode answers this computer only, by its own name (issue 13, item 9) ------------------------------
+
+def test_local_mode_refuses_another_host_name(monkeypatch, db_path):
+    from mentordash.ui import context
+
+    monkeypatch.setattr(context, "local_request_problem",
+                        lambda: access.local_request_problem({"host": "evil.example:8501"}, 8501))
+    at = app_test(monkeypatch, db_path).run()
+    assert "is not this computer" in texts(at)
+    assert len(at.metric) == 0 and nav_labels(at) == []
+
+
+def test_the_router_lists_every_page_file_and_no_other():
+    """app.py's PAGES and pages/*.py agree both ways: a page is never silently left out of the navigation."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    tree = ast.parse((root / "app.py").read_text())
+    listed = [elt.elts[0].value for node in ast.walk(tree) if isinstance(node, ast.Assign)
+              and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets) for elt in node.value.elts]
+    assert sorted(listed) == sorted(p.name for p in (root / "pages").glob("*.py"))

@@ -1,5 +1,6 @@
-"""The benchmark (issue 8): its page table matches the pages, its pandas baseline computes the same numbers
-as the metrics layer, and `bench --json` has the issue's shape. No test here looks at a time."""
+"""The benchmark (benchmarks/, docs/benchmarks.md): its page table matches the pages, its pandas baseline
+computes the same numbers as the metrics layer, and `bench --json` has the documented shape. No test here
+looks at a time."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mentordash import bench, bench_pandas
+from benchmarks import pages as bench
+from benchmarks import pandas_baseline as bench_pandas
+from benchmarks import run
 from mentordash.db import connect
 from mentordash.demo import build_demo
 from mentordash.metrics import coverage, outcomes, overview, recruitment, wellbeing
@@ -117,8 +120,8 @@ def department(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def loaded(department):
+    tables = bench_pandas.load_tables(department)  # before the connection below opens the file
     db = connect(department)
-    tables = bench_pandas.load_tables(db)
     yield db, tables, db.settings()
     db.close()
 
@@ -209,7 +212,7 @@ def test_bench_json_has_the_issue_shape(department, tmp_path):
     db_dir = tmp_path / "bench"
     db_dir.mkdir()
     (db_dir / "department.duckdb").write_bytes(Path(department).read_bytes())
-    report = bench.run_bench(scales=("department",), db_dir=db_dir, repeat=1, as_of=AS_OF, import_rows=20_000,
+    report = run.run_bench(scales=("department",), db_dir=db_dir, repeat=1, as_of=AS_OF, import_rows=20_000,
                              app_scale=None, browser=False, log=lambda message: None)
     text = json.dumps(report, default=str)
     again = json.loads(text)
@@ -230,12 +233,28 @@ def test_bench_json_has_the_issue_shape(department, tmp_path):
     for target in again["targets"]:
         assert set(target) >= {"target", "value", "limit", "met", "margin"}
     # The readable table shows every row.
-    assert bench.format_table(report).count("department ") >= len(again["results"])
+    assert run.format_table(report).count("department ") >= len(again["results"])
 
 
-def test_bench_is_a_command():
-    from mentordash.cli import build_parser
+def test_bench_is_a_command_of_its_own_and_of_the_app(monkeypatch, capsys):
+    """`python -m benchmarks` parses its options; `python -m mentordash bench` hands them over, and the app's
+    other commands never import the benchmark."""
+    import sys
 
-    args = build_parser().parse_args(["bench", "--scale", "department", "--json", "--repeat", "2",
-                                      "--db-dir", "x", "--no-app", "--no-browser", "--import-rows", "0"])
-    assert args.func is bench.cmd_bench and args.scale == ["department"] and args.json and args.repeat == 2
+    from mentordash import cli
+
+    seen = []
+    monkeypatch.setattr(run, "run_bench", lambda **kwargs: seen.append(kwargs) or {"results": []})
+    monkeypatch.setattr(run, "format_table", lambda report: "table")
+    assert run.main(["--scale", "department", "--repeat", "2", "--db-dir", "x", "--no-app", "--no-browser",
+                     "--import-rows", "0"]) == 0
+    assert cli.main(["bench", "--scale", "consortium", "--json", "--no-app"]) == 0
+    first, second = seen
+    assert first["scales"] == ("department",) and first["repeat"] == 2 and first["db_dir"] == Path("x")
+    assert first["import_rows"] is None and first["app_scale"] is None and first["browser"] is False
+    assert second["scales"] == ("consortium",) and second["app_scale"] is None and second["browser"] is True
+    assert capsys.readouterr().out.splitlines() == ["table", '{"results": []}']
+    for name in [m for m in sys.modules if m == "benchmarks" or m.startswith("benchmarks.")]:
+        monkeypatch.delitem(sys.modules, name)
+    cli.build_parser().parse_args(["summary"])
+    assert not [m for m in sys.modules if m.startswith("benchmarks")]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from mentordash.charts import coverage as charts
 
@@ -163,8 +164,16 @@ def test_time_to_match():
     assert "1 point hidden" in title
 
 
-def test_long_titles_wrap():
-    assert charts._wrap("aaa bbb ccc ddd", 7) == "aaa bbb<br>ccc ddd"
+def test_long_titles_wrap_and_make_room_above_the_plot():
+    from mentordash.charts.theme import finish, wrap
+
+    assert wrap("aaa bbb ccc ddd", 7) == ["aaa bbb", "ccc ddd"]
+    assert wrap("", 7) == [] and wrap("aaa bbb", None) == ["aaa bbb"]
+    one = finish(go.Figure(), "aaa bbb", "note", height=300, title_chars=7)
+    two = finish(go.Figure(), "aaa bbb ccc ddd", "note", height=300, title_chars=7)
+    assert one.layout.title.text == "aaa bbb<br><sup>note</sup>"
+    assert two.layout.title.text == "aaa bbb<br>ccc ddd<br><sup>note</sup>"
+    assert (two.layout.height - one.layout.height) == (two.layout.margin.t - one.layout.margin.t) > 0
 
 
 def test_long_monthly_history_opens_on_recent_years():

@@ -6,14 +6,15 @@ import pandas as pd
 
 from mentordash.charts import recruitment as charts
 from mentordash.ui import recruitment_view
+from mentordash.vocabulary import APPLICANT_STAGES
 
 BENCHMARKS = {
     "women_applicants": {"key": "women_applicants", "figure": "women among orthopaedic residency applicants",
                          "value": 23.0, "year": "2022", "source": "PMC10226613"},
     "women_residents": {"key": "women_residents", "figure": "women among orthopaedic surgery residents",
                         "value": 15.4, "year": "2018-19", "source": "AAMC data, via Weber"},
-    "urm_residents": {"key": "urm_residents", "figure": "URM share of orthopaedic residents (decade)", "value": 6.0,
-                      "year": "2018-19", "source": "program-director survey"},
+    "urim_residents": {"key": "urim_residents", "figure": "URiM among orthopaedic residents (AAMC census)",
+                       "value": 11.3, "year": "2018", "source": "Haruno LS, et al. JBJS Open Access 2023"},
 }
 STEPS = [("applied", "interviewed"), ("interviewed", "ranked"), ("ranked", "matched"), ("applied", "matched")]
 
@@ -75,7 +76,7 @@ def test_conversion_title_when_nothing_can_be_compared():
 def group_rows(dimension, group, label, counts):
     """counts: [applied, interviewed, ranked, matched], None for hidden."""
     rows = []
-    for order, (stage, n) in enumerate(zip(charts.STAGES, counts), start=1):
+    for order, (stage, n) in enumerate(zip(APPLICANT_STAGES, counts), start=1):
         base = counts[0]
         pct = None if n is None or base is None else round(100 * n / base, 1)
         rows.append(dict(dimension=dimension, group=group, label=label, stage=stage, stage_order=order, n=n,
@@ -176,7 +177,7 @@ def test_representation_benchmarks_and_hidden_cells():
     fig = charts.representation_figure(frame, BENCHMARKS, 5)
     assert fig.layout.title.text.startswith("Women are 46% of residents against 15.4% nationally (2018-19)")
     national = [t for t in fig.data if t.name == "National figure"]
-    assert sorted(x for t in national for x in t.x) == [6.0, 15.4]
+    assert sorted(x for t in national for x in t.x) == [11.3, 15.4]
     assert "AAMC data" in national[0].hovertext[0]
     urim_bars = next(t for t in fig.data if t.name == "URiM")
     assert len(urim_bars.x) == 0  # hidden: not drawn

@@ -92,7 +92,7 @@ def test_a_database_held_by_another_process_gets_a_clear_message(db_path, capsys
         assert holder.stdout.readline().strip() == "open"
         assert main(["summary", "--db", db_path, "--as-of", AS_OF]) == 1
         err = capsys.readouterr().err
-        assert "open in another program" in err and "Traceback" not in err
+        assert "in use by another program" in err and "Traceback" not in err
     finally:
         holder.kill()
         holder.wait()

@@ -1,4 +1,4 @@
-"""The synthetic demo database: deterministic, valid against datasets.md, and realistic enough to
+"""The synthetic demo database: deterministic, valid against docs/datasets.md, and realistic enough to
 show the effects the literature reports.
 
 Realism bounds are loose on purpose: one department is small, and the bounds hold for other seeds
@@ -22,7 +22,7 @@ URIM = ("coalesce(urim, list_has_any(race_ethnicity, ['black', 'hispanic_latino'
         "'american_indian_alaska_native', 'native_hawaiian_pacific_islander']))")
 ACTIVE = f"start_date <= {AS_OF} AND (end_date IS NULL OR end_date > {AS_OF})"
 
-# Allowed values, copied from datasets.md rather than imported, so the test checks the spec.
+# Allowed values, copied from docs/datasets.md rather than imported, so the test checks the spec.
 ALLOWED = {
     ("people", "career_stage"): {"student", "resident", "fellow", "junior_faculty", "senior_faculty"},
     ("people", "gender"): {"woman", "man", "nonbinary", "another", "undisclosed"},
@@ -210,7 +210,7 @@ def test_coverage_is_realistic(demo):
 
 
 def _burnout_by_mentoring(db) -> dict:
-    """Mini-Z burnout among complete responses, by mentored as metrics.md defines it."""
+    """Mini-Z burnout among complete responses, by mentored as docs/metrics.md defines it."""
     return dict(db.rows("""
         WITH scored AS (
             SELECT s.mini_z_burnout >= 3 AS burned_out,
@@ -323,7 +323,7 @@ def test_consortium_scale_smoke_and_the_effects_at_scale(tmp_path):
 
 def _publications_per_year(db) -> dict:
     """Publications a year from mid-2023 to mid-2026 of people present throughout, by stage and by
-    whether they had a mentor halfway through (a simple stand-in for metrics.md's definition)."""
+    whether they had a mentor halfway through (a simple stand-in for docs/metrics.md's definition)."""
     rows = db.rows("""
         SELECT p.career_stage,
                EXISTS (SELECT 1 FROM mentorships r WHERE r.mentee_id = p.person_id AND r.role = 'mentor'

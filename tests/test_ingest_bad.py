@@ -8,7 +8,6 @@ import shutil
 import pytest
 
 from mentordash.db import connect
-
 from mentordash.ingest.mapping import loads
 from tests.test_ingest_support import PEOPLE_CSV, SURVEY_CSV, checksums, cli_json, fresh_db, import_file, write
 

@@ -11,11 +11,10 @@ from pathlib import Path
 import pytest
 
 from mentordash.db import connect
-from mentordash.ingest.commit import save_mapping, saved_mappings, undo, UndoError
+from mentordash.ingest.commit import UndoError, save_mapping, saved_mappings, undo
 from mentordash.ingest.mapping import dumps, fits, loads
 from mentordash.ingest.pipeline import Options, prepare
-from tests.test_ingest_support import (PEOPLE_CSV, SURVEY_CSV, checksums, cli, cli_json, fresh_db, import_file,
-                                       write)
+from tests.test_ingest_support import PEOPLE_CSV, SURVEY_CSV, checksums, cli, cli_json, fresh_db, import_file, write
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Scoring of each instrument (instruments.md) at and around every cut-off, with missing and out-of-range items.
+"""Scoring of each instrument (docs/instruments.md) at and around every cut-off, with missing and out-of-range items.
 
 Each test writes one response and reads back, for each measure, whether it is scoreable and whether it
 meets the rule, through the very SQL the metrics use (instruments.MEASURES)."""
@@ -9,7 +9,16 @@ from itertools import count
 import pytest
 
 from mentordash.instruments import (
-    INSTRUMENTS, MBI_DP, MBI_EE, MBI_PA, MEASURE_ORDER, MEASURES, PFI_ID, PFI_PF, PFI_WE, cutoff_params,
+    INSTRUMENTS,
+    MBI_DP,
+    MBI_EE,
+    MBI_PA,
+    MEASURE_ORDER,
+    MEASURES,
+    PFI_ID,
+    PFI_PF,
+    PFI_WE,
+    cutoff_params,
 )
 from tests.builders import add_survey, new_db
 

@@ -1,4 +1,4 @@
-"""Outcomes (metrics.md, Outcomes) on departments small enough to count by hand.
+"""Outcomes (docs/metrics.md, Outcomes) on departments small enough to count by hand.
 
 as_of 30 June 2026 with the default 3-year window: window_start 30 June 2023 (excluded), so the window is
 1 July 2023 .. 30 June 2026 = 366 + 365 + 365 = 1096 days.

@@ -2,6 +2,9 @@
 
 from datetime import date, datetime
 
+import pytest
+
+from mentordash.metrics import overview
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.overview import all_tiles, burnout_tile, coverage_by_year, recruitment_tiles
 from tests.builders import add_applicants, add_mentorships, add_people, add_survey, new_db, person
@@ -75,3 +78,27 @@ def test_coverage_by_year_labels_academic_years(tmp_path):
     add_mentorships(db, dict(mentor_id="X", mentee_id="R0", start_date=date(2024, 2, 1)))
     frame = coverage_by_year(db, date(2026, 3, 15), Filters())
     assert list(dict.fromkeys(frame["period"])) == ["2023-24", "2024-25", "as of 15 Mar 2026"]
+
+
+@pytest.mark.parametrize("audience", ["exact", "protected"])
+@pytest.mark.parametrize("filters", [Filters(), Filters.of(career_stage=["resident", "junior_faculty"]),
+                                     Filters.of(gender=["woman"]), Filters.of(career_stage=["senior_faculty"])])
+def test_coverage_tiles_from_one_query_equal_coverage_total_per_tile(tmp_path, filters, audience):
+    """The tiles share one coverage_counts query over both days; each must equal coverage_total of the filters
+    narrowed to the tile's stages (the same people, so the same figures, protected ones too)."""
+    from mentordash.demo import build_demo
+    from mentordash.metrics import coverage
+
+    db = new_db(tmp_path)
+    build_demo(db)
+    tiles = {t.key: t for t in overview.coverage_tiles(db, AS_OF, filters, audience=audience)}
+    for key, stages, field in (("trainee_coverage", ("student", "resident", "fellow"), "pct"),
+                               ("junior_faculty_coverage", ("junior_faculty",), "pct"),
+                               ("engaged_coverage", None, "engaged_pct")):
+        chosen = stages and tuple(s for s in stages if not filters.career_stage or s in filters.career_stage)
+        if stages and not chosen:
+            assert tiles[key].value is None
+            continue
+        narrowed = filters if stages is None else filters.narrowed(career_stage=chosen)
+        for day, value in ((AS_OF, tiles[key].value), (date(2025, 6, 30), tiles[key].previous)):
+            assert coverage.coverage_total(db, day, narrowed, audience=audience)[field] == value

@@ -1,4 +1,4 @@
-"""Recruitment metrics on applicant sets small enough to count by hand (metrics.md, Recruitment).
+"""Recruitment metrics on applicant sets small enough to count by hand (docs/metrics.md, Recruitment).
 
 The residency 2026 cycle below, by gender and the furthest stage reached:
 

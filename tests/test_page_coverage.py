@@ -120,7 +120,7 @@ def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_pat
     assert over[0].to_dict("records") == [
         {"mentor_id": f"S{i}", "career_stage": "senior_faculty", "division": "Hand", "external": False, "mentees": 3}
         for i in range(3)]
-    assert len(at.get("download_button")) == 2
+    assert len([d for d in at.get("download_button") if d.proto.label != "PNG"]) == 2  # the two CSV lists
 
 
 def test_viewer_sees_aggregates_but_no_row_level_list(monkeypatch, db_path):
@@ -128,9 +128,19 @@ def test_viewer_sees_aggregates_but_no_row_level_list(monkeypatch, db_path):
     assert "Local mode" not in texts(at)
     assert "only program coordinators see them" in texts(at)
     assert not [f for f in frames(at) if "person_id" in f.columns or "mentor_id" in f.columns]
-    assert len(at.get("download_button")) == 0
+    assert [d.proto.label for d in at.get("download_button") if d.proto.label != "PNG"] == []  # no list: charts only
     assert len(figures(at)) == 13  # every aggregate is there
-    assert stage_table(at)["People"].tolist()[0] == 12
+    # a viewer's figures are protected (docs/privacy.md): the page shows the metrics layer's protected count,
+    # within 2 of the exact 12 residents, and says so
+    from mentordash.db import connect
+    from mentordash.metrics.coverage import coverage_by_stage
+
+    db = connect(db_path)
+    protected = coverage_by_stage(db, AS_OF, Filters(), audience="protected")
+    db.close()
+    shown = stage_table(at)["People"].tolist()[0]
+    assert shown == protected.iloc[0]["n"] and abs(shown - 12) <= 2
+    assert "Figures are protected" in texts(at)
 
 
 def test_any_role_and_groups(monkeypatch, db_path):

@@ -5,13 +5,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.summary import outcomes_part
+from tests.apptest import app_test
 from tests.builders import add_mentorships, add_outcomes, add_people, add_survey, new_db, person
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 AS_OF = date(2026, 6, 30)
 OLD = date(2015, 1, 1)
 
@@ -54,9 +53,8 @@ def outcomes_page(tmp_path, monkeypatch):
     def run(name="page.duckdb", **state):
         db = build(tmp_path, name)
         summary = outcomes_part(db, AS_OF, Filters())  # before the app opens the file
-        monkeypatch.setenv("MENTORDASH_DB", db.path)
         db.close()
-        at = AppTest.from_file(APP, default_timeout=60)
+        at = app_test(monkeypatch, Path(db.path))
         at.session_state["f_as_of"] = AS_OF
         for key, value in state.items():
             at.session_state[key] = value

@@ -3,14 +3,10 @@
 import json
 from datetime import date, datetime
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from mentordash.metrics import summary
 from mentordash.metrics.filters import Filters
+from tests.apptest import app_test
 from tests.builders import add_mentorships, add_people, add_survey, new_db, person
-
-APP = "/work/main/app.py"
 
 
 def build(tmp_path, name):
@@ -39,8 +35,7 @@ def build(tmp_path, name):
 
 
 def run_page(monkeypatch, path, **state):
-    monkeypatch.setenv("MENTORDASH_DB", path)
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = app_test(monkeypatch, path)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

@@ -1,4 +1,4 @@
-"""mentordash.ui.tables: metrics frames written out for the pages, one way everywhere (privacy.md wording)."""
+"""mentordash.ui.tables: metrics frames written out for the pages, one way everywhere (docs/privacy.md wording)."""
 
 import math
 

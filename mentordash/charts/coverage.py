@@ -5,8 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, STAGE_COLOURS, suppressed_note, themed
-from mentordash.config import ROLES, STAGE_LABELS
+from mentordash.charts.theme import (
+    PALETTE,
+    STAGE_COLOURS,
+    finish,
+    hidden_count,
+    shown_rows,
+    suppressed_note,
+    themed,
+)
+from mentordash.vocabulary import (
+    CAREER_STAGE_LABELS,
+    GENDER_LABELS,
+    NOT_RECORDED,
+    RACE_LABELS,
+    ROLE_LABELS,
+    ROLE_NOUNS,
+    SOURCE_LABELS,
+    URIM_LABELS,
+)
 
 
 def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of",
@@ -17,15 +34,15 @@ def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of
     fig = go.Figure()
     shown = frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
     many_points = shown["day"].nunique() > 60  # markers on every month of decades are noise
-    for stage in [s for s in STAGE_LABELS if s in set(shown["career_stage"])]:
+    for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage].sort_values("day")
         fig.add_trace(go.Scatter(
             x=rows["day"], y=rows["pct"].astype(float), mode="lines" if many_points else "lines+markers",
-            name=STAGE_LABELS[stage],
+            name=CAREER_STAGE_LABELS[stage],
             line={"color": STAGE_COLOURS[stage], "width": 2.5},
             customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
             hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + STAGE_LABELS[stage] + "</extra>",
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
         ))
     fig.update_yaxes(title_text=f"Active people with an active {role_noun} (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text=x_label)
@@ -50,84 +67,47 @@ def _zoom_to_recent_years(fig: go.Figure, shown: pd.DataFrame) -> str:
 
 
 def _coverage_title(shown: pd.DataFrame, role_noun: str = "mentor") -> str:
-    if shown.empty:
+    return best_mentored_title(shown[shown["day"] == shown["day"].max()] if len(shown) else shown, role_noun)
+
+
+def best_mentored_title(latest: pd.DataFrame, noun: str = "mentor") -> str:
+    """The finding of a chart of coverage by career stage, from the shown rows of its latest point:
+    which stage is best mentored and which least (or the one stage's share)."""
+    if latest.empty:
         return "No coverage figure can be shown for this selection"
-    latest = shown[shown["day"] == shown["day"].max()]
-    best = latest.sort_values("pct", ascending=False).iloc[0]
-    worst = latest.sort_values("pct").iloc[0]
-    if len(latest) == 1 or best["career_stage"] == worst["career_stage"]:
-        return f"{best['pct']:.0f}% of {STAGE_LABELS[best['career_stage']].lower()} have an active {role_noun}"
-    return (f"{STAGE_LABELS[best['career_stage']]} are the best mentored ({best['pct']:.0f}%), "
-            f"{STAGE_LABELS[worst['career_stage']].lower()} the least ({worst['pct']:.0f}%)")
+    ranked = latest.sort_values("pct", ascending=False, kind="stable")
+    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    if best["career_stage"] == worst["career_stage"]:
+        return f"{best['pct']:.0f}% of {CAREER_STAGE_LABELS[best['career_stage']].lower()} have an active {noun}"
+    return (f"{CAREER_STAGE_LABELS[best['career_stage']]} are the best mentored ({best['pct']:.0f}%), "
+            f"{CAREER_STAGE_LABELS[worst['career_stage']].lower()} the least ({worst['pct']:.0f}%)")
 
 
 
 # --- The coverage page (issue 4) -----------------------------------------------------------------
 
-ROLE_LABELS = {"mentor": "Mentor", "sponsor": "Sponsor", "advisor": "Advisor", "coach": "Coach", "peer": "Peer mentor",
-               "any": "Any role"}
-ROLE_NOUNS = {"mentor": "mentor", "sponsor": "sponsor", "advisor": "advisor", "coach": "coach", "peer": "peer mentor",
-              "any": "mentor of any role"}
 ALL_LABEL = "All stages"
-DIMENSION_LABELS = {"gender": "Gender", "urim": "URiM", "race_ethnicity": "Race/ethnicity", "division": "Division"}
 DIMENSION_WORDS = {"gender": "gender", "urim": "URiM status", "race_ethnicity": "race/ethnicity", "division": "division"}
-GROUP_LABELS = {
-    "woman": "Women", "man": "Men", "nonbinary": "Nonbinary", "another": "Another", "undisclosed": "Undisclosed",
-    "not_recorded": "Not recorded", "urim": "URiM", "not_urim": "Not URiM", "unknown": "Unknown",
-    "american_indian_alaska_native": "American Indian or Alaska Native", "asian": "Asian",
-    "black": "Black or African American", "hispanic_latino": "Hispanic or Latino",
-    "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander", "white": "White",
+# The groups of coverage by group: each dimension's values (mentordash.vocabulary), and the groups this
+# breakdown adds (no division recorded, small divisions combined).
+_GROUP_LABELS = {
+    **GENDER_LABELS, NOT_RECORDED: "Not recorded", **URIM_LABELS, "unknown": "Unknown", **RACE_LABELS,
     "none": "No division", "smaller_groups": "Smaller groups, combined",
-}
-SOURCE_LABELS = {
-    "formal_program": "Formal program", "research": "Research", "society": "Society (RJOS, JRGOS, Nth Dimensions, Perry...)",
-    "alumni": "Alumni", "social_media": "Social media", "meeting": "Meeting or conference", "other": "Other",
-    "not_recorded": "Not recorded",
 }
 SOURCE_COLOURS = {source: colour for source, colour in zip(SOURCE_LABELS, [*PALETTE[:7], "#BBBBBB"])}
 COVERED_COLOUR, ENGAGED_COLOUR, BENCHMARK_COLOUR, OVER_COLOUR, MUTED = PALETTE[0], PALETTE[4], PALETTE[1], PALETTE[5], "#999999"
 
 
 NARROW = 46  # characters of title per line in a half-width chart
-
-
-def _wrap(text: str, width: int) -> str:
-    """Break a long title into lines of at most `width` characters (Plotly does not wrap titles)."""
-    lines, line = [], ""
-    for word in text.split(" "):
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}" if line else word
-    return "<br>".join([*lines, line])
-
-
-def _finish(fig: go.Figure, title: str, note: str = "", height: int = 420, wrap: int | None = None) -> go.Figure:
-    """themed(), with the title wrapped for a narrow column and room made above the plot for it."""
-    wrapped = _wrap(title, wrap) if wrap else title
-    fig = themed(fig, wrapped, note, height=height)
-    extra = 28 * wrapped.count("<br>")
-    fig.update_layout(margin={"t": (80 if note else 60) + extra}, height=height + extra)
-    return fig
+NARROW_NOTE = 60  # characters of fine print per line in a half-width chart
 
 
 def _stage_label(stage: str) -> str:
-    return ALL_LABEL if stage == "all" else STAGE_LABELS.get(stage, stage)
-
-
-def _hidden(frame: pd.DataFrame, col: str = "suppressed") -> int:
-    return int(frame[col].astype(bool).sum()) if len(frame) and col in frame else 0
-
-
-def _shown(frame: pd.DataFrame, value: str = "pct", col: str = "suppressed") -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    return frame[~frame[col].astype(bool) & frame[value].notna()]
+    return ALL_LABEL if stage == "all" else CAREER_STAGE_LABELS.get(stage, stage)
 
 
 def group_label(value: str) -> str:
-    return GROUP_LABELS.get(value, value)
+    return _GROUP_LABELS.get(value, value)
 
 
 def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figure:
@@ -136,21 +116,21 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     engaged_pct, ci_low, ci_high, suppressed), 'all' included."""
     noun = ROLE_NOUNS.get(role, role)
     stages = frame[frame["career_stage"] != "all"]
-    shown = _shown(stages)
+    shown = shown_rows(stages)
     x = [_stage_label(s) for s in shown["career_stage"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(
         x=x, y=shown["pct"].astype(float), name=f"Has an active {noun}", marker_color=COVERED_COLOUR,
         error_y={"type": "data", "symmetric": False, "array": (shown["ci_high"].astype(float) - shown["pct"].astype(float)),
                  "arrayminus": (shown["pct"].astype(float) - shown["ci_low"].astype(float)), "color": "#444"},
-        text=[f"{p:.0f}%" for p in shown["pct"]], textposition="inside", insidetextanchor="start",
+        text=[_pct_text(p) for p in shown["pct"]], textposition="inside", insidetextanchor="start",
         customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
         hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
                       "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
     ))
     fig.add_trace(go.Bar(
         x=x, y=shown["engaged_pct"].astype(float), name=f"Met their {noun} in the window (engaged)",
-        marker_color=ENGAGED_COLOUR, text=[f"{p:.0f}%" for p in shown["engaged_pct"]], textposition="inside",
+        marker_color=ENGAGED_COLOUR, text=[_pct_text(p) for p in shown["engaged_pct"]], textposition="inside",
         insidetextanchor="start",
         customdata=list(zip(shown["engaged"], shown["n"])),
         hovertemplate="%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
@@ -158,7 +138,7 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Active people (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text="Career stage")
-    return _finish(fig, _stage_title(shown, noun), suppressed_note(_hidden(stages), min_cell), wrap=70)
+    return finish(fig, _stage_title(shown, noun), suppressed_note(hidden_count(stages), min_cell), title_chars=70)
 
 
 def _stage_title(shown: pd.DataFrame, noun: str) -> str:
@@ -176,7 +156,7 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     """A grid of coverage by role (rows) and career stage (columns), each cell '68% (24 of 35)';
     suppressed cells are blank and say 'hidden'. frame: coverage_by_role."""
     roles = [r for r in ROLE_LABELS if r in set(frame["role"])]
-    stages = [s for s in (*STAGE_LABELS, "all") if s in set(frame["career_stage"])]
+    stages = [s for s in (*CAREER_STAGE_LABELS, "all") if s in set(frame["career_stage"])]
     z, text = [], []
     for role in roles:
         z_row, text_row = [], []
@@ -202,7 +182,7 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     ))
     fig.update_yaxes(autorange="reversed", title_text="Relationship role", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
-    hidden = _hidden(frame[frame["role"] == roles[0]]) if roles else 0
+    hidden = hidden_count(frame[frame["role"] == roles[0]]) if roles else 0
     fig = themed(fig, _grid_title(frame), suppressed_note(hidden, min_cell), height=440)
     fig.update_layout(margin={"t": 120})
     return fig
@@ -258,12 +238,12 @@ def resident_benchmark(department: dict | None, bench: dict | None, min_cell: in
     fig.update_layout(showlegend=False, bargap=0.35)
     if bench is not None:
         note = "; ".join(x for x in (note, f"National: {bench.get('source', '')}, {bench.get('year', '')}") if x)
-    return _finish(fig, title, note, height=280, wrap=40)
+    return finish(fig, title, note, height=280, title_chars=40, subtitle_chars=NARROW_NOTE)
 
 
 def trim_leading_empty(frame: pd.DataFrame) -> pd.DataFrame:
     """Drop the months before the first one with any shown point (they show nothing but hidden points)."""
-    shown = _shown(frame)
+    shown = shown_rows(frame)
     if shown.empty:
         return frame
     return frame[frame["day"] >= shown["day"].min()]
@@ -283,7 +263,7 @@ def coverage_by_group(frame: pd.DataFrame, dimension: str, min_cell: int, role: 
     whiskers; the overall figure as a dotted line. frame: coverage_by_group rows of that dimension."""
     noun = ROLE_NOUNS.get(role, role)
     rows = frame[frame["dimension"] == dimension]
-    shown = _shown(rows).sort_values("pct")
+    shown = shown_rows(rows).sort_values("pct")
     labels = [f"{group_label(g)} (n={int(n)}): {float(p):.0f}%" for g, n, p in
               zip(shown["group"], shown["n"], shown["pct"])]
     pcts = shown["pct"].astype(float)
@@ -304,8 +284,8 @@ def coverage_by_group(frame: pd.DataFrame, dimension: str, min_cell: int, role: 
     fig.update_yaxes(showgrid=False)
     fig.update_layout(showlegend=False)
     height = 150 + 38 * max(len(shown), 1)
-    return _finish(fig, group_title(shown, dimension, noun), suppressed_note(_hidden(rows), min_cell),
-                   height=height, wrap=NARROW)
+    return finish(fig, group_title(shown, dimension, noun), suppressed_note(hidden_count(rows), min_cell),
+                   height=height, title_chars=NARROW, subtitle_chars=NARROW_NOTE)
 
 
 def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> str:
@@ -328,7 +308,7 @@ def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> st
 
 def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.Figure:
     """Mentors by number of mentees (mentor_load_distribution); bars over capacity in vermillion."""
-    shown = _shown(frame, "mentors")
+    shown = shown_rows(frame, "mentors")
     fig = go.Figure()
     for over, name, colour in ((False, "Within capacity", COVERED_COLOUR), (True, "Over capacity", OVER_COLOUR)):
         part = shown[shown["over_capacity"].astype(bool) == over]
@@ -343,7 +323,7 @@ def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.F
                   annotation_text=f"capacity {capacity}", annotation_position="top right")
     fig.update_xaxes(title_text="Active mentees per mentor", dtick=1)
     fig.update_yaxes(title_text="Mentors")
-    note = suppressed_note(len(frame), min_cell) if _hidden(frame) else ""
+    note = suppressed_note(len(frame), min_cell) if hidden_count(frame) else ""
     if shown.empty:
         fig.update_xaxes(range=[0.5, capacity + 1.5])
         fig.update_yaxes(range=[0, 5])
@@ -353,7 +333,7 @@ def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.F
         over = int(shown.loc[shown["over_capacity"].astype(bool), "mentors"].sum())
         title = (f"{over} of {mentors} mentors are over capacity (more than {capacity} mentees)" if over
                  else f"No mentor is over capacity: all {mentors} have {capacity} mentees or fewer")
-    return _finish(fig, title, note, wrap=NARROW)
+    return finish(fig, title, note, title_chars=NARROW, subtitle_chars=NARROW_NOTE)
 
 
 def minority_tax(frame: pd.DataFrame, min_cell: int) -> go.Figure:
@@ -380,7 +360,8 @@ def minority_tax(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     top = max([float(v) for v in [*shown["faculty_share_pct"], *shown["load_share_pct"]]] + [10.0])
     fig.update_xaxes(range=[0, min(105, top * 1.3 + 5)], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
-    fig = _finish(fig, _tax_title(shown, names), suppressed_note(_hidden(frame), min_cell), height=340, wrap=NARROW)
+    fig = finish(fig, _tax_title(shown, names), suppressed_note(hidden_count(frame), min_cell), height=340, title_chars=NARROW,
+                 subtitle_chars=NARROW_NOTE)
     fig.update_layout(margin={"b": 90})
     return fig
 
@@ -399,36 +380,50 @@ def _tax_title(shown: pd.DataFrame, names: dict) -> str:
 
 def relationship_sources(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     """Where the active relationships began, by the mentee's career stage, as 100% stacked bars."""
-    shown = _shown(frame)
-    stages = [s for s in STAGE_LABELS if s in set(shown["career_stage"])]
+    shown = shown_rows(frame)
+    stages = [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]
     fig = go.Figure()
     for source in [s for s in SOURCE_LABELS if s in set(shown["source"])]:
         part = shown[shown["source"] == source].set_index("career_stage")
-        present = [s for s in stages if s in part.index]
+        # a source of too few relationships to publish (viewers) has no share: it is left out
+        present = [s for s in stages if s in part.index and not pd.isna(part.loc[s, "pct"])]
         fig.add_trace(go.Bar(
-            y=[STAGE_LABELS[s] for s in present], x=[float(part.loc[s, "pct"]) for s in present], orientation="h",
+            y=[CAREER_STAGE_LABELS[s] for s in present], x=[float(part.loc[s, "pct"]) for s in present], orientation="h",
             name=SOURCE_LABELS[source], marker_color=SOURCE_COLOURS[source],
             text=[f"{float(part.loc[s, 'pct']):.0f}%" if float(part.loc[s, "pct"]) >= 6 else "" for s in present],
             textposition="inside", insidetextanchor="middle",
-            customdata=[[int(part.loc[s, "relationships"]), int(part.loc[s, "stage_relationships"]),
-                         int(part.loc[s, "formal"])] for s in present],
+            customdata=[[_count(part.loc[s, "relationships"], min_cell), _count(part.loc[s, "stage_relationships"], min_cell),
+                         _count(part.loc[s, "formal"], min_cell)] for s in present],
             hovertemplate=SOURCE_LABELS[source] + ": %{x:.1f}% (%{customdata[0]} of %{customdata[1]} "
                           "relationships, %{customdata[2]} formal)<extra>%{y}</extra>",
         ))
     fig.update_xaxes(title_text="Active relationships (%)", range=[0, 100.5], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
     hidden = frame.loc[frame["suppressed"].astype(bool), "career_stage"].nunique() if len(frame) else 0
-    fig = _finish(fig, _sources_title(shown), suppressed_note(int(hidden), min_cell), height=120 + 70 * max(len(stages), 3))
+    fig = finish(fig, _sources_title(shown), suppressed_note(int(hidden), min_cell), height=120 + 70 * max(len(stages), 3))
     fig.update_layout(barmode="stack", legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top",
                                                "traceorder": "normal"}, margin={"r": 260})
     return fig
 
 
+def _pct_text(value) -> str:
+    """A bar's label; a share made from a count too small to publish (viewers) has none."""
+    return "" if value is None or pd.isna(value) else f"{float(value):.0f}%"
+
+
+def _count(value, min_cell: int) -> str:
+    """A count for hover text; one too small to publish (viewers) reads "fewer than N"."""
+    return f"fewer than {min_cell}" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
 def _sources_title(shown: pd.DataFrame) -> str:
     if shown.empty:
         return "No relationships can be shown for this selection"
-    totals = shown.groupby("source")["relationships"].sum().astype(int)
+    counts = pd.to_numeric(shown["relationships"], errors="coerce").fillna(0)  # too few to publish: left out
+    totals = counts.groupby(shown["source"]).sum().astype(int)
     all_relationships = int(totals.sum())
+    if not all_relationships:
+        return "No relationships can be shown for this selection"
     top = totals.sort_values(ascending=False).index[0]
     share = 100 * int(totals[top]) / all_relationships
     return f"{share:.0f}% of active relationships began through {SOURCE_LABELS[top].split(' (')[0].lower()}"
@@ -436,8 +431,8 @@ def _sources_title(shown: pd.DataFrame) -> str:
 
 def formal_informal(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     """Formal and informal active relationships by the mentee's career stage (formal_by_stage)."""
-    shown = _shown(frame, "formal_pct")
-    y = [STAGE_LABELS.get(s, s) for s in shown["career_stage"]]
+    shown = shown_rows(frame, "formal_pct")
+    y = [CAREER_STAGE_LABELS.get(s, s) for s in shown["career_stage"]]
     fig = go.Figure()
     formal = shown["formal_pct"].astype(float) if len(shown) else pd.Series(dtype=float)
     fig.add_trace(go.Bar(
@@ -462,7 +457,7 @@ def formal_informal(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         formal_all = int(shown["formal"].sum())
         total = int(shown["relationships"].sum())
         title = f"{100 * formal_all / total:.0f}% of active relationships came through a formal program"
-    fig = _finish(fig, title, suppressed_note(_hidden(frame), min_cell), height=120 + 70 * max(len(shown), 3))
+    fig = finish(fig, title, suppressed_note(hidden_count(frame), min_cell), height=120 + 70 * max(len(shown), 3))
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}, margin={"r": 260})
     return fig
 
@@ -472,7 +467,7 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
     whiskers (time_to_match); the share matched so far in the hover and the bar labels."""
     noun = ROLE_NOUNS.get(role, role)
     shown = frame[~frame["days_suppressed"].astype(bool) & frame["median_days"].notna()]
-    x = [f"{STAGE_LABELS.get(s, s)}<br>{int(k)} of {int(n)} matched" for s, k, n in
+    x = [f"{CAREER_STAGE_LABELS.get(s, s)}<br>{int(k)} of {int(n)} matched" for s, k, n in
          zip(shown["career_stage"], shown["matched"], shown["n"])]
     med = shown["median_days"].astype(float)
     fig = go.Figure(go.Bar(
@@ -493,8 +488,8 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
     else:
         slow = shown.sort_values("median_days", ascending=False).iloc[0]
         fast = shown.sort_values("median_days").iloc[0]
-        title = (f"Newcomers wait a median of {fast['median_days']:.0f} days ({STAGE_LABELS[fast['career_stage']].lower()}) "
-                 f"to {slow['median_days']:.0f} days ({STAGE_LABELS[slow['career_stage']].lower()}) for a first {noun}"
+        title = (f"Newcomers wait a median of {fast['median_days']:.0f} days ({CAREER_STAGE_LABELS[fast['career_stage']].lower()}) "
+                 f"to {slow['median_days']:.0f} days ({CAREER_STAGE_LABELS[slow['career_stage']].lower()}) for a first {noun}"
                  if len(shown) > 1 and slow["career_stage"] != fast["career_stage"] else
-                 f"{STAGE_LABELS[fast['career_stage']]} wait a median of {fast['median_days']:.0f} days for a first {noun}")
-    return _finish(fig, title, suppressed_note(_hidden(frame, "days_suppressed"), min_cell), wrap=90)
+                 f"{CAREER_STAGE_LABELS[fast['career_stage']]} wait a median of {fast['median_days']:.0f} days for a first {noun}")
+    return finish(fig, title, suppressed_note(hidden_count(frame, "days_suppressed"), min_cell), title_chars=90)

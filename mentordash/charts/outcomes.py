@@ -7,30 +7,22 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, suppressed_note, themed
-from mentordash.config import STAGE_LABELS
+from mentordash.charts.theme import PALETTE, finish, hidden_count, shown_rows, suppressed_note
+from mentordash.vocabulary import CAREER_STAGE_LABELS, GENDER_LABELS, MENTORED_LABELS, URIM_LABELS
 
-MENTORED_LABELS = {True: "Mentored", False: "Not mentored"}
-MENTOR_LABELS = {True: "Mentors", False: "Do not mentor"}
+# The page's flags (mentored, mentors) are booleans.
+MENTORED_FLAG_LABELS = {True: MENTORED_LABELS["mentored"], False: MENTORED_LABELS["not_mentored"]}
+MENTOR_FLAG_LABELS = {True: "Mentors", False: "Do not mentor"}
 COLOURS = {True: PALETTE[0], False: PALETTE[1]}
-GROUP_LABELS = {
-    "urim": "URiM", "not_urim": "Not URiM", "unknown": "URiM unknown",
-    "woman": "Women", "man": "Men", "other_or_unknown": "Other or unknown",
+# The groups of early departure split by URiM or gender (metrics.outcomes.GROUP_ORDER).
+DEPARTURE_GROUP_LABELS = {
+    **URIM_LABELS, "unknown": "URiM unknown",
+    "woman": GENDER_LABELS["woman"], "man": GENDER_LABELS["man"], "other_or_unknown": "Other or unknown",
 }
 
 
-def _shown(frame: pd.DataFrame, value: str) -> pd.DataFrame:
-    if frame.empty:
-        return frame
-    return frame[~frame["suppressed"].astype(bool) & frame[value].notna()]
-
-
-def _hidden(frame: pd.DataFrame) -> int:
-    return int(frame["suppressed"].astype(bool).sum()) if len(frame) else 0
-
-
 def _fine_print(frame: pd.DataFrame, min_cell: int, extra: str = "") -> str:
-    parts = [p for p in (extra, suppressed_note(_hidden(frame), min_cell)) if p]
+    parts = [p for p in (extra, suppressed_note(hidden_count(frame), min_cell)) if p]
     return " · ".join(parts)
 
 
@@ -56,27 +48,8 @@ def _compare(shown: pd.DataFrame, flag: str, value: str, keys: list[str]) -> lis
 TITLE_CHARS = 68  # what fits on one line of a chart in the page's column at the theme's title size
 
 
-def _wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
-    lines, line = [], ""
-    for word in text.split():
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    return [*lines, line] if line else lines
-
-
-def _finish(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
-    """themed(), with a long finding wrapped onto a second line (and room made for it)."""
-    lines = _wrap(title)
-    fig = themed(fig, "<br>".join(lines), subtitle, height=420 + 22 * (len(lines) - 1))
-    fig.update_layout(margin_t=fig.layout.margin.t + 24 * (len(lines) - 1))
-    return fig
-
-
 def _stage(stage: str) -> str:
-    return STAGE_LABELS.get(stage, stage)
+    return CAREER_STAGE_LABELS.get(stage, stage)
 
 
 # --- publications (both sides) ---------------------------------------------------------------------
@@ -86,8 +59,8 @@ def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored"
     against False, with exact Poisson 95% intervals.
 
     frame: career_stage, <flag>, people, person_years, publications, rate, ci_low, ci_high, suppressed."""
-    labels = MENTORED_LABELS if flag == "mentored" else MENTOR_LABELS
-    shown = _shown(frame, "rate")
+    labels = MENTORED_FLAG_LABELS if flag == "mentored" else MENTOR_FLAG_LABELS
+    shown = shown_rows(frame, "rate")
     fig = go.Figure()
     for value in (True, False):
         rows = shown[shown[flag] == value]
@@ -105,8 +78,8 @@ def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored"
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Publications per person-year", rangemode="tozero")
     fig.update_xaxes(title_text="Career stage", categoryorder="array",
-                     categoryarray=[STAGE_LABELS[s] for s in STAGE_LABELS])
-    return _finish(fig, _rate_title(shown, flag), _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"))
+                     categoryarray=[CAREER_STAGE_LABELS[s] for s in CAREER_STAGE_LABELS])
+    return finish(fig, _rate_title(shown, flag), _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"), title_chars=TITLE_CHARS)
 
 
 def _rate_title(shown: pd.DataFrame, flag: str) -> str:
@@ -135,25 +108,25 @@ def early_departure(frame: pd.DataFrame, min_cell: int, by: str | None = None) -
     (and, with `by`, by group within stage), with 95% Wilson intervals.
 
     frame: career_stage, [by], mentored, n, departed, pct, ci_low, ci_high, suppressed."""
-    shown = _shown(frame, "pct")
+    shown = shown_rows(frame, "pct")
     fig = go.Figure()
     for value in (True, False):
         rows = shown[shown["mentored"] == value]
         if rows.empty:
             continue
         stages = [_stage(s) for s in rows["career_stage"]]
-        x = [stages, [GROUP_LABELS.get(g, g) for g in rows[by]]] if by else stages
+        x = [stages, [DEPARTURE_GROUP_LABELS.get(g, g) for g in rows[by]]] if by else stages
         fig.add_trace(go.Bar(
-            x=x, y=rows["pct"].astype(float), name=MENTORED_LABELS[value], marker_color=COLOURS[value],
+            x=x, y=rows["pct"].astype(float), name=MENTORED_FLAG_LABELS[value], marker_color=COLOURS[value],
             error_y=_error(rows, "pct"),
             customdata=list(zip(rows["departed"], rows["n"], rows["ci_low"], rows["ci_high"])),
             hovertemplate="%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_LABELS[value] + "</extra>",
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
         ))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Left early or dismissed in the window (%)", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text="Career stage" + (" and group" if by else ""))
-    return _finish(fig, _departure_title(shown, by), _fine_print(frame, min_cell, "Bars: 95% Wilson interval"))
+    return finish(fig, _departure_title(shown, by), _fine_print(frame, min_cell, "Bars: 95% Wilson interval"), title_chars=TITLE_CHARS)
 
 
 def _departure_title(shown: pd.DataFrame, by: str | None) -> str:
@@ -187,7 +160,7 @@ def promotion_curves(curves: pd.DataFrame, summary: pd.DataFrame, min_cell: int)
         if rows.empty:
             continue
         colour = COLOURS[value]
-        label = MENTORED_LABELS[value]
+        label = MENTORED_FLAG_LABELS[value]
         x = rows["years"].astype(float).tolist()
         fig.add_trace(go.Scatter(x=x, y=(100 * rows["ci_high"].astype(float)).tolist(), mode="lines",
                                  line={"width": 0, "shape": "hv"}, showlegend=False, hoverinfo="skip",
@@ -206,7 +179,7 @@ def promotion_curves(curves: pd.DataFrame, summary: pd.DataFrame, min_cell: int)
     fig.update_yaxes(title_text="Not yet promoted (%)", range=[0, 102], ticksuffix="%")
     fig.update_xaxes(title_text="Years since joining as junior faculty", rangemode="tozero")
     note = "Bands: 95% pointwise interval; curves stop where fewer than " f"{min_cell} people remain followed"
-    return _finish(fig, _promotion_title(summary), _fine_print(summary, min_cell, note))
+    return finish(fig, _promotion_title(summary), _fine_print(summary, min_cell, note), title_chars=TITLE_CHARS)
 
 
 def _tint(hex_colour: str, alpha: float = 0.18) -> str:
@@ -215,7 +188,7 @@ def _tint(hex_colour: str, alpha: float = 0.18) -> str:
 
 
 def _promotion_title(summary: pd.DataFrame) -> str:
-    shown = _shown(summary, "people")
+    shown = shown_rows(summary, "people")
     medians = {bool(r["mentored"]): r["median_years"] for r in shown.to_dict("records")}
     if not medians:
         return "No promotion curve can be shown for this selection"
@@ -226,14 +199,14 @@ def _promotion_title(summary: pd.DataFrame) -> str:
                 f"against {known[False]:.1f}")
     if len(medians) == 2 and known:
         (who, value), = known.items()
-        return (f"Half of {MENTORED_LABELS[who].lower()} junior faculty were promoted within {value:.1f} years; "
-                f"fewer than half of the {MENTORED_LABELS[not who].lower().replace('not ', 'un')} so far")
+        return (f"Half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty were promoted within {value:.1f} years; "
+                f"fewer than half of the {MENTORED_FLAG_LABELS[not who].lower().replace('not ', 'un')} so far")
     if len(medians) == 2:
         return "Fewer than half of junior faculty in either group have been promoted so far"
     (who, value), = medians.items()
     if who in known:
-        return f"Half of {MENTORED_LABELS[who].lower()} junior faculty were promoted within {known[who]:.1f} years"
-    return f"Fewer than half of {MENTORED_LABELS[who].lower()} junior faculty have been promoted so far"
+        return f"Half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty were promoted within {known[who]:.1f} years"
+    return f"Fewer than half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty have been promoted so far"
 
 
 # --- career satisfaction ---------------------------------------------------------------------------
@@ -244,7 +217,7 @@ def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
 
     frame: survey, mentored, n, satisfied, pct, ci_low, ci_high, suppressed."""
     known = frame[frame["mentored"].notna()] if len(frame) else frame
-    shown = _shown(known, "pct")
+    shown = shown_rows(known, "pct")
     fig = go.Figure()
     waves = list(dict.fromkeys(frame["survey"])) if len(frame) else []
     for value in (True, False):
@@ -252,18 +225,18 @@ def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         if rows.empty:
             continue
         fig.add_trace(go.Bar(
-            x=rows["survey"], y=rows["pct"].astype(float), name=MENTORED_LABELS[value],
+            x=rows["survey"], y=rows["pct"].astype(float), name=MENTORED_FLAG_LABELS[value],
             marker_color=COLOURS[value], error_y=_error(rows, "pct"),
             customdata=list(zip(rows["satisfied"], rows["n"], rows["ci_low"], rows["ci_high"])),
             hovertemplate="%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_LABELS[value] + "</extra>",
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
         ))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Satisfied with career (answers of 4 or 5, %)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text="Survey wave", categoryorder="array", categoryarray=waves)
     unknown = int(frame.loc[frame["mentored"].isna() & ~frame["suppressed"].astype(bool), "n"].sum()) if len(frame) else 0
     extra = "Bars: 95% Wilson interval" + (f" · {unknown} answers with unknown mentoring left out" if unknown else "")
-    return _finish(fig, _satisfaction_title(shown), _fine_print(known, min_cell, extra))
+    return finish(fig, _satisfaction_title(shown), _fine_print(known, min_cell, extra), title_chars=TITLE_CHARS)
 
 
 def _satisfaction_title(shown: pd.DataFrame) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from mentordash.charts.coverage import best_mentored_title
 from mentordash.charts.theme import STAGE_COLOURS, suppressed_note, themed
-from mentordash.config import STAGE_LABELS
+from mentordash.vocabulary import CAREER_STAGE_LABELS
 
 
 def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
@@ -17,14 +18,14 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     periods = list(dict.fromkeys(frame["period"]))
     shown = frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
     fig = go.Figure()
-    for stage in [s for s in STAGE_LABELS if s in set(shown["career_stage"])]:
+    for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage]
         fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["pct"].astype(float), mode="lines+markers", name=STAGE_LABELS[stage],
+            x=rows["period"], y=rows["pct"].astype(float), mode="lines+markers", name=CAREER_STAGE_LABELS[stage],
             line={"color": STAGE_COLOURS[stage], "width": 2.5}, marker={"size": 8},
             customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
             hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + STAGE_LABELS[stage] + "</extra>",
+                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
         ))
     fig.update_xaxes(title_text="Academic year (coverage on 30 June), then the as-of date",
                      type="category", categoryorder="array", categoryarray=periods)
@@ -33,13 +34,4 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
 
 
 def _title(shown: pd.DataFrame, periods: list[str]) -> str:
-    latest = shown[shown["period"] == periods[-1]] if periods else shown
-    if latest.empty:
-        return "No coverage figure can be shown for this selection"
-    ranked = latest.sort_values("pct", ascending=False)
-    best, worst = ranked.iloc[0], ranked.iloc[-1]
-    best_label = STAGE_LABELS[best["career_stage"]]
-    if len(ranked) == 1:
-        return f"{best['pct']:.0f}% of {best_label.lower()} have an active mentor"
-    return (f"{best_label} are the best mentored ({best['pct']:.0f}%), "
-            f"{STAGE_LABELS[worst['career_stage']].lower()} the least ({worst['pct']:.0f}%)")
+    return best_mentored_title(shown[shown["period"] == periods[-1]] if periods else shown)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, suppressed_note, themed
-from mentordash.config import STAGE_LABELS as CAREER_STAGE_LABELS
+from mentordash.charts.theme import PALETTE, shown_rows, suppressed_note, themed, wrap
+from mentordash.vocabulary import APPLICANT_STAGE_LABELS, APPLICANT_STAGES, CAREER_STAGE_LABELS
 
-STAGES = ("applied", "interviewed", "ranked", "matched")
-STAGE_LABELS = {"applied": "Applied", "interviewed": "Interviewed", "ranked": "Ranked", "matched": "Matched"}
 TRANSITION_LABELS = {
     ("applied", "interviewed"): "Applied → interviewed",
     ("interviewed", "ranked"): "Interviewed → ranked",
@@ -54,10 +52,6 @@ def _fmt_pct(value) -> str:
     return f"{value:.0f}%" if value >= 10 or value == round(value) else f"{value:.1f}%"
 
 
-def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[~frame["suppressed"].astype(bool)]
-
-
 def _group_colours(groups: list[str]) -> dict[str, str]:
     colours, i = {}, 0
     for group in groups:
@@ -85,7 +79,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
     groups = list(dict.fromkeys(rows["group"]))
     colours = _group_colours(groups)
     for group in groups:
-        part = _shown(rows[rows["group"] == group])
+        part = shown_rows(rows[rows["group"] == group], value=None)
         part = part[part["pct_of_applied"].notna()]
         if part.empty:
             continue
@@ -98,7 +92,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
             continue
         y = part["pct_of_applied"].astype(float)
         fig.add_trace(go.Bar(
-            x=[STAGE_LABELS[s] for s in part["stage"]], y=y.tolist(), name=label, marker_color=colours[group],
+            x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]], y=y.tolist(), name=label, marker_color=colours[group],
             error_y={"type": "data", "symmetric": False,
                      "array": (part["ci_high"].astype(float) - y).tolist(),
                      "arrayminus": (y - part["ci_low"].astype(float)).tolist(), "thickness": 1, "color": "#555"},
@@ -109,7 +103,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="% of the group's applicants", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text="Stage reached", categoryorder="array",
-                     categoryarray=[STAGE_LABELS[s] for s in STAGES[1:]])
+                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES[1:]])
     fig = themed(fig, _split_funnel_title(rows, dimension), note)
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
                       margin={"r": 260})
@@ -117,9 +111,9 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
 
 
 def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
-    shown = _shown(rows)
+    shown = shown_rows(rows, value=None)
     fig = go.Figure(go.Bar(
-        y=[STAGE_LABELS[s] for s in shown["stage"]], x=[int(n) for n in shown["n"]], orientation="h",
+        y=[APPLICANT_STAGE_LABELS[s] for s in shown["stage"]], x=[int(n) for n in shown["n"]], orientation="h",
         marker_color=PALETTE[0], showlegend=False,
         text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
         textposition="auto",
@@ -128,12 +122,12 @@ def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
     hidden = rows[rows["suppressed"].astype(bool)]
     if len(hidden):  # say where a stage is, without its number
         fig.add_trace(go.Scatter(
-            x=[0] * len(hidden), y=[STAGE_LABELS[s] for s in hidden["stage"]], mode="text", showlegend=False,
+            x=[0] * len(hidden), y=[APPLICANT_STAGE_LABELS[s] for s in hidden["stage"]], mode="text", showlegend=False,
             text=[f"hidden: {_fewer(min_cell)}"] * len(hidden), textposition="middle right",
             textfont={"color": "#777"}, hoverinfo="skip",
         ))
     fig.update_yaxes(autorange="reversed", title_text="Stage reached", categoryorder="array",
-                     categoryarray=[STAGE_LABELS[s] for s in STAGES])
+                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES])
     fig.update_xaxes(title_text="Applicants (count)")
     return themed(fig, _overall_title(rows), note, height=320)
 
@@ -152,7 +146,7 @@ def _overall_title(rows: pd.DataFrame) -> str:
 
 
 def _split_funnel_title(rows: pd.DataFrame, dimension: str) -> str:
-    shown = _shown(rows)
+    shown = shown_rows(rows, value=None)
     pairs = _pairs(shown, dimension, "pct_of_applied", "stage")
     for stage in ("matched", "ranked", "interviewed"):
         if stage in pairs:
@@ -193,7 +187,7 @@ def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, contex
     groups = list(dict.fromkeys(rows["group"]))
     colours = _group_colours(groups)
     for group in groups:
-        part = _shown(rows[rows["group"] == group])
+        part = shown_rows(rows[rows["group"] == group], value=None)
         part = part[part["rate"].notna()]
         if part.empty:
             continue
@@ -223,7 +217,7 @@ def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, contex
 
 def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
     """The step where the focus group and its reference differ most, as a sentence."""
-    shown = _shown(rows)
+    shown = shown_rows(rows, value=None)
     shown = shown.assign(step=list(zip(shown["from_stage"], shown["to_stage"])))
     pairs = _pairs(shown, dimension, "rate", "step")
     if not pairs:
@@ -241,10 +235,22 @@ def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
 # --- shares across cycles -------------------------------------------------------------------------
 
 SHARE_NAMES = {"women": ("Women", "gender"), "urim": ("URiM", "URiM status")}
-# Which national figure stands beside which stage of the residency track (benchmarks.md).
-BENCHMARK_SHORT = {"women_applicants": "applicants", "women_residents": "residents", "urm_residents": "residents"}
+# Which national figure stands beside which stage of the residency track (docs/metrics.md, National reference figures).
+# Applicants beside applicants (like with like); the census of all residents beside the matched stage is
+# the closest national figure there is, and the legend and hover say so.
+BENCHMARK_SHORT = {"women_applicants": "applicants", "women_residents": "all residents",
+                   "urim_residents": "all residents"}
+CLOSEST_NOTE = "beside matched: all residents nationally, the closest figure there is (not a match cohort)"
 RESIDENCY_BENCHMARKS = {"women": [("women_applicants", "applied"), ("women_residents", "matched")],
-                        "urim": [("urm_residents", "matched")]}
+                        "urim": [("urim_residents", "matched")]}
+
+
+def benchmark_hover(bench: dict) -> str:
+    """The national figure, its year, what it counts and its full citation, for a hover box."""
+    note = str(bench.get("note") or "").strip()
+    lines = [f"National: {bench['figure']}: {bench['value']}% ({bench['year']})", *wrap(note, 80),
+             *wrap(f"Source: {bench['source']}", 80)]
+    return "<br>".join(lines)
 
 
 def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: dict, min_cell: int) -> go.Figure:
@@ -257,17 +263,17 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
     unknown = "gender_unknown" if share == "women" else "urim_unknown"
     rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"])
     fig = go.Figure()
-    for i, stage in enumerate(STAGES):
+    for i, stage in enumerate(APPLICANT_STAGES):
         part = rows[(rows["stage"] == stage) & rows[f"{share}_pct"].notna()]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
             x=part["cycle"].astype(int).tolist(), y=part[f"{share}_pct"].astype(float).tolist(), mode="lines+markers",
-            name=STAGE_LABELS[stage], line={"color": PALETTE[i], "width": 2.5},
+            name=APPLICANT_STAGE_LABELS[stage], line={"color": PALETTE[i], "width": 2.5},
             customdata=list(zip(part[f"{share}_ci_low"], part[f"{share}_ci_high"], part["n"],
                                 part[unknown].astype("object").where(part[unknown].notna(), "hidden"),
                                 part[f"{unknown}_pct"].astype("object").where(part[f"{unknown}_pct"].notna(), "–"))),
-            hovertemplate="%{x} cycle, " + STAGE_LABELS[stage].lower() + ": %{y:.1f}% " + name.lower() +
+            hovertemplate="%{x} cycle, " + APPLICANT_STAGE_LABELS[stage].lower() + ": %{y:.1f}% " + name.lower() +
                           " (of those with known " + attribute + ")<br>95% CI %{customdata[0]}–%{customdata[1]}%"
                           "<br>%{customdata[2]} applicants; " + attribute + " unknown for %{customdata[3]}"
                           " (%{customdata[4]}%)<extra></extra>",
@@ -294,9 +300,8 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
             fig.add_trace(go.Scatter(
                 x=x, y=[bench["value"]] * 2, mode="lines",
                 name=f"National, {BENCHMARK_SHORT.get(bench['key'], bench['figure'])} ({bench['year']})",
-                line={"color": PALETTE[STAGES.index(stage)], "dash": "dash", "width": 1.5},
-                hovertemplate=f"National: {bench['figure']}: {bench['value']}%<br>{bench['year']}, "
-                              f"{bench['source']}<extra></extra>",
+                line={"color": PALETTE[APPLICANT_STAGES.index(stage)], "dash": "dash", "width": 1.5},
+                hovertemplate=benchmark_hover(bench) + "<extra></extra>",
             ))
     fig.update_xaxes(title_text="Application cycle (match year)", tickmode="array", tickvals=cycles,
                      ticktext=[str(c) for c in cycles])
@@ -306,6 +311,8 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
     parts = [suppressed_note(hidden, min_cell)]
     if track != "residency":
         parts.append("national figures describe residency only: none shown for this track")
+    elif any(stage == "matched" for _, stage in bench_lines):
+        parts.append(CLOSEST_NOTE)
     fig = themed(fig, share_title(rows, share, bench_lines), " · ".join(p for p in parts if p), height=440)
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
                       margin={"r": 260})
@@ -321,11 +328,11 @@ def share_title(rows: pd.DataFrame, share: str, bench_lines: list) -> str:
     cells = {r["stage"]: r for r in shown[shown["cycle"] == latest].to_dict("records")}
     who = "Women" if share == "women" else "URiM applicants"
     first = cells.get("applied") or next(iter(cells.values()))
-    text = f"{who} were {_fmt_pct(first[f'{share}_pct'])} of {STAGE_LABELS[first['stage']].lower()}"
+    text = f"{who} were {_fmt_pct(first[f'{share}_pct'])} of {APPLICANT_STAGE_LABELS[first['stage']].lower()}"
     text = text.replace("of applied", "of applicants")
     last = next((cells[s] for s in ("matched", "ranked", "interviewed") if s in cells and s != first["stage"]), None)
     if last is not None:
-        text += f" and {_fmt_pct(last[f'{share}_pct'])} of those {STAGE_LABELS[last['stage']].lower()}"
+        text += f" and {_fmt_pct(last[f'{share}_pct'])} of those {APPLICANT_STAGE_LABELS[last['stage']].lower()}"
     text += f" in {latest}"
     for bench, stage in bench_lines:
         if stage in cells:
@@ -344,13 +351,13 @@ def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go
     fig = go.Figure()
     groups = list(dict.fromkeys(frame["group"]))
     for i, group in enumerate(groups):
-        part = _shown(frame[frame["group"] == group])
+        part = shown_rows(frame[frame["group"] == group], value=None)
         part = part[part["pct"].notna()]
         if part.empty:
             continue
         label = part["label"].iloc[0]
         fig.add_trace(go.Bar(
-            x=[STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float).tolist(), name=label,
+            x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float).tolist(), name=label,
             marker_color=PALETTE[i % len(PALETTE)] if group != "any" else "#000000",
             customdata=list(zip(part["n"], part["n_stage"])),
             hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} of %{customdata[1]})<extra>" + label + "</extra>",
@@ -358,14 +365,14 @@ def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Share of the stage's applicants (%)", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text="Stage reached", categoryorder="array",
-                     categoryarray=[STAGE_LABELS[s] for s in STAGES])
+                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES])
     hidden = int(frame["suppressed"].astype(bool).sum()) if len(frame) else 0
     note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
     return themed(fig, pipeline_title(frame), note)
 
 
 def pipeline_title(frame: pd.DataFrame) -> str:
-    rows = _shown(frame[frame["group"] == "any"]) if len(frame) else frame
+    rows = shown_rows(frame[frame["group"] == "any"], value=None) if len(frame) else frame
     rows = rows[rows["pct"].notna()] if len(rows) else rows
     cells = {r["stage"]: r for r in rows.to_dict("records")} if len(rows) else {}
     if "applied" not in cells:
@@ -374,17 +381,16 @@ def pipeline_title(frame: pd.DataFrame) -> str:
     last = next((cells[s] for s in ("matched", "ranked", "interviewed") if s in cells), None)
     text = f"Pipeline-program alumni are {_fmt_pct(first['pct'])} of applicants"
     if last is not None:
-        text += f" and {_fmt_pct(last['pct'])} of those {STAGE_LABELS[last['stage']].lower()}"
+        text += f" and {_fmt_pct(last['pct'])} of those {APPLICANT_STAGE_LABELS[last['stage']].lower()}"
     return text
 
 
 # --- the department at as_of ----------------------------------------------------------------------
 
-# National figures beside each career stage (benchmarks.md); faculty against board-certified surgeons.
+# National figures beside each career stage (docs/metrics.md, National reference figures); faculty against faculty at ACGME programmes.
 REPRESENTATION_BENCHMARKS = {
-    "women": {"resident": "women_residents", "junior_faculty": "women_board_certified",
-              "senior_faculty": "women_board_certified"},
-    "urim": {"resident": "urm_residents"},
+    "women": {"resident": "women_residents", "junior_faculty": "women_faculty", "senior_faculty": "women_faculty"},
+    "urim": {"resident": "urim_residents"},
 }
 
 
@@ -409,7 +415,7 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
             bench = benchmarks.get(key)
             if bench and stage in order:
                 xs.append(bench["value"]), ys.append(CAREER_STAGE_LABELS[stage])
-                texts.append(f"National: {bench['figure']}: {bench['value']}%<br>{bench['year']}, {bench['source']}")
+                texts.append(benchmark_hover(bench))
         if xs:
             fig.add_trace(go.Scatter(
                 x=xs, y=ys, mode="markers", name="National figure", orientation="h", legendgroup="national",

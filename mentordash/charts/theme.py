@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
+
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.config import STAGE_LABELS
+from mentordash.vocabulary import CAREER_STAGE_LABELS
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
-STAGE_COLOURS = {stage: PALETTE[i] for i, stage in enumerate(STAGE_LABELS)}
+STAGE_COLOURS = {stage: PALETTE[i] for i, stage in enumerate(CAREER_STAGE_LABELS)}
 FONT = "Source Sans Pro, Helvetica, Arial, sans-serif"
 
 
@@ -25,7 +30,92 @@ def themed(fig: go.Figure, title: str, subtitle: str = "", height: int = 420) ->
     )
     fig.update_xaxes(showgrid=False, linecolor="#888")
     fig.update_yaxes(gridcolor="#e5e5e5", zeroline=False)
+    return disarm_links(fig)
+
+
+# Plotly draws <a href=...> in any text (tick labels, legend, hover) as a link: an uploaded division,
+# wave or institution name must not become one (issue 13). Charts never use <a> themselves.
+_LINK_TAG = re.compile(r"<(\s*/?\s*a)(?=[\s>/])", re.IGNORECASE)
+
+
+_CONTAINERS = {dict, list, tuple, np.ndarray}
+
+
+def _disarmed(value):
+    """(value with every <a ...> tag shown as text, whether anything changed)."""
+    if isinstance(value, str):
+        fixed = _LINK_TAG.sub(r"&lt;\1", value) if "<" in value else value
+        return fixed, fixed is not value
+    if isinstance(value, dict):
+        pairs = {key: _disarmed(item) for key, item in value.items()}
+        changed = any(flag for _, flag in pairs.values())
+        return ({key: item for key, (item, _) in pairs.items()} if changed else value), changed
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return value, False  # numbers and dates
+    if isinstance(value, (list, tuple, np.ndarray)):
+        kinds = set(map(type, value))
+        if not kinds & _CONTAINERS and (str not in kinds or not _LINK_TAG.search("\x00".join(
+                item for item in value if type(item) is str))):
+            return value, False  # a flat array: decided without a call per item
+        items = [_disarmed(item) for item in value]
+        changed = any(flag for _, flag in items)
+        return ([item for item, _ in items] if changed else value), changed
+    return value, False
+
+
+def disarm_links(fig: go.Figure) -> go.Figure:
+    """The figure with every <a> tag in its text shown as text (the same figure when there is none)."""
+    # Plotly's own trace and layout dicts, read without the copy to_plotly_json() makes (a rerun draws
+    # every chart again), and without Plotly's own template
+    layout = {key: value for key, value in fig._layout.items() if key != "template"}
+    fixed, changed = _disarmed({"data": fig._data, "layout": layout})
+    if not changed:
+        return fig
+    return go.Figure({"data": fixed["data"], "layout": {**fixed["layout"], "template": fig._layout.get("template")}})
+
+
+TITLE_LINE_PX = 24     # each extra line of a wrapped title
+SUBTITLE_LINE_PX = 17  # each extra line of wrapped fine print
+
+
+def wrap(text: str, width: int | None) -> list[str]:
+    """`text` broken at spaces into lines of at most `width` characters (Plotly wraps neither titles nor
+    hover text); one line when width is None, none when text is empty. A word longer than width stays whole."""
+    if not text:
+        return []
+    if not width:
+        return [text]
+    return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+
+
+def finish(fig: go.Figure, title: str, subtitle: str = "", height: int = 420, title_chars: int | None = None,
+           subtitle_chars: int | None = None) -> go.Figure:
+    """themed(), for titles that may not fit: the finding wrapped at `title_chars` characters and the fine
+    print at `subtitle_chars`, the figure made taller and its top margin wider by a line's height for each
+    line beyond the first, so that a wrapped title never covers the plot. `height` is the figure's height
+    when both fit on one line."""
+    title_lines = wrap(title, title_chars)
+    subtitle_lines = wrap(subtitle, subtitle_chars)
+    fig = themed(fig, "<br>".join(title_lines), "</sup><br><sup>".join(subtitle_lines), height=height)
+    extra = TITLE_LINE_PX * max(len(title_lines) - 1, 0) + SUBTITLE_LINE_PX * max(len(subtitle_lines) - 1, 0)
+    fig.update_layout(height=height + extra, margin_t=fig.layout.margin.t + extra,
+                      title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}})
     return fig
+
+
+def shown_rows(frame: pd.DataFrame, value: str | None = "pct", flag: str = "suppressed") -> pd.DataFrame:
+    """The rows a chart draws: not suppressed and, when `value` names a column, holding a value in it."""
+    if frame.empty:
+        return frame
+    keep = ~frame[flag].astype(bool)
+    if value is not None:
+        keep &= frame[value].notna()
+    return frame[keep]
+
+
+def hidden_count(frame: pd.DataFrame, flag: str = "suppressed") -> int:
+    """How many of the frame's cells are suppressed (for suppressed_note)."""
+    return int(frame[flag].astype(bool).sum()) if len(frame) and flag in frame else 0
 
 
 def suppressed_note(count: int, min_cell: int) -> str:

@@ -6,19 +6,13 @@ leaves suppressed cells out and says how many.
 
 from __future__ import annotations
 
-import textwrap
-
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, suppressed_note, themed
-from mentordash.config import STAGE_LABELS
+from mentordash.charts.theme import PALETTE, finish, hidden_count, shown_rows, suppressed_note
+from mentordash.vocabulary import CAREER_STAGE_LABELS, MENTORED_LABELS, URIM_LABELS
 
-GROUP_LABELS = {
-    "career_stage": STAGE_LABELS,
-    "urim": {"urim": "URiM", "not_urim": "Not URiM"},
-    "mentored": {"mentored": "Mentored", "not_mentored": "Not mentored"},
-}
+_GROUP_LABELS = {"career_stage": CAREER_STAGE_LABELS, "urim": URIM_LABELS, "mentored": MENTORED_LABELS}
 UNKNOWN_LABEL = "Not recorded"
 MENTORED_COLOURS = {"mentored": PALETTE[0], "not_mentored": PALETTE[1], "unknown": "#999999"}
 MENTORED_RULE = ("mentored = active mentor relationship on the submission date (roster-linked responses), "
@@ -28,7 +22,7 @@ MENTORED_RULE = ("mentored = active mentor relationship on the submission date (
 def group_label(dimension: str, group: str) -> str:
     if group == "unknown":
         return UNKNOWN_LABEL
-    labels = GROUP_LABELS.get(dimension, {})
+    labels = _GROUP_LABELS.get(dimension, {})
     if group in labels:
         return labels[group]
     return str(group).capitalize() if dimension == "gender" else str(group)
@@ -40,26 +34,13 @@ def measure_title(label: str, source: str) -> str:
                                                                     "Low personal accomplishment") else label
 
 
-def _finish(fig: go.Figure, title: str, subtitle_parts: list[str], height: int, narrow: bool) -> go.Figure:
-    """themed(), with the title and the fine print wrapped to the chart's width (half or full page)."""
-    title_width, sub_width = (58, 92) if narrow else (110, 170)
-    title_text = "<br>".join(textwrap.wrap(title, title_width)) or title
-    lines = textwrap.wrap(" · ".join(p for p in subtitle_parts if p), sub_width)
-    subtitle = "</sup><br><sup>".join(lines)
-    title_lines = title_text.count("<br>") + 1
-    top = 34 + 24 * title_lines + 17 * len(lines)
-    fig = themed(fig, title_text, subtitle, height=height + top)
-    fig.update_layout(margin={"t": top},
-                      title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}})
-    return fig
+# Characters per line of (title, fine print) in a half-page and a full-page chart.
+NARROW_CHARS, WIDE_CHARS = (58, 92), (110, 170)
+TOP = 75  # the room above the plot for one line of title and one of fine print
 
 
-def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
-
-
-def _hidden(frame: pd.DataFrame) -> int:
-    return int(frame["suppressed"].astype(bool).sum())
+def _fine_print(*parts: str) -> str:
+    return " · ".join(p for p in parts if p)
 
 
 def _error(rows: pd.DataFrame) -> dict:
@@ -79,7 +60,7 @@ def wave_trend(frame: pd.DataFrame, waves: list[str], label: str, source: str, w
 
     frame: the measures_by_wave rows of ONE measure (survey, n, positive, pct, ci_low, ci_high, suppressed).
     waves: every wave, oldest first (a wave without this measure shows a gap, never another instrument)."""
-    shown = _shown(frame)
+    shown = shown_rows(frame)
     # every wave on the axis; a wave without a shown cell is a gap in the line, not a bridge across it
     line = shown.set_index("survey").reindex(list(waves))
     fig = go.Figure()
@@ -104,8 +85,10 @@ def wave_trend(frame: pd.DataFrame, waves: list[str], label: str, source: str, w
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
     fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
     fig.update_layout(showlegend=False)
-    return _finish(fig, _trend_title(shown, measure_title(label, source), word),
-                   [rule, "95% Wilson intervals", suppressed_note(_hidden(frame), min_cell)], 380, narrow)
+    title_chars, subtitle_chars = NARROW_CHARS if narrow else WIDE_CHARS
+    return finish(fig, _trend_title(shown, measure_title(label, source), word),
+                  _fine_print(rule, "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
+                  height=380 + TOP, title_chars=title_chars, subtitle_chars=subtitle_chars)
 
 
 def _trend_title(shown: pd.DataFrame, name: str, word: str) -> str:
@@ -124,7 +107,7 @@ def group_bars(frame: pd.DataFrame, dimension: str, dimension_label: str, label:
     """One measure in one wave by the groups of one dimension, as horizontal bars with intervals.
 
     frame: the measures_by_group rows of one (survey, measure, dimension)."""
-    shown = _shown(frame)
+    shown = shown_rows(frame)
     labels = [f"{group_label(dimension, g)} (n={int(n)})" for g, n in zip(shown["group"], shown["n"])]
     fig = go.Figure(go.Bar(
         y=labels, x=shown["pct"].astype(float), orientation="h", marker={"color": PALETTE[0]},
@@ -136,9 +119,9 @@ def group_bars(frame: pd.DataFrame, dimension: str, dimension_label: str, label:
     fig.update_xaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%",
                      showgrid=True, gridcolor="#e5e5e5")
     height = max(220, 100 + 42 * max(len(shown), 1))
-    return _finish(fig, _group_title(shown, dimension, dimension_label, measure_title(label, source), word),
-                   [f"{survey}: {rule}", "95% Wilson intervals", suppressed_note(_hidden(frame), min_cell)],
-                   height, narrow=False)
+    return finish(fig, _group_title(shown, dimension, dimension_label, measure_title(label, source), word),
+                  _fine_print(f"{survey}: {rule}", "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
+                  height=height + TOP, title_chars=WIDE_CHARS[0], subtitle_chars=WIDE_CHARS[1])
 
 
 def _group_title(shown: pd.DataFrame, dimension: str, dimension_label: str, name: str, word: str) -> str:
@@ -159,7 +142,7 @@ def mentored_comparison(frame: pd.DataFrame, waves: list[str], label: str, sourc
     """Mentored against not mentored, one measure, each wave: grouped bars with intervals and counts.
 
     frame: the measures_by_group rows of one measure with dimension == 'mentored'."""
-    shown = _shown(frame)
+    shown = shown_rows(frame)
     fig = go.Figure()
     for group in ("mentored", "not_mentored"):
         rows = shown[shown["group"] == group]
@@ -174,9 +157,10 @@ def mentored_comparison(frame: pd.DataFrame, waves: list[str], label: str, sourc
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
     fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
-    return _finish(fig, _mentored_title(shown, measure_title(label, source), word),
-                   [rule, MENTORED_RULE, "95% Wilson intervals; association, not cause",
-                    suppressed_note(_hidden(frame), min_cell)], 400, narrow=False)
+    return finish(fig, _mentored_title(shown, measure_title(label, source), word),
+                  _fine_print(rule, MENTORED_RULE, "95% Wilson intervals; association, not cause",
+                              suppressed_note(hidden_count(frame), min_cell)),
+                  height=400 + TOP, title_chars=WIDE_CHARS[0], subtitle_chars=WIDE_CHARS[1])
 
 
 def _mentored_title(shown: pd.DataFrame, name: str, word: str) -> str:

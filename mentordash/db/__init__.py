@@ -9,10 +9,11 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -56,8 +57,74 @@ def load_sql(name: str, **parts: str) -> str:
     return _PLACEHOLDER.sub(lambda match: parts[match.group(1)], text)
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseUnavailable(RuntimeError):
+    """The database file cannot be used as it is; the message says why and what to do (no stack trace)."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
     """Another process holds the file: DuckDB lets only one process open it for writing."""
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The file is not a readable DuckDB database: truncated, overwritten, or failing its checksums."""
+
+
+class DatabaseTooNew(DatabaseUnavailable):
+    """The file was written by a newer MentorDash (its schema version is higher than this code knows)."""
+
+
+class DatabaseWriteError(RuntimeError):
+    """A write could not be saved (disk full, read-only file): nothing of it was stored, reads go on."""
+
+
+def _locked(error: Exception) -> bool:
+    """DuckDB's refusal because another process holds the file (not a 'block' in a corruption message)."""
+    return any(sign in str(error).lower() for sign in ("could not set lock", "conflicting lock"))
+
+
+def _holder(message: str) -> str:
+    """'(PID 123)' from DuckDB's lock message, to say which process holds the file."""
+    found = re.search(r"PID (\d+)", message)
+    return f" (process {found.group(1)})" if found else ""
+
+
+_DAMAGE_SIGNS = ("not a valid duckdb database", "could not read enough bytes", "corrupt", "checksum",
+                 "serialization error", "failed to read", "database file is too small")
+
+
+def _damaged(path: str, error: Exception) -> DatabaseDamaged | None:
+    text = str(error)
+    if not any(s in text.lower() for s in _DAMAGE_SIGNS):
+        return None
+    return DatabaseDamaged(
+        f"{path} is damaged or is not a MentorDash database ({text.splitlines()[0]}). Nothing was changed. "
+        "Restore the latest backup with `python -m mentordash restore BACKUP_FILE --db "
+        f"{path}` (README, \"Backing up\"), or start with a new file.")
+
+
+def _invalidated(error: Exception) -> bool:
+    """DuckDB stops a database after a fatal error (a checkpoint the disk refused): it must be reopened."""
+    return isinstance(error, duckdb.FatalException) or "invalidated" in str(error).lower()
+
+
+def _write_failure(path: str, error: Exception) -> DatabaseWriteError | None:
+    """A clear message for a write that the disk refused; None for errors of another kind."""
+    text = str(error)
+    lowered = text.lower()
+    if "no space left" in lowered or "file too large" in lowered or "disk full" in lowered:
+        why = f"the disk that holds {path} is full"
+        fix = "Free some space on it (or move the database to a larger disk) and try again."
+    elif "read-only" in lowered or "permission denied" in lowered:
+        why = f"the database file {path} cannot be written (read-only)"
+        fix = ("Make the file and its folder writable for the account that runs MentorDash, then restart it; "
+               "until then every page keeps showing the data as it is.")
+    elif isinstance(error, duckdb.IOException) or "could not write" in lowered or "failed to commit" in lowered:
+        why = f"writing to {path} failed"
+        fix = "Check the disk and try again."
+    else:
+        return None
+    return DatabaseWriteError(f"Nothing was saved: {why} ({text.splitlines()[0]}). Everything stored "
+                              f"before is intact. {fix}")
 
 
 class Database:
@@ -68,22 +135,78 @@ class Database:
         (tests use that to make a file as an older release left it)."""
         self.path = str(path)
         self.read_only = read_only
-        try:
-            self._con = duckdb.connect(self.path, read_only=read_only)
-        except duckdb.IOException as error:
-            if "lock" not in str(error).lower():
-                raise
-            raise DatabaseBusy(
-                f"{self.path} is open in another program (the app, or another MentorDash command): "
-                "only one process can open a database file for writing. Stop it and try again."
-            ) from error
+        self.read_only_reason = ""  # why a file asked for read-write was opened read-only
+        self._local = threading.local()  # this thread's read snapshot, when one is open
         self._write_lock = threading.Lock()
-        if not read_only:
-            self.migrate(up_to=schema_up_to)
+        self._reopen_lock = threading.Lock()
+        self._generation = 0  # how many times the connection was reopened after a fatal error
+        self._memory_limit: str | None = None
+        self._con = self._open(read_only)
+        try:
+            self._check_version(schema_up_to)
+        except BaseException:
+            self._con.close()
+            raise
+
+    def _open(self, read_only: bool) -> duckdb.DuckDBPyConnection:
+        try:
+            return duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as error:
+            text = str(error)
+            if _locked(error):
+                raise DatabaseBusy(
+                    f"{self.path} is in use by another program{_holder(text)}: the app, or another MentorDash "
+                    "command. Only one process can open a database file for writing. Use the running app "
+                    "(or stop it first), then try again."
+                ) from error
+            damaged = _damaged(self.path, error)
+            if damaged:
+                raise damaged from error
+            if not read_only and _write_failure(self.path, error) and Path(self.path).exists():
+                # a read-only file or disk: serve what is there, refuse writes with a clear message
+                self.read_only, self.read_only_reason = True, text.splitlines()[0]
+                return self._open(True)
+            raise DatabaseUnavailable(f"{self.path} cannot be opened ({text.splitlines()[0]}).") from error
+
+    def _check_version(self, schema_up_to: int | None) -> None:
+        """Refuse a file of a newer MentorDash; upgrade an older one (unless it cannot be written)."""
+        try:
+            version = self.schema_version()
+        except duckdb.Error as error:
+            raise (_damaged(self.path, error) or error) from error
+        if version > SCHEMA_VERSION:
+            raise DatabaseTooNew(
+                f"{self.path} was written by a newer MentorDash (database schema version {version}; this "
+                f"version knows up to {SCHEMA_VERSION}). Nothing was changed. Update MentorDash (git pull, then "
+                "make setup) to use it, or restore a backup made by this version (README, \"Backing up\").")
+        if self.read_only:
+            if version < SCHEMA_VERSION and self.read_only_reason:  # asked to write, cannot upgrade
+                raise DatabaseUnavailable(
+                    f"{self.path} needs upgrading to this MentorDash (schema version {version} to "
+                    f"{SCHEMA_VERSION}) but cannot be written ({self.read_only_reason or 'opened read-only'}). "
+                    "Make it writable for the account that runs MentorDash, then start it again.")
+            return
+        self.migrate(up_to=schema_up_to)
 
     def limit_memory(self, limit: str) -> None:
         """Cap DuckDB's working memory ("400MB"); queries past it spill to disk rather than fail."""
+        self._memory_limit = limit
         self._con.execute("SET memory_limit = ?", [limit])
+
+    def _reopen(self, generation: int) -> None:
+        """After a fatal error (DuckDB then refuses every query until restarted) open the file afresh,
+        once however many threads noticed. What was committed is on disk; the failed write is not."""
+        with self._reopen_lock:
+            if self._generation != generation:
+                return  # another thread already did
+            try:
+                self._con.close()  # closes every cursor of the stopped instance, so it is really released
+            except duckdb.Error:
+                pass
+            self._con = self._open(self.read_only)
+            if self._memory_limit:
+                self._con.execute("SET memory_limit = ?", [self._memory_limit])
+            self._generation += 1
 
     def close(self) -> None:
         self._con.close()
@@ -113,22 +236,90 @@ class Database:
             current = version
         return current
 
+    # --- read snapshots -------------------------------------------------------------------
+    @contextmanager
+    def snapshot(self) -> Iterator[Database]:
+        """Every read of this thread inside the block sees one state of the data (one read transaction).
+
+        A page run (app.py) and a CLI command open one, so an import committed by another session
+        between two of their queries changes none of what they show; the data version is read once,
+        inside it, for the cache keys. A write by the same thread inside it is seen afterwards (the
+        snapshot restarts after that write's commit). Nested calls share the outer snapshot."""
+        if getattr(self._local, "cursor", None) is not None:
+            yield self
+            return
+        self._begin_snapshot()
+        try:
+            yield self
+        finally:
+            cursor = self._local.cursor
+            self._local.cursor = self._local.version = None
+            try:
+                cursor.execute("ROLLBACK")  # it only read
+                cursor.close()
+            except duckdb.Error:
+                pass  # its connection was reopened meanwhile
+
+    def _begin_snapshot(self) -> None:
+        self._local.generation = self._generation
+        cursor = self._con.cursor()
+        cursor.execute("BEGIN TRANSACTION")
+        self._local.cursor, self._local.version = cursor, None
+
+    def _restart_snapshot(self) -> None:
+        """After this thread's own write: its snapshot moves on to the state that includes it."""
+        cursor = getattr(self._local, "cursor", None)
+        if cursor is None:
+            return
+        try:
+            cursor.execute("ROLLBACK")
+            cursor.close()
+        except duckdb.Error:
+            pass  # its connection was reopened
+        self._begin_snapshot()
+
+    def _read(self, fetch: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
+        """fetch(cursor) on the snapshot's cursor when one is open on this thread, else on a cursor of its
+        own. A connection reopened after a fatal error is retried once, within the same data version."""
+        for attempt in (1, 2):
+            generation = self._generation
+            in_snapshot = getattr(self._local, "cursor", None) is not None
+            if in_snapshot and self._local.generation != generation:
+                self._resume_snapshot()
+            cur = self._local.cursor if in_snapshot else self._con.cursor()
+            try:
+                return fetch(cur)
+            except duckdb.Error as error:
+                damaged = _damaged(self.path, error)
+                if damaged:
+                    raise damaged from error
+                stale = isinstance(error, duckdb.ConnectionException) and generation != self._generation
+                if attempt == 2 or not (_invalidated(error) or stale):
+                    raise
+                if _invalidated(error):
+                    self._reopen(generation)
+            finally:
+                if not in_snapshot:
+                    try:
+                        cur.close()
+                    except duckdb.Error:
+                        pass
+
+    def _resume_snapshot(self) -> None:
+        """The snapshot's connection was reopened: go on only if the data is still the version it read."""
+        version = self._local.version
+        self._begin_snapshot()
+        if version is not None and self.data_version() != version:
+            raise DatabaseUnavailable("The data changed while this page was being drawn (the database was "
+                                      "reopened after a failed write): reload the page.")
+
     # --- queries --------------------------------------------------------------------------
     def df(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
         """Run a query with bound parameters and return a fully fetched DataFrame (via Arrow)."""
-        cur = self._con.cursor()
-        try:
-            table = cur.sql(sql, params=_bind(sql, params)).to_arrow_table()
-        finally:
-            cur.close()
-        return table.to_pandas()
+        return self._read(lambda cur: cur.sql(sql, params=_bind(sql, params)).to_arrow_table()).to_pandas()
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
-        cur = self._con.cursor()
-        try:
-            return cur.execute(sql, _bind(sql, params) or []).fetchall()
-        finally:
-            cur.close()
+        return self._read(lambda cur: cur.execute(sql, _bind(sql, params) or []).fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] | dict | None = None) -> Any:
         result = self.rows(sql, params)
@@ -136,22 +327,52 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """An explicit BEGIN/COMMIT: all of the block's writes land, or none do."""
+        """An explicit BEGIN/COMMIT: all of the block's writes land, or none do.
+
+        A write the disk refuses (full, read-only) raises DatabaseWriteError with a clear message;
+        nothing of it is stored and the connection keeps serving reads."""
+        if self.read_only:
+            raise DatabaseWriteError(
+                f"Nothing was saved: the database file {self.path} is open read-only"
+                + (f" ({self.read_only_reason})" if self.read_only_reason else "")
+                + ". Make it writable for the account that runs MentorDash and restart it; until then "
+                "every page keeps showing the data as it is.")
         with self._write_lock:
+            generation = self._generation
             cur = self._con.cursor()
-            cur.execute("BEGIN TRANSACTION")
             try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                cur.close()
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    yield cur
+                except BaseException:
+                    try:
+                        cur.execute("ROLLBACK")
+                    except duckdb.Error:
+                        pass  # a failed statement may already have ended the transaction
+                    raise
+                cur.execute("COMMIT")
+            except duckdb.Error as error:
+                if _invalidated(error):  # DuckDB stopped the database: reopen it, reads go on
+                    self._reopen(generation)
+                failure = _write_failure(self.path, error)
+                if failure:
+                    raise failure from error
                 raise
-            cur.execute("COMMIT")
-            cur.close()
+            finally:
+                try:
+                    cur.close()
+                except duckdb.Error:
+                    pass
+        self._restart_snapshot()
 
     # --- data version, for cache invalidation --------------------------------------------
     def data_version(self) -> int:
-        return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
+        """The version of the data; inside a snapshot, the snapshot's (read once)."""
+        if getattr(self._local, "cursor", None) is None:
+            return int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
+        if self._local.version is None:
+            self._local.version = int(self.scalar("SELECT value FROM meta WHERE key = 'data_version'") or 0)
+        return self._local.version
 
     @staticmethod
     def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
@@ -170,7 +391,7 @@ class Database:
         return merged
 
     def set_setting(self, key: str, value: Any, user: str) -> None:
-        """Store a checked value and log who changed it from what (privacy.md); SettingError if invalid."""
+        """Store a checked value and log who changed it from what (docs/privacy.md); SettingError if invalid."""
         value = settings_rules.check(key, value)
         old = self.settings().get(key)
         with self.transaction() as cur:

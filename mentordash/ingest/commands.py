@@ -1,4 +1,4 @@
-"""The `import`, `imports` and `undo` commands of cli.md, over the same pipeline as the data page."""
+"""The `import`, `imports` and `undo` commands of docs/command-line.md, over the same pipeline as the data page."""
 
 from __future__ import annotations
 
@@ -29,6 +29,9 @@ def register(subparsers) -> None:
     imp.add_argument("--dictionary", metavar="DICT.csv", help="a REDCap data dictionary export")
     imp.add_argument("--survey", metavar="NAME", help="the survey wave's name, for the whole file")
     imp.add_argument("--date-order", choices=("mdy", "dmy"))
+    imp.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook (default: the only one with data)")
+    imp.add_argument("--header-row", type=_row_number, metavar="N",
+                     help="the row of an Excel sheet that holds the header, as Excel numbers it (default: detected)")
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--json", action="store_true")
     _db_option(imp)
@@ -85,7 +88,19 @@ def _options(args) -> Options:
     mapping = loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
     dictionary = read_dictionary(Path(args.dictionary)) if args.dictionary else None
     return Options(dataset=args.dataset, format=args.format, mapping=mapping, dictionary=dictionary,
-                   survey=args.survey, date_order=args.date_order)
+                   survey=args.survey, date_order=args.date_order, sheet=args.sheet, header_row=args.header_row,
+                   progress=_progress)
+
+
+def _row_number(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"a row number (1 or more), not {text!r}")
+    return int(text)
+
+
+def _progress(fraction: float, text: str) -> None:
+    """A long workbook's reading, on stderr (stdout carries the report, or its JSON)."""
+    print(f"{text} ({fraction:.0%})", file=sys.stderr, flush=True)
 
 
 def _message(error: Exception) -> str:

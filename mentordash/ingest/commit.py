@@ -5,8 +5,8 @@ undo removes exactly what an import added and restores what it replaced; the his
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -28,7 +28,7 @@ class UndoError(Exception):
 
 
 def commit(db: Database, plan: Plan, user: str, progress: Progress | None = None) -> dict:
-    """Import a checked plan; the report of cli.md. Nothing is written unless every row is."""
+    """Import a checked plan; the report of docs/command-line.md. Nothing is written unless every row is."""
     if not plan.ok:
         return plan.report("rejected")
     earlier = db.scalar("SELECT import_id FROM imports WHERE sha256 = ? AND status = 'imported'", [plan.raw.sha256])
@@ -57,7 +57,7 @@ def _next_import_id(cur) -> str:
 
 
 def _match(dataset: str, columns: list[str], stored: str = "t", new: str = "i") -> str:
-    """Identity of datasets.md; a key column the file lacks is blank in it."""
+    """Identity of docs/datasets.md; a key column the file lacks is blank in it."""
     return " AND ".join(f"{stored}.{k} IS NOT DISTINCT FROM {new}.{k}" if k in columns else f"{stored}.{k} IS NULL"
                         for k in schema.KEYS[dataset])
 
@@ -92,6 +92,8 @@ def _upsert(cur, dataset: str, table: pa.Table, import_id: str, progress: Progre
     # A new row takes the column's default (formal = true) where no stored row lends a value.
     defaulted = [c for c in kept if (dataset, c) in schema.DEFAULTS]
     keep_sql = "".join(f", coalesce(t.{c}, ?) AS {c}" if c in defaulted else f", t.{c}" for c in kept)
+    if dataset in schema.RECORD_KEYED:  # a record keeps its key when updated; a new one draws its own
+        keep_sql += f", coalesce(t.record_key, {schema.NEW_RECORD_KEY}) AS record_key"
     cur.execute(f"CREATE TEMP TABLE merged AS SELECT i.*{keep_sql} FROM changed i "
                 f"LEFT JOIN {dataset} t ON {_match(dataset, columns)}",
                 [schema.DEFAULTS[(dataset, c)] for c in defaulted])
@@ -120,17 +122,35 @@ def undo(db: Database, import_id: str, user: str) -> dict:
         "WHERE i.status = 'imported' AND json_extract_string(r.row_json, '$.import_id') = ? ORDER BY 1", [import_id])]
     if later:
         raise UndoError(f"Import {', '.join(later)} replaced rows that {import_id} added: undo {later[-1]} first.")
-    structure = _json_structure(db, dataset)
+    tables = undo_datasets(import_id, dataset)  # only names from schema.DATASETS reach the SQL below
+    structures = {table: _json_structure(db, table) for table in tables}
+    removed = restored = 0
     with db.transaction() as cur:
-        removed = cur.execute(f"DELETE FROM {dataset} WHERE import_id = ?", [import_id]).fetchall()[0][0]
-        restored = cur.execute(
-            f"INSERT INTO {dataset} BY NAME SELECT unnest(json_transform(row_json, '{structure}')) "
-            "FROM import_replaced WHERE import_id = ? AND dataset = ?", [import_id, dataset]).fetchall()[0][0]
+        for table in tables:
+            removed += cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).fetchall()[0][0]
+            restored += cur.execute(
+                f"INSERT INTO {table} BY NAME SELECT unnest(json_transform(row_json, '{structures[table]}')) "
+                "FROM import_replaced WHERE import_id = ? AND dataset = ?", [import_id, table]).fetchall()[0][0]
         cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
                     [datetime.now(), user, import_id])
         Database.bump_data_version(cur)
     return {"status": "undone", "import_id": import_id, "dataset": dataset, "rows_removed": removed,
             "rows_restored": restored}
+
+
+# The demo database (mentordash/demo.py) is one import that fills all six datasets: its row in imports
+# names this instead of one dataset, and undoing it removes the demo from every dataset.
+DEMO_DATASET = "demo"
+
+
+def undo_datasets(import_id: str, dataset: str) -> list[str]:
+    """The tables an import wrote, checked against the known datasets before any reaches SQL."""
+    if dataset in schema.DATASETS:
+        return [dataset]
+    if dataset == DEMO_DATASET:
+        return list(schema.DATASETS)
+    raise UndoError(f"Import {import_id} names the dataset {dataset!r}, which MentorDash does not know "
+                    f"(one of {', '.join(schema.DATASETS)}): nothing was undone.")
 
 
 def _json_structure(db: Database, dataset: str) -> str:

@@ -1,7 +1,7 @@
 """Which tool wrote the export, and its layout: header rows, source column names, question text,
 checkbox groups, and the rows that are not responses (previews, tests, spam, repeated headers).
 
-formats.md describes every layout handled here.
+docs/import-formats.md describes every layout handled here.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ QUALTRICS_NOT_RESPONSES = {
 
 @dataclass
 class SourceColumn:
-    name: str  # as [columns] names it (formats.md / datasets.md)
+    name: str  # as [columns] names it (docs/import-formats.md / docs/datasets.md)
     question: str = ""  # the question text or label shown beside the name
     members: tuple[tuple[str, str, str], ...] = ()  # a group: (code, member column name, label)
 
@@ -53,6 +53,7 @@ class Layout:
     multi_separator: str = ";"  # how the tool joins several answers in one cell
     roles: dict[str, str] = field(default_factory=dict)  # response_id, submitted_at, finished -> source name
     checked_words: tuple[str, ...] = ("1",)  # what a checkbox member cell holds when ticked
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)  # RawFile.spans: multi-line records
 
     def column(self, name: str) -> SourceColumn | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -93,6 +94,7 @@ def parse(raw: RawFile, fmt: str = "auto") -> Layout:
     if fmt not in FORMATS:
         raise file_problem(f"Unknown format {fmt!r}: choose one of auto, {', '.join(FORMATS)}.")
     layout = PARSERS[fmt](raw)
+    layout.spans = getattr(raw, "spans", {})
     layout = _skip_repeated_headers(raw, layout)
     if layout.data.num_rows == 0 and not layout.skipped:
         raise file_problem(f"The file has only its header row{'s' if layout.header_rows > 1 else ''}: "
@@ -144,7 +146,7 @@ def _qualtrics(raw: RawFile) -> Layout:
 def _surveymonkey(raw: RawFile) -> Layout:
     top, sub = raw.row(0), raw.row(1)
     carried, current = [], ""
-    for i, (question, option) in enumerate(zip(top, sub)):
+    for question, option in zip(top, sub):
         current = question.strip() if question.strip() or not option.strip() else current
         carried.append(current)
     spans = {q: carried.count(q) for q in carried}

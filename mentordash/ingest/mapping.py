@@ -1,4 +1,4 @@
-"""The mapping file of datasets.md: which source column holds which canonical column, which source
+"""The mapping file of docs/datasets.md: which source column holds which canonical column, which source
 values mean which canonical values; its TOML form; and the suggestion built from headers, question
 text, a REDCap data dictionary and synonyms.
 """
@@ -147,7 +147,7 @@ def suggest(layout: Layout, dataset: str, dictionary: Dictionary | None = None) 
             score = _score(col, source, layout, dictionary or {})
             if score:
                 candidates.append((score, col.name, source.name))
-    for score, canonical, source in sorted(candidates, key=lambda c: -c[0]):
+    for _, canonical, source in sorted(candidates, key=lambda c: -c[0]):
         if canonical not in mapping.columns and source not in taken:
             mapping.columns[canonical] = source
             taken.add(source)
@@ -171,7 +171,9 @@ def _score(col: schema.Column, source: SourceColumn, layout: Layout, dictionary:
     exact = [i for i, s in enumerate(synonyms) if s in texts]
     if exact:
         return 90 - min(exact[0], 9)  # earlier synonyms are the likelier meaning ("race" before "ethnicity")
-    contained = [len(s) for s in synonyms if len(s) >= 4 and any(re.search(rf"\b{re.escape(s)}\b", t) for t in texts)]
+    # norm() leaves words of [a-z0-9] between single spaces: a whole-word match is a padded substring
+    padded = [f" {t} " for t in texts]
+    contained = [len(s) for s in synonyms if len(s) >= 4 and any(f" {s} " in t for t in padded)]
     return 50 + min(max(contained), 30) if contained else 0
 
 

@@ -5,6 +5,7 @@ The data page and the command line both call prepare() and then commit.commit():
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mentordash.db import Database
-from mentordash.ingest import read, schema
+from mentordash.ingest import excel, read, schema
 from mentordash.ingest.formats import Layout, parse
 from mentordash.ingest.mapping import Dictionary, Mapping, dictionary_from_rows, suggest
 from mentordash.ingest.problems import Problem, Rejected
@@ -32,6 +33,9 @@ class Options:
     date_order: str | None = None
     encoding: str | None = None  # None: detected
     delimiter: str | None = None  # None: detected
+    sheet: str | None = None  # a workbook's sheet; None: the only one holding data (excel.py)
+    header_row: int | None = None  # a workbook's header row as Excel numbers it; None: detected
+    progress: Callable[[float, str], None] | None = None  # told while a long workbook is read
 
 
 @dataclass
@@ -61,7 +65,7 @@ class Plan:
 
     def report(self, status: str, rows_imported: int = 0, also_skipped: list[dict] | None = None,
                import_id: str | None = None) -> dict:
-        """The object `import --json` prints (cli.md)."""
+        """The object `import --json` prints (docs/command-line.md)."""
         skipped = self.skipped + (also_skipped or [])
         return {
             "status": status, "dataset": self.dataset,
@@ -79,12 +83,16 @@ def prepare(source: bytes | str | Path, name: str | None = None, options: Option
     options = options or Options()
     plan = Plan(name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv"))
     try:
-        plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
+        if excel.is_workbook(plan.name):
+            plan.raw = excel.load(source, plan.name, options.sheet, options.header_row, options.progress)
+        else:
+            plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
         plan.layout = parse(plan.raw, options.mapping.format if options.mapping and options.format == "auto"
                             else options.format)
         plan.mapping = effective_mapping(plan.layout, options)
         plan.validated = validate(plan.layout, plan.mapping, options.dictionary)
         plan.problems = plan.validated.problems
+        plan.validated.warnings[:0] = getattr(plan.raw, "notes", [])  # what the workbook reader decided
         if db is not None and plan.ok:
             plan.validated.warnings += unknown_people_warnings(db, plan.validated)
     except Rejected as rejected:

@@ -10,9 +10,9 @@ import csv
 import hashlib
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -22,6 +22,8 @@ import pyarrow.csv as pacsv
 from mentordash.ingest.problems import Problem, Rejected, file_problem
 
 MAX_RECORD_BYTES = 4 * 1024 * 1024  # no survey answer is this long; a longer line is a broken or hostile file
+ARROW_BLOCK_BYTES = 16 * 1024 * 1024
+MAX_RAGGED_PROBLEMS = 1000  # rows of the wrong width named; past that the file is not a table at all
 SNIFF_CHARS = 64 * 1024
 ROW = "__row"  # the spreadsheet row number of each record, carried beside the cells
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "cp1252", "latin-1")
@@ -35,6 +37,8 @@ class RawFile:
     encoding: str
     delimiter: str
     records: pa.Table  # columns c0..cN (every cell as text, header rows included) and __row
+    # __row -> (first, last) line of the file, for the records whose quoted cells run over several lines
+    spans: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def width(self) -> int:
@@ -62,9 +66,10 @@ def load(source: bytes | str | Path, name: str | None = None, encoding: str | No
     if not text.strip(" \t\r\n,;\ufeff"):
         raise file_problem("The file holds no data: it is empty (or only separators).")
     utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
-    delimiter = delimiter or sniff_delimiter(text[:SNIFF_CHARS])
+    delimiter = delimiter or sniff_delimiter(_sample(text))
     records = _parse(utf8, text, delimiter)
-    return RawFile(name or "upload.csv", hashlib.sha256(data).hexdigest(), encoding, delimiter, records)
+    spans = _check_multiline(records, text, delimiter)
+    return RawFile(name or "upload.csv", hashlib.sha256(data).hexdigest(), encoding, delimiter, records, spans)
 
 
 def _check_record_lengths(chunks: Iterable[bytes]) -> None:
@@ -128,7 +133,7 @@ def decode(data: bytes, encoding: str) -> str:
         bad = data[error.start:error.start + 4]
         line = data.count(b"\n", 0, error.start) + 1
         raise Rejected([Problem(line, None, bad.hex(" "), f"These bytes are not valid {encoding}: the file "
-                                "uses another encoding (try Windows-1252 or UTF-16), or it is damaged.")])
+                                "uses another encoding (try Windows-1252 or UTF-16), or it is damaged.")]) from error
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -152,18 +157,30 @@ def _first_records(sample: str, delimiter: str, limit: int = 20) -> list[list[st
     return records[:limit]
 
 
+def _sample(text: str) -> str:
+    """The first SNIFF_CHARS characters, extended to the end of the line they stop in: a header longer
+    than the sample (thousands of columns, long question texts) is still read whole."""
+    end = text.find("\n", SNIFF_CHARS)
+    return text if end < 0 else text[:end + 1]
+
+
 def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
-    width = len(_first_records(text[:SNIFF_CHARS], delimiter, 1)[0])
+    width = len(_first_records(_sample(text), delimiter, 1)[0])
     names = [f"c{i}" for i in range(width)]
     ragged: list[int] = []
-    table = pacsv.read_csv(
-        io.BytesIO(utf8),
-        read_options=pacsv.ReadOptions(column_names=names, block_size=16 * 1024 * 1024),
-        parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                          invalid_row_handler=lambda row: ragged.append(1) or "skip"),
-        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                             strings_can_be_null=False, quoted_strings_can_be_null=False),
-    )
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
+                                              invalid_row_handler=lambda row: ragged.append(1) or "skip"),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except pa.ArrowInvalid as error:  # a record longer than a block: a huge quoted cell, or an open quote
+        raise _unreadable(text, delimiter, error) from None
+    _check_open_quote(utf8, text, delimiter, table)
+    _check_cell_sizes(table)
     if ragged or _BLANK_LINE.search(utf8.rstrip()):
         # Arrow skips blank lines, which would shift the row numbers a spreadsheet shows after them.
         table = _parse_ragged(text, delimiter, width)
@@ -174,24 +191,164 @@ def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
 def _parse_ragged(text: str, delimiter: str, width: int) -> pa.Table:
     """Rows of another width: fine when the extra cells are empty (trailing commas), else name them all."""
     rows, problems = [], []
-    for number, record in enumerate(_records(text, delimiter), start=1):
+    reader = _records(text, delimiter)
+    line = 0  # the last line of the file read so far
+    for number, record in enumerate(reader, start=1):
+        first, line = line + 1, reader.line_num
         if not record:
             record = [""] * width  # a blank line is a blank spreadsheet row: kept for numbering, dropped later
         if len(record) > width and not any(c.strip() for c in record[width:]):
             record = record[:width]
         if len(record) != width:
             shown = delimiter.join(record)[:80]
+            over = (f" It runs over lines {first} to {line} of the file: a quote in it is not closed where it "
+                    "should be." if line > first else "")
             problems.append(Problem(number, None, shown, f"This row has {len(record)} cells where the header "
                                     f"has {width}: a cell holds an unquoted {DELIMITERS[delimiter]}, or "
-                                    "the row was cut."))
+                                    f"the row was cut.{over}"))
+            if len(problems) >= MAX_RAGGED_PROBLEMS:
+                problems.append(Problem(None, None, None, "... and possibly more rows like these: the file is "
+                                        "not a table with one header width (is it the right file?)."))
+                break
         rows.append(record)
     if problems:
         raise Rejected(problems)
     return pa.table({f"c{i}": pa.array([r[i] for r in rows], pa.string()) for i in range(width)})
 
 
-def _records(text: str, delimiter: str) -> Iterator[list[str]]:
-    return csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), delimiter=delimiter)
+def _records(text: str, delimiter: str, strict: bool = False):
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))  # the cell limit is ours, not csv's
+    return csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), delimiter=delimiter, strict=strict)
+
+
+# --- records that run over several lines (issue 13): quotes opened and not closed -----------------
+def _unreadable(text: str, delimiter: str, error: Exception) -> Rejected:
+    """Arrow could not fit one record in a block: name the cell (over MAX_RECORD_BYTES) if there is one."""
+    limit = MAX_RECORD_BYTES // (1024 * 1024)
+    reader = _records(text, delimiter)
+    number = line = 0
+    try:
+        for number, _ in enumerate(reader, start=1):  # noqa: B007 (the count is read after the loop)
+            line = reader.line_num
+    except csv.Error:  # "field larger than field limit": the cell is over MAX_RECORD_BYTES
+        return Rejected([Problem(number + 1, None, None,
+                                 f"A cell that starts on line {line + 1} of the file is longer than {limit} MB "
+                                 "(it runs over many lines): a quote opened there is not closed where it should "
+                                 "be, or the file is not a survey or roster export.")])
+    return Rejected([Problem(None, None, None, f"A record of this file is longer than "
+                             f"{ARROW_BLOCK_BYTES // (1024 * 1024)} MB: the file is not a survey or roster "
+                             f"export, or it is damaged ({str(error).splitlines()[0]}).")])
+
+
+def _check_open_quote(utf8: bytes, text: str, delimiter: str, table: pa.Table) -> None:
+    """A quote never closed swallows the rest of the file into one cell: name the row where it opened.
+
+    Checked exactly (Python's csv in strict mode) only when a sign of it is there: an odd number of
+    quote characters, or a last record whose cell holds a line break or ends the file."""
+    if table.num_rows == 0 or b'"' not in utf8:
+        return
+    odd = int(np.count_nonzero(np.frombuffer(utf8, np.uint8) == 34)) % 2 == 1
+    last = [table.column(i)[table.num_rows - 1].as_py() or "" for i in range(table.num_columns)]
+    if not odd and not any("\n" in cell or "\r" in cell for cell in last):
+        return
+    reader = _records(text, delimiter, strict=True)
+    number = line = 0
+    try:
+        for number, _ in enumerate(reader, start=1):  # noqa: B007 (the count is read after the loop)
+            line = reader.line_num
+    except csv.Error as error:
+        if "unexpected end of data" not in str(error):
+            return  # other quirks of quoting are Arrow's to read, as every tool's export is
+        lines = _line_count(text)
+        opened = text.split("\n", line + 1)[line] if line < lines else ""
+        cells = next(csv.reader([opened], delimiter=delimiter), [])
+        column = table.column(len(cells) - 1)[0].as_py() if 0 < len(cells) <= table.num_columns else None
+        raise Rejected([Problem(number + 1, column, _shown(opened),
+                                f"A quote (\") opened in this row (line {line + 1} of the file) is never closed: "
+                                f"everything after it, to the end of the file (line {lines}), would be read as "
+                                "one cell. Close the quote, or remove it, and upload the file again.")]) from None
+
+
+def _check_cell_sizes(table: pa.Table) -> None:
+    limit = MAX_RECORD_BYTES // (1024 * 1024)
+    for name in table.column_names:
+        lengths = pc.binary_length(table[name])
+        longest = pc.max(lengths).as_py() or 0
+        if longest > MAX_RECORD_BYTES:
+            index = pc.index(lengths, longest).as_py()
+            raise Rejected([Problem(index + 1, table[name][0].as_py() if index else None, None,
+                                    f"This row holds a cell longer than {limit} MB: a quote opened in it is not "
+                                    "closed where it should be, or the file is not a survey or roster export.")])
+
+
+def _check_multiline(records: pa.Table, text: str, delimiter: str) -> dict[int, tuple[int, int]]:
+    """The lines each multi-line record spans; refuse when a quoted cell swallowed whole rows.
+
+    A quoted cell may hold line breaks (a free-text answer). But when its later lines are rows of the
+    header's width, a quote was opened and closed only rows later: those rows were read as one cell,
+    and the file has more lines than the records read. Say so, naming the row where the quote opened."""
+    cells = [c for c in records.column_names if c != ROW]
+    total_lines = _line_count(text)
+    if not records.num_rows or not cells or records[ROW][-1].as_py() == total_lines:
+        return {}  # as many records as lines: no cell runs over several
+    breaks = None
+    for name in cells:
+        count = pc.count_substring(records[name], "\n")
+        breaks = count if breaks is None else pc.add(breaks, count)
+    extra = np.asarray(breaks.to_numpy(zero_copy_only=False), dtype=np.int64)
+    if not extra.any():
+        return {}
+    rows = records[ROW].to_numpy()
+    first = rows + np.concatenate([[0], np.cumsum(extra)[:-1]])  # lines before: rows before and their breaks
+    spans = {int(rows[i]): (int(first[i]), int(first[i] + extra[i])) for i in np.flatnonzero(extra)}
+    width = len(cells)
+    header = [records[name][0].as_py() for name in cells]
+    # What a row of this file starts with (P12, 2026-03-01 10:00:00, R_2YPO...): its first cells' shapes
+    starts = {_shape(v) for v in records[cells[0]].slice(1, 1000).to_pylist() if v}
+    for index in np.flatnonzero(extra):
+        own = _shape(records[cells[0]][int(index)].as_py() or "")
+        for position, name in enumerate(cells):
+            cell = records[name][int(index)].as_py() or ""
+            later = cell.split("\n")[1:]
+            swallowed = [part for part in later if _looks_like_a_row(part, delimiter, width, starts | {own})]
+            if not swallowed:
+                continue
+            row, (start, end) = int(rows[index]), spans[int(rows[index])]
+            raise Rejected([Problem(row, header[position] if row > 1 else None, _shown(cell),
+                                    f"A quote opened in this row (line {start} of the file) is closed only on line "
+                                    f"{end}: {_lines(start + 1, end)}, which hold rows of their own, were read as "
+                                    f"part of this one cell. The file has {total_lines} "
+                                    f"lines but only {records.num_rows} records could be read. Close the quote "
+                                    "where the cell ends (or remove it) and upload the file again.")])
+    return spans
+
+
+def _shape(cell: str) -> str:
+    """A cell's look: runs of letters as 'a', of digits as '9' (P12 and P3 look alike, 'Long hours' does not)."""
+    return re.sub(r"[0-9]+", "9", re.sub(r"[^\W\d_]+", "a", cell.strip()))
+
+
+def _looks_like_a_row(line: str, delimiter: str, width: int, starts: set[str]) -> bool:
+    """A line inside a quoted cell that is a row of the file: the header's width of cells, and a first
+    cell that looks like the first cells of the file's rows (not a sentence with commas in it)."""
+    cells = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+    return width > 1 and len(cells) >= width and _shape(cells[0]) in starts
+
+
+def _line_count(text: str) -> int:
+    """Lines of the file, blank lines at its end left out (counted without copying the text)."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":
+        end -= 1
+    return text.count("\n", 0, end) + 1
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first} to {last}"
+
+
+def _shown(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 _BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")

@@ -1,4 +1,4 @@
-"""The canonical datasets of datasets.md as data: columns, kinds, allowed values and their synonyms.
+"""The canonical datasets of docs/datasets.md as data: columns, kinds, allowed values and their synonyms.
 
 Everything the importer knows about what a column may hold lives here, so the mapping suggestion,
 the validation and the commit read one description. Names here are also the only identifiers that
@@ -7,10 +7,11 @@ ever reach SQL.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
-from mentordash import config
+from mentordash import vocabulary
 
 
 @dataclass(frozen=True)
@@ -48,22 +49,15 @@ def _date(name, required=False):
     return Column(name, "date", required, sql_type="DATE")
 
 
-DEPARTURE_REASONS = ("completed", "left_early", "dismissed", "retired", "other")
-SOURCES = ("formal_program", "research", "society", "alumni", "social_media", "meeting", "other")
-MEETING_KINDS = ("one_on_one", "group", "research", "shadowing", "journal_club", "grand_rounds",
-                 "society_meeting", "other")
-PIPELINES = ("perry_initiative", "nth_dimensions", "rjos", "jrgos", "other")
-OUTCOME_KINDS = ("publication", "promotion", "grant", "award")
-
 _DEMOGRAPHICS = (
-    _enum("gender", config.GENDERS),
-    _list("race_ethnicity", config.RACE_ETHNICITIES),
+    _enum("gender", vocabulary.GENDERS),
+    _list("race_ethnicity", vocabulary.RACE_ETHNICITIES),
     _bool("urim"),
 )
 
 
 def _survey_items() -> tuple[Column, ...]:
-    """The instrument items of instruments.md with their ranges."""
+    """The instrument items of docs/instruments.md with their ranges."""
     items = [_int(f"mini_z_{k}", 1, 5) for k in ("burnout", "satisfaction", "stress")]
     items += [_int("mbi_ee_item", 0, 6), _int("mbi_dp_item", 0, 6)]
     items += [_int(f"mbi_ee_{i}", 0, 6) for i in range(1, 10)]
@@ -77,38 +71,38 @@ def _survey_items() -> tuple[Column, ...]:
 
 DATASETS: dict[str, tuple[Column, ...]] = {
     "people": (
-        _text("person_id", True), _enum("career_stage", config.CAREER_STAGES, True), _int("pgy", 1, 7),
+        _text("person_id", True), _enum("career_stage", vocabulary.CAREER_STAGES, True), _int("pgy", 1, 7),
         _text("division"), *_DEMOGRAPHICS, _bool("first_generation"), _date("start_date", True),
-        _date("end_date"), _enum("departure_reason", DEPARTURE_REASONS), _text("institution"),
+        _date("end_date"), _enum("departure_reason", vocabulary.DEPARTURE_REASONS), _text("institution"),
     ),
     "mentorships": (
-        _text("mentor_id", True), _text("mentee_id", True), _enum("role", config.ROLES, True),
-        _bool("formal"), _enum("source", SOURCES), _date("start_date", True), _date("end_date"),
+        _text("mentor_id", True), _text("mentee_id", True), _enum("role", vocabulary.ROLES, True),
+        _bool("formal"), _enum("source", vocabulary.SOURCES), _date("start_date", True), _date("end_date"),
     ),
     "meetings": (
         _text("mentor_id", True), _text("mentee_id", True), _date("date", True),
-        _int("minutes", 1, 100_000, sql_type="INTEGER"), _enum("kind", MEETING_KINDS),
+        _int("minutes", 1, 100_000, sql_type="INTEGER"), _enum("kind", vocabulary.MEETING_KINDS),
     ),
     "survey": (
         _text("response_id", True), _text("survey", True),
         Column("submitted_at", "datetime", True, sql_type="TIMESTAMP"), _text("person_id"),
-        _enum("career_stage", config.CAREER_STAGES), *_DEMOGRAPHICS, _bool("has_mentor"),
+        _enum("career_stage", vocabulary.CAREER_STAGES), *_DEMOGRAPHICS, _bool("has_mentor"),
         *_survey_items(), _int("career_satisfaction", 1, 5), _int("mentorship_satisfaction", 1, 5),
         _bool("intent_to_leave"),
     ),
     "applicants": (
         _text("applicant_id", True), _int("cycle", 1900, 2200, True, "INTEGER"),
-        _enum("track", config.TRACKS, True), *_DEMOGRAPHICS, _list("pipeline", PIPELINES),
-        _enum("stage_reached", config.APPLICANT_STAGES, True), _text("institution"),
+        _enum("track", vocabulary.TRACKS, True), *_DEMOGRAPHICS, _list("pipeline", vocabulary.PIPELINES),
+        _enum("stage_reached", vocabulary.APPLICANT_STAGES, True), _text("institution"),
     ),
     "outcomes": (
-        _text("person_id", True), _date("date", True), _enum("kind", OUTCOME_KINDS, True),
+        _text("person_id", True), _date("date", True), _enum("kind", vocabulary.OUTCOME_KINDS, True),
         _int("count", 1, 1_000_000, sql_type="INTEGER"),
     ),
 }
 
 # How a re-import meets rows already there: the identity of a row, and whether a newer row with the
-# same identity replaces the stored one (rosters, datasets.md) or is skipped as already imported.
+# same identity replaces the stored one (rosters, docs/datasets.md) or is skipped as already imported.
 KEYS: dict[str, tuple[str, ...]] = {
     "people": ("person_id",),
     "mentorships": ("mentor_id", "mentee_id", "role", "start_date"),
@@ -119,9 +113,12 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 UPSERT = frozenset({"people", "mentorships", "applicants"})
 
-# Columns the commit fills itself, never a mapping.
-DERIVED = {"survey": ("complete",)}
 DEFAULTS = {("mentorships", "formal"): True, ("outcomes", "count"): 1}
+
+# Datasets whose rows carry a permanent random record key (docs/privacy.md; migration 005). Never mapped
+# from a file: drawn once, when the row is first stored, and kept by updates and undo.
+RECORD_KEYED = ("people", "survey", "applicants")
+NEW_RECORD_KEY = "(floor(random() * 4294967296))::UINTEGER"
 
 MBI_PREFIX = "mbi_"
 MBI_NOTE = ("MBI items are mapped. The Maslach Burnout Inventory is copyrighted by Mind Garden, which "
@@ -137,6 +134,7 @@ def column(dataset: str, name: str) -> Column:
     return next(c for c in DATASETS[dataset] if c.name == name)
 
 
+@functools.lru_cache(maxsize=65536)  # suggestion folds each header once per canonical column
 def norm(text: str) -> str:
     """Case, punctuation and spacing folded away, so 'Non-binary ' and 'non binary' meet."""
     return re.sub(r"[^a-z0-9]+", " ", str(text).lower()).strip()
@@ -275,7 +273,7 @@ def scale_value(name: str, label: str) -> int | None:
 
 
 def enum_value(name: str, raw: str, choices: tuple[str, ...]) -> str | None:
-    """The canonical value a label means through the synonyms of datasets.md, or None."""
+    """The canonical value a label means through the synonyms of docs/datasets.md, or None."""
     text = norm(raw)
     for choice in choices:
         if text == norm(choice):

@@ -16,10 +16,19 @@ from mentordash.ingest.formats import Layout
 from mentordash.ingest.mapping import Dictionary, Mapping
 from mentordash.ingest.problems import Problem, Rejected
 from mentordash.ingest.read import ROW
-from mentordash.ingest.values import (AmbiguousDates, Converted, Resolver, ambiguous_problem,
-                                      bad_rows, convert_choices, convert_dates, convert_text)
+from mentordash.ingest.values import (
+    AmbiguousDates,
+    Converted,
+    Resolver,
+    ambiguous_problem,
+    bad_rows,
+    convert_choices,
+    convert_dates,
+    convert_text,
+)
 
 MAX_PROBLEMS = 10_000  # enough to fix a file; a million copies of one mistake help nobody
+MAX_UNMAPPED_NAMED = 50  # more unmapped columns than this are one warning (naming the first 50), not one each
 NOT_COMPLETED = "[not completed]"
 INCOMPLETE_WORDS = ("0", "false", "incomplete", "no")
 
@@ -49,8 +58,12 @@ def validate(layout: Layout, mapping: Mapping, dictionary: Dictionary | None = N
         columns[col.name] = _with_default(mapping.dataset, col, converted.values)
     warnings = _fill_derived(layout, mapping, columns, n)
     table = pa.table({**columns, ROW: rows})
+    broken = _line_breaks(layout, mapping)  # said once, instead of "not a known value" or "not a date"
+    cut = {(p.row, p.column) for p in broken}
+    problems = broken + [p for p in problems if (p.row, p.column) not in cut]
     reported = {(p.row, p.column) for p in problems}  # a value that failed to convert is not also "blank"
     problems += [p for p in _blank_required(table, mapping) if (p.row, p.column) not in reported]
+    problems += _end_before_start(table, mapping)
     problems += _duplicates(table, mapping.dataset)
     problems.sort(key=lambda p: (p.row or 0))
     return Validated(mapping.dataset, table, problems[:MAX_PROBLEMS] + _overflow(problems),
@@ -165,7 +178,7 @@ def _lists_from_ticks(ticked: dict[str, pa.Array], meanings: list[str], n: int) 
 def _with_default(dataset: str, col: schema.Column, values) -> pa.Array:
     default = schema.DEFAULTS.get((dataset, col.name))
     if col.name == "gender":
-        default = "undisclosed"  # datasets.md: a blank gender is undisclosed
+        default = "undisclosed"  # docs/datasets.md: a blank gender is undisclosed
     values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     return pc.fill_null(values, default) if default is not None else values
 
@@ -268,7 +281,7 @@ def _blank_required(table: pa.Table, mapping: Mapping) -> list[Problem]:
 
 
 def _duplicates(table: pa.Table, dataset: str) -> list[Problem]:
-    """Rows of one file that claim the same identity (datasets.md keys)."""
+    """Rows of one file that claim the same identity (docs/datasets.md keys)."""
     keys = [k for k in schema.KEYS[dataset] if k in table.column_names]
     if dataset in schema.UPSERT | {"survey"} and len(keys) == len(schema.KEYS[dataset]) and table.num_rows:
         con = duckdb.connect()
@@ -288,6 +301,54 @@ def _duplicates(table: pa.Table, dataset: str) -> list[Problem]:
     return []
 
 
+def _line_breaks(layout: Layout, mapping: Mapping) -> list[Problem]:
+    """No mapped column is free text: a cell of one that runs over several lines is a quote opened and
+    not closed where it should be (rows of the file read into it), or several values in one cell."""
+    problems = []
+    for canonical, source in mapping.columns.items():
+        column = layout.column(source)
+        if column is None:
+            continue
+        for member in [m for _, m, _ in column.members] or [source]:
+            cells = pc.utf8_trim_whitespace(layout.data[member])  # a line break at either end is only space
+            broken = pc.or_(pc.match_substring(cells, "\n"), pc.match_substring(cells, "\r"))
+            if not pc.any(broken).as_py():
+                continue
+            found = layout.data.filter(broken)
+            for row, cell in zip(found[ROW].to_pylist(), pc.utf8_trim_whitespace(found[member]).to_pylist()):
+                span = layout.spans.get(row)
+                where = f" (lines {span[0]} to {span[1]} of the file)" if span else ""
+                problems.append(Problem(row, member, cell if len(cell) <= 80 else cell[:80] + "…",
+                                        f"this cell runs over several lines{where}, but {canonical} holds one value "
+                                        "on one line: a quote opened in this row is not closed where it should be, "
+                                        "or the cell holds a line break. Fix the cell and upload the file again."))
+                if len(problems) >= MAX_PROBLEMS:
+                    return problems
+    return problems
+
+
+# end_date before start_date: the canonical columns compared, per dataset
+DATE_ORDER = {"people": ("start_date", "end_date"), "mentorships": ("start_date", "end_date")}
+
+
+def _end_before_start(table: pa.Table, mapping: Mapping) -> list[Problem]:
+    """A person who leaves before they join, a relationship that ends before it starts (issue 13)."""
+    start, end = DATE_ORDER.get(mapping.dataset, (None, None))
+    if start not in table.column_names or end not in table.column_names:
+        return []
+    wrong = pc.fill_null(pc.less(table[end], table[start]), False)
+    if not pc.any(wrong).as_py():
+        return []
+    found = table.filter(wrong)
+    what = "the person leaves before joining" if mapping.dataset == "people" else "the relationship ends before it starts"
+    start_name, end_name = _source_name(mapping, start), _source_name(mapping, end)
+    return [Problem(row, end_name, f"{e.isoformat()}",
+                    f"{end} {e.isoformat()} is before {start} {s.isoformat()} (column {start_name!r}): {what}. "
+                    "Correct one of the two dates.")
+            for row, s, e in zip(found[ROW].to_pylist()[:MAX_PROBLEMS], found[start].to_pylist(),
+                                 found[end].to_pylist())]
+
+
 def _overflow(problems: list[Problem]) -> list[Problem]:
     extra = len(problems) - MAX_PROBLEMS
     return [Problem(None, None, None, f"... and {extra} more problems like these")] if extra > 0 else []
@@ -303,7 +364,10 @@ def _unmapped_warnings(layout: Layout, mapping: Mapping) -> list[str]:
         if column.name in mapped or (members & mapped) or (column.name in in_group and not column.members):
             continue
         names.append(column.name)
-    return [f"column {name!r} not mapped: not stored" for name in names]
+    if len(names) <= MAX_UNMAPPED_NAMED:
+        return [f"column {name!r} not mapped: not stored" for name in names]
+    shown = ", ".join(repr(name) for name in names[:MAX_UNMAPPED_NAMED])
+    return [f"{len(names):,} columns not mapped: not stored ({shown} and {len(names) - MAX_UNMAPPED_NAMED:,} more)"]
 
 
 def _notes(mapping: Mapping) -> list[str]:

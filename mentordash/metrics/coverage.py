@@ -1,24 +1,32 @@
-"""Coverage, engaged coverage and mentor load (metrics.md, Coverage)."""
+"""Coverage, engaged coverage and mentor load (docs/metrics.md, Coverage)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 import pandas as pd
 
 from mentordash import privacy
-from mentordash.config import CAREER_STAGES, ROLES
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, wilson
 from mentordash.metrics.time import years_before
+from mentordash.vocabulary import CAREER_STAGES, ROLES
 
 DEFAULT_ROLES = ("mentor",)
+# The counts of a coverage cell, and the figures computed from each numerator (hidden with it for viewers).
+COVERAGE_COUNTS = ("n", "covered", "engaged")
+COVERAGE_NUMERATORS = {"covered": ["pct", "ci_low", "ci_high"], "engaged": ["engaged_pct"]}
+COVERAGE_PARTS = {"covered": "n", "engaged": "n"}
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
 
 
-def _coverage_counts(db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
+def coverage_counts(db: Database, days: Sequence[date], filters: Filters,
+                    roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+    """True counts n, covered and engaged for each day and career stage, each with its cell key column: the
+    raw material of every coverage cell, for metrics to share one query (never for display: pass the
+    rows you need to coverage_cell)."""
     settings = db.settings()
     params = {
         "dates": list(days), "roles": list(roles),
@@ -49,41 +57,48 @@ def _with_rates(counts: pd.DataFrame) -> pd.DataFrame:
 _RATE_COLUMNS = ["covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"]
 
 
-def coverage_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def coverage_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                      audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per career stage with active people, with complementary suppression (the total is shown)."""
-    counts = _coverage_counts(db, [as_of], filters, roles).drop(columns="day")
+    counts = coverage_counts(db, [as_of], filters, roles).drop(columns="day")
     counts = counts.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
-    min_cell = db.settings()["min_cell"]
-    return privacy.suppress(_with_rates(counts), "n", _RATE_COLUMNS, min_cell, complementary=True)
+    return _coverage_cells(counts, db.settings()["min_cell"], audience, complementary=True)
 
 
-def coverage_total(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> dict:
+def coverage_total(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                   audience: str = privacy.EXACT) -> dict:
     """Coverage of the whole filtered group at as_of, as one cell."""
-    counts = _coverage_counts(db, [as_of], filters, roles)
-    row = rates(*(int(counts[key].sum()) for key in ("n", "covered", "engaged")))
-    return privacy.suppress_record(row, "n", _RATE_COLUMNS, db.settings()["min_cell"])
+    counts = coverage_counts(db, [as_of], filters, roles)
+    return coverage_cell(counts, db.settings()["min_cell"], audience)
 
 
-def coverage_over_time(
-    db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str] = DEFAULT_ROLES
-) -> pd.DataFrame:
+def coverage_over_time(db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                       audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage by career stage on each day; each (day, stage) cell is judged on its own."""
-    counts = _coverage_counts(db, days, filters, roles)
-    return privacy.suppress(_with_rates(counts), "n", _RATE_COLUMNS, db.settings()["min_cell"])
+    counts = coverage_counts(db, days, filters, roles)
+    return _coverage_cells(counts, db.settings()["min_cell"], audience)
 
 
-def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> dict:
-    """mentors, mean, max and over_capacity of mentees per mentor, as one cell counted in mentors."""
+def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                audience: str = privacy.EXACT) -> dict:
+    """mentors, mean, max and over_capacity of mentees per mentor, as one cell counted in mentors.
+
+    Viewers get the mean with a keyed relative perturbation and no max (one mentor's own load)."""
     settings = db.settings()
     loads = _mentor_loads(db, as_of, filters, roles, settings)
     capacity = int(settings["capacity"])
-    record = {
-        "mentors": int(len(loads)),
-        "mean": round(float(loads["mentees"].mean()), 2) if len(loads) else None,
-        "max": int(loads["mentees"].max()) if len(loads) else None,
-        "over_capacity": int((loads["mentees"] > capacity).sum()),
-    }
-    out = privacy.suppress_record(record, "mentors", ["mean", "max", "over_capacity"], settings["min_cell"])
+    loads["over"] = loads["mentees"] > capacity
+    cell = privacy.key_sums(loads.assign(all=0), ["all"], {"mentors": None, "over_capacity": "over"}) \
+        if len(loads) else pd.DataFrame([{"mentors": 0, "mentors_key": 0, "over_capacity": 0, "over_capacity_key": 0}])
+    record = {**cell.iloc[0].drop(labels="all", errors="ignore").to_dict(),
+              "mean": float(loads["mentees"].mean()) if len(loads) else None,
+              "max": int(loads["mentees"].max()) if len(loads) and audience == privacy.EXACT else None}
+    record = privacy.publish_record(record, audience, ["mentors", "over_capacity"], settings["min_cell"],
+                                    magnitudes={"mean": "mentors"}, at_most={"over_capacity": "mentors"})
+    record["mean"] = None if record["mean"] is None or record["mean"] != record["mean"] else round(record["mean"], 2)
+    record = {key: record[key] for key in ("mentors", "mean", "max", "over_capacity")}
+    out = privacy.suppress_record(record, "mentors", ["mean", "max", "over_capacity"], settings["min_cell"],
+                                  audience=audience, numerators={"over_capacity": []})
     out["capacity"] = capacity
     return out
 
@@ -116,27 +131,25 @@ def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     return db.df(_mentors_sql("mentor_loads", people_filter), params)
 
 
-def active_relationships(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> dict:
+def active_relationships(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                         audience: str = privacy.EXACT) -> dict:
     """How many relationships of `roles` are active at as_of with a mentee of the filtered group.
 
     Counted in mentees for suppression: a handful of relationships would point at a handful of people."""
     settings = db.settings()
     params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
     sql = _with_active_relationships("active_relationships", where_sql(filters, people_columns("p"), params))
-    relationships, mentees = db.rows(sql, params)[0]
-    record = {"relationships": int(relationships), "mentees": int(mentees)}
-    return privacy.suppress_record(record, "mentees", ["relationships"], settings["min_cell"])
+    record = db.df(sql, params).iloc[0].to_dict()
+    record = privacy.publish_record(record, audience, ["relationships", "mentees"], settings["min_cell"])
+    record = {"relationships": int(record["relationships"]), "mentees": int(record["mentees"])}
+    return privacy.suppress_record(record, "mentees", ["relationships"], settings["min_cell"], audience=audience)
 
-
-
-# --- The coverage page (issue 4) -----------------------------------------------------------------
 
 ANY_ROLE = "any"
 ALL_STAGES = "all"
 GROUP_DIMENSIONS = ("gender", "urim", "race_ethnicity", "division")
 SOURCES = ("formal_program", "research", "society", "alumni", "social_media", "meeting", "other", "not_recorded")
 MATCH_YEARS_BACK = 3
-_ROLE_ORDER = {role: i for i, role in enumerate((*ROLES, ANY_ROLE))}
 
 
 def _params(db: Database, filters: Filters, alias: str = "p", **values) -> tuple[dict, str, dict]:
@@ -145,7 +158,8 @@ def _params(db: Database, filters: Filters, alias: str = "p", **values) -> tuple
     return params, where_sql(filters, people_columns(alias), params), settings
 
 
-def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = ROLES) -> pd.DataFrame:
+def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = ROLES,
+                     audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage at as_of for each role on its own and for any of them ('any'), by career stage and for
     all stages ('all'), in one query. Within each role the stages are a breakdown of the 'all' row, so
     suppression is complementary there; every role has the same denominators, so the same cells hide.
@@ -157,9 +171,8 @@ def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequenc
     for role in [*roles, ANY_ROLE]:
         rows = counts[counts["role"] == role].drop(columns="role")
         rows = rows.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
-        stages = privacy.suppress(_with_rates(rows), "n", _RATE_COLUMNS, min_cell, complementary=True)
-        total = rates(*(int(rows[key].sum()) for key in ("n", "covered", "engaged")))
-        total = privacy.suppress_record({"career_stage": ALL_STAGES, **total}, "n", _RATE_COLUMNS, min_cell)
+        stages = _coverage_cells(rows, min_cell, audience, complementary=True)
+        total = coverage_cell(rows, min_cell, audience, career_stage=ALL_STAGES)
         parts.append(pd.concat([stages, pd.DataFrame([total])], ignore_index=True).assign(role=role))
     columns = ["role", "career_stage", "n", "covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high",
                "suppressed"]
@@ -180,20 +193,22 @@ def month_ends(db: Database, as_of: date) -> list[date]:
     return [*days, as_of]
 
 
-def coverage_monthly(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def coverage_monthly(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                     audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage by career stage at every month end over all the years in the data (one query over all
     the dates); each (month, stage) cell is judged on its own."""
-    return coverage_over_time(db, month_ends(db, as_of), filters, roles)
+    return coverage_over_time(db, month_ends(db, as_of), filters, roles, audience=audience)
 
 
-def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                      audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage at as_of by gender, URiM, race/ethnicity and division, with 95% Wilson intervals.
 
     One row per (dimension, group); blank values form their own group ('not_recorded', URiM 'unknown').
     Where a dimension (other than URiM) has two or more groups smaller than min_cell, they are pooled
-    into one group, 'smaller_groups' (each person counted once), so that one tiny group does not take
-    a large one (women, say) with it through complementary suppression. Each dimension is a breakdown
-    of the total shown on the page: suppression is complementary within it."""
+    into one group, 'smaller_groups' (each person counted once), so that several tiny groups show as one.
+    Each dimension is a breakdown of the total shown on the page: for exact figures suppression is
+    complementary within it (viewers' protected counts need no complement, so women stay visible)."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     floor = privacy.effective_min_cell(settings["min_cell"])
     sql = load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"])
@@ -212,27 +227,41 @@ def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequen
     order = {d: i for i, d in enumerate(GROUP_DIMENSIONS)}
     counts = counts.sort_values(["dimension", "n", "group"], ascending=[True, False, True],
                                 key=lambda s: s.map(order) if s.name == "dimension" else s).reset_index(drop=True)
-    return privacy.suppress(_with_rates(counts), "n", _RATE_COLUMNS, settings["min_cell"], complementary=True,
-                            within=["dimension"])
+    return _coverage_cells(counts, settings["min_cell"], audience, complementary=True, within=["dimension"])
 
 
-def mentor_load_distribution(db: Database, as_of: date, filters: Filters,
-                             roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def mentor_load_distribution(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                             audience: str = privacy.EXACT) -> pd.DataFrame:
     """How many mentors carry each load (distinct active mentees) at as_of: load, mentors, over_capacity.
 
     The same mentors as mentor_load (the filters select the mentors); one cell counted in mentors, so
-    every bar hides when fewer than min_cell mentors are counted in all."""
+    every bar hides when fewer than min_cell mentors are counted in all (and, for viewers, a bar of 1 to
+    min_cell - 1 mentors hides on its own)."""
     settings = db.settings()
+    min_cell = settings["min_cell"]
     loads = _mentor_loads(db, as_of, filters, roles, settings)
     capacity = int(settings["capacity"])
-    counts = loads.groupby("mentees").size() if len(loads) else pd.Series(dtype="int64")
-    frame = pd.DataFrame({"load": [int(k) for k in counts.index], "mentors": [int(v) for v in counts.values]})
+    columns = ["load", "mentors", "over_capacity", "total_mentors"]
+    if loads.empty:
+        return privacy.suppress(pd.DataFrame(columns=columns), "total_mentors", ["mentors"], min_cell)
+    frame = privacy.key_sums(loads, ["mentees"], {"mentors": None}).rename(columns={"mentees": "load"})
+    total = privacy.publish_record(privacy.total_of(frame, ["mentors"]), audience, ["mentors"], min_cell)
+    frame = privacy.publish_counts(frame, audience, ["mentors"], min_cell).sort_values("load").reset_index(drop=True)
+    frame["load"] = frame["load"].astype(int)
     frame["over_capacity"] = frame["load"] > capacity
-    frame["total_mentors"] = int(len(loads))
-    return privacy.suppress(frame, "total_mentors", ["mentors"], settings["min_cell"])
+    frame["total_mentors"] = int(total["mentors"])
+    return privacy.suppress(frame[columns], "total_mentors", ["mentors"], min_cell, audience=audience,
+                            numerators={"mentors": []})
 
 
-def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+# The counts of one minority-tax row, and the sums of mentees (load) drawn from each count's cell key.
+_TAX_COUNTS = ["faculty_in_group", "faculty_known", "faculty", "mentees"]
+_TAX_LOADS = {"load_in_group": "faculty_in_group", "load_known": "faculty_known", "load_faculty": "faculty",
+              "load_all": "mentees"}
+
+
+def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                  audience: str = privacy.EXACT) -> pd.DataFrame:
     """The minority tax: the share of the mentoring of the filtered group that women and URiM faculty
     carry, against their share of the department's active faculty (both among those whose value is known).
 
@@ -241,19 +270,22 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     the rest of the known faculty or the mentees number fewer than min_cell."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     sql = _with_active_pairs("mentor_load_by_group", people_filter, urim_expr=people_columns("f")["urim"])
+    raw = privacy.publish_counts(db.df(sql, params), audience, _TAX_COUNTS, settings["min_cell"],
+                                 magnitudes=_TAX_LOADS,
+                                 at_most={"faculty_in_group": "faculty_known", "faculty_known": "faculty"})
     rows = []
-    for row in db.df(sql, params).to_dict("records"):
+    for row in raw.to_dict("records"):
         in_group, known = int(row["faculty_in_group"]), int(row["faculty_known"])
-        load_in, load_known = int(row["load_in_group"]), int(row["load_known"])
+        load_in, load_known = round(float(row["load_in_group"])), round(float(row["load_known"]))
         rest, rest_load = known - in_group, load_known - load_in
         rows.append({
             "group": row["group"], "faculty": int(row["faculty"]), "faculty_known": known,
-            "faculty_unknown": int(row["faculty"]) - known, "faculty_in_group": in_group,
+            "faculty_unknown": max(int(row["faculty"]) - known, 0), "faculty_in_group": in_group,
             "faculty_share_pct": pct(in_group, known),
             "load_known": load_known, "load_in_group": load_in, "load_share_pct": pct(load_in, load_known),
             "mentees_per_faculty": round(load_in / in_group, 2) if in_group else None,
-            "mentees_per_other_faculty": round(rest_load / rest, 2) if rest else None,
-            "load_outside_faculty": int(row["load_all"]) - int(row["load_faculty"]),
+            "mentees_per_other_faculty": round(rest_load / rest, 2) if rest > 0 else None,
+            "load_outside_faculty": max(round(float(row["load_all"])) - round(float(row["load_faculty"])), 0),
             "mentees": int(row["mentees"]),
             # the smallest group any number of the row describes
             "smallest": min(in_group, rest, int(row["mentees"])) if known else 0,
@@ -263,96 +295,109 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
                                         "mentees_per_faculty", "mentees_per_other_faculty",
                                         "load_outside_faculty", "mentees", "smallest"])
     values = [c for c in frame.columns if c not in ("group", "smallest")]
-    out = privacy.suppress(frame, "smallest", values, settings["min_cell"])
+    out = privacy.suppress(frame, "smallest", values, settings["min_cell"], audience=audience)
     # A zero group (no women faculty at all, no mentees) is "no data": nothing to compare.
-    empty = frame["smallest"] == 0
+    empty = frame["smallest"] <= 0
     for col in values:
         out[col] = out[col].astype("object").where(~empty, None)
     return out.drop(columns="smallest")
 
 
-def relationship_sources(db: Database, as_of: date, filters: Filters,
-                         roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def relationship_sources(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                         audience: str = privacy.EXACT) -> pd.DataFrame:
     """How the relationships active at as_of began, by the mentee's career stage: one row per
     (stage, source) with relationships, share of the stage's relationships, and formal ones among them.
 
     A stage is one cell judged on its distinct mentees, complementary across stages (their total is
     the page's); a stage's rows hide together."""
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    raw = db.df(_with_active_relationships("coverage_sources", people_filter), params)
     columns = ["career_stage", "source", "relationships", "formal", "pct", "stage_relationships", "stage_mentees"]
+    raw = _source_counts(db, as_of, filters, roles)
     if raw.empty:
         return pd.DataFrame(columns=[*columns, "suppressed"])
-    grouped = raw.groupby(["career_stage", "source"], as_index=False).agg(
-        relationships=("relationships", "sum"),
-        stage_relationships=("stage_relationships", "first"), stage_mentees=("stage_mentees", "first"))
-    formal = raw[raw["formal"].astype(bool)].groupby(["career_stage", "source"])["relationships"].sum()
-    grouped["formal"] = [int(formal.get((s, src), 0)) for s, src in zip(grouped["career_stage"], grouped["source"])]
+    min_cell = db.settings()["min_cell"]
+    grouped = privacy.publish_counts(raw, audience, ["relationships", "formal", "stage_relationships",
+                                                     "stage_mentees"], min_cell,
+                                     at_most={"relationships": "stage_relationships", "formal": "relationships"})
     grouped["pct"] = [pct(r, t) for r, t in zip(grouped["relationships"], grouped["stage_relationships"])]
     grouped = grouped[columns]
     stages = grouped.groupby("career_stage", as_index=False)["stage_mentees"].first()
-    stages = privacy.suppress(stages, "stage_mentees", [], settings["min_cell"], complementary=True)
+    stages = privacy.suppress(stages, "stage_mentees", [], min_cell, complementary=True, audience=audience)
     hidden = set(stages.loc[stages["suppressed"], "career_stage"])
     grouped["suppressed"] = grouped["career_stage"].isin(hidden)
     for col in ("relationships", "formal", "pct", "stage_relationships", "stage_mentees"):
         grouped[col] = grouped[col].astype("object").where(~grouped["suppressed"], None)
+    grouped = privacy.suppress(grouped, "stage_mentees", [], min_cell, flag="stage_small", audience=audience,
+                               numerators={"relationships": ["pct"], "formal": []}).drop(columns="stage_small")
     source_order = {s: i for i, s in enumerate(SOURCES)}
     return grouped.sort_values(["career_stage", "source"], key=lambda s: s.map(
         _STAGE_ORDER if s.name == "career_stage" else source_order)).reset_index(drop=True)
 
 
-def formal_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def formal_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
+                    audience: str = privacy.EXACT) -> pd.DataFrame:
     """Formal against informal relationships active at as_of by the mentee's career stage, with the
     formal share's Wilson interval (counted in relationships); suppression as relationship_sources."""
-    sources = relationship_sources(db, as_of, filters, roles)
-    rows = []
-    for stage, part in sources.groupby("career_stage", sort=False):
-        if part["suppressed"].any():
-            rows.append({"career_stage": stage, "relationships": None, "formal": None, "informal": None,
-                         "formal_pct": None, "ci_low": None, "ci_high": None, "suppressed": True})
-            continue
-        total, formal = int(part["relationships"].sum()), int(part["formal"].sum())
-        low, high = wilson(formal, total)
-        rows.append({"career_stage": stage, "relationships": total, "formal": formal, "informal": total - formal,
-                     "formal_pct": pct(formal, total), "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1),
-                     "suppressed": False})
-    return pd.DataFrame(rows, columns=["career_stage", "relationships", "formal", "informal", "formal_pct",
-                                       "ci_low", "ci_high", "suppressed"], dtype="object")
+    columns = ["career_stage", "relationships", "formal", "informal", "formal_pct", "ci_low", "ci_high", "suppressed"]
+    raw = _source_counts(db, as_of, filters, roles)
+    if raw.empty:
+        return pd.DataFrame(columns=columns, dtype="object")
+    min_cell = db.settings()["min_cell"]
+    stages = raw.groupby("career_stage", as_index=False, sort=False).agg(
+        relationships=("stage_relationships", "first"), relationships_key=("stage_relationships_key", "first"),
+        formal=("formal", "sum"), formal_key=("formal_key", "sum"),
+        mentees=("stage_mentees", "first"), mentees_key=("stage_mentees_key", "first"))
+    stages["formal_key"] = stages["formal_key"] % privacy.KEY_MODULUS
+    stages = privacy.publish_counts(stages, audience, ["relationships", "formal", "mentees"], min_cell)
+    stages["formal"] = stages[["formal", "relationships"]].min(axis=1)
+    stages["informal"] = stages["relationships"] - stages["formal"]
+    stages["formal_pct"] = [pct(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
+    bounds = [wilson(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
+    stages["ci_low"] = [None if lo is None else round(100 * lo, 1) for lo, _ in bounds]
+    stages["ci_high"] = [None if hi is None else round(100 * hi, 1) for _, hi in bounds]
+    stages = stages.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
+    out = privacy.suppress(stages, "mentees", ["relationships", "formal", "informal", "formal_pct", "ci_low",
+                                               "ci_high"], min_cell, complementary=True, audience=audience,
+                           numerators={"formal": ["formal_pct", "ci_low", "ci_high"],
+                                       "informal": ["formal_pct", "ci_low", "ci_high"]})
+    return out[columns].astype("object")
 
 
 def time_to_match(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                  years_back: int = MATCH_YEARS_BACK) -> pd.DataFrame:
+                  years_back: int = MATCH_YEARS_BACK, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Time to match for people who started in the `years_back` years ending at as_of, by career stage:
     n, matched (by as_of), pct matched with its Wilson interval, the median and quartiles of days to the
     first relationship among the matched, and matched within 90 days among those who started at least
-    90 days before as_of (its own cell, n90). Each stage is judged on its own."""
+    90 days before as_of (its own cell, n90). Each stage is judged on its own. Viewers get the days with
+    a keyed relative perturbation (they are order statistics: one person's own wait)."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
                                               since=years_before(as_of, years_back))
+    min_cell = settings["min_cell"]
     raw = db.df(load_sql("coverage_time_to_match", people_filter=people_filter), params)
     raw = raw.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
+    raw = privacy.publish_counts(raw, audience, ["n", "matched", "n90", "within_90"], min_cell,
+                                 magnitudes={"median_days": "matched", "q1_days": "matched", "q3_days": "matched"})
     rows = []
     for row in raw.to_dict("records"):
         n, matched, n90, within = (int(row[k]) for k in ("n", "matched", "n90", "within_90"))
+        matched, within = min(matched, n), min(within, n90)
         low, high = wilson(matched, n)
-        median = row["median_days"]
         rows.append({
             "career_stage": row["career_stage"], "n": n, "matched": matched, "pct": pct(matched, n),
             "ci_low": None if low is None else round(100 * low, 1),
             "ci_high": None if high is None else round(100 * high, 1),
-            "median_days": None if pd.isna(median) else round(float(median), 1),
-            "q1_days": None if pd.isna(row["q1_days"]) else round(float(row["q1_days"]), 1),
-            "q3_days": None if pd.isna(row["q3_days"]) else round(float(row["q3_days"]), 1),
+            **{k: None if pd.isna(row[k]) else round(float(row[k]), 1) for k in ("median_days", "q1_days", "q3_days")},
             "n90": n90, "within_90": within, "within_90_pct": pct(within, n90),
         })
     frame = pd.DataFrame(rows, columns=["career_stage", "n", "matched", "pct", "ci_low", "ci_high", "median_days",
                                         "q1_days", "q3_days", "n90", "within_90", "within_90_pct"])
-    min_cell = settings["min_cell"]
     # Quartiles describe the matched people only: they hide when fewer than min_cell are matched.
     frame = privacy.suppress(frame, "matched", ["median_days", "q1_days", "q3_days"], min_cell,
-                             flag="days_suppressed")
-    frame = privacy.suppress(frame, "n90", ["within_90", "within_90_pct"], min_cell, flag="within_90_suppressed")
+                             flag="days_suppressed", audience=audience)
+    frame = privacy.suppress(frame, "n90", ["within_90", "within_90_pct"], min_cell, flag="within_90_suppressed",
+                             audience=audience, numerators={"within_90": ["within_90_pct"]})
     frame = privacy.suppress(frame, "n", ["matched", "pct", "ci_low", "ci_high", "median_days", "q1_days",
-                                          "q3_days", "n90", "within_90", "within_90_pct"], min_cell)
+                                          "q3_days", "n90", "within_90", "within_90_pct"], min_cell, audience=audience,
+                             numerators={"matched": ["pct", "ci_low", "ci_high"]})
     frame["days_suppressed"] = frame["days_suppressed"] | frame["suppressed"]
     frame["within_90_suppressed"] = frame["within_90_suppressed"] | frame["suppressed"]
     return frame
@@ -360,7 +405,7 @@ def time_to_match(db: Database, as_of: date, filters: Filters, roles: Sequence[s
 
 def _require_coordinator(user) -> None:
     if user is None or not getattr(user, "is_coordinator", False):
-        raise PermissionError("row-level roster lists are for program coordinators only (privacy.md)")
+        raise PermissionError("row-level roster lists are for program coordinators only (docs/privacy.md)")
 
 
 def unmatched_list(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *,
@@ -383,17 +428,57 @@ def over_capacity_list(db: Database, as_of: date, filters: Filters, roles: Seque
 
 
 def benchmark(db: Database, key: str) -> dict | None:
-    """A national reference figure from the settings' benchmark table (benchmarks.md), or None."""
+    """A national reference figure from the settings' benchmark table (docs/metrics.md, National reference figures), or None."""
     for row in db.settings().get("benchmarks") or []:
         if row.get("key") == key:
             return dict(row)
     return None
 
 
-def resident_benchmark(db: Database, as_of: date, filters: Filters) -> dict:
+def resident_benchmark(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The department's residents with an active mentor (the summary's cell) beside the national figure
     (benchmark 'residents_with_mentor'). `department` is None when residents are outside the filters."""
-    rows = coverage_by_stage(db, as_of, filters) if (not filters.career_stage or "resident" in filters.career_stage) \
-        else pd.DataFrame()
+    rows = coverage_by_stage(db, as_of, filters, audience=audience) \
+        if (not filters.career_stage or "resident" in filters.career_stage) else pd.DataFrame()
     residents = rows[rows["career_stage"] == "resident"].to_dict("records") if len(rows) else []
     return {"department": residents[0] if residents else None, "benchmark": benchmark(db, "residents_with_mentor")}
+
+
+def _coverage_cells(counts: pd.DataFrame, min_cell: int, audience: str, complementary: bool = False,
+                    within: list[str] | None = None) -> pd.DataFrame:
+    """Coverage counts (with their keys) as the audience may see them, with rates and suppression."""
+    published = privacy.publish_counts(counts, audience, COVERAGE_COUNTS, min_cell, at_most=COVERAGE_PARTS)
+    return privacy.suppress(_with_rates(published), "n", _RATE_COLUMNS, min_cell, complementary=complementary,
+                            within=within, audience=audience, numerators=COVERAGE_NUMERATORS)
+
+
+def coverage_cell(counts: pd.DataFrame, min_cell: int, audience: str, **labels) -> dict:
+    """The whole of several coverage_counts rows (disjoint groups of people) as one published cell: the
+    same people give the same figures as coverage_total of the filters that select them."""
+    total = privacy.publish_record(privacy.total_of(counts, COVERAGE_COUNTS), audience, COVERAGE_COUNTS, min_cell,
+                                   at_most=COVERAGE_PARTS)
+    row = {**labels, **rates(*(int(total[key]) for key in COVERAGE_COUNTS))}
+    return privacy.suppress_record(row, "n", _RATE_COLUMNS, min_cell, audience=audience,
+                                   numerators=COVERAGE_NUMERATORS)
+
+
+def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
+    """Relationships active at as_of by (stage, source), formal ones among them, and their stage's
+    relationships and distinct mentees: true counts, each with its cell key."""
+    params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles))
+    raw = db.df(_with_active_relationships("coverage_sources", people_filter), params)
+    if raw.empty:
+        return raw
+    raw["formal_count"] = raw["relationships"].where(raw["formal"].astype(bool), 0)
+    raw["formal_key"] = raw["relationships_key"].where(raw["formal"].astype(bool), 0)
+    grouped = raw.groupby(["career_stage", "source"], as_index=False).agg(
+        relationships=("relationships", "sum"), relationships_key=("relationships_key", "sum"),
+        formal=("formal_count", "sum"), formal_key=("formal_key", "sum"),
+        stage_relationships=("stage_relationships", "first"),
+        stage_relationships_key=("stage_relationships_key", "first"),
+        stage_mentees=("stage_mentees", "first"), stage_mentees_key=("stage_mentees_key", "first"))
+    for column in ("relationships_key", "formal_key"):
+        grouped[column] = grouped[column] % privacy.KEY_MODULUS
+    return grouped
+
+

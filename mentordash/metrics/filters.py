@@ -7,10 +7,11 @@ fragments below are fixed text from this module; only values travel as parameter
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from mentordash.config import CAREER_STAGES, GENDERS, RACE_ETHNICITIES
+from mentordash.privacy import figure_free
+from mentordash.vocabulary import CAREER_STAGES, GENDERS, RACE_ETHNICITIES
 
 
 class FilterError(ValueError):
@@ -34,7 +35,7 @@ class Filters:
             raise FilterError(f"urim must be true, false or unset, not {self.urim!r}")
 
     @classmethod
-    def of(cls, **values: Any) -> "Filters":
+    def of(cls, **values: Any) -> Filters:
         """Build from lists or tuples (the CLI, the URL), dropping empty ones; order does not matter."""
         clean = {}
         for key, value in values.items():
@@ -55,7 +56,7 @@ class Filters:
                 out[key] = list(value)
         return out
 
-    def narrowed(self, **changes: Any) -> "Filters":
+    def narrowed(self, **changes: Any) -> Filters:
         """A copy with some filters replaced (e.g. career_stage intersected with the trainee stages)."""
         values = asdict(self)
         values.update(changes)
@@ -66,7 +67,7 @@ class Filters:
         return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(self.as_dict().items()))
 
     @classmethod
-    def from_key(cls, key: tuple) -> "Filters":
+    def from_key(cls, key: tuple) -> Filters:
         return cls.of(**dict(key))
 
 
@@ -116,6 +117,7 @@ def people_columns(alias: str = "p") -> dict[str, str]:
     }
 
 
+@figure_free
 def available_values(db) -> dict[str, list[str]]:
     """The divisions and institutions present in the roster, for the sidebar's choices."""
     divisions = [r[0] for r in db.rows("SELECT DISTINCT division FROM people WHERE division IS NOT NULL ORDER BY 1")]

@@ -1,4 +1,4 @@
-"""Outcomes (metrics.md, Outcomes): what being mentored is associated with, mentored against not mentored.
+"""Outcomes (docs/metrics.md, Outcomes): what being mentored is associated with, mentored against not mentored.
 
 The window is the `outcomes_window_years` setting's years ending at as_of (days d with
 window_start < d <= as_of). A person's window days are those on which they are active; person-years
@@ -14,6 +14,13 @@ Kaplan-Meier estimate (statsmodels' SurvfuncRight) with its median and the media
 Every cell is judged on its own against min_cell (people, or responses for satisfaction), as the summary
 contract says; the by-group early departure breakdown, whose totals are the by-stage cells shown beside
 it, also suppresses complementarily within each (career stage, mentored) pair.
+
+For viewers (audience PROTECTED, docs/privacy.md) every count of people or responses is published by the
+cell key method (its cell key the sum of its contributors' record keys), and shares and intervals are
+computed from the published counts; no published count is 1 .. min_cell-1, and what is computed from such
+a count is hidden with it. Sums (person-years, publications) and the Kaplan-Meier median get a keyed
+relative perturbation (privacy.perturb_magnitude); the Kaplan-Meier curves, made of individual promotion
+times and at-risk counts that step down one person at a time, are withheld from viewers.
 """
 
 from __future__ import annotations
@@ -26,12 +33,12 @@ import pandas as pd
 from scipy.special import gammaincinv
 
 from mentordash import privacy
-from mentordash.config import CAREER_STAGES, FACULTY_STAGES
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import Z_95, pct, wilson
 from mentordash.metrics.time import years_before
 from mentordash.metrics.wellbeing import respondents_sql
+from mentordash.vocabulary import CAREER_STAGES, FACULTY_STAGES
 
 DAYS_PER_YEAR = 365.25
 DEPARTURE_REASONS = ("left_early", "dismissed")
@@ -47,15 +54,18 @@ ASSOCIATION_NOTE = (
 
 # --- the window ------------------------------------------------------------------------------------
 
+@privacy.figure_free
 def window_years(db: Database) -> int:
     return int(db.settings()["outcomes_window_years"])
 
 
+@privacy.figure_free
 def window_start(db: Database, as_of: date) -> date:
     """as_of minus the window's calendar years (29 February becomes 28 February); the window excludes it."""
     return years_before(as_of, window_years(db))
 
 
+@privacy.figure_free
 def window(db: Database, as_of: date) -> dict:
     """The window as the page describes it: years, start (excluded), first_day and last_day (included)."""
     start = window_start(db, as_of)
@@ -68,7 +78,8 @@ def _min_cell(db: Database) -> int:
 
 def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     """One row per filtered person with window days: window_days, mentee_days, mentor_days, mentored,
-    mentors, publications, departed_early, career_stage, gender, urim. Row-level: never leaves metrics."""
+    mentors, publications, departed_early, career_stage, gender, urim, record_key. Row-level: never leaves
+    metrics (no audience: the app refuses it for viewers)."""
     settings = db.settings()
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
     sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params),
@@ -81,11 +92,24 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
     return frame
 
 
-def people_total(db: Database, as_of: date, filters: Filters) -> dict:
+def people_total(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The whole filtered group with window days, as one cell (for 'too few to show anything')."""
     people = people_in_window(db, as_of, filters)
-    record = {"n": int(len(people)), "mentored": int(people["mentored"].sum())}
-    return privacy.suppress_record(record, "n", ["mentored"], _min_cell(db))
+    min_cell = _min_cell(db)
+    record = privacy.total_of(_key_counts(people, {"n": None, "mentored": "mentored"}), ["n", "mentored"])
+    record = privacy.publish_record(record, audience, ["n", "mentored"], min_cell)
+    record = {"n": int(record["n"]), "mentored": int(record["mentored"])}
+    return privacy.suppress_record(record, "n", ["mentored"], min_cell, audience=audience,
+                                   numerators={"mentored": []})
+
+
+def _key_counts(people: pd.DataFrame, flags: dict, by: list[str] | None = None) -> pd.DataFrame:
+    """Counts and their cell keys from one row per person (privacy.key_sums), by `by` or as one row."""
+    if not by:
+        if people.empty:
+            return pd.DataFrame([{c: 0 for name in flags for c in (name, name + privacy.KEY_SUFFIX)}])
+        return privacy.key_sums(people.assign(_all=0), ["_all"], flags).drop(columns="_all")
+    return privacy.key_sums(people, by, flags)
 
 
 # --- intervals -------------------------------------------------------------------------------------
@@ -111,13 +135,27 @@ def _stage_sort(frame: pd.DataFrame, flag: str, extra: list[str] | None = None) 
 RATE_VALUES = ["person_years", "publications", "rate", "ci_low", "ci_high"]
 
 
-def _rates(people: pd.DataFrame, flag: str) -> pd.DataFrame:
+# For viewers, what is computed from the publications: hidden where a group's publications are 1 .. min_cell-1
+# (a relative perturbation of a few tenths cannot hide so small a whole number, and two such groups
+# differing in one person would give back that person's publications).
+RATE_NUMERATORS = {"publications": ["rate", "ci_low", "ci_high"]}
+
+
+def _rates(people: pd.DataFrame, flag: str, min_cell: int, audience: str = privacy.EXACT) -> pd.DataFrame:
+    """Publications per person-year by (career stage, flag). For viewers the people count is published by
+    its cell key, and the person-days and publications (sums over the people) get a keyed relative
+    perturbation from the same key (independent draws); rate and interval come from those."""
     columns = ["career_stage", flag, "people", *RATE_VALUES]
     if people.empty:
         return pd.DataFrame(columns=columns)
-    grouped = people.groupby(["career_stage", flag], sort=False).agg(
-        people=("person_id", "size"), days=("window_days", "sum"), publications=("publications", "sum"),
-    ).reset_index()
+    by = ["career_stage", flag]
+    sums = people.groupby(by, sort=False).agg(days=("window_days", "sum"),
+                                              publications=("publications", "sum")).reset_index()
+    grouped = _key_counts(people, {"people": None}, by).merge(sums, on=by, how="left", sort=False)
+    grouped = privacy.publish_counts(grouped, audience, ["people"], min_cell,
+                                     magnitudes={"days": "people", "publications": "people"})
+    if audience == privacy.PROTECTED:  # publications are whole numbers, also as published
+        grouped["publications"] = grouped["publications"].round().clip(lower=0).astype("int64")
     rows = []
     for row in grouped.to_dict("records"):
         years = row["days"] / DAYS_PER_YEAR
@@ -130,23 +168,26 @@ def _rates(people: pd.DataFrame, flag: str) -> pd.DataFrame:
     return _stage_sort(pd.DataFrame(rows, columns=columns), flag)
 
 
-def publications(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+def publications(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Publications per person-year by career stage, mentored against not (one row per pair with people).
 
     Columns: career_stage, mentored, people, person_years (1 decimal), publications, rate (2 decimals),
-    ci_low, ci_high (exact Poisson), suppressed. A cell of fewer than min_cell people is suppressed."""
-    frame = _rates(people_in_window(db, as_of, filters), "mentored")
-    return privacy.suppress(frame, "people", RATE_VALUES, _min_cell(db))
+    ci_low, ci_high (exact Poisson), suppressed. A cell of fewer than min_cell people is suppressed.
+    Viewers: see _rates and RATE_NUMERATORS."""
+    min_cell = _min_cell(db)
+    frame = _rates(people_in_window(db, as_of, filters), "mentored", min_cell, audience)
+    return privacy.suppress(frame, "people", RATE_VALUES, min_cell, audience=audience, numerators=RATE_NUMERATORS)
 
 
-def mentor_publications(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+def mentor_publications(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """The mentors' side: publications per person-year of faculty who mentor (mentor in an active `mentor`
     relationship on at least half of their window days) against faculty who do not, by faculty stage.
 
     Columns as publications() with `mentors` in place of `mentored`."""
     people = people_in_window(db, as_of, filters)
-    frame = _rates(people[people["career_stage"].isin(FACULTY_STAGES)], "mentors")
-    return privacy.suppress(frame, "people", RATE_VALUES, _min_cell(db))
+    min_cell = _min_cell(db)
+    frame = _rates(people[people["career_stage"].isin(FACULTY_STAGES)], "mentors", min_cell, audience)
+    return privacy.suppress(frame, "people", RATE_VALUES, min_cell, audience=audience, numerators=RATE_NUMERATORS)
 
 
 # --- early departure -------------------------------------------------------------------------------
@@ -166,14 +207,18 @@ def _group_value(people: pd.DataFrame, by: str) -> pd.Series:
 GROUP_ORDER = {"urim": ["urim", "not_urim", "unknown"], "gender": ["woman", "man", "other_or_unknown"]}
 
 
-def early_departure(db: Database, as_of: date, filters: Filters, by: str | None = None) -> pd.DataFrame:
+def early_departure(db: Database, as_of: date, filters: Filters, by: str | None = None,
+                    audience: str = privacy.EXACT) -> pd.DataFrame:
     """Share of people with window days who left early or were dismissed with an end_date in the window,
     by career stage (and `by`: 'urim' or 'gender'), mentored against not.
 
     Columns: career_stage, [group], mentored, n, departed, pct, ci_low, ci_high (Wilson, %), suppressed.
     By stage alone each cell is judged on its own (as the summary does); by group, a lone suppressed cell
     within a (career_stage, mentored) pair takes the next smallest with it, since the pair's total is the
-    by-stage cell."""
+    by-stage cell. Viewers: n and departed published by their cell keys, the share from those, and no
+    complementary suppression (published counts cannot be subtracted to a true one); departed of 1 ..
+    min_cell-1 is hidden with its share."""
+    min_cell = _min_cell(db)
     people = people_in_window(db, as_of, filters)
     keys = ["career_stage", *([by] if by else []), "mentored"]
     columns = [*keys, "n", *SHARE_VALUES]
@@ -182,13 +227,15 @@ def early_departure(db: Database, as_of: date, filters: Filters, by: str | None 
     if people.empty:
         frame = pd.DataFrame(columns=columns)
     else:
-        grouped = people.groupby(keys, sort=False).agg(
-            n=("person_id", "size"), departed=("departed_early", "sum")).reset_index()
+        grouped = _key_counts(people, {"n": None, "departed": "departed_early"}, keys)
+        grouped = privacy.publish_counts(grouped, audience, ["n", "departed"], min_cell)
         rows = []
         for row in grouped.to_dict("records"):
-            low, high = wilson(int(row["departed"]), int(row["n"]))
+            # min: a viewer's published part may come out above its whole (exact counts: no change)
+            share = min(int(row["departed"]), int(row["n"]))
+            low, high = wilson(share, int(row["n"]))
             rows.append({**{k: row[k] for k in keys}, "mentored": bool(row["mentored"]), "n": int(row["n"]),
-                         "departed": int(row["departed"]), "pct": pct(int(row["departed"]), int(row["n"])),
+                         "departed": int(row["departed"]), "pct": pct(share, int(row["n"])),
                          "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
         frame = pd.DataFrame(rows, columns=columns)
         extra = None
@@ -197,10 +244,11 @@ def early_departure(db: Database, as_of: date, filters: Filters, by: str | None 
             extra = ["_group"]
         frame = _stage_sort(frame, "mentored", extra)
         frame = frame.drop(columns=[c for c in ["_group"] if c in frame.columns])
+    numerators = {"departed": ["pct", "ci_low", "ci_high"]}
     if by:
-        return privacy.suppress(frame, "n", SHARE_VALUES, _min_cell(db), complementary=True,
-                                within=["career_stage", "mentored"])
-    return privacy.suppress(frame, "n", SHARE_VALUES, _min_cell(db))
+        return privacy.suppress(frame, "n", SHARE_VALUES, min_cell, complementary=True,
+                                within=["career_stage", "mentored"], audience=audience, numerators=numerators)
+    return privacy.suppress(frame, "n", SHARE_VALUES, min_cell, audience=audience, numerators=numerators)
 
 
 # --- time to first promotion -----------------------------------------------------------------------
@@ -210,7 +258,8 @@ PROMOTION_VALUES = ["promoted", "censored", "median_years", "median_low", "media
 
 
 def promotion_followup(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
-    """One row per person hired as junior faculty: days followed, promoted (event), mentored. Row-level."""
+    """One row per person hired as junior faculty: days followed, promoted (event), mentored, record_key.
+    Row-level (no audience: the app refuses it for viewers)."""
     settings = db.settings()
     params = {"as_of": as_of, "urim_list": settings["urim_list"]}
     columns = {**people_columns("p"), "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
@@ -256,31 +305,46 @@ def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[
     return curve, {"median_years": clean(median), "median_low": clean(median_low), "median_high": clean(median_high)}
 
 
-def time_to_promotion(db: Database, as_of: date, filters: Filters) -> dict:
+def time_to_promotion(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """Kaplan-Meier time from start to first promotion for people hired as junior faculty, mentored
     against not (mentored over their follow-up days, the half-of-days rule).
 
     Returns {"summary": DataFrame(mentored, people, promoted, censored, median_years, median_low,
     median_high, suppressed), "curves": DataFrame(mentored, years, survival, ci_low, ci_high, at_risk)}.
     A group of fewer than min_cell people is suppressed (no curve); each curve stops where fewer than
-    min_cell people remain at risk. Survival is the share not yet promoted."""
+    min_cell people remain at risk. Survival is the share not yet promoted.
+
+    Viewers: people, promoted and censored published by their cell keys; the median and its interval
+    scaled by one keyed relative perturbation (the same factor for all three, so they stay in order), and
+    hidden where the promoted are 1 .. min_cell-1 (the median is then one of a few people's promotion
+    times). No curves: every step of a Kaplan-Meier curve is one person's promotion time, and its at-risk
+    counts step down one person at a time."""
     min_cell = _min_cell(db)
-    people = promotion_followup(db, as_of, filters)
+    people = promotion_followup(db, as_of, filters).assign(censored=lambda f: ~f["promoted"])
     rows, curves = [], []
     for mentored in (True, False):
         group = people[people["mentored"] == mentored]
         if group.empty:
             continue
-        row = {"mentored": mentored, "people": int(len(group)), "promoted": int(group["promoted"].sum()),
-               "censored": int((~group["promoted"]).sum()),
+        counts = _key_counts(group, {"people": None, "promoted": "promoted", "censored": "censored"}).iloc[0]
+        row = {"mentored": mentored, **{c: int(v) for c, v in counts.items()},
                "median_years": None, "median_low": None, "median_high": None}
         if len(group) >= min_cell:
             curve, median = _kaplan_meier(group["days"].to_numpy(), group["promoted"].to_numpy(), min_cell)
             row.update(median)
             curves.append(curve.assign(mentored=mentored))
         rows.append(row)
-    summary = pd.DataFrame(rows, columns=["mentored", "people", *PROMOTION_VALUES])
-    summary = privacy.suppress(summary, "people", PROMOTION_VALUES, min_cell)
+    summary = pd.DataFrame(rows, columns=["mentored", "people", "people_key", "promoted", "promoted_key",
+                                          "censored", "censored_key", "median_years", "median_low", "median_high"])
+    if audience == privacy.PROTECTED and len(summary):
+        for column in ("median_years", "median_low", "median_high"):
+            scaled = privacy.perturb_magnitude(summary[column], summary["people_key"])
+            summary[column] = [None if v != v else round(float(v), 1) for v in scaled]
+        curves = []  # withheld: individual promotion times (see above)
+    summary = privacy.publish_counts(summary, audience, ["people", "promoted", "censored"], min_cell)
+    summary = privacy.suppress(summary, "people", PROMOTION_VALUES, min_cell, audience=audience,
+                               numerators={"promoted": ["median_years", "median_low", "median_high"],
+                                           "censored": []})
     curve_frame = pd.concat(curves, ignore_index=True)[CURVE_COLUMNS] if curves else pd.DataFrame(
         columns=CURVE_COLUMNS)
     return {"summary": summary, "curves": curve_frame}
@@ -291,32 +355,36 @@ def time_to_promotion(db: Database, as_of: date, filters: Filters) -> dict:
 SATISFACTION_VALUES = ["satisfied", "pct", "ci_low", "ci_high"]
 
 
-def satisfaction(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Share of career_satisfaction answers at or above the 'satisfied' cut-off (4: answers of 4 or 5) per
-    survey wave submitted in the window, mentored against not (mentored for a response, metrics.md: the
+    survey wave submitted in the window, mentored against not (mentored for a response, docs/metrics.md: the
     roster's relationships on the day of submission, else the self-reported has_mentor; unknown rows are
     kept with mentored = None).
 
     Columns: survey, mentored, n, satisfied, pct, ci_low, ci_high, suppressed; oldest wave first, each
-    cell judged on its own in responses."""
+    cell judged on its own in responses. Viewers: n and satisfied published by their cell keys (the sum
+    of the responses' record keys), the share from those; satisfied of 1 .. min_cell-1 is hidden with it."""
     settings = db.settings()
+    min_cell = _min_cell(db)
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"],
               "satisfied": int(settings["cutoffs"]["satisfied"])}
     sql = respondents_sql("outcomes_satisfaction", filters, params)
-    counts = db.df(sql, params)
+    counts = privacy.publish_counts(db.df(sql, params), audience, ["n", "satisfied"], min_cell)
     columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
+    numerators = {"satisfied": ["pct", "ci_low", "ci_high"]}
     if counts.empty:
-        return privacy.suppress(pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, _min_cell(db))
+        return privacy.suppress(pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, min_cell, audience=audience,
+                                numerators=numerators)
     counts["wave_last"] = counts.groupby("survey")["last_submitted"].transform("max")
     counts["_flag"] = counts["mentored"].map({True: 0, False: 1}).fillna(2)
     counts = counts.sort_values(["wave_last", "survey", "_flag"], kind="stable")
     rows = []
     for row in counts.to_dict("records"):
         n, yes = int(row["n"]), int(row["satisfied"])
-        low, high = wilson(yes, n)
+        low, high = wilson(min(yes, n), n)  # min: a viewer's published part may exceed its whole
         mentored = row["mentored"]
         rows.append({"survey": row["survey"], "mentored": None if pd.isna(mentored) else bool(mentored),
-                     "n": n, "satisfied": yes, "pct": pct(yes, n),
+                     "n": n, "satisfied": yes, "pct": pct(min(yes, n), n),
                      "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
     frame = pd.DataFrame(rows, columns=columns)
-    return privacy.suppress(frame, "n", SATISFACTION_VALUES, _min_cell(db))
+    return privacy.suppress(frame, "n", SATISFACTION_VALUES, min_cell, audience=audience, numerators=numerators)

@@ -7,12 +7,13 @@ from datetime import date
 
 import pandas as pd
 
-from mentordash.config import TRAINEE_STAGES
+from mentordash import privacy
 from mentordash.db import Database
 from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics import coverage, recruitment, wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.time import academic_year_ends, academic_year_label, years_before
+from mentordash.vocabulary import CAREER_STAGES, TRAINEE_STAGES
 
 
 @dataclass(frozen=True)
@@ -35,39 +36,47 @@ class Tile:
         return round(self.value - self.previous, 1)
 
 
-def _stage_subset(filters: Filters, stages: tuple[str, ...]) -> Filters | None:
-    """The filters narrowed to some career stages; None when the chosen stages exclude them all."""
-    chosen = [s for s in stages if not filters.career_stage or s in filters.career_stage]
-    return filters.narrowed(career_stage=tuple(chosen)) if chosen else None
+def _stages(filters: Filters, stages: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The career stages of a tile that the filters keep; None when the chosen stages exclude them all."""
+    chosen = tuple(s for s in stages if not filters.career_stage or s in filters.career_stage)
+    return chosen or None
 
 
 def _year_earlier(as_of: date) -> str:
     return f"{years_before(as_of, 1):%b %Y}"
 
 
-def _coverage_tile(db, key, label, as_of, filters, note, field="pct") -> Tile:
-    if filters is None:
+def _coverage_tile(counts: pd.DataFrame, days: tuple[date, date], stages: tuple[str, ...] | None, key: str,
+                   label: str, note: str, min_cell: int, audience: str, field: str = "pct") -> Tile:
+    """A coverage tile now and a year earlier, from one coverage_counts query over both days."""
+    if stages is None:
         return Tile(key, label, None, "%", None, "", 0, False, "Not in the chosen career stages.")
-    now = coverage.coverage_total(db, as_of, filters)
-    before = coverage.coverage_total(db, years_before(as_of, 1), filters)
-    return Tile(key, label, now[field], "%", before[field], _year_earlier(as_of), now["n"], now["suppressed"], note)
+    now, before = (coverage.coverage_cell(counts[(counts["day"] == day) & counts["career_stage"].isin(stages)],
+                                          min_cell, audience) for day in days)
+    return Tile(key, label, now[field], "%", before[field], _year_earlier(days[0]), now["n"], now["suppressed"], note)
 
 
-def coverage_tiles(db: Database, as_of: date, filters: Filters) -> list[Tile]:
+def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> list[Tile]:
     settings = db.settings()
-    relationships = coverage.active_relationships(db, as_of, filters)
-    relationships_before = coverage.active_relationships(db, years_before(as_of, 1), filters)
-    load = coverage.mentor_load(db, as_of, filters)
-    load_before = coverage.mentor_load(db, years_before(as_of, 1), filters)
+    min_cell = settings["min_cell"]
+    earlier = years_before(as_of, 1)
+    counts = coverage.coverage_counts(db, [as_of, earlier], filters)
+    counts["day"] = pd.to_datetime(counts["day"]).dt.date
+    days = (as_of, earlier)
+    relationships = coverage.active_relationships(db, as_of, filters, audience=audience)
+    relationships_before = coverage.active_relationships(db, earlier, filters, audience=audience)
+    load = coverage.mentor_load(db, as_of, filters, audience=audience)
+    load_before = coverage.mentor_load(db, earlier, filters, audience=audience)
     return [
-        _coverage_tile(db, "trainee_coverage", "Trainees mentored", as_of, _stage_subset(filters, TRAINEE_STAGES),
-                       "Active students, residents and fellows who are mentee in an active mentor relationship."),
-        _coverage_tile(db, "junior_faculty_coverage", "Junior faculty mentored", as_of,
-                       _stage_subset(filters, ("junior_faculty",)),
-                       "Active junior faculty who are mentee in an active mentor relationship."),
-        _coverage_tile(db, "engaged_coverage", "Engaged with a mentor", as_of, filters,
+        _coverage_tile(counts, days, _stages(filters, TRAINEE_STAGES), "trainee_coverage", "Trainees mentored",
+                       "Active students, residents and fellows who are mentee in an active mentor relationship.",
+                       min_cell, audience),
+        _coverage_tile(counts, days, _stages(filters, ("junior_faculty",)), "junior_faculty_coverage",
+                       "Junior faculty mentored", "Active junior faculty who are mentee in an active mentor relationship.",
+                       min_cell, audience),
+        _coverage_tile(counts, days, _stages(filters, CAREER_STAGES), "engaged_coverage", "Engaged with a mentor",
                        f"Active people who met an active mentor in the {settings['engaged_window_days']} days "
-                       "up to the as-of date.", field="engaged_pct"),
+                       "up to the as-of date.", min_cell, audience, field="engaged_pct"),
         Tile("active_relationships", "Active relationships", relationships["relationships"], "",
              relationships_before["relationships"], _year_earlier(as_of), relationships["mentees"],
              relationships["suppressed"], "Mentor relationships active on the as-of date (counted in mentees)."),
@@ -77,9 +86,9 @@ def coverage_tiles(db: Database, as_of: date, filters: Filters) -> list[Tile]:
     ]
 
 
-def burnout_tile(db: Database, filters: Filters) -> Tile | None:
+def burnout_tile(db: Database, filters: Filters, audience: str = privacy.EXACT) -> Tile | None:
     """The latest wave's burnout, by its best-answered instrument, against that instrument's wave before."""
-    prevalence = wellbeing.burnout_prevalence(db, filters)
+    prevalence = wellbeing.burnout_prevalence(db, filters, audience=audience)
     if prevalence.empty:
         return None
     latest_survey = prevalence.iloc[-1]["survey"]
@@ -98,9 +107,10 @@ def burnout_tile(db: Database, filters: Filters) -> Tile | None:
     )
 
 
-def recruitment_tiles(db: Database, filters: Filters, track: str = "residency") -> list[Tile]:
+def recruitment_tiles(db: Database, filters: Filters, track: str = "residency",
+                      audience: str = privacy.EXACT) -> list[Tile]:
     """Women and URiM among the latest cycle's applicants and matches, against the cycle before."""
-    frame = recruitment.funnel(db, filters)
+    frame = recruitment.funnel(db, filters, audience=audience)
     frame = frame[frame["track"] == track]
     if frame.empty:
         return []
@@ -133,15 +143,23 @@ def _share_tile(frame: pd.DataFrame, cycles: list[int], stage: str, share: str, 
     )
 
 
-def coverage_by_year(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+def coverage_by_year(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage by career stage on 30 June of each academic year, and at as_of, with a `period` label."""
-    frame = coverage.coverage_over_time(db, academic_year_ends(db, as_of), filters)
+    frame = coverage.coverage_over_time(db, academic_year_ends(db, as_of), filters, audience=audience)
     frame["period"] = [f"as of {day:%d %b %Y}" if day == as_of else academic_year_label(day) for day in frame["day"]]
     return frame
 
 
 
-def all_tiles(db: Database, as_of: date, filters: Filters) -> list[Tile]:
+def data_freshness(db: Database, audience: str = privacy.EXACT) -> pd.DataFrame:
+    """How recent each dataset is (its newest date). The row counts only for exact figures: whole-table
+    counts are not protected and could be set against protected ones."""
+    frame = db.latest_dates()
+    return frame if audience == privacy.EXACT else frame.drop(columns="rows")
+
+
+def all_tiles(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> list[Tile]:
     """Every headline tile the overview shows, in reading order; families without data add none."""
-    burnout = burnout_tile(db, filters)
-    return [*coverage_tiles(db, as_of, filters), *([burnout] if burnout else []), *recruitment_tiles(db, filters)]
+    burnout = burnout_tile(db, filters, audience=audience)
+    return [*coverage_tiles(db, as_of, filters, audience=audience), *([burnout] if burnout else []),
+            *recruitment_tiles(db, filters, audience=audience)]

@@ -1,13 +1,18 @@
-"""Recruitment (metrics.md, Recruitment): the funnel, its split by group, conversions, pipeline programs
+"""Recruitment (docs/metrics.md, Recruitment): the funnel, its split by group, conversions, pipeline programs
 and the department's own representation at as_of.
 
-Suppression (privacy.md) on this family, so that no number on the recruitment page can give back a
+Suppression (docs/privacy.md) on this family, so that no number on the recruitment page can give back a
 hidden one:
 - a count of applicants (or people) in a cell is hidden when it is 1 .. min_cell-1;
 - a split of a stage by group (gender, URiM, race/ethnicity, pipeline) shows its total elsewhere on the
   page, so a lone hidden group takes the next smallest with it (complementary suppression);
 - a rate or share is hidden when its denominator is hidden, or when its numerator (or, for a share of
   women or URiM, the known others) is a count that would be hidden: a share of 1 in 20 is the count 1.
+For viewers (audience PROTECTED) every count is published by the cell key method: each count comes from
+SQL with its own cell key (every side of a split, the unknowns, the totals, "everyone else" each on its
+own), shares, rates and intervals are computed from the published counts, and the rules above that guard
+against subtraction (complementary suppression, hiding a share for its known others) give way to one: no
+published count is 1 .. min_cell-1 (unknown counts included), and nothing computed from it is shown.
 Career stage and division do not describe applicants and are not applied to them (nor institution,
 unless the applicants table holds it).
 """
@@ -19,10 +24,10 @@ from datetime import date
 import pandas as pd
 
 from mentordash import privacy
-from mentordash.config import APPLICANT_STAGES, CAREER_STAGES, TRACKS
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson
+from mentordash.vocabulary import APPLICANT_STAGES, CAREER_STAGES, TRACKS
 
 # The filters that select applicants, as SQL on the applicants table (alias a); institution is the
 # department applied to (migration 004), so a consortium's filter applies to recruitment too.
@@ -32,6 +37,7 @@ APPLICANT_COLUMNS = {"gender": "a.gender", "race_ethnicity": "a.race_ethnicity",
 NOT_APPLICANT_FILTERS = ("career_stage", "division")
 
 
+@privacy.figure_free
 def ignored_filters(db: Database, filters: Filters) -> list[str]:
     """The filters that are set but do not describe applicants (for the page's note)."""
     return [name for name in NOT_APPLICANT_FILTERS if getattr(filters, name)]
@@ -45,7 +51,6 @@ STAGE_LABELS = {"applied": "Applied", "interviewed": "Interviewed", "ranked": "R
 TRACK_LABELS = {"residency": "Residency", "fellowship": "Fellowship", "faculty": "Faculty",
                 "student_rotation": "Student rotations"}
 TRANSITIONS = (("applied", "interviewed"), ("interviewed", "ranked"), ("ranked", "matched"), ("applied", "matched"))
-DIMENSIONS = ("gender", "urim", "race_ethnicity", "pipeline", "selection")
 # Groups of each dimension in display order, with their labels.
 GROUP_LABELS: dict[str, dict[str, str]] = {
     "all": {"all": "All applicants"},
@@ -75,8 +80,18 @@ def _small(value, floor: int) -> bool:
     return value is not None and not pd.isna(value) and 0 < int(value) < floor
 
 
+def _capped(part, whole):
+    """A part never above its whole: published counts are perturbed each on its own, so a viewer's part
+    may come out above its whole (for exact counts this changes nothing)."""
+    return part if part is None or whole is None else min(part, whole)
+
+
+def _pct(part, whole) -> float | None:
+    return pct(_capped(part, whole), whole)
+
+
 def _ci(successes, n) -> tuple[float | None, float | None]:
-    low, high = wilson(successes, n)
+    low, high = wilson(_capped(successes, n), n)
     return (None if low is None else round(100 * low, 1), None if high is None else round(100 * high, 1))
 
 
@@ -103,15 +118,26 @@ def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, b
     return hidden
 
 
-def _share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
+# The counts of a funnel or department row (each with its cell key from SQL), and for viewers the figures
+# computed from each: hidden with it where it is 1 .. min_cell-1.
+SHARE_COUNTS = ["n", "gender_known", "women", "men", "gender_another", "urim_known", "urim",
+                "gender_unknown", "urim_unknown"]
+_SHARE_PARTS = (("women", "women", "gender_known", "gender_unknown"), ("urim", "urim", "urim_known", "urim_unknown"))
+
+
+def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Add the share of women and of URiM among those whose value is known, each with its 95% Wilson
     interval, and the unknown count and its share of all.
 
     A share is hidden when its group's count is hidden in the split of the stage (small, or taken by
     complementary suppression), when the known others are a small count, or when the known are too few.
     Unknown counts are shown whatever their size (they describe missing data, not a characteristic of
-    anyone) unless the split takes them as its complementary cell."""
-    out = frame.copy()
+    anyone) unless the split takes them as its complementary cell.
+
+    For viewers (PROTECTED, counts already published) see _protected_share_cells."""
+    if audience == privacy.PROTECTED:
+        return _protected_share_cells(frame, floor)
+    out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
     rows = out.to_dict("records")
     for name, part, known, unknown in (("women", "women", "gender_known", "gender_unknown"),
                                        ("urim", "urim", "urim_known", "urim_unknown")):
@@ -147,16 +173,52 @@ def _share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
     return out.drop(columns=["men", "gender_another"])
 
 
+def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
+    """_share_cells for viewers, from published counts (the unknowns published on their own, not the total
+    minus the known): the same columns, computed the same way, hidden by one rule: a published count of
+    1 .. min_cell-1 (a group's count, its known or its unknown) is hidden with what is computed from it.
+    Complementary suppression and hiding a share for its known others would guard against subtraction,
+    which published counts do not allow."""
+    out = frame.drop(columns=["gender_unknown", "urim_unknown"])
+    rows = frame.to_dict("records")
+    for name, part, known, unknown in _SHARE_PARTS:
+        cols: dict[str, list] = {c: [] for c in ("pct", "ci_low", "ci_high", "suppressed")}
+        unknowns, unknown_pcts, unknown_hidden, knowns, parts = [], [], [], [], []
+        for r in rows:
+            n, k, x, u = int(r["n"]), int(r[known]), int(r[part]), int(r[unknown])
+            hidden = _small(k, floor) or _small(x, floor)
+            low, high = _ci(x, k)
+            cols["pct"].append(None if hidden else _pct(x, k))
+            cols["ci_low"].append(None if hidden else low)
+            cols["ci_high"].append(None if hidden else high)
+            cols["suppressed"].append(bool(hidden))
+            parts.append(None if hidden else x)
+            knowns.append(None if _small(k, floor) else k)
+            unknown_hidden.append(_small(u, floor))
+            unknowns.append(None if _small(u, floor) else u)
+            unknown_pcts.append(None if _small(u, floor) else _pct(u, n))
+        for col, values in cols.items():
+            out[f"{name}_{col}"] = pd.Series(values, index=out.index, dtype="object" if col != "suppressed" else bool)
+        out[unknown] = pd.Series(unknowns, index=out.index, dtype="object")
+        out[f"{unknown}_pct"] = pd.Series(unknown_pcts, index=out.index, dtype="object")
+        out[f"{unknown}_suppressed"] = pd.Series(unknown_hidden, index=out.index, dtype=bool)
+        out[part] = pd.Series(parts, index=out.index, dtype="object")
+        out[known] = pd.Series(knowns, index=out.index, dtype="object")
+    return out.drop(columns=["men", "gender_another"])
+
+
 SHARE_COLUMNS = ["gender_known", "women", "women_pct", "women_ci_low", "women_ci_high",
                  "gender_unknown", "gender_unknown_pct", "urim_known", "urim", "urim_pct", "urim_ci_low",
                  "urim_ci_high", "urim_unknown", "urim_unknown_pct"]
 
 
-def _with_shares(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
-    return privacy.suppress(_share_cells(frame, floor), "n", SHARE_COLUMNS, floor)
+def _with_shares(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT) -> pd.DataFrame:
+    """Counts (with their cell keys) as `audience` may see them, with shares and suppression."""
+    published = privacy.publish_counts(frame, audience, SHARE_COUNTS, floor)
+    return privacy.suppress(_share_cells(published, floor, audience), "n", SHARE_COLUMNS, floor, audience=audience)
 
 
-def funnel(db: Database, filters: Filters) -> pd.DataFrame:
+def funnel(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per (cycle, track, stage) with at least one applicant, in cycle, track, stage order.
 
     n, and the share of women and of URiM among those whose value is known, with its 95% Wilson
@@ -169,17 +231,22 @@ def funnel(db: Database, filters: Filters) -> pd.DataFrame:
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
     frame = frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
-    return _with_shares(frame, _min_cell(db))
+    return _with_shares(frame, _min_cell(db), audience)
 
 
-def applicant_total(db: Database, filters: Filters) -> dict:
+def applicant_total(db: Database, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """How many applications (all cycles and tracks) the filters select, as one cell: the page shows
     nothing else when it is hidden."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = "SELECT count(*) FROM applicants a WHERE TRUE " + where_sql(filters, APPLICANT_COLUMNS, params)
-    return privacy.suppress_record({"n": int(db.scalar(sql, params) or 0)}, "n", [], _min_cell(db))
+    sql = ("SELECT count(*) AS n, cell_key(sum(a.record_key)) AS n_key FROM applicants a WHERE TRUE "
+           + where_sql(filters, APPLICANT_COLUMNS, params))
+    n, key = db.rows(sql, params)[0]
+    floor = _min_cell(db)
+    record = privacy.publish_record({"n": int(n or 0), "n_key": int(key or 0)}, audience, ["n"], floor)
+    return privacy.suppress_record({"n": int(record["n"])}, "n", [], floor, audience=audience)
 
 
+@privacy.figure_free
 def cycles(db: Database, filters: Filters) -> pd.DataFrame:
     """The (cycle, track) pairs with at least one applicant that the filters select, newest cycle first."""
     params = {"urim_list": db.settings()["urim_list"]}
@@ -190,8 +257,10 @@ def cycles(db: Database, filters: Filters) -> pd.DataFrame:
         .reset_index(drop=True)
 
 
-def _group_counts(db: Database, filters: Filters, track: str, cycle: int) -> pd.DataFrame:
-    """Counts by (dimension, group, stage), every stage present for every group, suppressed."""
+def _group_counts(db: Database, filters: Filters, track: str, cycle: int,
+                  audience: str = privacy.EXACT) -> pd.DataFrame:
+    """Counts by (dimension, group, stage), every stage present for every group, published for `audience`
+    (each group's count, each side of the selection split included, with its own cell key) and suppressed."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], "track": track, "cycle": int(cycle)}
     sql = load_sql("recruitment_groups", urim_expr=urim_sql("a"),
@@ -209,15 +278,18 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int) -> pd.
     ).sort_values(["dim_order", "group_order", "stage_order"]).drop(columns=["dim_order", "group_order"])
     frame = frame.reset_index(drop=True)
     floor = _min_cell(db)
+    frame = privacy.publish_counts(frame, audience, ["n"], floor)
     if frame.empty:
         return frame.assign(suppressed=pd.Series(dtype=bool))
     parts = []
     for dimension, part in frame.groupby("dimension", sort=False):
         # Unknown is missing data, not a characteristic of anyone: never hidden for its size, so the
-        # shares can be read honestly; it may still be taken as the complementary cell.
-        part = part.assign(is_unknown=part["group"] == "unknown")
+        # shares can be read honestly; it may still be taken as the complementary cell. For viewers no
+        # published count is 1 .. min_cell-1, unknown included (complementary suppression is skipped).
+        part = part.assign(is_unknown=(part["group"] == "unknown") & (audience == privacy.EXACT))
         parts.append(privacy.suppress(part, "n", [], floor, complementary=dimension in COMPLEMENTED,
-                                      within=["stage"], exempt="is_unknown").drop(columns="is_unknown"))
+                                      within=["stage"], exempt="is_unknown", audience=audience)
+                     .drop(columns="is_unknown"))
     out = pd.concat(parts).sort_index()
     # A stage with too few applicants overall shows nothing at all, unknown included.
     hidden_stages = set(out[(out["dimension"] == "all") & out["suppressed"]]["stage"])
@@ -227,12 +299,15 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int) -> pd.
     return out.reset_index(drop=True)
 
 
-def group_funnel(db: Database, filters: Filters, track: str, cycle: int) -> pd.DataFrame:
+def group_funnel(db: Database, filters: Filters, track: str, cycle: int,
+                 audience: str = privacy.EXACT) -> pd.DataFrame:
     """The funnel of one cycle and track, overall (dimension 'all') and by group.
 
     Columns: dimension, group, label, stage, stage_order, n, pct_of_applied (the share of the group's
-    applicants who reached the stage) with ci_low, ci_high, suppressed."""
-    frame = _group_counts(db, filters, track, cycle)
+    applicants who reached the stage) with ci_low, ci_high, suppressed. For viewers every n is published
+    on its own ('Filtered applicants' and 'All other applicants' each from their own applicants) and the
+    shares come from published counts."""
+    frame = _group_counts(db, filters, track, cycle, audience)
     applied = {(r["dimension"], r["group"]): r for r in frame[frame["stage"] == "applied"].to_dict("records")}
     pcts, lows, highs = [], [], []
     for row in frame.to_dict("records"):
@@ -241,17 +316,19 @@ def group_funnel(db: Database, filters: Filters, track: str, cycle: int) -> pd.D
             pcts.append(None), lows.append(None), highs.append(None)
             continue
         low, high = _ci(row["n"], base["n"])
-        pcts.append(pct(row["n"], base["n"])), lows.append(low), highs.append(high)
+        pcts.append(_pct(row["n"], base["n"])), lows.append(low), highs.append(high)
     frame = frame.assign(pct_of_applied=pcts, ci_low=lows, ci_high=highs)
     return _none_for_missing(frame, ["pct_of_applied", "ci_low", "ci_high"])
 
 
-def conversions(db: Database, filters: Filters, track: str, cycle: int) -> pd.DataFrame:
+def conversions(db: Database, filters: Filters, track: str, cycle: int,
+                audience: str = privacy.EXACT) -> pd.DataFrame:
     """Conversion from stage to stage (and applied to matched) for every group of one cycle and track.
 
     Columns: dimension, group, label, from_stage, to_stage, n_from, n_to, rate (%), ci_low, ci_high
-    (95% Wilson, %), suppressed: hidden when either count is hidden, so a rate never gives one back."""
-    frame = _group_counts(db, filters, track, cycle)
+    (95% Wilson, %), suppressed: hidden when either count is hidden, so a rate never gives one back.
+    For viewers both counts are published ones and the rate is computed from them."""
+    frame = _group_counts(db, filters, track, cycle, audience)
     cells = {(r["dimension"], r["group"], r["stage"]): r for r in frame.to_dict("records")}
     groups = frame[["dimension", "group", "label"]].drop_duplicates().to_dict("records")
     rows = []
@@ -263,7 +340,7 @@ def conversions(db: Database, filters: Filters, track: str, cycle: int) -> pd.Da
                    "n_from": None, "n_to": None, "rate": None, "ci_low": None, "ci_high": None, "suppressed": hidden}
             if not hidden:
                 low, high = _ci(second["n"], first["n"])
-                row.update(n_from=int(first["n"]), n_to=int(second["n"]), rate=pct(second["n"], first["n"]),
+                row.update(n_from=int(first["n"]), n_to=int(second["n"]), rate=_pct(second["n"], first["n"]),
                            ci_low=low, ci_high=high)
             rows.append(row)
     frame = pd.DataFrame(rows, columns=["dimension", "group", "label", "cycle", "track", "from_stage", "to_stage",
@@ -278,10 +355,12 @@ def _none_for_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def pipeline_share(db: Database, filters: Filters, track: str, cycle: int) -> pd.DataFrame:
+def pipeline_share(db: Database, filters: Filters, track: str, cycle: int,
+                   audience: str = privacy.EXACT) -> pd.DataFrame:
     """For each pipeline program (and any program) and each stage: how many of the stage's applicants
-    came through it, and their share. Columns: group, label, stage, stage_order, n_stage, n, pct, suppressed."""
-    frame = _group_counts(db, filters, track, cycle)
+    came through it, and their share. Columns: group, label, stage, stage_order, n_stage, n, pct, suppressed.
+    For viewers both counts are published ones."""
+    frame = _group_counts(db, filters, track, cycle, audience)
     totals = {r["stage"]: r for r in frame[frame["dimension"] == "all"].to_dict("records")}
     programs = frame[(frame["dimension"] == "pipeline") & (frame["group"] != "none")]
     rows = []
@@ -291,13 +370,13 @@ def pipeline_share(db: Database, filters: Filters, track: str, cycle: int) -> pd
         rows.append({
             "group": row["group"], "label": row["label"], "stage": row["stage"], "stage_order": row["stage_order"],
             "n_stage": None if hidden else int(total["n"]), "n": None if hidden else int(row["n"]),
-            "pct": None if hidden else pct(row["n"], total["n"]), "suppressed": hidden,
+            "pct": None if hidden else _pct(row["n"], total["n"]), "suppressed": hidden,
         })
     frame = pd.DataFrame(rows, columns=["group", "label", "stage", "stage_order", "n_stage", "n", "pct", "suppressed"])
     return _none_for_missing(frame, ["n_stage", "n", "pct"])
 
 
-def representation(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+def representation(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """The department at as_of: for each career stage with active people, the share of women and of
     URiM among those with a known value, and the unknown. Only the career stage, division and
     institution filters apply (a share of women among women says nothing)."""
@@ -309,9 +388,10 @@ def representation(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     frame = db.df(sql, params)
     frame = frame.assign(stage_order=frame["career_stage"].map(CAREER_STAGES.index)) \
         .sort_values("stage_order").drop(columns="stage_order").reset_index(drop=True)
-    return _with_shares(frame, _min_cell(db))
+    return _with_shares(frame, _min_cell(db), audience)
 
 
+@privacy.figure_free
 def benchmarks(db: Database) -> dict[str, dict]:
     """The national reference figures of the settings, by key (value in %, year, source, figure)."""
     return {b["key"]: b for b in db.settings()["benchmarks"] if "key" in b}

@@ -1,4 +1,4 @@
-"""The `summary` JSON contract (metrics.md): the headline numbers, from the same functions the pages call."""
+"""The `summary` JSON contract (docs/metrics.md): the headline numbers, from the same functions the pages call."""
 
 from __future__ import annotations
 
@@ -32,29 +32,29 @@ def _cell(record: dict, keys: tuple[str, ...]) -> dict:
     return out
 
 
-def coverage_part(db: Database, as_of: date, filters: Filters) -> dict:
-    by_stage = coverage.coverage_by_stage(db, as_of, filters)
+def coverage_part(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
+    by_stage = coverage.coverage_by_stage(db, as_of, filters, audience=audience)
     return {
-        "all": _cell(coverage.coverage_total(db, as_of, filters), COVERAGE_KEYS),
+        "all": _cell(coverage.coverage_total(db, as_of, filters, audience=audience), COVERAGE_KEYS),
         "by_stage": {row["career_stage"]: _cell(row, COVERAGE_KEYS) for row in by_stage.to_dict("records")},
     }
 
 
-def mentor_load_part(db: Database, as_of: date, filters: Filters) -> dict:
-    return _cell(coverage.mentor_load(db, as_of, filters), ("mentors", "mean", "max", "over_capacity", "capacity"))
+def mentor_load_part(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
+    return _cell(coverage.mentor_load(db, as_of, filters, audience=audience), ("mentors", "mean", "max", "over_capacity", "capacity"))
 
 
-def burnout_part(db: Database, filters: Filters) -> list[dict]:
-    rows = wellbeing.burnout_prevalence(db, filters).to_dict("records")
+def burnout_part(db: Database, filters: Filters, audience: str = privacy.EXACT) -> list[dict]:
+    rows = wellbeing.burnout_prevalence(db, filters, audience=audience).to_dict("records")
     return [_cell(row, ("survey", "instrument", "n", "burned_out", "pct")) for row in rows]
 
 
-def recruitment_part(db: Database, filters: Filters) -> list[dict]:
+def recruitment_part(db: Database, filters: Filters, audience: str = privacy.EXACT) -> list[dict]:
     """Every (cycle, track, stage) with an applicant, as the recruitment page shows it. A share hidden on
     its own (its group, or the others, fewer than min_cell) is null with `women_suppressed` or
     `urim_suppressed` set; a stage of fewer than min_cell applicants is `suppressed` as a whole."""
     out = []
-    for row in recruitment.funnel(db, filters).to_dict("records"):
+    for row in recruitment.funnel(db, filters, audience=audience).to_dict("records"):
         cell = _cell(row, ("cycle", "track", "stage", "n", "women_pct", "urim_pct"))
         if not row.get("suppressed"):
             for flag in ("women_suppressed", "urim_suppressed"):
@@ -64,10 +64,10 @@ def recruitment_part(db: Database, filters: Filters) -> list[dict]:
     return out
 
 
-def outcomes_part(db: Database, as_of: date, filters: Filters) -> dict:
+def outcomes_part(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The window, publications per person-year and early departure by career stage, mentored against not."""
-    publications = outcomes_metrics.publications(db, as_of, filters).to_dict("records")
-    departures = outcomes_metrics.early_departure(db, as_of, filters).to_dict("records")
+    publications = outcomes_metrics.publications(db, as_of, filters, audience=audience).to_dict("records")
+    departures = outcomes_metrics.early_departure(db, as_of, filters, audience=audience).to_dict("records")
     return {
         "window_start": outcomes_metrics.window_start(db, as_of).isoformat(),
         "publications": [_cell(row, ("career_stage", "mentored", "people", "person_years", "publications", "rate"))
@@ -76,14 +76,16 @@ def outcomes_part(db: Database, as_of: date, filters: Filters) -> dict:
     }
 
 
-def build_summary(db: Database, as_of: date, filters: Filters) -> dict:
+def build_summary(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
+    """The summary contract for `audience`: exact figures (coordinators, the command line) or the protected
+    figures a viewer is shown (`summary --role viewer`), in the same shape."""
     return {
         "as_of": as_of.isoformat(),
         "filters": filters.as_dict(),
         "min_cell": privacy.effective_min_cell(db.settings()["min_cell"]),
-        "coverage": coverage_part(db, as_of, filters),
-        "mentor_load": mentor_load_part(db, as_of, filters),
-        "burnout": burnout_part(db, filters),
-        "recruitment": recruitment_part(db, filters),
-        "outcomes": outcomes_part(db, as_of, filters),
+        "coverage": coverage_part(db, as_of, filters, audience),
+        "mentor_load": mentor_load_part(db, as_of, filters, audience),
+        "burnout": burnout_part(db, filters, audience),
+        "recruitment": recruitment_part(db, filters, audience),
+        "outcomes": outcomes_part(db, as_of, filters, audience),
     }

@@ -10,7 +10,7 @@ MAX_YEARS_SHOWN = 10
 
 
 def years_before(day: date, years: int) -> date:
-    """The same calendar day `years` earlier; 29 February becomes 28 February (metrics.md, Outcomes)."""
+    """The same calendar day `years` earlier; 29 February becomes 28 February (docs/metrics.md, Outcomes)."""
     try:
         return day.replace(year=day.year - years)
     except ValueError:

@@ -1,4 +1,4 @@
-"""Burnout and wellbeing (metrics.md, Burnout and wellbeing; instruments.md).
+"""Burnout and wellbeing (docs/metrics.md, Burnout and wellbeing; docs/instruments.md).
 
 Every function aggregates in SQL (one query per figure family, over the complete responses of the
 filtered respondents) and returns cells that have passed through privacy.suppress: no response ever
@@ -11,13 +11,20 @@ from __future__ import annotations
 import pandas as pd
 
 from mentordash import privacy
-from mentordash.config import CAREER_STAGES, GENDERS
 from mentordash.db import Database, load_sql
 from mentordash.instruments import (
-    BURNOUT_MEASURES, INSTRUMENTS, MEASURE_ORDER, MEASURES, cutoff_params, measure_counts, measure_flags, measure_sums,
+    BURNOUT_MEASURES,
+    INSTRUMENTS,
+    MEASURE_ORDER,
+    MEASURES,
+    cutoff_params,
+    measure_counts,
+    measure_flags,
+    measure_sums,
 )
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson
+from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
 # The filter columns of a survey_respondents.sql row (aliased r): shared with metrics.outcomes.
 RESPONDENT_COLUMNS = {
@@ -40,6 +47,8 @@ _FIXED_GROUP_ORDER = {
     "mentored": ("mentored", "not_mentored"),
 }
 CELL_VALUES = ["positive", "pct", "ci_low", "ci_high"]
+MEASURE_COUNTS = ["n", "positive"]
+MEASURE_NUMERATORS = {"positive": ["pct", "ci_low", "ci_high"]}
 
 
 def _head(db: Database, filters: Filters) -> tuple[str, dict, dict]:
@@ -51,16 +60,19 @@ def _head(db: Database, filters: Filters) -> tuple[str, dict, dict]:
 
 
 def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
-    """n__<measure> / pos__<measure> columns to one row per measure, keeping cells with scoreable responses."""
+    """n__<measure> / pos__<measure> columns (and their cell keys kn__ / kpos__) to one row per measure,
+    keeping cells with scoreable responses."""
     parts = []
     for key in MEASURE_ORDER:
         part = wide[id_cols].copy()
         part["measure"] = key
         part["n"] = wide[f"n__{key}"].astype("int64")
         part["positive"] = wide[f"pos__{key}"].astype("int64")
+        part["n_key"] = wide[f"kn__{key}"].astype("int64")
+        part["positive_key"] = wide[f"kpos__{key}"].astype("int64")
         parts.append(part)
     if not parts or wide.empty:
-        return pd.DataFrame(columns=[*id_cols, "measure", "n", "positive"])
+        return pd.DataFrame(columns=[*id_cols, "measure", "n", "positive", "n_key", "positive_key"])
     frame = pd.concat(parts, ignore_index=True)
     return frame[frame["n"] > 0].copy()
 
@@ -76,7 +88,7 @@ def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
     return frame
 
 
-def measures_by_wave(db: Database, filters: Filters) -> pd.DataFrame:
+def measures_by_wave(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per (survey, measure) with at least one scoreable response, oldest wave first.
 
     Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
@@ -87,25 +99,19 @@ def measures_by_wave(db: Database, filters: Filters) -> pd.DataFrame:
     frame = _long(wide, ["survey", "last_submitted"])
     frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
     frame = frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
-    frame = _add_shares(frame, settings["cutoffs"])
-    return privacy.suppress(frame, "n", CELL_VALUES, settings["min_cell"])
+    return _measure_cells(frame, settings, audience)
 
 
-def burnout_prevalence(db: Database, filters: Filters) -> pd.DataFrame:
+def burnout_prevalence(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per (survey, instrument) with at least one scoreable response, oldest wave first.
 
     Columns: survey, instrument, last_submitted, n, burned_out, pct, ci_low, ci_high, rule, suppressed.
     Each cell is judged on its own: instruments are never mixed and waves are never summed. This is
     the table the page shows and the `burnout` part of the summary."""
-    frame = measures_by_wave(db, filters)
-    frame = frame[frame["measure"].isin(BURNOUT_MEASURES)]
-    frame = frame.rename(columns={"positive": "burned_out"})
-    columns = ["survey", "instrument", "last_submitted", "n", "burned_out", "pct", "ci_low", "ci_high", "rule",
-               "suppressed"]
-    return frame[columns].reset_index(drop=True)
+    return burnout_rows(measures_by_wave(db, filters, audience=audience))
 
 
-def response_rates(db: Database, filters: Filters) -> pd.DataFrame:
+def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per survey with at least one complete response in the filtered group, oldest first.
 
     Columns: survey, last_day (the survey's last submission date), eligible (people active that day in
@@ -116,6 +122,9 @@ def response_rates(db: Database, filters: Filters) -> pd.DataFrame:
     sql = head + load_sql("wellbeing_response_rate", people_filter=where_sql(filters, people_columns("p"), params))
     frame = db.df(sql, params)
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
+    frame = privacy.publish_counts(frame, audience, ["eligible", "respondents", "responses", "linked_responses"],
+                                   settings["min_cell"],
+                                   at_most={"respondents": "eligible", "linked_responses": "responses"})
     frame["roster_allows"] = (frame["linked_responses"] > 0) & (frame["eligible"] > 0)
     frame["rate"] = [pct(r, e) if ok else None
                      for r, e, ok in zip(frame["respondents"], frame["eligible"], frame["roster_allows"])]
@@ -123,8 +132,9 @@ def response_rates(db: Database, filters: Filters) -> pd.DataFrame:
     frame = frame[["survey", "last_day", "eligible", "respondents", "rate", "responses", "linked_responses",
                    "roster_allows"]]
     frame = privacy.suppress(frame, "responses", ["linked_responses"], settings["min_cell"],
-                             flag="responses_suppressed")
-    return privacy.suppress(frame, "eligible", ["respondents", "rate"], settings["min_cell"])
+                             flag="responses_suppressed", audience=audience, numerators={"linked_responses": []})
+    return privacy.suppress(frame, "eligible", ["respondents", "rate"], settings["min_cell"], audience=audience,
+                            numerators={"respondents": ["rate"]})
 
 
 def _group_order(dimension: str, group: str) -> tuple:
@@ -136,14 +146,14 @@ def _group_order(dimension: str, group: str) -> tuple:
     return (1, str(group))
 
 
-def measures_by_group(db: Database, filters: Filters) -> pd.DataFrame:
+def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per (survey, measure, dimension, group) with at least one scoreable response.
 
-    Dimensions: career_stage, gender, urim, division, mentored (metrics.md: roster where the response
+    Dimensions: career_stage, gender, urim, division, mentored (docs/metrics.md: roster where the response
     is linked, else self-report, else unknown). Unknown values are a group of their own ('unknown'), so
-    each breakdown adds up to the wave's total shown on the page; complementary suppression applies
-    within each (survey, measure, dimension). Columns: survey, last_submitted, dimension, group,
-    measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
+    each breakdown adds up to the wave's total shown on the page; for exact figures complementary
+    suppression applies within each (survey, measure, dimension). Columns: survey, last_submitted,
+    dimension, group, measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
     head, params, settings = _head(db, filters)
     sql = head + load_sql("wellbeing_by_group", urim_expr=urim_sql("f"), measure_flags=measure_flags("f"),
                           measure_counts=measure_counts(), measure_sums=measure_sums())
@@ -154,18 +164,18 @@ def measures_by_group(db: Database, filters: Filters) -> pd.DataFrame:
     frame["g_order"] = [_group_order(d, g) for d, g in zip(frame["dimension"], frame["group"])]
     frame = (frame.sort_values(["last_submitted", "survey", "m_order", "d_order", "g_order"])
              .drop(columns=["m_order", "d_order", "g_order"]).reset_index(drop=True))
-    frame = _add_shares(frame, settings["cutoffs"])
-    return privacy.suppress(frame, "n", CELL_VALUES, settings["min_cell"], complementary=True,
-                            within=["survey", "measure", "dimension"])
+    return _measure_cells(frame, settings, audience, complementary=True, within=["survey", "measure", "dimension"])
 
 
-def responses_total(db: Database, filters: Filters) -> dict:
+def responses_total(db: Database, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """Complete responses of the filtered respondents over all waves: the page's 'too small' check."""
     head, params, settings = _head(db, filters)
-    n = int(db.scalar(head + "SELECT count(*) FROM filtered", params) or 0)
-    return privacy.suppress_record({"n": n}, "n", [], settings["min_cell"])
+    total = db.df(head + "SELECT count(*) AS n, cell_key(sum(record_key)) AS n_key FROM filtered", params)
+    record = privacy.publish_record(total.iloc[0].to_dict(), audience, ["n"], settings["min_cell"])
+    return privacy.suppress_record({"n": int(record["n"])}, "n", [], settings["min_cell"], audience=audience)
 
 
+@privacy.figure_free
 def benchmarks(db: Database) -> dict:
     """National benchmarks (settings) for burnout, split into those measured with one of our
     instruments (by instrument key) and those that name none (never drawn beside a figure)."""
@@ -182,3 +192,23 @@ def benchmarks(db: Database) -> dict:
 
 def instrument_name(key: str) -> str:
     return INSTRUMENTS[key].name if key in INSTRUMENTS else MEASURES[key].source
+
+
+def _measure_cells(frame: pd.DataFrame, settings: dict, audience: str, **suppression) -> pd.DataFrame:
+    """Scoreable and positive responses as the audience may see them, with shares and suppression."""
+    min_cell = settings["min_cell"]
+    frame = privacy.publish_counts(frame, audience, MEASURE_COUNTS, min_cell, at_most={"positive": "n"})
+    frame = _add_shares(frame, settings["cutoffs"])
+    return privacy.suppress(frame, "n", CELL_VALUES, min_cell, audience=audience, numerators=MEASURE_NUMERATORS,
+                            **suppression)
+
+
+def burnout_rows(by_wave: pd.DataFrame) -> pd.DataFrame:
+    """The burnout measures of a measures_by_wave frame, as burnout_prevalence returns them (so that a page
+    holding measures_by_wave derives them without a second query)."""
+    frame = by_wave[by_wave["measure"].isin(BURNOUT_MEASURES)].rename(columns={"positive": "burned_out"})
+    columns = ["survey", "instrument", "last_submitted", "n", "burned_out", "pct", "ci_low", "ci_high", "rule",
+               "suppressed"]
+    return frame[columns].reset_index(drop=True)
+
+

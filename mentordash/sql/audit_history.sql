@@ -1,4 +1,4 @@
--- Every import, undo and settings change, newest first (privacy.md: who, when and what).
+-- Every import, undo and settings change, newest first (docs/privacy.md: who, when and what).
 SELECT imported_at AS "when", imported_by AS who, 'import' AS action,
        file_name || ' (' || dataset || ', ' || format || ', ' || rows || ' rows)' AS what,
        import_id AS reference

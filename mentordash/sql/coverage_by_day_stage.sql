@@ -1,4 +1,4 @@
--- Coverage (metrics.md) for each day in $dates and each career stage: active people of the filtered
+-- Coverage (docs/metrics.md) for each day in $dates and each career stage: active people of the filtered
 -- group (n), those who are mentee in a relationship of $roles active that day (covered), and those
 -- who met such a mentor in the engaged window ending that day (engaged).
 --
@@ -7,10 +7,13 @@
 -- [s, e): a person is active on [start_date, end_date), a relationship on [start_date, end_date + 1)
 -- (its end day counts), a meeting makes its mentee engaged on [date, date + window). Each person's
 -- covered and engaged spans are merged, the counts are running sums of +1/-1 events per stage, and
--- each date reads them with an ASOF join.
+-- each date reads them with an ASOF join. The same running sums over the people's record keys give each
+-- count's cell key (n_key, covered_key, engaged_key: the sum of its people's keys modulo 2^32, exact
+-- integers), for the protected figures of docs/privacy.md.
 WITH days AS (SELECT unnest($dates::DATE[]) AS day),
 persons AS (
-    SELECT p.person_id, p.career_stage, p.start_date AS s, coalesce(p.end_date, DATE '9999-12-31') AS e
+    SELECT p.person_id, p.career_stage, p.record_key::BIGINT AS k, p.start_date AS s,
+           coalesce(p.end_date, DATE '9999-12-31') AS e
     FROM people p
     WHERE p.start_date < coalesce(p.end_date, DATE '9999-12-31') {people_filter}
 ),
@@ -49,26 +52,32 @@ merged AS (
     SELECT kind, person_id, min(s) AS s, max(e) AS e FROM islands GROUP BY kind, person_id, island
 ),
 events AS (
-    SELECT career_stage, s AS day, 1 AS dn, 0 AS dc, 0 AS de FROM persons
-    UNION ALL SELECT career_stage, e, -1, 0, 0 FROM persons
+    SELECT career_stage, s AS day, 1 AS dn, 0 AS dc, 0 AS de, k AS dnk, 0 AS dck, 0 AS dek FROM persons
+    UNION ALL SELECT career_stage, e, -1, 0, 0, -k, 0, 0 FROM persons
     UNION ALL
-    SELECT p.career_stage, m.s, 0, (m.kind = 'covered')::INTEGER, (m.kind = 'engaged')::INTEGER
+    SELECT p.career_stage, m.s, 0, (m.kind = 'covered')::INTEGER, (m.kind = 'engaged')::INTEGER,
+           0, (m.kind = 'covered')::INTEGER * p.k, (m.kind = 'engaged')::INTEGER * p.k
     FROM merged m JOIN persons p USING (person_id)
     UNION ALL
-    SELECT p.career_stage, m.e, 0, -(m.kind = 'covered')::INTEGER, -(m.kind = 'engaged')::INTEGER
+    SELECT p.career_stage, m.e, 0, -(m.kind = 'covered')::INTEGER, -(m.kind = 'engaged')::INTEGER,
+           0, -(m.kind = 'covered')::INTEGER * p.k, -(m.kind = 'engaged')::INTEGER * p.k
     FROM merged m JOIN persons p USING (person_id)
 ),
 running AS (
     SELECT career_stage, day,
            sum(sum(dn)) OVER stage_order AS n,
            sum(sum(dc)) OVER stage_order AS covered,
-           sum(sum(de)) OVER stage_order AS engaged
+           sum(sum(de)) OVER stage_order AS engaged,
+           sum(sum(dnk)) OVER stage_order AS n_key,
+           sum(sum(dck)) OVER stage_order AS covered_key,
+           sum(sum(dek)) OVER stage_order AS engaged_key
     FROM events
     GROUP BY career_stage, day
     WINDOW stage_order AS (PARTITION BY career_stage ORDER BY day)
 ),
 stages AS (SELECT DISTINCT career_stage FROM persons)
-SELECT d.day, r.career_stage, r.n::BIGINT AS n, r.covered::BIGINT AS covered, r.engaged::BIGINT AS engaged
+SELECT d.day, r.career_stage, r.n::BIGINT AS n, r.covered::BIGINT AS covered, r.engaged::BIGINT AS engaged,
+       cell_key(r.n_key) AS n_key, cell_key(r.covered_key) AS covered_key, cell_key(r.engaged_key) AS engaged_key
 FROM days d CROSS JOIN stages st
 ASOF JOIN running r ON r.career_stage = st.career_stage AND d.day >= r.day
 WHERE r.n > 0

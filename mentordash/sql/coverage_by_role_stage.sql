@@ -1,8 +1,9 @@
--- Coverage (metrics.md) at $as_of for each role in $roles on its own and for any of them ('any'),
+-- Coverage (docs/metrics.md) at $as_of for each role in $roles on its own and for any of them ('any'),
 -- by career stage: active people of the filtered group (n), those who are mentee in a relationship
--- of that role active at $as_of (covered), and those who met such a mentor in the engaged window (engaged).
+-- of that role active at $as_of (covered), and those who met such a mentor in the engaged window (engaged),
+-- each with its cell key (docs/privacy.md).
 WITH people_active AS (
-    SELECT p.person_id, p.career_stage
+    SELECT p.person_id, p.career_stage, p.record_key
     FROM people p
     WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
       {people_filter}
@@ -32,7 +33,10 @@ roles AS (SELECT unnest($roles::VARCHAR[]) AS role UNION ALL SELECT 'any')
 SELECT r.role, a.career_stage,
        count(*) AS n,
        count(c.mentee_id) AS covered,
-       count(e.mentee_id) AS engaged
+       count(e.mentee_id) AS engaged,
+       cell_key(sum(a.record_key)) AS n_key,
+       cell_key(sum(a.record_key) FILTER (c.mentee_id IS NOT NULL)) AS covered_key,
+       cell_key(sum(a.record_key) FILTER (e.mentee_id IS NOT NULL)) AS engaged_key
 FROM people_active a
 CROSS JOIN roles r
 LEFT JOIN covered c ON c.mentee_id = a.person_id AND c.role = r.role

@@ -1,10 +1,10 @@
--- Time to match (metrics.md, Coverage) for new people: people of the filtered group who started in
+-- Time to match (docs/metrics.md, Coverage) for new people: people of the filtered group who started in
 -- the $years_back years ending at $as_of (start_date > $since and <= $as_of), by career stage.
 -- A person is matched when their first relationship of $roles started on or before $as_of (and before
 -- they left); days = that start minus their start_date, 0 when matched before they arrived.
 -- n90 and within_90 count those who started at least 90 days before $as_of, and those matched within 90 days.
 WITH newcomers AS (
-    SELECT p.person_id, p.career_stage, p.start_date, p.end_date
+    SELECT p.person_id, p.career_stage, p.start_date, p.end_date, p.record_key AS k
     FROM people p
     WHERE p.start_date > $since AND p.start_date <= $as_of
       {people_filter}
@@ -18,7 +18,7 @@ first_match AS (
     GROUP BY n.person_id
 ),
 days AS (
-    SELECT n.career_stage, n.start_date,
+    SELECT n.career_stage, n.start_date, n.k,
            CASE WHEN f.matched_on IS NULL THEN NULL ELSE greatest(f.matched_on - n.start_date, 0) END AS days
     FROM newcomers n LEFT JOIN first_match f ON f.person_id = n.person_id
 )
@@ -29,6 +29,10 @@ SELECT career_stage,
        quantile_cont(days, 0.25) AS q1_days,
        quantile_cont(days, 0.75) AS q3_days,
        count(*) FILTER (start_date <= $as_of - 90) AS n90,
-       count(*) FILTER (start_date <= $as_of - 90 AND days <= 90) AS within_90
+       count(*) FILTER (start_date <= $as_of - 90 AND days <= 90) AS within_90,
+       cell_key(sum(k)) AS n_key,
+       cell_key(sum(k) FILTER (days IS NOT NULL)) AS matched_key,
+       cell_key(sum(k) FILTER (start_date <= $as_of - 90)) AS n90_key,
+       cell_key(sum(k) FILTER (start_date <= $as_of - 90 AND days <= 90)) AS within_90_key
 FROM days
 GROUP BY career_stage

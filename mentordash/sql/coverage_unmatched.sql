@@ -1,4 +1,4 @@
--- The unmatched list (metrics.md; a row-level list, for coordinators only): active people of the
+-- The unmatched list (docs/metrics.md; a row-level list, for coordinators only): active people of the
 -- filtered group at $as_of who are mentee in no relationship of $roles active at $as_of.
 SELECT p.person_id, p.career_stage, p.division, ($as_of - p.start_date)::INTEGER AS days_since_start
 FROM people p

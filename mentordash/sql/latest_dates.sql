@@ -5,3 +5,4 @@ UNION ALL SELECT 'meetings', max(date), count(*) FROM meetings
 UNION ALL SELECT 'survey', max(submitted_at)::DATE, count(*) FROM survey
 UNION ALL SELECT 'applicants', make_date(max(cycle), 6, 30), count(*) FROM applicants
 UNION ALL SELECT 'outcomes', max(date), count(*) FROM outcomes
+ORDER BY list_position(['people', 'mentorships', 'meetings', 'survey', 'applicants', 'outcomes'], dataset)

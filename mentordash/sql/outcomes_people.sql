@@ -1,4 +1,4 @@
--- Outcomes (metrics.md) per person of the filtered group with at least one window day.
+-- Outcomes (docs/metrics.md) per person of the filtered group with at least one window day.
 -- The window is the days d with $window_start < d <= $as_of; a person's window days are those on which
 -- they are active (start_date <= d < end_date), i.e. the one span [a, b] below. Day-level rules are
 -- computed by interval arithmetic, never by listing days:
@@ -6,8 +6,9 @@
 --                day (start_date <= d <= end_date): the length of the union of the relationships' spans
 --                clipped to [a, b] (each span adds only the part past the furthest end before it).
 --   mentor_days: the same for relationships in which they are the mentor (the mentors' side).
+-- record_key: the person's (for the cell keys of the counts computed from these rows, docs/privacy.md).
 WITH spans AS (
-    SELECT p.person_id, p.career_stage, p.gender, {urim} AS urim, p.end_date, p.departure_reason,
+    SELECT p.person_id, p.career_stage, p.gender, {urim} AS urim, p.end_date, p.departure_reason, p.record_key,
            greatest(p.start_date, $window_start::DATE + 1) AS a,
            least($as_of::DATE, coalesce(p.end_date - 1, $as_of::DATE)) AS b
     FROM people p
@@ -55,7 +56,8 @@ SELECT w.person_id, w.career_stage, w.gender, w.urim,
        2 * coalesce(c.mentor_days, 0) >= (w.b - w.a + 1) AS mentors,
        coalesce(pub.publications, 0) AS publications,
        coalesce(w.end_date > $window_start::DATE AND w.end_date <= $as_of::DATE
-                AND w.departure_reason IN ('left_early', 'dismissed'), FALSE) AS departed_early
+                AND w.departure_reason IN ('left_early', 'dismissed'), FALSE) AS departed_early,
+       w.record_key
 FROM in_window w
 LEFT JOIN covered c ON c.person_id = w.person_id
 LEFT JOIN publications pub ON pub.person_id = w.person_id

@@ -1,11 +1,12 @@
--- Time to first promotion (metrics.md, Outcomes) for people hired as junior faculty in the filtered
+-- Time to first promotion (docs/metrics.md, Outcomes) for people hired as junior faculty in the filtered
 -- group: the roster keeps each person's latest stage, so this is junior faculty plus senior faculty with
 -- a promotion after their start (promoted in the department). Followed from start_date to the first
 -- promotion (event) or, if none, to end_date or $as_of, whichever comes first (censored).
 -- mentored: mentee in a `mentor` relationship on at least half of the follow-up days [start_date, stop),
 -- computed as in outcomes_people.sql by the union of the relationships' clipped spans.
+-- record_key: the person's (for the cell keys of the counts computed from these rows, docs/privacy.md).
 WITH cohort AS (
-    SELECT p.person_id, p.career_stage, p.start_date,
+    SELECT p.person_id, p.career_stage, p.start_date, p.record_key,
            least($as_of::DATE, coalesce(p.end_date, $as_of::DATE)) AS last_day
     FROM people p
     WHERE p.career_stage IN ('junior_faculty', 'senior_faculty') AND p.start_date < $as_of::DATE
@@ -18,7 +19,7 @@ first_promotion AS (
     GROUP BY c.person_id
 ),
 followed AS (
-    SELECT c.person_id, c.start_date, f.promoted_on IS NOT NULL AS promoted,
+    SELECT c.person_id, c.start_date, c.record_key, f.promoted_on IS NOT NULL AS promoted,
            coalesce(f.promoted_on, c.last_day) AS stop
     FROM cohort c LEFT JOIN first_promotion f ON f.person_id = c.person_id
     WHERE c.career_stage = 'junior_faculty' OR f.promoted_on IS NOT NULL
@@ -41,7 +42,8 @@ covered AS (
     FROM ordered GROUP BY person_id
 )
 SELECT f.person_id, f.promoted, (f.stop - f.start_date) AS days,
-       2 * coalesce(c.mentee_days, 0) >= (f.stop - f.start_date) AS mentored
+       2 * coalesce(c.mentee_days, 0) >= (f.stop - f.start_date) AS mentored,
+       f.record_key
 FROM followed f LEFT JOIN covered c ON c.person_id = f.person_id
 WHERE f.stop > f.start_date
 ORDER BY f.person_id

@@ -1,9 +1,10 @@
--- Career satisfaction (metrics.md, Outcomes) per survey wave submitted in the window
+-- Career satisfaction (docs/metrics.md, Outcomes) per survey wave submitted in the window
 -- ($window_start < day <= $as_of): complete responses of the filtered respondents that answer
 -- career_satisfaction (n) and those answering $satisfied or more, by mentored for a response:
 -- a known person with a `mentor` relationship active on the day of submission, else the self-reported
 -- has_mentor, else unknown (NULL). Respondents (survey_respondents.sql) carry roster values where the
--- person is linked.
+-- person is linked. n_key, satisfied_key: the cell keys of the counts (the sum of the responses' record
+-- keys, docs/privacy.md).
 WITH {survey_respondents},
 r AS (
     SELECT * FROM respondents
@@ -21,6 +22,8 @@ filtered AS (
     FROM r WHERE TRUE {respondent_filter}
 )
 SELECT survey, mentored, max(submitted_at) AS last_submitted,
-       count(*) AS n, count(*) FILTER (WHERE career_satisfaction >= $satisfied) AS satisfied
+       count(*) AS n, count(*) FILTER (WHERE career_satisfaction >= $satisfied) AS satisfied,
+       cell_key(sum(record_key)) AS n_key,
+       cell_key(sum(record_key) FILTER (WHERE career_satisfaction >= $satisfied)) AS satisfied_key
 FROM filtered
 GROUP BY survey, mentored

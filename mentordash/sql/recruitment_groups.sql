@@ -1,12 +1,14 @@
--- The funnel of one cycle and track split by group (metrics.md, Recruitment): for each dimension
+-- The funnel of one cycle and track split by group (docs/metrics.md, Recruitment): for each dimension
 -- (gender, urim, race_ethnicity, pipeline, and selection = the filtered applicants against the rest of
 -- the track), each group and each stage, the applicants who reached at least that stage.
 -- Aggregated by (dimension, group, stage reached) first, then summed downwards: stage_reached is ordinal.
+-- n_key: the cell key of n (the sum of its applicants' record keys, docs/privacy.md); each side of the
+-- selection split carries its own.
 WITH track_applicants AS (
     SELECT list_position(['applied', 'interviewed', 'ranked', 'matched'], a.stage_reached) AS reached,
            a.gender, a.race_ethnicity, a.pipeline,
            {urim_expr} AS urim_eff,
-           (TRUE {applicant_filter}) AS selected
+           (TRUE {applicant_filter}) AS selected, a.record_key AS k
     FROM applicants a
     WHERE a.track = $track AND a.cycle = $cycle
 ),
@@ -14,38 +16,39 @@ chosen AS (
     SELECT * FROM track_applicants WHERE selected
 ),
 labelled AS (
-    SELECT 'all' AS dimension, 'all' AS grp, reached FROM chosen
+    SELECT 'all' AS dimension, 'all' AS grp, reached, k FROM chosen
     UNION ALL
     SELECT 'gender',
            CASE WHEN gender IS NULL OR gender = 'undisclosed' THEN 'unknown'
                 WHEN gender IN ('nonbinary', 'another') THEN 'another' ELSE gender END,
-           reached
+           reached, k
     FROM chosen
     UNION ALL
-    SELECT 'urim', CASE WHEN urim_eff IS NULL THEN 'unknown' WHEN urim_eff THEN 'urim' ELSE 'not_urim' END, reached
+    SELECT 'urim', CASE WHEN urim_eff IS NULL THEN 'unknown' WHEN urim_eff THEN 'urim' ELSE 'not_urim' END, reached, k
     FROM chosen
     UNION ALL
     SELECT 'race_ethnicity', unnest(CASE
                WHEN len(list_filter(coalesce(race_ethnicity, []::VARCHAR[]), lambda x: x <> 'undisclosed')) = 0
                THEN ['unknown']
                ELSE list_distinct(list_filter(race_ethnicity, lambda x: x <> 'undisclosed')) END),
-           reached
+           reached, k
     FROM chosen
     UNION ALL
     SELECT 'pipeline', unnest(CASE WHEN len(coalesce(pipeline, []::VARCHAR[])) = 0 THEN ['none']
                                    ELSE list_append(list_distinct(pipeline), 'any') END),
-           reached
+           reached, k
     FROM chosen
     UNION ALL
-    SELECT 'selection', CASE WHEN selected THEN 'selected' ELSE 'others' END, reached FROM track_applicants
+    SELECT 'selection', CASE WHEN selected THEN 'selected' ELSE 'others' END, reached, k FROM track_applicants
 ),
 counted AS (
-    SELECT dimension, grp, reached, count(*) AS k FROM labelled GROUP BY ALL
+    SELECT dimension, grp, reached, count(*) AS c, sum(k) AS ks FROM labelled GROUP BY dimension, grp, reached
 ),
 stages AS (
     SELECT * FROM (VALUES ('applied', 1), ('interviewed', 2), ('ranked', 3), ('matched', 4)) AS t(stage, stage_order)
 )
 SELECT c.dimension, c.grp AS "group", s.stage, s.stage_order,
-       coalesce(sum(c.k) FILTER (c.reached >= s.stage_order), 0)::BIGINT AS n
+       coalesce(sum(c.c) FILTER (c.reached >= s.stage_order), 0)::BIGINT AS n,
+       cell_key(sum(c.ks) FILTER (c.reached >= s.stage_order)) AS n_key
 FROM counted c CROSS JOIN stages s
 GROUP BY c.dimension, c.grp, s.stage, s.stage_order

@@ -1,5 +1,5 @@
 -- Shared CTE, spliced into a query's WITH clause by metrics.wellbeing.respondents_sql: respondents, the
--- complete survey responses with their respondent's effective groups (metrics.md). A response is
+-- complete survey responses with their respondent's effective groups (docs/metrics.md). A response is
 -- roster-linked when its person_id is a person in the roster: it then carries the roster's career stage
 -- (eff_stage), gender (eff_gender), race_ethnicity, urim, division and institution (eff_division,
 -- eff_institution); otherwise what the respondent reported (no division or institution).

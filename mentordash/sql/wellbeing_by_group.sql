@@ -11,6 +11,7 @@
            CASE {urim_expr} WHEN TRUE THEN 'urim' WHEN FALSE THEN 'not_urim' ELSE 'unknown' END AS g_urim,
            coalesce(f.eff_division, 'unknown') AS g_division,
            CASE f.mentored WHEN TRUE THEN 'mentored' WHEN FALSE THEN 'not_mentored' ELSE 'unknown' END AS g_mentored,
+           f.record_key AS rk,
            {measure_flags}
     FROM f
 ),

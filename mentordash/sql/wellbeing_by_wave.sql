@@ -2,7 +2,7 @@
 -- scoreable responses (n__<measure>) and the positive ones (pos__<measure>). One scan for all measures.
 -- Appended to wellbeing_responses; reads `filtered` (mentored status is not needed here, so not computed).
 , scored AS (
-    SELECT f.survey,
+    SELECT f.survey, f.record_key AS rk,
            {measure_flags}
     FROM filtered f
 )

@@ -1,5 +1,5 @@
 -- The filtered, complete survey responses with their respondent's effective groups and mentored status
--- (metrics.md, Burnout and wellbeing). Shared head of every wellbeing query; each appends its SELECT.
+-- (docs/metrics.md, Burnout and wellbeing). Shared head of every wellbeing query; each appends its SELECT.
 -- - respondents (survey_respondents.sql): a roster-linked response carries the roster's groups, otherwise
 --   what the respondent reported (no division or institution).
 -- - mentored: linked responses, whether the person was mentee in a relationship with role 'mentor'

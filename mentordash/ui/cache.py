@@ -6,12 +6,14 @@ filters live in each session's own state, so two sessions never share them (only
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
+from mentordash import privacy
 from mentordash.metrics.filters import Filters
-from mentordash.ui.context import get_db
+from mentordash.ui.context import audience, get_db
 
 
 def _freeze(value: Any) -> Any:
@@ -34,7 +36,16 @@ def _call(name: str, db_path: str, data_version: int, args: tuple, kwargs: tuple
 
 
 def cached(func: Callable, *args: Any, **kwargs: Any) -> Any:
-    """func(db, *args, **kwargs), served from the cache while the data has not changed."""
+    """func(db, *args, **kwargs), served from the cache while the data has not changed.
+
+    Every figure leaves here for the signed-in user's audience (docs/privacy.md): privacy.gate adds it to the
+    call, and refuses a viewer any function that returns figures without taking one. The audience is part
+    of the cache key, so a viewer is never served a coordinator's exact result.
+
+    Inside a page run (app.py's data_snapshot) the data version in the key is the run's snapshot's, read
+    once, and a miss computes on that same snapshot: every figure of one page is of one version of the
+    data, even when an import commits halfway through the run (tests/test_db_snapshot.py)."""
+    kwargs = privacy.gate(func, audience(), kwargs)
     name = f"{func.__module__}.{func.__qualname__}"
     _REGISTRY.setdefault(name, func)
     db = get_db()

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import streamlit as st
+from streamlit import config as st_config
 from streamlit.runtime.pages_manager import PagesManager
 
-from mentordash import access, privacy
+from mentordash import access, backup, privacy
 from mentordash.config import APP_MEMORY_LIMIT, database_path
-from mentordash.db import Database, DatabaseBusy, connect
+from mentordash.db import Database, DatabaseUnavailable, DatabaseWriteError, connect
 
 
 @st.cache_resource(show_spinner=False)
 def _database(path: str) -> Database:
     db = connect(path)
     db.limit_memory(APP_MEMORY_LIMIT)
+    if not db.read_only:
+        backup.serve_requests(db)  # `python -m mentordash backup` asks this process for the copy
     return db
 
 
@@ -26,16 +31,46 @@ def get_db() -> Database:
     path = str(database_path())
     try:
         return _database(path)
-    except DatabaseBusy as busy:
-        st.error(f"The database cannot be opened. {busy} Then reload this page.")
+    except DatabaseUnavailable as problem:  # in use, damaged, or from a newer MentorDash: say what to do
+        st.error(f"The database cannot be opened. {problem} Then reload this page.")
         st.stop()
 
 
-def _secrets() -> dict:
+def _read_secrets() -> tuple[dict, str | None]:
+    """The secrets (re-read by Streamlit whenever a secrets file changes) and why they cannot be read.
+
+    Only the absence of every secrets file means local mode: a secrets.toml that exists but does not
+    parse must never turn a signed-in deployment into local mode, where everyone is a coordinator."""
     try:
-        return st.secrets.to_dict()
-    except Exception:  # no secrets.toml at all: local mode
-        return {}
+        return st.secrets.to_dict(), None
+    except Exception as error:
+        present = [path for path in st_config.get_option("secrets.files") or () if os.path.exists(path)]
+        if not present:
+            return {}, None  # no secrets.toml at all: local mode
+        return {"auth": {}}, f"{present[-1]} cannot be read: {error}"
+
+
+def _secrets() -> dict:
+    return _read_secrets()[0]
+
+
+_LOGGER = logging.getLogger("mentordash")
+_logged_problems: set[str] = set()
+
+
+def auth_problems() -> list[str]:
+    """What stops signed-in mode from working, one sentence each; [] in local mode or when all is set."""
+    secrets, error = _read_secrets()
+    if error:
+        return [error]
+    if not access.auth_configured(secrets):
+        return []
+    problems = access.auth_problems(secrets.get("auth"), secrets.get("roles"), access.missing_auth_packages())
+    for problem in problems:
+        if problem not in _logged_problems:  # the server log says it too, once per process
+            _logged_problems.add(problem)
+            _LOGGER.error("Signed-in mode cannot work: %s", problem)
+    return problems
 
 
 def current_user() -> access.User:
@@ -44,8 +79,7 @@ def current_user() -> access.User:
         return access.local_user()
     if not st.user.is_logged_in:
         return access.User(email="", role=None)
-    email = str(st.user.get("email", ""))
-    return access.User(email=email, role=access.role_for(email, secrets.get("roles", {})))
+    return access.user_from_claims(st.user.to_dict(), secrets.get("roles", {}))
 
 
 def is_local_mode() -> bool:
@@ -61,6 +95,19 @@ def require_coordinator() -> access.User:
     return user
 
 
+def audience() -> str:
+    """Which figures the current user may see (docs/privacy.md): exact for coordinators and local mode,
+    protected for viewers unless a coordinator turned protection off."""
+    return privacy.audience_for(current_user().role, get_db().settings())
+
+
+def protection_note_once() -> None:
+    """Tell a viewer, once on every page, that the figures are protected and by how much they may differ."""
+    if audience() == privacy.PROTECTED:
+        st.caption(privacy.protection_note(), help="docs/privacy.md in the MentorDash repository: the cell key "
+                   "method of official statistics (ABS TableBuilder).")
+
+
 def min_cell() -> int:
     """The suppression threshold as applied (never below the floor), for the pages' wording."""
     return privacy.effective_min_cell(get_db().settings()["min_cell"])
@@ -74,7 +121,38 @@ def served_on_loopback() -> bool:
     return str(st.get_option("server.address") or "") in LOOPBACK
 
 
+def local_request_problem() -> str | None:
+    """Why this browser's request may not use local mode (another host name, a proxy), or None.
+
+    Streamlit keeps the headers of the WebSocket handshake that opened the session: every run of the
+    session, and so every action, is checked against them."""
+    headers = {name.lower(): value for name, value in st.context.headers.items()}
+    hosts = st.context.headers.get_all("host")
+    if len(hosts) > 1:
+        headers["host"] = ",".join(hosts)  # two Host headers name no single computer
+    return access.local_request_problem(headers, int(st.get_option("server.port")))
+
+
 _frame = threading.local()  # per script-run thread: is app.py's frame around this page?
+
+
+@contextmanager
+def data_snapshot() -> Iterator[None]:
+    """app.py runs the whole script run (sidebar filters and page) inside this: every query of the run
+    reads one snapshot of the data (Database.snapshot), so an import committed meanwhile by another
+    session never mixes old and new figures on one page. A write the disk refuses, or a file found
+    damaged while reading, ends the run with its message instead of a stack trace."""
+    db = get_db()
+    try:
+        with db.snapshot():
+            if db.read_only_reason:
+                st.warning(f"The database file cannot be written ({db.read_only_reason}): every page shows "
+                           "the data as it is, but imports and settings changes are refused until it is "
+                           "writable for the account that runs MentorDash (then restart it).",
+                           icon=":material/lock:")
+            yield
+    except (DatabaseUnavailable, DatabaseWriteError) as problem:
+        st.error(str(problem))
 
 
 @contextmanager

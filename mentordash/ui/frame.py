@@ -11,9 +11,10 @@ from datetime import date
 
 import streamlit as st
 
-from mentordash.config import CAREER_STAGES, GENDERS, RACE_ETHNICITIES, STAGE_LABELS
 from mentordash.metrics.filters import Filters, available_values
 from mentordash.ui.cache import cached
+from mentordash.ui.safe import plain
+from mentordash.vocabulary import CAREER_STAGE_LABELS, CAREER_STAGES, GENDERS, RACE_ETHNICITIES, RACE_LABELS
 
 LIST_FILTERS = {  # session key -> (URL key, label)
     "f_stage": ("stage", "Career stage"),
@@ -23,16 +24,16 @@ LIST_FILTERS = {  # session key -> (URL key, label)
     "f_institution": ("institution", "Institution"),
 }
 URIM_CHOICES = ("all", "urim", "not_urim")
-URIM_LABELS = {"all": "Everyone", "urim": "URiM only", "not_urim": "Not URiM only"}
-RACE_LABELS = {
-    "american_indian_alaska_native": "American Indian or Alaska Native", "asian": "Asian",
-    "black": "Black or African American", "hispanic_latino": "Hispanic or Latino",
-    "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander", "white": "White",
-    "another": "Another", "undisclosed": "Undisclosed",
-}
+URIM_CHOICE_LABELS = {"all": "Everyone", "urim": "URiM only", "not_urim": "Not URiM only"}
 
 
 EARLIEST_AS_OF = date(1990, 1, 1)
+YEARS_AHEAD = 5  # the as-of widget reaches this many years past today
+
+
+def latest_as_of() -> date:
+    today = date.today()
+    return today.replace(year=today.year + YEARS_AHEAD, day=28 if (today.month, today.day) == (2, 29) else today.day)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,12 @@ def _load_from_url(choices: dict) -> None:
     as_of = st.query_params.get("as_of")
     if as_of:
         try:
-            st.session_state["f_as_of"] = date.fromisoformat(as_of)
+            day = date.fromisoformat(as_of)
         except ValueError:
+            day = None
+        if day is not None and EARLIEST_AS_OF <= day <= latest_as_of():  # the date widget's range
+            st.session_state["f_as_of"] = day
+        else:
             rejected.append(f"as_of={as_of}")
     if rejected:
         st.session_state["_rejected_params"] = rejected
@@ -94,20 +99,20 @@ def sidebar_filters() -> View:
     with st.sidebar:
         st.header("Filters")
         st.date_input("As of", key="f_as_of", help="The date the figures describe.",
-                      min_value=EARLIEST_AS_OF, max_value=date.today().replace(year=date.today().year + 5))
-        st.multiselect("Career stage", CAREER_STAGES, key="f_stage", format_func=STAGE_LABELS.get,
+                      min_value=EARLIEST_AS_OF, max_value=latest_as_of())
+        st.multiselect("Career stage", CAREER_STAGES, key="f_stage", format_func=CAREER_STAGE_LABELS.get,
                        placeholder="All stages")
         st.multiselect("Gender", GENDERS, key="f_gender", format_func=str.capitalize, placeholder="All")
         st.multiselect("Race/ethnicity (any of)", RACE_ETHNICITIES, key="f_race", format_func=RACE_LABELS.get,
                        placeholder="All")
-        st.radio("URiM", URIM_CHOICES, key="f_urim", format_func=URIM_LABELS.get, horizontal=True)
+        st.radio("URiM", URIM_CHOICES, key="f_urim", format_func=URIM_CHOICE_LABELS.get, horizontal=True)
         if options["division"]:
             st.multiselect("Division", choices["f_division"], key="f_division", placeholder="All divisions")
         if len(options["institution"]) > 1:
             st.multiselect("Institution", choices["f_institution"], key="f_institution",
                            placeholder="All institutions")
-    for rejected in st.session_state.pop("_rejected_params", []):
-        st.warning(f"Ignored a link parameter that is not a valid filter: {rejected}")
+    for rejected in st.session_state.pop("_rejected_params", []):  # untrusted: shown as plain text
+        st.warning(f"Ignored a link parameter that is not a valid filter: {plain(rejected)}")
     _write_to_url()
     return current_view()
 

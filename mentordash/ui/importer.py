@@ -20,7 +20,9 @@ from mentordash.ingest.mapping import MappingError, dumps, fits, loads, suggest_
 from mentordash.ingest.pipeline import Options, Plan, prepare, read_dictionary
 from mentordash.ingest.problems import Rejected
 from mentordash.ingest.read import DELIMITERS, ENCODINGS
+from mentordash.ui import workbook
 from mentordash.ui.downloads import csv_bytes
+from mentordash.ui.safe import file_name, plain, quoted
 
 NOT_MAPPED = "(not mapped)"
 MAPPING_COLUMNS = 3
@@ -45,16 +47,17 @@ def upload_limit_mb() -> int:
 
 def render_upload(db: Database, user: User) -> None:
     limit = upload_limit_mb()
-    files = st.file_uploader("Exports (CSV as the tool wrote it)", type=["csv", "tsv", "txt"],
+    files = st.file_uploader("Exports (CSV or Excel, as the tool wrote it)",
+                             type=["csv", "tsv", "txt", *workbook.UPLOAD_TYPES],
                              accept_multiple_files=True, key="import_files",
                              help=f"Up to {limit} MB per file; larger exports import with `python -m mentordash import`.")
     dictionary_file = st.file_uploader("REDCap data dictionary (optional)", type=["csv"], key="import_dictionary")
     dictionary = _dictionary(dictionary_file)
     for index, uploaded in enumerate(files or []):
         with st.container(border=True):
-            st.subheader(uploaded.name)
+            st.subheader(plain(uploaded.name), anchor=False)  # names, headers and cells of uploads: never Markdown
             if uploaded.size > limit * 1024 * 1024:  # checked on the server too: a client can skip its own check
-                st.error(f"{uploaded.name} is {uploaded.size / 1024 / 1024:.1f} MB, over the {limit} MB upload "
+                st.error(f"{plain(uploaded.name)} is {uploaded.size / 1024 / 1024:.1f} MB, over the {limit} MB upload "
                          "limit: nothing was read. Import it from the command line instead "
                          "(`python -m mentordash import FILE`).")
                 continue
@@ -67,12 +70,16 @@ def _dictionary(uploaded):
     try:
         return read_dictionary(uploaded.getvalue(), uploaded.name)
     except Rejected as rejected:
-        st.error(f"The data dictionary cannot be read: {rejected}")
+        st.error(f"The data dictionary cannot be read: {plain(rejected)}")
         return None
 
 
 def render_one_file(db: Database, user: User, name: str, data: bytes, dictionary, key: str) -> None:
     options = replace(_detection_options(key), dictionary=dictionary)
+    if workbook.is_workbook(name):
+        options = workbook.workbook_options(name, data, options, key)
+        if options is None:  # several sheets hold data: the coordinator chooses one first
+            return
     plan = prepare(data, name, options, db)
     if plan.layout is None:
         _show_problems(plan, key)
@@ -119,14 +126,17 @@ def _mapping_options(db: Database, plan: Plan, options: Options, key: str) -> Op
                           format_func={"ask": "ask me", "mdy": "month first", "dmy": "day first"}.get)
     return Options(dataset=dataset, format=options.format, mapping=mapping, dictionary=options.dictionary,
                    survey=survey or None, date_order=None if order == "ask" else order,
-                   encoding=options.encoding, delimiter=options.delimiter)
+                   encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet,
+                   header_row=options.header_row)
 
 
 def _show_detected(plan: Plan) -> None:
     raw, layout = plan.raw, plan.layout
-    st.caption(f"Encoding **{raw.encoding}** · delimiter **{DELIMITERS.get(raw.delimiter, raw.delimiter)}** · "
+    read_as = workbook.detected_caption(raw) if workbook.is_workbook(plan.name) else \
+        f"Encoding **{raw.encoding}** · delimiter **{DELIMITERS.get(raw.delimiter, raw.delimiter)}**"
+    st.caption(f"{read_as} · "
                f"format **{FORMAT_LABELS[layout.format]}**{' (' + layout.variant + ')' if layout.variant else ''} · "
-               f"fills **{plan.dataset}** · {layout.rows_read} rows read, {len(layout.skipped)} skipped")
+               f"fills **{plain(plan.dataset)}** · {layout.rows_read} rows read, {len(layout.skipped)} skipped")
 
 
 def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str, expanded: bool) -> None:
@@ -148,7 +158,7 @@ def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str
         name = st.text_input("Save as", key=f"{key}_mapping_name")
         if st.button("Save mapping", key=f"{key}_save_mapping", disabled=not name):
             save_mapping(db, name, edited, user.email)
-            st.success(f"Mapping {name!r} saved.")
+            st.success(f"Mapping {quoted(name)} saved.")
 
 
 def _column_choice(layout, mapping, col, current: str, sources: list, labels: dict, dictionary, key: str) -> None:
@@ -165,17 +175,18 @@ def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: 
     table, unmapped = suggest_values(layout, mapping.dataset, canonical, source, dictionary)
     table = {**table, **mapping.values.get(canonical, {})}
     if table:
-        st.caption(" · ".join(f"{', '.join(v)} → {k}" for k, v in table.items()))
+        st.caption(" · ".join(f"{plain(', '.join(v))} → {plain(k)}" for k, v in table.items()))
     if not unmapped:
         return
-    st.warning(f"Values of {source!r} nothing maps yet: choose what each means (or leave it, and rows "
+    st.warning(f"Values of {quoted(source)} nothing maps yet: choose what each means (or leave it, and rows "
                "holding it are listed as problems).")
     meanings = [NOT_MAPPED, *_canonical_values(schema.column(mapping.dataset, canonical))]
     chosen = st.session_state.setdefault(f"{key}_value_widgets", {})
     for value, label in unmapped:
         widget = f"{key}_val_{canonical}_{hashlib.sha1(value.encode()).hexdigest()[:10]}"
         chosen[widget] = (canonical, value)
-        st.selectbox(f"{value}" if value == label else f"{value} ({label})", meanings, key=widget)
+        st.selectbox(plain(value, 200) if value == label else f"{plain(value, 200)} ({plain(label, 200)})", meanings,
+                     key=widget)
 
 
 def _canonical_values(col) -> list[str]:
@@ -206,7 +217,7 @@ def _edited(options: Options, key: str) -> Options:
         try:
             plan_mapping = loads(text)
         except MappingError as error:
-            st.error(str(error))
+            st.error(plain(error))
     if plan_mapping is None:
         return options
     columns = dict(plan_mapping.columns)
@@ -222,7 +233,7 @@ def _edited(options: Options, key: str) -> Options:
 
 def _show_problems(plan: Plan, key: str) -> None:
     for warning in plan.warnings:
-        (st.info if "Mind Garden" in warning else st.warning)(warning)
+        (st.info if "Mind Garden" in warning else st.warning)(plain(warning))
     if not plan.problems:
         return
     count = len(plan.problems)
@@ -231,7 +242,7 @@ def _show_problems(plan: Plan, key: str) -> None:
              "numbers it, column, value) and what to change.")
     frame = pd.DataFrame([p.as_dict() for p in plan.problems], columns=["row", "column", "value", "message"])
     st.dataframe(frame, hide_index=True, key=f"{key}_problems")
-    st.download_button("Download the problems (CSV)", csv_bytes(frame), file_name=f"problems_{plan.name}",
+    st.download_button("Download the problems (CSV)", csv_bytes(frame), file_name=file_name(f"problems_{plan.name}"),
                        key=f"{key}_download_problems")
 
 
@@ -263,13 +274,16 @@ def render_history(db: Database, user: User) -> None:
     active = table.loc[table["status"] == "imported", "import_id"].tolist()
     if not active:
         return
+    if st.session_state.get("undo_choices") != active:  # a new import or an undo: start again from the newest,
+        st.session_state.pop("undo_choice", None)      # never from a choice made among older imports
+        st.session_state["undo_choices"] = active
     chosen = st.selectbox("Undo an import", active, key="undo_choice")
     if st.button("Undo", key="undo_button"):
         try:
             result = undo(db, chosen, user.email)
             st.success(f"Undid {chosen}: {result['rows_removed']} rows removed, {result['rows_restored']} restored.")
         except UndoError as error:
-            st.error(str(error))
+            st.error(plain(error))
 
 
 def render_saved_mappings(db: Database) -> None:
@@ -278,7 +292,8 @@ def render_saved_mappings(db: Database) -> None:
         st.info("No saved mappings yet: build one on the Import tab and save it.")
         return
     for row in saved.itertuples():
-        with st.expander(f"{row.name} ({row.dataset}), saved {row.saved_at:%Y-%m-%d} by {row.saved_by}"):
+        with st.expander(f"{plain(row.name)} ({plain(row.dataset)}), saved {row.saved_at:%Y-%m-%d} by "
+                         f"{plain(row.saved_by)}"):
             st.code(row.toml, language="toml")
             digest = hashlib.sha1(row.name.encode()).hexdigest()[:8]
-            st.download_button("Download", row.toml, file_name=f"{row.name}.toml", key=f"dl_mapping_{digest}")
+            st.download_button("Download", row.toml, file_name=file_name(f"{row.name}.toml"), key=f"dl_mapping_{digest}")

@@ -4,23 +4,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mentordash.charts.outcomes import GROUP_LABELS, MENTOR_LABELS, MENTORED_LABELS
-from mentordash.config import STAGE_LABELS
+from mentordash.charts.outcomes import DEPARTURE_GROUP_LABELS, MENTOR_FLAG_LABELS, MENTORED_FLAG_LABELS
 from mentordash.ui.tables import COUNT, PERCENT, as_is, display_table
+from mentordash.vocabulary import CAREER_STAGE_LABELS
 
 DEPARTURE_SPLITS = {"urim": "URiM", "gender": "Gender"}
 
 
 def stage_label(stage):
-    return STAGE_LABELS.get(stage, stage)
+    return CAREER_STAGE_LABELS.get(stage, stage)
 
 
 def mentored_label(value) -> str:
-    return "Unknown" if value is None or value != value else MENTORED_LABELS[bool(value)]
+    return "Unknown" if value is None or value != value else MENTORED_FLAG_LABELS[bool(value)]
 
 
 def mentors_label(value) -> str:
-    return MENTOR_LABELS[bool(value)]
+    return MENTOR_FLAG_LABELS[bool(value)]
 
 
 def rates_table(frame: pd.DataFrame, min_cell: int, flag: str = "mentored") -> pd.DataFrame:
@@ -44,7 +44,7 @@ def promotion_table(summary: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
 def departure_table(frame: pd.DataFrame, min_cell: int, by: str | None) -> pd.DataFrame:
     return display_table(frame, [
-        ("career_stage", "Career stage", stage_label), *([(by, "Group", GROUP_LABELS)] if by else []),
+        ("career_stage", "Career stage", stage_label), *([(by, "Group", DEPARTURE_GROUP_LABELS)] if by else []),
         ("mentored", "Mentored", mentored_label), ("n", "People", COUNT),
         ("departed", "Left early or dismissed", COUNT), ("pct", "%", PERCENT),
         ("ci_low", "95% low", PERCENT), ("ci_high", "95% high", PERCENT),

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, STAGE_LABELS, TRANSITION_LABELS
-from mentordash.config import STAGE_LABELS as CAREER_STAGE_LABELS
-from mentordash.metrics import recruitment
+from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
+from mentordash.vocabulary import APPLICANT_STAGE_LABELS, CAREER_STAGE_LABELS, TRACK_LABELS
 
 SPLITS = {"urim": "URiM", "gender": "Gender", "race_ethnicity": "Race/ethnicity"}
 
@@ -27,7 +26,7 @@ def applicant_filters(filters, ignored: list[str]) -> dict:
 
 
 def track_choices(pairs: pd.DataFrame) -> list[str]:
-    return [t for t in recruitment.TRACK_LABELS if t in set(pairs["track"])]
+    return [t for t in TRACK_LABELS if t in set(pairs["track"])]
 
 
 def track_cycles(pairs: pd.DataFrame, track: str) -> list[int]:
@@ -44,7 +43,7 @@ def default_split(has_applicant_filters: bool) -> str:
 
 
 def context_note(track: str, cycle: int) -> str:
-    return f"{recruitment.TRACK_LABELS[track]}, {cycle} cycle"
+    return f"{TRACK_LABELS[track]}, {cycle} cycle"
 
 
 def tiny_track(groups: pd.DataFrame) -> bool:
@@ -77,16 +76,16 @@ def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataF
     """Groups down, stages across: 'count (share of the group's applicants)' or 'fewer than N'."""
     rows = frame[frame["dimension"] == dimension]
     out = []
-    for group, part in rows.groupby("group", sort=False):
+    for _group, part in rows.groupby("group", sort=False):
         record = {"Group": part["label"].iloc[0]}
         for row in part.to_dict("records"):
             text = cell(row["n"], bool(row["suppressed"]), min_cell, COUNT)
             if not row["suppressed"] and row["stage"] != "applied" and row["pct_of_applied"] is not None \
                     and not pd.isna(row["pct_of_applied"]):
                 text += f" ({percent(row['pct_of_applied'])})"
-            record[STAGE_LABELS[row["stage"]]] = text
+            record[APPLICANT_STAGE_LABELS[row["stage"]]] = text
         out.append(record)
-    return pd.DataFrame(out, columns=["Group", *STAGE_LABELS.values()])
+    return pd.DataFrame(out, columns=["Group", *APPLICANT_STAGE_LABELS.values()])
 
 
 def conversion_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
@@ -112,16 +111,16 @@ def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
     for row in rows.to_dict("records"):
         hidden = bool(row["suppressed"])
 
-        def share(name):
+        def share(name, row=row, hidden=hidden):
             return _hidden_share(min_cell) if hidden or row[f"{name}_suppressed"] else percent(row[f"{name}_pct"])
 
-        def unknown(col):
+        def unknown(col, row=row, hidden=hidden):
             if hidden or row[f"{col}_suppressed"]:
                 return "hidden"
             return f"{COUNT.format(row[col])} ({percent(row[f'{col}_pct'])})"
 
         out.append({
-            "Cycle": int(row["cycle"]), "Stage": STAGE_LABELS[row["stage"]],
+            "Cycle": int(row["cycle"]), "Stage": APPLICANT_STAGE_LABELS[row["stage"]],
             "Applicants": cell(row["n"], hidden, min_cell, COUNT),
             "Women (of known)": share("women"), "Gender unknown": unknown("gender_unknown"),
             "URiM (of known)": share("urim"), "URiM status unknown": unknown("urim_unknown"),

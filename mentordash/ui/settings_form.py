@@ -6,10 +6,9 @@ import pandas as pd
 import streamlit as st
 
 from mentordash.access import User
-from mentordash.config import RACE_ETHNICITIES
 from mentordash.db import Database
 from mentordash.settings import SettingError
-from mentordash.ui.frame import RACE_LABELS
+from mentordash.vocabulary import RACE_ETHNICITIES, RACE_LABELS
 
 CUTOFF_LABELS = {
     "mini_z_burnout": ("Mini-Z: burned out when the burnout item is at least", 1),
@@ -34,8 +33,16 @@ def render(db: Database, user: User) -> None:
     with st.form("settings"):
         st.subheader("Privacy and mentoring")
         values = {
+            "department_name": st.text_input(
+                "Department name (the leadership report's header)", value=current["department_name"],
+                key="s_department", max_chars=120, placeholder="Department of Orthopaedic Surgery"),
             "min_cell": _number("Smallest group shown (min_cell, never below 3)", current["min_cell"], 1, "s_min_cell",
                                 "Any figure about fewer people than this is hidden everywhere."),
+            "protect_viewer_figures": st.checkbox(
+                "Protect viewers' figures against differencing", value=bool(current["protect_viewer_figures"]),
+                key="s_protect", help="Viewers see every count changed by up to 2 (the cell key method), so "
+                "that two views cannot be subtracted to reveal a small group. Turning this off shows viewers "
+                "exact counts: any two filters can then be subtracted."),
             "capacity": _number("Mentor capacity (mentees per mentor)", current["capacity"], 1, "s_capacity"),
             "engaged_window_days": _number("Engaged window (days)", current["engaged_window_days"], 1, "s_window"),
             "outcomes_window_years": _number("Outcomes window (years)", current["outcomes_window_years"], 1,

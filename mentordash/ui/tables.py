@@ -1,13 +1,14 @@
 """Display tables: a metrics frame written out for a page's st.dataframe, the same way on every page.
 
-Cells arrive already suppressed from mentordash.metrics; this module only formats them. privacy.md: a
+Cells arrive already suppressed from mentordash.metrics; this module only formats them. docs/privacy.md: a
 suppressed cell reads "fewer than N" (never the number); a number the metrics could not compute reads "–".
 Counts read 1,234; percentages 12.3%; 95% intervals 10.1–14.2%. Pure pandas: no Streamlit here.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence, Union
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -15,13 +16,13 @@ MISSING = "–"
 COUNT = "{:,.0f}"
 PERCENT = "{:.1f}%"
 
-Format = Union[str, Callable[[Any], Any], Mapping]
-Column = Union[str, tuple]  # a column name, or a (low, high) pair of columns for an interval
+Format = str | Callable[[Any], Any] | Mapping
+Column = str | tuple  # a column name, or a (low, high) pair of columns for an interval
 Spec = tuple  # (column, header, format)
 
 
 def fewer_than(min_cell: int) -> str:
-    """privacy.md wording for a suppressed cell."""
+    """docs/privacy.md wording for a suppressed cell."""
     return f"fewer than {min_cell}"
 
 

@@ -5,20 +5,16 @@ They never skip: a machine without Chromium fails them with a message that says 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from mentordash.bench_app import streamlit_server
+from tests.server import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_PORTS = (8700, 8799)
-CHROMIUM = os.environ.get("MENTORDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +26,7 @@ def demo_db(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server(demo_db) -> str:
-    """The app on the demo database, served as `make run` serves it (the same launcher as the bench's)."""
+    """The app on the demo database, served as `make run` serves it (tests/server.py, as the benchmark does)."""
     with streamlit_server(ROOT / "app.py", demo_db, E2E_PORTS) as (url, _pid):
         yield url
 

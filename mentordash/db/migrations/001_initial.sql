@@ -1,4 +1,4 @@
--- Version 1: the six canonical datasets (datasets.md), the import audit trail and settings.
+-- Version 1: the six canonical datasets (docs/datasets.md), the import audit trail and settings.
 CREATE TABLE imports (
     import_id    VARCHAR PRIMARY KEY,
     imported_at  TIMESTAMP NOT NULL,

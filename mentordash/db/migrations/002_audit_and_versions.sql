@@ -1,4 +1,4 @@
--- Version 2: who changed which setting (privacy.md: every change recorded), the rows an import
+-- Version 2: who changed which setting (docs/privacy.md: every change recorded), the rows an import
 -- replaced (so undo can restore them), and a data version that invalidates cached results.
 CREATE TABLE settings_log (
     changed_at  TIMESTAMP NOT NULL,

@@ -1,4 +1,4 @@
--- Version 3: saved import mappings (datasets.md, the mapping file) and who undid an import.
+-- Version 3: saved import mappings (docs/datasets.md, the mapping file) and who undid an import.
 CREATE TABLE mappings (
     name      VARCHAR PRIMARY KEY,
     dataset   VARCHAR NOT NULL,

@@ -1,4 +1,4 @@
-"""The import benchmark of issue 8: a large generic-format survey export through the full import pipeline
+"""The import benchmark: a large generic-format survey export through the full import pipeline
 (`python -m mentordash import FILE`, into a fresh copy of a database) against DuckDB's own read_csv of
 the same file into a table of the same copy.
 
@@ -16,17 +16,18 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from mentordash.config import PROJECT_ROOT
+from mentordash.vocabulary import CAREER_STAGES
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WAVES = ("Pulse 2026-01", "Pulse 2026-02", "Pulse 2026-03", "Pulse 2026-04", "Wellbeing 2026 Spring")
-STAGES = ("student", "resident", "fellow", "junior_faculty", "senior_faculty")
 RACES = ("white", "asian", "black", "hispanic_latino", "another", "undisclosed", "white;asian",
          "black;white", "american_indian_alaska_native", "native_hawaiian_pacific_islander")
 RACE_WEIGHTS = (0.58, 0.16, 0.07, 0.06, 0.03, 0.04, 0.02, 0.02, 0.01, 0.01)
@@ -73,7 +74,7 @@ def survey_csv(path: Path, rows: int, roster_ids: list[str], seed: int = 8) -> P
         "survey": pa.array(np.array(WAVES, dtype=object)[wave], pa.string()),
         "submitted_at": pa.array(submitted, pa.string()),
         "person_id": pa.array(person, pa.string()),
-        "career_stage": choice(STAGES, (0.2, 0.3, 0.05, 0.25, 0.2), 0.02, anonymous),
+        "career_stage": choice(CAREER_STAGES, (0.2, 0.3, 0.05, 0.25, 0.2), 0.02, anonymous),
         "gender": choice(("woman", "man", "nonbinary", "undisclosed"), (0.25, 0.7, 0.01, 0.04), 0.02, anonymous),
         "race_ethnicity": choice(RACES, RACE_WEIGHTS, 0.03, anonymous),
         "has_mentor": choice(("Yes", "No"), (0.6, 0.4), 0.05, anonymous),
@@ -131,7 +132,7 @@ print(json.dumps({"seconds": seconds, "rows": rows, "base_rss_mb": before,
 
 
 def _run(script: str, csv_path: Path, db_path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", script, str(csv_path), str(db_path)], cwd=PROJECT_ROOT,
+    done = subprocess.run([sys.executable, "-c", script, str(csv_path), str(db_path)], cwd=ROOT,
                           capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-3000:]}")

@@ -1,7 +1,7 @@
-"""The baseline of issue 8: each page's headline figure the way a typical Streamlit dashboard computes it.
+"""The pandas baseline: each page's headline figure the way a typical Streamlit dashboard computes it.
 
 The tables are loaded into pandas once (`SELECT *` into DataFrames, as an `st.cache_data` loader would),
-then every rerun filters, joins and groups them in pandas. The rules are the metrics layer's (metrics.md):
+then every rerun filters, joins and groups them in pandas. The rules are the metrics layer's (docs/metrics.md):
 the same active-on-a-day tests, engaged window, effective URiM, respondent groups and half-of-days
 mentored rule, so that tests/test_bench.py can check that both give the same numbers; suppression is
 left out (a typical dashboard has none), which only makes the baseline cheaper.
@@ -10,27 +10,32 @@ left out (a typical dashboard has none), which only makes the baseline cheaper.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from mentordash.db import Database
+from mentordash.ingest.schema import DATASETS
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.intervals import pct
 from mentordash.metrics.time import MAX_YEARS_SHOWN, years_before
+from mentordash.vocabulary import APPLICANT_STAGES
 
-TABLES = ("people", "mentorships", "meetings", "survey", "applicants", "outcomes")
-STAGE_ORDER = {"applied": 1, "interviewed": 2, "ranked": 3, "matched": 4}
+TABLES = tuple(DATASETS)
+STAGE_ORDER = {stage: i for i, stage in enumerate(APPLICANT_STAGES, start=1)}
 DAYS_PER_YEAR = 365.25
 
 
-def load_tables(db: Database) -> dict[str, pd.DataFrame]:
-    """Every table the pages read, whole, as DataFrames (DuckDB's own pandas conversion)."""
-    cur = db._con.cursor()
+def load_tables(db_path: str | Path) -> dict[str, pd.DataFrame]:
+    """Every table the pages read, whole, as DataFrames, the way a typical dashboard's cached loader reads
+    them: its own read-only DuckDB connection and DuckDB's pandas conversion. Call it while no other
+    connection of this process holds the file (DuckDB opens a file in one mode per process)."""
+    con = duckdb.connect(str(db_path), read_only=True)
     try:
-        return {name: cur.execute(f"SELECT * FROM {name}").df() for name in TABLES}
+        return {name: con.execute(f"SELECT * FROM {name}").df() for name in TABLES}
     finally:
-        cur.close()
+        con.close()
 
 
 def frames_mb(tables: dict[str, pd.DataFrame]) -> float:

@@ -1,30 +1,23 @@
-"""The app in a real browser (issue 8): the server's peak memory with every page loaded at national scale,
-and at department scale the latency of a filter change and of the overview's first load against a
-trivial Streamlit page served the same way in the same run.
+"""The app in a real browser: the server's peak memory with every page loaded at national scale, and at
+department scale the latency of a filter change and of the overview's first load against a trivial
+Streamlit page served the same way in the same run.
 
-Servers are `streamlit run` on 127.0.0.1 at a free port of the given range, headless; the browser is
-Debian's Chromium through Playwright. Every server started here is stopped here, by its own pid.
+Servers are started with tests/server.py (`streamlit run` on 127.0.0.1 at a free port of the given
+range, headless, stopped by its own pid), as the browser tests start theirs; the browser is Debian's
+Chromium through Playwright.
 """
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
-import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
-from mentordash.config import PROJECT_ROOT
+from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, process_memory_mb, streamlit_server
 
-CHROMIUM = os.environ.get("MENTORDASH_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 PAGE_PATHS = {"overview": "", "coverage": "coverage", "recruitment": "recruitment", "wellbeing": "wellbeing",
               "outcomes": "outcomes"}
@@ -35,64 +28,6 @@ import streamlit as st
 st.write("A trivial Streamlit page")
 st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
 '''
-
-
-def _free_port(ports: tuple[int, int]) -> int:
-    for port in range(ports[0], ports[1] + 1):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {ports[0]}-{ports[1]}")
-
-
-@contextmanager
-def streamlit_server(script: Path, db_path: Path | None, ports: tuple[int, int]) -> Iterator[tuple[str, int]]:
-    """(url, pid) of `streamlit run script` on 127.0.0.1; stopped (that pid only) on exit."""
-    port = _free_port(ports)
-    env = {**os.environ}
-    if db_path is not None:
-        env["MENTORDASH_DB"] = str(db_path)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script), "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"streamlit exited early ({process.returncode}) serving {script}")
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().decode().strip() == "ok":
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not become healthy in 90 s")
-            time.sleep(0.2)
-        yield url, process.pid
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _status_mb(pid: int, key: str) -> float | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(key + ":"):
-                return round(int(line.split()[1]) / 1024, 1)
-    except OSError:
-        return None
-    return None
 
 
 @contextmanager
@@ -130,22 +65,22 @@ def _load(page, url: str, timeout_ms: float = 180_000, charts: bool = True) -> f
 def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]) -> dict:
     """Serve app.py on db_path, open every page in turn (one session), read the server's VmHWM."""
     pages = {}
-    with streamlit_server(PROJECT_ROOT / "app.py", db_path, ports) as (url, pid), chromium() as browser:
-        idle_mb = _status_mb(pid, "VmRSS")
+    with streamlit_server(ROOT / "app.py", db_path, ports) as (url, pid), chromium() as browser:
+        idle_mb = process_memory_mb(pid, "VmRSS")
         context, page = _new_page(browser)
         try:
             for name, path in PAGE_PATHS.items():
                 seconds = _load(page, f"{url}/{path}", charts=True)
                 errors = page.locator("[data-testid=stException]").count()
-                pages[name] = {"first_load_s": round(seconds, 2), "rss_mb": _status_mb(pid, "VmRSS"),
-                               "peak_so_far_mb": _status_mb(pid, "VmHWM"), "exceptions": errors}
+                pages[name] = {"first_load_s": round(seconds, 2), "rss_mb": process_memory_mb(pid, "VmRSS"),
+                               "peak_so_far_mb": process_memory_mb(pid, "VmHWM"), "exceptions": errors}
                 log(f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB, peak so far "
                     f"{pages[name]['peak_so_far_mb']} MB"
                     + (f", {errors} exception(s) on the page" if errors else ""))
         finally:
             context.close()
-        peak = _status_mb(pid, "VmHWM")
-        now = _status_mb(pid, "VmRSS")
+        peak = process_memory_mb(pid, "VmHWM")
+        now = process_memory_mb(pid, "VmRSS")
     return {"peak_rss_mb": peak, "rss_after_mb": now, "idle_rss_mb": idle_mb, "pages": pages}
 
 
@@ -186,7 +121,7 @@ def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], 
     with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
         trivial_script = Path(tmp) / "trivial.py"
         trivial_script.write_text(TRIVIAL_APP)
-        with streamlit_server(PROJECT_ROOT / "app.py", db_path, ports) as (url, _), \
+        with streamlit_server(ROOT / "app.py", db_path, ports) as (url, _), \
                 streamlit_server(trivial_script, None, ports) as (trivial_url, _):
             # one untimed visit each, so that neither side pays for the server's first imports
             for target in (url, trivial_url):

@@ -1,0 +1,187 @@
+"""One consistent view per page run (issue 19): every query of a run reads one snapshot of the data, so
+an import committed from another thread between two queries cannot change what that run shows."""
+
+import json
+import threading
+from datetime import date
+
+import pytest
+
+from mentordash.db import connect
+from mentordash.ingest.commit import commit, undo
+from mentordash.ingest.pipeline import Options, prepare
+from mentordash.metrics import overview as overview_metrics
+from tests.apptest import app_test
+from tests.builders import add_mentorships, add_people, new_db, person
+
+AS_OF = "2026-06-30"
+MORE_MENTORS = "mentor_id,mentee_id,role,start_date\nS0,R6,mentor,2025-01-01\nS1,R7,mentor,2025-01-01\n"
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    """10 residents, 6 of them mentored (60%); the import mentors two more (80%)."""
+    db = new_db(tmp_path, "snapshot.duckdb")
+    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
+               *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)])
+    add_mentorships(db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1))
+                          for i in range(6)])
+    db.close()
+    (tmp_path / "more_mentors.csv").write_text(MORE_MENTORS)
+    return tmp_path / "snapshot.duckdb"
+
+
+def import_in_another_thread(db, export) -> dict:
+    """Commit an import from another thread (another session of the app) and wait until it has landed."""
+    result = {}
+
+    def run():
+        result.update(commit(db, prepare(export, options=Options(), db=db), "other session"))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert result["status"] == "imported", result
+    return result
+
+
+MENTORED = "SELECT count(DISTINCT mentee_id) FROM mentorships"
+
+
+def test_a_commit_between_two_queries_of_a_snapshot_is_not_seen(db_path):
+    db = connect(db_path)
+    with db.snapshot():
+        version = db.data_version()
+        assert db.scalar(MENTORED) == 6
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        assert db.scalar(MENTORED) == 6  # the run that began before the import still sees its state
+        assert db.df("SELECT count(*) AS n FROM imports")["n"][0] == 0
+        assert db.data_version() == version
+    assert db.scalar(MENTORED) == 8  # the next run sees the import whole
+    assert db.data_version() == version + 1
+    db.close()
+
+
+def test_an_undo_from_another_thread_is_not_seen_either(db_path):
+    db = connect(db_path)
+    landed = import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+    with db.snapshot():
+        assert db.scalar(MENTORED) == 8
+        thread = threading.Thread(target=undo, args=(db, landed["import_id"], "other session"))
+        thread.start()
+        thread.join()
+        assert db.scalar(MENTORED) == 8
+        assert db.scalar("SELECT status FROM imports") == "imported"
+    assert db.scalar(MENTORED) == 6
+    assert db.scalar("SELECT status FROM imports") == "undone"
+    db.close()
+
+
+def test_a_write_of_the_run_itself_is_seen_by_its_later_queries(db_path):
+    """The data page imports inside its run and then lists the history: it must show its own import."""
+    db = connect(db_path)
+    with db.snapshot():
+        before = db.data_version()
+        report = commit(db, prepare(db_path.parent / "more_mentors.csv", options=Options(), db=db), "coordinator")
+        assert report["status"] == "imported"
+        assert db.scalar(MENTORED) == 8
+        assert db.data_version() == before + 1
+        assert db.scalar("SELECT import_id FROM imports") == report["import_id"]
+    db.close()
+
+
+def test_snapshots_of_two_threads_are_independent(db_path):
+    """Two sessions running at once: each sees the state its own run began with."""
+    db = connect(db_path)
+    seen = {}
+    started, imported = threading.Event(), threading.Event()
+
+    def early_session():
+        with db.snapshot():
+            seen["early_before"] = db.scalar(MENTORED)
+            started.set()
+            imported.wait(30)
+            seen["early_after"] = db.scalar(MENTORED)
+
+    thread = threading.Thread(target=early_session)
+    thread.start()
+    started.wait(30)
+    import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+    with db.snapshot():
+        seen["late"] = db.scalar(MENTORED)
+    imported.set()
+    thread.join()
+    assert seen == {"early_before": 6, "early_after": 6, "late": 8}
+    db.close()
+
+
+def trainees(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Trainees mentored")
+
+
+def latest_resident_point(at) -> float:
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    residents = next(trace for trace in spec["data"] if trace["name"] == "Residents")
+    return residents["y"][-1] if isinstance(residents["y"], list) else _decode(residents["y"])[-1]
+
+
+def _decode(encoded: dict) -> list[float]:
+    import base64
+
+    import numpy as np
+
+    return list(np.frombuffer(base64.b64decode(encoded["bdata"]), dtype=encoded["dtype"]))
+
+
+def test_an_import_between_two_queries_of_a_page_run_cannot_change_what_the_run_shows(monkeypatch, db_path):
+    """The overview computes its tiles, then its chart. An import commits from another thread in
+    between: the chart of that run still shows the data its tiles were computed from, and the cache
+    keys of the whole run carry the version that run began with."""
+    real = overview_metrics.coverage_by_year
+    versions = []
+
+    def chart_after_an_import(db, as_of, filters):  # a distinct name: its own cache entry
+        before = db.data_version()
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        versions.append((before, db.data_version()))
+        return real(db, as_of, filters)
+
+    monkeypatch.setattr(overview_metrics, "coverage_by_year", chart_after_an_import)
+    at = app_test(monkeypatch, db_path)
+    at.query_params["as_of"] = AS_OF
+    at.run()
+    assert not at.exception
+    assert trainees(at) == "60.0%"
+    assert latest_resident_point(at) == pytest.approx(60.0)  # not 80: the import came after the run began
+    assert versions[0][0] == versions[0][1]
+
+    monkeypatch.setattr(overview_metrics, "coverage_by_year", real)
+    at.run()  # the next run shows the import, in every figure
+    assert trainees(at) == "80.0%"
+    assert latest_resident_point(at) == pytest.approx(80.0)
+
+
+def test_the_cli_summary_reads_one_snapshot(db_path, monkeypatch, capsys):
+    """summary computes a dozen figures; an import from another thread midway changes none of them."""
+    from mentordash import cli
+    from mentordash.metrics import coverage
+
+    real = coverage.mentor_load
+    db_holder = {}
+
+    def load_after_an_import(db, *args, **kwargs):
+        if not db_holder:
+            db_holder["db"] = db
+            import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        return real(db, *args, **kwargs)
+
+    monkeypatch.setattr(coverage, "mentor_load", load_after_an_import)
+    assert cli.main(["summary", "--db", str(db_path), "--as-of", AS_OF, "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert db_holder, "summary no longer computes the mentor load: pick another midway function"
+    assert result["coverage"]["by_stage"]["resident"]["pct"] == 60.0
+    assert result["mentor_load"]["mentors"] == 5
+    assert result["mentor_load"]["mean"] == 1.2  # 6 mentees of 5 mentors, as before the import (8/5 after)
+    db = connect(db_path)
+    assert db.scalar(MENTORED) == 8  # the import landed, after the summary's snapshot
+    db.close()
