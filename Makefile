@@ -48,8 +48,7 @@ test: setup-test lint
 # ruff's settings are in pyproject.toml.
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
-# To be enabled once the tree has been formatted once with `ruff format` (by the lead, when nobody else edits):
-#	$(PY) -m ruff format --check .
+	$(PY) -m ruff format --check .
 
 # The benchmark (benchmarks/, docs/benchmarks.md); its browser figures need the test tools and Chromium.
 bench: setup-test

@@ -35,8 +35,13 @@ def _nothing() -> None:
 def no_navigation() -> None:
     """No menu and no page: every page's address answers the same message. Without this, Streamlit's
     pages/ folder mode would list every page file in the sidebar of the sign-in page."""
-    st.navigation([st.Page(_nothing, title=title, url_path=Path(file).stem, default=(i == 0))
-                   for i, (file, title, _icon, _coordinators_only) in enumerate(PAGES)], position="hidden")
+    st.navigation(
+        [
+            st.Page(_nothing, title=title, url_path=Path(file).stem, default=(i == 0))
+            for i, (file, title, _icon, _coordinators_only) in enumerate(PAGES)
+        ],
+        position="hidden",
+    )
 
 
 def navigation(user):
@@ -83,17 +88,21 @@ def guard() -> None:
     if problems:
         no_navigation()
         st.title("MentorDash")
-        st.error("Sign-in is configured in .streamlit/secrets.toml but cannot work until this is fixed:\n\n"
-                 + "\n".join(f"- {problem}" for problem in problems))
-        st.caption("Fix the file, then reload this page (no restart needed). README, \"Deploying for a department\".")
+        st.error(
+            "Sign-in is configured in .streamlit/secrets.toml but cannot work until this is fixed:\n\n"
+            + "\n".join(f"- {problem}" for problem in problems)
+        )
+        st.caption('Fix the file, then reload this page (no restart needed). README, "Deploying for a department".')
         st.stop()
     if context.is_local_mode():
         problem = context.local_request_problem()
         if problem:
             _refuse(problem)
         if not context.served_on_loopback():
-            _refuse("Local mode (no sign-in) serves this computer only. Start MentorDash with "
-                    "--server.address 127.0.0.1, or configure [auth] in .streamlit/secrets.toml (README).")
+            _refuse(
+                "Local mode (no sign-in) serves this computer only. Start MentorDash with "
+                "--server.address 127.0.0.1, or configure [auth] in .streamlit/secrets.toml (README)."
+            )
 
 
 def main() -> None:
@@ -106,14 +115,23 @@ def main() -> None:
         st.button("Sign in", on_click=st.login, type="primary")
         st.stop()
     if not user.verified:
-        _refuse(f"Your sign-in provider has not verified that {_plain(user.email) or 'this address'} is yours, so "
-                "MentorDash cannot let you in with it. Ask your IT department to verify the address, then "
-                "sign in again.", sign_out=True)
+        _refuse(
+            f"Your sign-in provider has not verified that {_plain(user.email) or 'this address'} is yours, so "
+            "MentorDash cannot let you in with it. Ask your IT department to verify the address, then "
+            "sign in again.",
+            sign_out=True,
+        )
     if not user.may_view:
-        _refuse(f"{_plain(user.email) or 'Your account'} is not on the list of people who may use MentorDash. "
-                "Ask your department's program coordinator to add you.", sign_out=True)
+        _refuse(
+            f"{_plain(user.email) or 'Your account'} is not on the list of people who may use MentorDash. "
+            "Ask your department's program coordinator to add you.",
+            sign_out=True,
+        )
     if context.is_local_mode():
-        st.info("Local mode: no sign-in. Anyone who can reach this computer's port is a coordinator.", icon=":material/lock_open:")
+        st.info(
+            "Local mode: no sign-in. Anyone who can reach this computer's port is a coordinator.",
+            icon=":material/lock_open:",
+        )
     page = navigation(user)
     with context.data_snapshot():  # every query of this run reads one snapshot of the data
         sidebar_filters()

@@ -19,15 +19,20 @@ from pathlib import Path
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, process_memory_mb, streamlit_server
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-PAGE_PATHS = {"overview": "", "coverage": "coverage", "recruitment": "recruitment", "wellbeing": "wellbeing",
-              "outcomes": "outcomes"}
-TRIVIAL_APP = '''
+PAGE_PATHS = {
+    "overview": "",
+    "coverage": "coverage",
+    "recruitment": "recruitment",
+    "wellbeing": "wellbeing",
+    "outcomes": "outcomes",
+}
+TRIVIAL_APP = """
 import plotly.graph_objects as go
 import streamlit as st
 
 st.write("A trivial Streamlit page")
 st.plotly_chart(go.Figure(go.Bar(x=["a", "b", "c"], y=[1, 3, 2])))
-'''
+"""
 
 
 @contextmanager
@@ -62,6 +67,7 @@ def _load(page, url: str, timeout_ms: float = 180_000, charts: bool = True) -> f
 
 # --- peak memory with every page loaded ---------------------------------------------------------------
 
+
 def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]) -> dict:
     """Serve app.py on db_path, open every page in turn (one session), read the server's VmHWM."""
     pages = {}
@@ -72,11 +78,16 @@ def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]
             for name, path in PAGE_PATHS.items():
                 seconds = _load(page, f"{url}/{path}", charts=True)
                 errors = page.locator("[data-testid=stException]").count()
-                pages[name] = {"first_load_s": round(seconds, 2), "rss_mb": process_memory_mb(pid, "VmRSS"),
-                               "peak_so_far_mb": process_memory_mb(pid, "VmHWM"), "exceptions": errors}
-                log(f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB, peak so far "
-                    f"{pages[name]['peak_so_far_mb']} MB"
-                    + (f", {errors} exception(s) on the page" if errors else ""))
+                pages[name] = {
+                    "first_load_s": round(seconds, 2),
+                    "rss_mb": process_memory_mb(pid, "VmRSS"),
+                    "peak_so_far_mb": process_memory_mb(pid, "VmHWM"),
+                    "exceptions": errors,
+                }
+                log(
+                    f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB, peak so far "
+                    f"{pages[name]['peak_so_far_mb']} MB" + (f", {errors} exception(s) on the page" if errors else "")
+                )
         finally:
             context.close()
         peak = process_memory_mb(pid, "VmHWM")
@@ -107,22 +118,31 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
                 const idle = document.querySelector('{IDLE}');
                 const now = ({_CHART_SIGNATURE})();
                 return idle !== null && now.length > 0 && now !== before;
-            }}""", arg=before, timeout=120_000, polling="raf")
+            }}""",
+            arg=before,
+            timeout=120_000,
+            polling="raf",
+        )
         times.append(time.perf_counter() - start)
-    log(f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
-        f"(first {len(options)} uncached: {', '.join(f'{t:.2f}' for t in times[:len(options)])})")
+    log(
+        f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
+        f"(first {len(options)} uncached: {', '.join(f'{t:.2f}' for t in times[: len(options)])})"
+    )
     return times
 
 
-def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 7,
-                    changes: int = 9) -> dict:
+def browser_latency(
+    db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 7, changes: int = 9
+) -> dict:
     """Median filter-change latency (overview and coverage pages) and the overview's first load against a
     trivial page, each first load in a new browser session, both servers measured in the same run."""
     with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
         trivial_script = Path(tmp) / "trivial.py"
         trivial_script.write_text(TRIVIAL_APP)
-        with streamlit_server(ROOT / "app.py", db_path, ports) as (url, _), \
-                streamlit_server(trivial_script, None, ports) as (trivial_url, _):
+        with (
+            streamlit_server(ROOT / "app.py", db_path, ports) as (url, _),
+            streamlit_server(trivial_script, None, ports) as (trivial_url, _),
+        ):
             # one untimed visit each, so that neither side pays for the server's first imports
             for target in (url, trivial_url):
                 context, page = _new_page(browser)
@@ -150,10 +170,10 @@ def browser_latency(db_path: Path, ports: tuple[int, int], log: Callable[[str], 
         "filter_change_s": round(statistics.median(every_change), 3),
         "filter_change_p90_s": round(sorted(every_change)[int(0.9 * (len(every_change) - 1))], 3),
         "filter_change_by_page_s": {k: round(statistics.median(v), 3) for k, v in changes_by_page.items()},
-        "filter_change_uncached_s": round(statistics.median(
-            [t for ts in changes_by_page.values() for t in ts[:3]]), 3),
+        "filter_change_uncached_s": round(statistics.median([t for ts in changes_by_page.values() for t in ts[:3]]), 3),
         "filter_changes": len(every_change),
-        "overview_first_load_s": round(overview_s, 3), "trivial_first_load_s": round(trivial_s, 3),
+        "overview_first_load_s": round(overview_s, 3),
+        "trivial_first_load_s": round(trivial_s, 3),
         "first_load_ratio": round(overview_s / trivial_s, 2) if trivial_s else None,
         "first_loads": loads,
     }

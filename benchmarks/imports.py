@@ -28,8 +28,18 @@ from mentordash.vocabulary import CAREER_STAGES
 ROOT = Path(__file__).resolve().parents[1]
 
 WAVES = ("Pulse 2026-01", "Pulse 2026-02", "Pulse 2026-03", "Pulse 2026-04", "Wellbeing 2026 Spring")
-RACES = ("white", "asian", "black", "hispanic_latino", "another", "undisclosed", "white;asian",
-         "black;white", "american_indian_alaska_native", "native_hawaiian_pacific_islander")
+RACES = (
+    "white",
+    "asian",
+    "black",
+    "hispanic_latino",
+    "another",
+    "undisclosed",
+    "white;asian",
+    "black;white",
+    "american_indian_alaska_native",
+    "native_hawaiian_pacific_islander",
+)
 RACE_WEIGHTS = (0.58, 0.16, 0.07, 0.06, 0.03, 0.04, 0.02, 0.02, 0.01, 0.01)
 
 
@@ -46,8 +56,10 @@ def survey_csv(path: Path, rows: int, roster_ids: list[str], seed: int = 8) -> P
     month = np.where(spring, 4, wave + 1)
     day = rng.integers(1, 28, rows)
     seconds = rng.integers(7 * 3600, 23 * 3600, rows)
-    submitted = [f"2026-{m:02d}-{d:02d} {s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
-                 for m, d, s in zip(month, day, seconds)]
+    submitted = [
+        f"2026-{m:02d}-{d:02d} {s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
+        for m, d, s in zip(month, day, seconds)
+    ]
     linked = rng.random(rows) < 0.8
     ids = np.array(roster_ids or ["P00001"], dtype=object)
     person = np.where(linked, ids[rng.integers(0, len(ids), rows)], "")
@@ -83,8 +95,11 @@ def survey_csv(path: Path, rows: int, roster_ids: list[str], seed: int = 8) -> P
         "mini_z_stress": answers(1, 5, 0.02),
         "mbi_ee_item": answers(0, 6, 0.03, spring),
         "mbi_dp_item": answers(0, 6, 0.03, spring),
-        **{f"pfi_{part}_{i}": answers(0, 4, 0.02, spring)
-           for part, count in (("pf", 6), ("we", 4), ("id", 6)) for i in range(1, count + 1)},
+        **{
+            f"pfi_{part}_{i}": answers(0, 4, 0.02, spring)
+            for part, count in (("pf", 6), ("we", 4), ("id", 6))
+            for i in range(1, count + 1)
+        },
         "career_satisfaction": answers(1, 5, 0.03),
         "mentorship_satisfaction": answers(1, 5, 0.05),
         "intent_to_leave": choice(("Yes", "No"), (0.15, 0.85), 0.05),
@@ -132,8 +147,9 @@ print(json.dumps({"seconds": seconds, "rows": rows, "base_rss_mb": before,
 
 
 def _run(script: str, csv_path: Path, db_path: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", script, str(csv_path), str(db_path)], cwd=ROOT,
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(csv_path), str(db_path)], cwd=ROOT, capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise RuntimeError(f"benchmark subprocess failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -166,13 +182,20 @@ def bench_import(base_db: Path, db_dir: Path, rows: int, log: Callable[[str], No
     if last["status"] != "imported":
         log(f"  the pipeline did not import the file: {last['status']} {last['errors']}")
     return {
-        "rows": rows, "file_mb": round(size_mb, 1), "format": "generic", "into": f"a fresh copy of {Path(base_db).name}",
-        "seconds": round(seconds, 3), "read_csv_seconds": round(read_seconds, 3),
+        "rows": rows,
+        "file_mb": round(size_mb, 1),
+        "format": "generic",
+        "into": f"a fresh copy of {Path(base_db).name}",
+        "seconds": round(seconds, 3),
+        "read_csv_seconds": round(read_seconds, 3),
         "ratio": round(seconds / read_seconds, 2) if read_seconds else None,
         "peak_rss_mb": round(max(r["peak_rss_mb"] for r in pipeline), 1),
         "base_rss_mb": round(last["base_rss_mb"], 1),
         "read_csv_peak_rss_mb": round(max(r["peak_rss_mb"] for r in read_csv), 1),
         "read_csv_base_rss_mb": round(read_csv[-1]["base_rss_mb"], 1),
-        "status": last["status"], "rows_imported": last["rows"], "read_csv_rows": read_csv[-1]["rows"],
-        "warnings": last["warnings"], "runs": repeat,
+        "status": last["status"],
+        "rows_imported": last["rows"],
+        "read_csv_rows": read_csv[-1]["rows"],
+        "warnings": last["warnings"],
+        "runs": repeat,
     }

@@ -41,6 +41,7 @@ FILTERS = {"default": Filters(), "gender=woman": Filters.of(gender=["woman"])}
 
 # --- what each page computes -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Call:
     """One metrics call of a page: func(db, *args, **kwargs), with symbolic arguments resolved per view.
@@ -50,6 +51,7 @@ class Call:
     newest cycle), women_filters and urim_filters (its share charts' filters, each with its own attribute
     set aside), user (the local-mode coordinator). `cached` says whether the page goes through
     ui.cache.cached (False: called on every rerun, as the page does)."""
+
     func: Callable
     args: tuple[str, ...] = ()
     kwargs: tuple[tuple[str, Any], ...] = ()
@@ -140,6 +142,7 @@ HEADLINE_CALLS: dict[str, Call] = {
 
 class _Coordinator:
     """The local-mode user (a coordinator), for the coverage page's roster lists."""
+
     is_coordinator = True
     email = "bench@localhost"
     role = "coordinator"
@@ -152,8 +155,13 @@ def view_context(db: Database, as_of: date, filters: Filters) -> dict:
     track = tracks[0] if tracks else "residency"
     track_cycles = [int(c) for c in pairs[pairs["track"] == track]["cycle"]]
     return {
-        "as_of": as_of, "filters": filters, "roles": coverage.DEFAULT_ROLES, "group_filters": filters,
-        "track": track, "cycle": track_cycles[0] if track_cycles else as_of.year, "user": _Coordinator(),
+        "as_of": as_of,
+        "filters": filters,
+        "roles": coverage.DEFAULT_ROLES,
+        "group_filters": filters,
+        "track": track,
+        "cycle": track_cycles[0] if track_cycles else as_of.year,
+        "user": _Coordinator(),
         # the recruitment page's share charts set their own attribute's filter aside
         "women_filters": filters.narrowed(gender=()) if filters.gender else filters,
         "urim_filters": filters.narrowed(urim=None) if filters.urim is not None else filters,
@@ -169,6 +177,7 @@ def resolve(call: Call, context: dict) -> tuple[tuple, dict]:
 def _call_key(call: Call, args: tuple, kwargs: dict) -> tuple:
     def freeze(value):
         return ("filters", value.key()) if isinstance(value, Filters) else value
+
     return (call.name, tuple(freeze(a) for a in args), tuple(sorted((k, freeze(v)) for k, v in kwargs.items())))
 
 
@@ -189,12 +198,12 @@ def run_calls(db: Database, calls: list[Call], context: dict, timings: dict[str,
         if key is not None:
             seen[key] = results[-1]
         if timings is not None:
-            timings.setdefault(f"{index:02d} {call.func.__qualname__}", []).append(
-                1000 * (time.perf_counter() - start))
+            timings.setdefault(f"{index:02d} {call.func.__qualname__}", []).append(1000 * (time.perf_counter() - start))
     return results
 
 
 # --- statistics -------------------------------------------------------------------------------------
+
 
 def summarize(samples: list[float]) -> dict:
     """Median, p10, p90, IQR and count of times in ms (rounded to 0.1 ms)."""
@@ -210,8 +219,13 @@ def summarize(samples: list[float]) -> dict:
         high = min(low + 1, len(ordered) - 1)
         return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
-    return {"median": round(statistics.median(ordered), 2), "p10": round(quantile(0.1), 2),
-            "p90": round(quantile(0.9), 2), "iqr": round(quantile(0.75) - quantile(0.25), 2), "n": len(ordered)}
+    return {
+        "median": round(statistics.median(ordered), 2),
+        "p10": round(quantile(0.1), 2),
+        "p90": round(quantile(0.9), 2),
+        "iqr": round(quantile(0.75) - quantile(0.25), 2),
+        "n": len(ordered),
+    }
 
 
 def timed(func: Callable[[], Any], repeat: int, warmup: int = 1) -> list[float]:
@@ -241,8 +255,8 @@ def _proc_status_mb(pid: int, key: str) -> float:
     return float("nan")
 
 
-
 # --- the page benchmarks ----------------------------------------------------------------------------
+
 
 def load_pandas(db_path: str | Path, log: Callable[[str], None]) -> tuple[dict, dict]:
     """The pandas baseline's tables, and what loading them cost (before the app's connection opens the file)."""
@@ -250,15 +264,26 @@ def load_pandas(db_path: str | Path, log: Callable[[str], None]) -> tuple[dict, 
     rss_before = rss_mb()
     tables = pandas_baseline.load_tables(db_path)
     load_seconds = time.perf_counter() - start
-    pandas_load = {"seconds": round(load_seconds, 3), "frames_mb": round(pandas_baseline.frames_mb(tables), 1),
-                   "rss_delta_mb": round(rss_mb() - rss_before, 1),
-                   "rows": {name: int(len(frame)) for name, frame in tables.items()}}
+    pandas_load = {
+        "seconds": round(load_seconds, 3),
+        "frames_mb": round(pandas_baseline.frames_mb(tables), 1),
+        "rss_delta_mb": round(rss_mb() - rss_before, 1),
+        "rows": {name: int(len(frame)) for name, frame in tables.items()},
+    }
     log(f"  pandas: loaded the tables in {load_seconds:.2f} s, {pandas_load['frames_mb']:.0f} MB of DataFrames")
     return tables, pandas_load
 
 
-def bench_pages(db: Database, scale: str, as_of: date, repeat: int, log: Callable[[str], None], tables: dict,
-                pages: tuple[str, ...] = PAGES, cached: Callable | None = None) -> list[dict]:
+def bench_pages(
+    db: Database,
+    scale: str,
+    as_of: date,
+    repeat: int,
+    log: Callable[[str], None],
+    tables: dict,
+    pages: tuple[str, ...] = PAGES,
+    cached: Callable | None = None,
+) -> list[dict]:
     """One result per (page, filter): uncached page times, pandas baseline (on `tables`, from load_pandas),
     floor, and with `cached` (the app's ui.cache.cached, from app_cache) the warm-cache page times."""
     settings = db.settings()
@@ -279,34 +304,49 @@ def bench_pages(db: Database, scale: str, as_of: date, repeat: int, log: Callabl
             stats = summarize(samples)
             headline = HEADLINE_CALLS[page]
             headline_samples = timed(partial(run_calls, db, [headline], context), repeat)
-            pandas_samples = timed(partial(pandas_baseline.HEADLINES[page], tables, settings, as_of, filters, context),
-                                   repeat)
+            pandas_samples = timed(
+                partial(pandas_baseline.HEADLINES[page], tables, settings, as_of, filters, context), repeat
+            )
             floor_samples = timed(partial(floor_query, db, page, as_of, filters, settings, context), max(repeat, 5))
             pandas_stats, floor_stats = summarize(pandas_samples), summarize(floor_samples)
             headline_stats = summarize(headline_samples)
             result = {
-                "scale": scale, "page": page, "filter": filter_name,
-                "ms": stats["median"], "p10_ms": stats["p10"], "p90_ms": stats["p90"], "iqr_ms": stats["iqr"],
-                "runs": stats["n"], "calls": len(calls), "cpu_ms": summarize(cpu)["median"],
-                "pandas_ms": pandas_stats["median"], "pandas_p10_ms": pandas_stats["p10"],
+                "scale": scale,
+                "page": page,
+                "filter": filter_name,
+                "ms": stats["median"],
+                "p10_ms": stats["p10"],
+                "p90_ms": stats["p90"],
+                "iqr_ms": stats["iqr"],
+                "runs": stats["n"],
+                "calls": len(calls),
+                "cpu_ms": summarize(cpu)["median"],
+                "pandas_ms": pandas_stats["median"],
+                "pandas_p10_ms": pandas_stats["p10"],
                 "pandas_p90_ms": pandas_stats["p90"],
                 "speedup": _ratio(pandas_stats["median"], stats["median"]),
                 "headline": headline.name.rsplit(".", 1)[-1],
                 "headline_ms": headline_stats["median"],
                 "headline_speedup": _ratio(pandas_stats["median"], headline_stats["median"]),
-                "floor_ms": floor_stats["median"], "floor_p90_ms": floor_stats["p90"],
+                "floor_ms": floor_stats["median"],
+                "floor_p90_ms": floor_stats["p90"],
                 "floor_figure": FLOOR_FIGURES[page],
                 "slowest_calls": _slowest(per_call),
             }
             if cached is not None:
                 warm_stats = bench_warm(db, calls, context, repeat, cached)
-                result.update(warm_ms=warm_stats["median"], warm_p10_ms=warm_stats["p10"],
-                              warm_p90_ms=warm_stats["p90"],
-                              warm_speedup=_ratio(pandas_stats["median"], warm_stats["median"]))
+                result.update(
+                    warm_ms=warm_stats["median"],
+                    warm_p10_ms=warm_stats["p10"],
+                    warm_p90_ms=warm_stats["p90"],
+                    warm_speedup=_ratio(pandas_stats["median"], warm_stats["median"]),
+                )
             results.append(result)
-            log(f"  {page:12} {filter_name:13} {stats['median']:8.1f} ms (p10 {stats['p10']:.1f}, p90 "
+            log(
+                f"  {page:12} {filter_name:13} {stats['median']:8.1f} ms (p10 {stats['p10']:.1f}, p90 "
                 f"{stats['p90']:.1f})  warm {result.get('warm_ms', float('nan')):6.1f}  pandas "
-                f"{pandas_stats['median']:8.1f}  floor {floor_stats['median']:6.1f}")
+                f"{pandas_stats['median']:8.1f}  floor {floor_stats['median']:6.1f}"
+            )
     return results
 
 
@@ -323,10 +363,12 @@ def _slowest(per_call: dict[str, list[float]], keep: int = 3) -> list[dict]:
 
 # --- warm cache: ui.cache.cached outside a Streamlit server ------------------------------------------
 
+
 def bench_warm(db: Database, calls: list[Call], context: dict, repeat: int, cached: Callable) -> dict:
     """The page's calls through ui.cache.cached once its cache holds them (st.cache_data works without a
     server, in memory: the same key building, data-version query and unpickling as in the app), plus
     the calls the page makes outside the cache."""
+
     def once():
         for call in calls:
             args, kwargs = resolve(call, context)
@@ -350,8 +392,11 @@ def app_cache(db_path: str | Path) -> Iterator[Callable]:
     from mentordash.ui.cache import cached
     from mentordash.ui.context import get_db
 
-    for name in ("streamlit", "streamlit.runtime.caching.cache_data_api",
-                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
+    for name in (
+        "streamlit",
+        "streamlit.runtime.caching.cache_data_api",
+        "streamlit.runtime.scriptrunner_utils.script_run_context",
+    ):
         logging.getLogger(name).setLevel(logging.ERROR)  # "no script run context": expected outside a server
     previous = os.environ.get("MENTORDASH_DB")
     os.environ["MENTORDASH_DB"] = str(db_path)
@@ -426,7 +471,10 @@ def floor_sql(page: str, filters: Filters) -> str:
 
 def floor_query(db: Database, page: str, as_of: date, filters: Filters, settings: dict, context: dict) -> list:
     """The page's floor figure in one query (Database.rows: no DataFrame, no suppression)."""
-    params = {"d": as_of, "cycle": int(context["cycle"]), "cut": int(settings["cutoffs"]["mini_z_burnout"]),
-              "ws": outcomes.window_start(db, as_of) if page == "outcomes" else as_of}
+    params = {
+        "d": as_of,
+        "cycle": int(context["cycle"]),
+        "cut": int(settings["cutoffs"]["mini_z_burnout"]),
+        "ws": outcomes.window_start(db, as_of) if page == "outcomes" else as_of,
+    }
     return db.rows(floor_sql(page, filters), params)
-

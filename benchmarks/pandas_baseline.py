@@ -44,6 +44,7 @@ def frames_mb(tables: dict[str, pd.DataFrame]) -> float:
 
 # --- filters ----------------------------------------------------------------------------------------
 
+
 def effective_urim(urim: pd.Series, races: pd.Series, urim_list: list[str]) -> pd.Series:
     """urim, else True if any listed race, False if only other known values, else missing."""
     listed = set(urim_list)
@@ -59,8 +60,12 @@ def effective_urim(urim: pd.Series, races: pd.Series, urim_list: list[str]) -> p
     return urim.astype("boolean").fillna(derived)
 
 
-def apply_filters(frame: pd.DataFrame, filters: Filters, urim_list: list[str],
-                  columns: tuple[str, ...] = ("career_stage", "gender", "division", "institution")) -> pd.DataFrame:
+def apply_filters(
+    frame: pd.DataFrame,
+    filters: Filters,
+    urim_list: list[str],
+    columns: tuple[str, ...] = ("career_stage", "gender", "division", "institution"),
+) -> pd.DataFrame:
     keep = pd.Series(True, index=frame.index)
     for name in columns:
         values = getattr(filters, name)
@@ -68,8 +73,11 @@ def apply_filters(frame: pd.DataFrame, filters: Filters, urim_list: list[str],
             keep &= frame[name].isin(values)
     if filters.race_ethnicity:
         wanted = set(filters.race_ethnicity)
-        keep &= frame["race_ethnicity"].map(
-            lambda v: isinstance(v, (list, np.ndarray)) and bool(wanted.intersection(v))).astype(bool)
+        keep &= (
+            frame["race_ethnicity"]
+            .map(lambda v: isinstance(v, (list, np.ndarray)) and bool(wanted.intersection(v)))
+            .astype(bool)
+        )
     if filters.urim is not None:
         keep &= effective_urim(frame["urim"], frame["race_ethnicity"], urim_list).eq(filters.urim).fillna(False)
     return frame[keep]
@@ -77,8 +85,10 @@ def apply_filters(frame: pd.DataFrame, filters: Filters, urim_list: list[str],
 
 # --- coverage (overview and coverage pages) ---------------------------------------------------------
 
-def coverage_counts(tables: dict, settings: dict, days: list[date], filters: Filters,
-                    roles: tuple[str, ...] = ("mentor",)) -> pd.DataFrame:
+
+def coverage_counts(
+    tables: dict, settings: dict, days: list[date], filters: Filters, roles: tuple[str, ...] = ("mentor",)
+) -> pd.DataFrame:
     """day, career_stage, n, covered, engaged: coverage_by_day_stage.sql in pandas, one day at a time."""
     people = apply_filters(tables["people"], filters, settings["urim_list"])
     relationships = tables["mentorships"][tables["mentorships"]["role"].isin(roles)]
@@ -88,18 +98,27 @@ def coverage_counts(tables: dict, settings: dict, days: list[date], filters: Fil
     for day in days:
         ts = pd.Timestamp(day)
         active = people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
-        rel = relationships[(relationships["start_date"] <= ts)
-                            & (relationships["end_date"].isna() | (relationships["end_date"] >= ts))
-                            & relationships["mentee_id"].isin(active["person_id"])]
+        rel = relationships[
+            (relationships["start_date"] <= ts)
+            & (relationships["end_date"].isna() | (relationships["end_date"] >= ts))
+            & relationships["mentee_id"].isin(active["person_id"])
+        ]
         met = meetings[(meetings["date"] > ts - window) & (meetings["date"] <= ts)]
         engaged = rel.merge(met[["mentee_id", "mentor_id"]], on=["mentee_id", "mentor_id"])["mentee_id"]
-        flags = active.assign(covered=active["person_id"].isin(rel["mentee_id"]),
-                              engaged=active["person_id"].isin(engaged))
-        counts = flags.groupby("career_stage").agg(n=("person_id", "size"), covered=("covered", "sum"),
-                                                   engaged=("engaged", "sum")).reset_index()
+        flags = active.assign(
+            covered=active["person_id"].isin(rel["mentee_id"]), engaged=active["person_id"].isin(engaged)
+        )
+        counts = (
+            flags.groupby("career_stage")
+            .agg(n=("person_id", "size"), covered=("covered", "sum"), engaged=("engaged", "sum"))
+            .reset_index()
+        )
         parts.append(counts.assign(day=day))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        columns=["career_stage", "n", "covered", "engaged", "day"])
+    frame = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=["career_stage", "n", "covered", "engaged", "day"])
+    )
     frame["pct"] = [pct(c, n) for c, n in zip(frame["covered"], frame["n"])]
     frame["engaged_pct"] = [pct(e, n) for e, n in zip(frame["engaged"], frame["n"])]
     return frame[["day", "career_stage", "n", "covered", "pct", "engaged", "engaged_pct"]]
@@ -113,7 +132,7 @@ def academic_year_ends(tables: dict, as_of: date) -> list[date]:
     first = starts.min()
     first_end = date(first.year if first.month < 7 else first.year + 1, 6, 30)
     ends = [date(y, 6, 30) for y in range(first_end.year, as_of.year + 1) if date(y, 6, 30) < as_of]
-    return [*ends[-MAX_YEARS_SHOWN + 1:], as_of]
+    return [*ends[-MAX_YEARS_SHOWN + 1 :], as_of]
 
 
 def overview_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
@@ -128,6 +147,7 @@ def coverage_headline(tables, settings, as_of, filters, context=None) -> pd.Data
 
 # --- recruitment ------------------------------------------------------------------------------------
 
+
 def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
     """The funnel by cycle, track and stage with the shares of women and URiM among those known."""
     a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=("gender",))
@@ -136,14 +156,23 @@ def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.D
         reached=a["stage_reached"].map(STAGE_ORDER),
         gender_known=a["gender"].notna() & a["gender"].ne("undisclosed"),
         woman=a["gender"].eq("woman").fillna(False),
-        urim_known=urim.notna(), urim_true=urim.fillna(False).astype(bool),
+        urim_known=urim.notna(),
+        urim_true=urim.fillna(False).astype(bool),
     )
     parts = []
     for stage, order in STAGE_ORDER.items():
         reached = a[a["reached"] >= order]
-        counts = reached.groupby(["cycle", "track"]).agg(
-            n=("applicant_id", "size"), gender_known=("gender_known", "sum"), women=("woman", "sum"),
-            urim_known=("urim_known", "sum"), urim=("urim_true", "sum")).reset_index()
+        counts = (
+            reached.groupby(["cycle", "track"])
+            .agg(
+                n=("applicant_id", "size"),
+                gender_known=("gender_known", "sum"),
+                women=("woman", "sum"),
+                urim_known=("urim_known", "sum"),
+                urim=("urim_true", "sum"),
+            )
+            .reset_index()
+        )
         parts.append(counts.assign(stage=stage, stage_order=order))
     frame = pd.concat(parts, ignore_index=True)
     frame["women_pct"] = [pct(w, k) for w, k in zip(frame["women"], frame["gender_known"])]
@@ -153,12 +182,14 @@ def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.D
 
 # --- wellbeing --------------------------------------------------------------------------------------
 
+
 def respondents(tables: dict, settings: dict, filters: Filters) -> pd.DataFrame:
     """Complete responses with the roster's groups where linked, else what the respondent reported."""
     survey = tables["survey"]
     survey = survey[survey["complete"].astype(bool)]
-    roster = tables["people"][["person_id", "career_stage", "gender", "race_ethnicity", "urim", "division",
-                               "institution"]]
+    roster = tables["people"][
+        ["person_id", "career_stage", "gender", "race_ethnicity", "urim", "division", "institution"]
+    ]
     joined = survey.merge(roster, on="person_id", how="left", suffixes=("", "_p"), indicator=True)
     linked = joined["_merge"].eq("both")
     for column in ("career_stage", "gender", "race_ethnicity", "urim"):
@@ -174,14 +205,19 @@ def wellbeing_headline(tables, settings, as_of, filters, context=None) -> pd.Dat
     last = tables["survey"].groupby("survey")["submitted_at"].max().rename("last_submitted")
     item = r["mini_z_burnout"]
     scoreable = r[item.between(1, 5).fillna(False).astype(bool)]
-    counts = scoreable.assign(burned=scoreable["mini_z_burnout"] >= int(settings["cutoffs"]["mini_z_burnout"])) \
-        .groupby("survey").agg(n=("response_id", "size"), burned_out=("burned", "sum")).reset_index()
+    counts = (
+        scoreable.assign(burned=scoreable["mini_z_burnout"] >= int(settings["cutoffs"]["mini_z_burnout"]))
+        .groupby("survey")
+        .agg(n=("response_id", "size"), burned_out=("burned", "sum"))
+        .reset_index()
+    )
     counts = counts.join(last, on="survey").sort_values(["last_submitted", "survey"]).reset_index(drop=True)
     counts["pct"] = [pct(b, n) for b, n in zip(counts["burned_out"], counts["n"])]
     return counts
 
 
 # --- outcomes ---------------------------------------------------------------------------------------
+
 
 def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
     """Publications per person-year by career stage, mentored (half of one's window days) against not."""
@@ -198,7 +234,8 @@ def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.Data
 
     m = tables["mentorships"]
     spans = m[m["role"] == "mentor"][["mentee_id", "start_date", "end_date"]].merge(
-        w[["person_id", "a", "b"]], left_on="mentee_id", right_on="person_id")
+        w[["person_id", "a", "b"]], left_on="mentee_id", right_on="person_id"
+    )
     spans["s"] = spans["start_date"].where(spans["start_date"] > spans["a"], spans["a"])
     e = spans["end_date"].fillna(spans["b"])
     spans["e"] = e.where(e < spans["b"], spans["b"])
@@ -216,8 +253,11 @@ def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.Data
     pubs = pubs[(pubs["date"] >= pubs["a"]) & (pubs["date"] <= pubs["b"])]
     w["publications"] = w["person_id"].map(pubs.groupby("person_id")["count"].sum()).fillna(0)
 
-    grouped = w.groupby(["career_stage", "mentored"]).agg(
-        people=("person_id", "size"), days=("window_days", "sum"), publications=("publications", "sum")).reset_index()
+    grouped = (
+        w.groupby(["career_stage", "mentored"])
+        .agg(people=("person_id", "size"), days=("window_days", "sum"), publications=("publications", "sum"))
+        .reset_index()
+    )
     years = grouped["days"] / DAYS_PER_YEAR
     grouped["person_years"] = [round(y, 1) for y in years]
     grouped["rate"] = [round(p / y, 2) for p, y in zip(grouped["publications"], years)]

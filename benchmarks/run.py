@@ -41,6 +41,7 @@ TARGET_FIRST_LOAD_RATIO = 1.5
 
 # --- demo databases ---------------------------------------------------------------------------------
 
+
 def demo_fingerprint() -> str:
     from mentordash import demo
 
@@ -77,19 +78,36 @@ def ensure_demo(scale: str, db_dir: Path, log: Callable[[str], None], rebuild: b
 
 # --- targets ----------------------------------------------------------------------------------------
 
+
 def evaluate_targets(report: dict) -> list[dict]:
     """Each target: met or missed, the figure, the limit and the margin (never asserted)."""
     targets = []
 
     def add(name: str, value, limit, lower_is_better: bool = True, note: str = "") -> None:
         if value is None:
-            targets.append({"target": name, "value": None, "limit": limit, "met": None, "margin": None,
-                            "note": note or "not measured"})
+            targets.append(
+                {
+                    "target": name,
+                    "value": None,
+                    "limit": limit,
+                    "met": None,
+                    "margin": None,
+                    "note": note or "not measured",
+                }
+            )
             return
         met = value <= limit if lower_is_better else value >= limit
         margin = (limit / value if lower_is_better else value / limit) if value else None
-        targets.append({"target": name, "value": value, "limit": limit, "met": bool(met),
-                        "margin": None if margin is None else round(margin, 2), "note": note})
+        targets.append(
+            {
+                "target": name,
+                "value": value,
+                "limit": limit,
+                "met": bool(met),
+                "margin": None if margin is None else round(margin, 2),
+                "note": note,
+            }
+        )
 
     results = report.get("results", [])
     for scale, limit in TARGET_PAGE_MS.items():
@@ -97,26 +115,48 @@ def evaluate_targets(report: dict) -> list[dict]:
         if not rows:
             continue
         worst_warm = max(rows, key=lambda r: r.get("warm_ms") or 0)
-        add(f"every page < {limit:g} ms at {scale} scale, warm caches (worst: {worst_warm['page']}, "
-            f"{worst_warm['filter']})", worst_warm.get("warm_ms"), limit)
+        add(
+            f"every page < {limit:g} ms at {scale} scale, warm caches (worst: {worst_warm['page']}, "
+            f"{worst_warm['filter']})",
+            worst_warm.get("warm_ms"),
+            limit,
+        )
         worst = max(rows, key=lambda r: r["ms"] or 0)
-        add(f"every page < {limit:g} ms at {scale} scale, uncached (worst: {worst['page']}, {worst['filter']})",
-            worst["ms"], limit, note="stricter than the issue: no cache at all")
+        add(
+            f"every page < {limit:g} ms at {scale} scale, uncached (worst: {worst['page']}, {worst['filter']})",
+            worst["ms"],
+            limit,
+            note="stricter than the issue: no cache at all",
+        )
     for scale, limit in TARGET_SPEEDUP.items():
         rows = [r for r in results if r["scale"] == scale and r.get("speedup")]
         if rows:
             worst = min(rows, key=lambda r: r["speedup"])
-            add(f">= {limit:g}x faster than pandas at {scale} scale, whole page vs pandas headline (worst: "
-                f"{worst['page']}, {worst['filter']})", worst["speedup"], limit, lower_is_better=False)
+            add(
+                f">= {limit:g}x faster than pandas at {scale} scale, whole page vs pandas headline (worst: "
+                f"{worst['page']}, {worst['filter']})",
+                worst["speedup"],
+                limit,
+                lower_is_better=False,
+            )
             worst_h = min(rows, key=lambda r: r.get("headline_speedup") or 0)
-            add(f">= {limit:g}x faster than pandas at {scale} scale, same figure (worst: {worst_h['page']}, "
-                f"{worst_h['filter']})", worst_h.get("headline_speedup"), limit, lower_is_better=False)
+            add(
+                f">= {limit:g}x faster than pandas at {scale} scale, same figure (worst: {worst_h['page']}, "
+                f"{worst_h['filter']})",
+                worst_h.get("headline_speedup"),
+                limit,
+                lower_is_better=False,
+            )
             warm_rows = [r for r in rows if r.get("warm_speedup")]
             if warm_rows:
                 worst_w = min(warm_rows, key=lambda r: r["warm_speedup"])
-                add(f">= {limit:g}x faster than pandas at {scale} scale, a rerun: warm page vs pandas recomputing "
-                    f"its headline (worst: {worst_w['page']}, {worst_w['filter']})", worst_w["warm_speedup"], limit,
-                    lower_is_better=False)
+                add(
+                    f">= {limit:g}x faster than pandas at {scale} scale, a rerun: warm page vs pandas recomputing "
+                    f"its headline (worst: {worst_w['page']}, {worst_w['filter']})",
+                    worst_w["warm_speedup"],
+                    limit,
+                    lower_is_better=False,
+                )
     imp = report.get("import")
     if imp:
         add("1M-row import < 4x read_csv", imp.get("ratio"), TARGET_IMPORT_RATIO)
@@ -126,20 +166,36 @@ def evaluate_targets(report: dict) -> list[dict]:
             add(f"app peak RSS < {limit:g} MB at {scale} scale", value, limit)
     browser = report.get("browser")
     if browser:
-        add("filter change to chart updated, median < 1 s (department)", browser.get("filter_change_s"),
-            TARGET_FILTER_LATENCY_S)
-        add("overview first load <= 1.5x a trivial Streamlit page", browser.get("first_load_ratio"),
-            TARGET_FIRST_LOAD_RATIO)
+        add(
+            "filter change to chart updated, median < 1 s (department)",
+            browser.get("filter_change_s"),
+            TARGET_FILTER_LATENCY_S,
+        )
+        add(
+            "overview first load <= 1.5x a trivial Streamlit page",
+            browser.get("first_load_ratio"),
+            TARGET_FIRST_LOAD_RATIO,
+        )
     return targets
 
 
 # --- the whole run ----------------------------------------------------------------------------------
 
-def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_DB_DIR, repeat: int = 7,
-              as_of: date | None = None, import_rows: int | None = 1_000_000, import_repeat: int = 1,
-              app_scale: str | None = "national", browser: bool = True, rebuild: bool = False,
-              log: Callable[[str], None] | None = None, pages: tuple[str, ...] = PAGES,
-              ports: tuple[int, int] = (8620, 8629)) -> dict:
+
+def run_bench(
+    scales: tuple[str, ...] = DEFAULT_SCALES,
+    db_dir: Path = DEFAULT_DB_DIR,
+    repeat: int = 7,
+    as_of: date | None = None,
+    import_rows: int | None = 1_000_000,
+    import_repeat: int = 1,
+    app_scale: str | None = "national",
+    browser: bool = True,
+    rebuild: bool = False,
+    log: Callable[[str], None] | None = None,
+    pages: tuple[str, ...] = PAGES,
+    ports: tuple[int, int] = (8620, 8629),
+) -> dict:
     """The benchmark as one JSON-ready object (docs/benchmarks.md says what each field means).
 
     import_rows=None skips the import benchmark, app_scale=None the app's memory, browser=False the
@@ -147,14 +203,23 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     as_of = as_of or date.today()
     db_dir = Path(db_dir)
-    wanted = list(dict.fromkeys([*scales, *([app_scale] if app_scale else []),
-                                 *(["department"] if browser or import_rows else [])]))
+    wanted = list(
+        dict.fromkeys(
+            [*scales, *([app_scale] if app_scale else []), *(["department"] if browser or import_rows else [])]
+        )
+    )
     paths = {scale: ensure_demo(scale, db_dir, log, rebuild) for scale in wanted}  # before any timing
     report: dict[str, Any] = {
-        "results": [], "as_of": as_of.isoformat(), "repeat": repeat,
+        "results": [],
+        "as_of": as_of.isoformat(),
+        "repeat": repeat,
         "filters": {name: f.as_dict() for name, f in FILTERS.items()},
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "load_average_at_start": [round(x, 2) for x in os.getloadavg()]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+        },
         "pandas_load": {},
         "notes": [
             "ms: median over `runs` of every metrics call the page makes, called directly (no Streamlit cache); "
@@ -204,36 +269,51 @@ def run_bench(scales: tuple[str, ...] = DEFAULT_SCALES, db_dir: Path = DEFAULT_D
 
 # --- output -----------------------------------------------------------------------------------------
 
+
 def format_table(report: dict) -> str:
-    lines = [f"MentorDash bench (as of {report['as_of']}, {report['repeat']} runs, {report['machine']['cpus']} CPUs)",
-             "", f"{'scale':11} {'page':12} {'filter':13} {'ms':>8} {'p10-p90':>15} {'warm':>7} {'pandas':>9} "
-                 f"{'speedup':>8} {'same-fig':>8} {'floor':>7}"]
+    lines = [
+        f"MentorDash bench (as of {report['as_of']}, {report['repeat']} runs, {report['machine']['cpus']} CPUs)",
+        "",
+        f"{'scale':11} {'page':12} {'filter':13} {'ms':>8} {'p10-p90':>15} {'warm':>7} {'pandas':>9} "
+        f"{'speedup':>8} {'same-fig':>8} {'floor':>7}",
+    ]
     for r in report.get("results", []):
         spread = f"{r['p10_ms']:.1f}-{r['p90_ms']:.1f}"
-        lines.append(f"{r['scale']:11} {r['page']:12} {r['filter']:13} {r['ms']:8.1f} {spread:>15} "
-                     f"{_num(r.get('warm_ms')):>7} {_num(r['pandas_ms']):>9} {_num(r['speedup'], 'x'):>8} "
-                     f"{_num(r.get('headline_speedup'), 'x'):>8} {_num(r['floor_ms']):>7}")
+        lines.append(
+            f"{r['scale']:11} {r['page']:12} {r['filter']:13} {r['ms']:8.1f} {spread:>15} "
+            f"{_num(r.get('warm_ms')):>7} {_num(r['pandas_ms']):>9} {_num(r['speedup'], 'x'):>8} "
+            f"{_num(r.get('headline_speedup'), 'x'):>8} {_num(r['floor_ms']):>7}"
+        )
     for scale, load in report.get("pandas_load", {}).items():
-        lines.append(f"pandas load at {scale}: {load['seconds']:.2f} s, {load['frames_mb']:.0f} MB of DataFrames "
-                     f"(+{load['rss_delta_mb']:.0f} MB RSS)")
+        lines.append(
+            f"pandas load at {scale}: {load['seconds']:.2f} s, {load['frames_mb']:.0f} MB of DataFrames "
+            f"(+{load['rss_delta_mb']:.0f} MB RSS)"
+        )
     imp = report.get("import")
     if imp:
-        lines += ["", f"import of {imp['rows']:,} survey rows: pipeline {imp['seconds']:.1f} s "
-                      f"(peak RSS {imp['peak_rss_mb']:.0f} MB) vs read_csv {imp['read_csv_seconds']:.2f} s "
-                      f"(peak RSS {imp['read_csv_peak_rss_mb']:.0f} MB): {imp['ratio']:.1f}x"]
+        lines += [
+            "",
+            f"import of {imp['rows']:,} survey rows: pipeline {imp['seconds']:.1f} s "
+            f"(peak RSS {imp['peak_rss_mb']:.0f} MB) vs read_csv {imp['read_csv_seconds']:.2f} s "
+            f"(peak RSS {imp['read_csv_peak_rss_mb']:.0f} MB): {imp['ratio']:.1f}x",
+        ]
     for scale, mb in (report.get("app_peak_rss_mb") or {}).items():
         lines.append(f"app peak RSS at {scale} scale (every page loaded): {_num(mb)} MB")
     b = report.get("browser")
     if b:
-        lines.append(f"browser (department): filter change to chart updated, median {_num(b.get('filter_change_s'))} s; "
-                     f"overview first load {_num(b.get('overview_first_load_s'))} s vs trivial page "
-                     f"{_num(b.get('trivial_first_load_s'))} s ({_num(b.get('first_load_ratio'), 'x')})")
+        lines.append(
+            f"browser (department): filter change to chart updated, median {_num(b.get('filter_change_s'))} s; "
+            f"overview first load {_num(b.get('overview_first_load_s'))} s vs trivial page "
+            f"{_num(b.get('trivial_first_load_s'))} s ({_num(b.get('first_load_ratio'), 'x')})"
+        )
     lines += ["", "targets:"]
     for t in report.get("targets", []):
         status = "not measured" if t["met"] is None else ("MET" if t["met"] else "MISSED")
         margin = "" if t["margin"] is None else f", margin {t['margin']:.2f}x"
-        lines.append(f"  [{status}] {t['target']}: {_num(t['value'])} against {t['limit']}{margin}"
-                     + (f" ({t['note']})" if t.get("note") else ""))
+        lines.append(
+            f"  [{status}] {t['target']}: {_num(t['value'])} against {t['limit']}{margin}"
+            + (f" ({t['note']})" if t.get("note") else "")
+        )
     return "\n".join(lines)
 
 
@@ -247,22 +327,33 @@ def _num(value, suffix: str = "") -> str:
 
 # --- command line -----------------------------------------------------------------------------------
 
-DESCRIPTION = ("Time every page's data at each demo scale against a pandas baseline and a hand-written query, "
-               "a 1M-row import against read_csv, the app's memory and the browser latency (docs/benchmarks.md).")
+DESCRIPTION = (
+    "Time every page's data at each demo scale against a pandas baseline and a hand-written query, "
+    "a 1M-row import against read_csv, the app's memory and the browser latency (docs/benchmarks.md)."
+)
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scale", action="append", choices=SCALES,
-                        help="scale whose pages are timed (repeat for several; default: department and consortium)")
+    parser.add_argument(
+        "--scale",
+        action="append",
+        choices=SCALES,
+        help="scale whose pages are timed (repeat for several; default: department and consortium)",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--db-dir", default=str(DEFAULT_DB_DIR), help="where the demo databases are kept")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs per figure (default 7)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD (default: today, as the app)")
     parser.add_argument("--import-rows", type=int, default=1_000_000, help="rows of the import benchmark (0: skip)")
-    parser.add_argument("--import-repeat", type=int, default=3,
-                        help="runs of each import (median; default 3: a busy machine swings single runs)")
-    parser.add_argument("--app-scale", choices=SCALES, default="national",
-                        help="scale for the app's peak memory (default national)")
+    parser.add_argument(
+        "--import-repeat",
+        type=int,
+        default=3,
+        help="runs of each import (median; default 3: a busy machine swings single runs)",
+    )
+    parser.add_argument(
+        "--app-scale", choices=SCALES, default="national", help="scale for the app's peak memory (default national)"
+    )
     parser.add_argument("--no-app", action="store_true", help="skip the app memory measurement")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser latency measurement")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo databases")
@@ -271,9 +362,15 @@ def add_options(parser: argparse.ArgumentParser) -> None:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     report = run_bench(
-        scales=tuple(args.scale or DEFAULT_SCALES), db_dir=Path(args.db_dir), repeat=max(1, args.repeat),
-        as_of=args.as_of, import_rows=args.import_rows or None, import_repeat=max(1, args.import_repeat),
-        app_scale=None if args.no_app else args.app_scale, browser=not args.no_browser, rebuild=args.rebuild,
+        scales=tuple(args.scale or DEFAULT_SCALES),
+        db_dir=Path(args.db_dir),
+        repeat=max(1, args.repeat),
+        as_of=args.as_of,
+        import_rows=args.import_rows or None,
+        import_repeat=max(1, args.import_repeat),
+        app_scale=None if args.no_app else args.app_scale,
+        browser=not args.no_browser,
+        rebuild=args.rebuild,
     )
     print(json.dumps(report, default=str) if args.json else format_table(report))
     return 0

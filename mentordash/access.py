@@ -101,8 +101,10 @@ def _url_problem(key: str, value: str, *, path_end: str) -> str | None:
     if url.scheme not in ("http", "https") or not url.hostname:
         return f"`{key}` = {value!r} must be a full address starting with https://."
     if url.scheme == "http" and url.hostname not in LOOPBACK_NAMES:
-        return (f"`{key}` = {value!r} uses http://: sign-in needs https:// (plain http is accepted only for "
-                "localhost, for testing).")
+        return (
+            f"`{key}` = {value!r} uses http://: sign-in needs https:// (plain http is accepted only for "
+            "localhost, for testing)."
+        )
     if not url.path.endswith(path_end):
         return f"`{key}` = {value!r} must end with {path_end}."
     return None
@@ -113,11 +115,16 @@ def auth_problems(auth, roles=None, missing_packages=()) -> list[str]:
 
     Checked when the app starts a session, so that a deployment with a gap says so on its first page
     instead of failing when someone presses "Sign in"."""
-    problems = [f"The Python package {name} is not installed (signed-in mode needs it): run "
-                "`.venv/bin/pip install -r requirements.txt`." for name in missing_packages]
+    problems = [
+        f"The Python package {name} is not installed (signed-in mode needs it): run "
+        "`.venv/bin/pip install -r requirements.txt`."
+        for name in missing_packages
+    ]
     if not isinstance(auth, Mapping):
-        return problems + ["`[auth]` in .streamlit/secrets.toml must be a table (a line `[auth]` followed by "
-                           "its keys), not a single value."]
+        return problems + [
+            "`[auth]` in .streamlit/secrets.toml must be a table (a line `[auth]` followed by "
+            "its keys), not a single value."
+        ]
     for key in AUTH_KEYS:
         value = auth.get(key)
         if value is None:
@@ -126,23 +133,29 @@ def auth_problems(auth, roles=None, missing_packages=()) -> list[str]:
             shown = repr(value) if key not in SECRET_KEYS else f"a {type(value).__name__}"
             problems.append(f"`{key}` in [auth] must be a non-empty text in quotes, not {shown}.")
         elif value.strip() in PLACEHOLDERS:
-            problems.append(f"`{key}` in [auth] still holds the README's placeholder {value!r}: "
-                            "put in the real value.")
+            problems.append(f"`{key}` in [auth] still holds the README's placeholder {value!r}: put in the real value.")
     redirect_uri, metadata_url = auth.get("redirect_uri"), auth.get("server_metadata_url")
     if isinstance(redirect_uri, str) and redirect_uri.strip():
         problem = _url_problem("redirect_uri", redirect_uri.strip(), path_end="/oauth2callback")
         problems += [problem] if problem else []
     if isinstance(metadata_url, str) and metadata_url.strip():
-        problem = _url_problem("server_metadata_url", metadata_url.strip(),
-                               path_end="/.well-known/openid-configuration")
+        problem = _url_problem(
+            "server_metadata_url", metadata_url.strip(), path_end="/.well-known/openid-configuration"
+        )
         problems += [problem] if problem else []
         problems += _shared_tenant_problem(metadata_url.strip())
     secret = auth.get("cookie_secret")
-    if isinstance(secret, str) and secret.strip() and secret.strip() not in PLACEHOLDERS \
-            and len(secret) < MIN_COOKIE_SECRET:
-        problems.append(f"`cookie_secret` in [auth] has {len(secret)} characters; use at least "
-                        f"{MIN_COOKIE_SECRET} random ones (python -c \"import secrets; "
-                        "print(secrets.token_hex(32))\"): whoever can guess it can sign in as anyone.")
+    if (
+        isinstance(secret, str)
+        and secret.strip()
+        and secret.strip() not in PLACEHOLDERS
+        and len(secret) < MIN_COOKIE_SECRET
+    ):
+        problems.append(
+            f"`cookie_secret` in [auth] has {len(secret)} characters; use at least "
+            f'{MIN_COOKIE_SECRET} random ones (python -c "import secrets; '
+            'print(secrets.token_hex(32))"): whoever can guess it can sign in as anyone.'
+        )
     problems += roles_problems(roles)
     return problems
 
@@ -153,17 +166,21 @@ def _shared_tenant_problem(metadata_url: str) -> list[str]:
     url = urlsplit(metadata_url)
     tenant = url.path.strip("/").split("/", 1)[0].lower()
     if (url.hostname or "").lower() == "login.microsoftonline.com" and tenant in MICROSOFT_SHARED_TENANTS:
-        return [f"`server_metadata_url` uses Microsoft's shared endpoint '{tenant}', which lets anyone with an "
-                "account in any organisation sign in, with whatever e-mail address their own organisation "
-                "gives them: use your tenant's ID (https://login.microsoftonline.com/TENANT-ID/v2.0/"
-                ".well-known/openid-configuration)."]
+        return [
+            f"`server_metadata_url` uses Microsoft's shared endpoint '{tenant}', which lets anyone with an "
+            "account in any organisation sign in, with whatever e-mail address their own organisation "
+            "gives them: use your tenant's ID (https://login.microsoftonline.com/TENANT-ID/v2.0/"
+            ".well-known/openid-configuration)."
+        ]
     return []
 
 
 def roles_problems(roles) -> list[str]:
     if roles is None:
-        return ["There is no [roles] table in .streamlit/secrets.toml: nobody who signs in may see anything. "
-                "List coordinators and viewers (README)."]
+        return [
+            "There is no [roles] table in .streamlit/secrets.toml: nobody who signs in may see anything. "
+            "List coordinators and viewers (README)."
+        ]
     if not isinstance(roles, Mapping):
         return ["`[roles]` in .streamlit/secrets.toml must be a table with `coordinators` and `viewers`."]
     problems = []
@@ -171,8 +188,10 @@ def roles_problems(roles) -> list[str]:
         if key not in ("coordinators", "viewers"):
             problems.append(f"`{key}` in [roles] is not a role: the roles are `coordinators` and `viewers`.")
         elif not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            problems.append(f"`{key}` in [roles] must be a list of addresses or domains in quotes, "
-                            f"like {key} = [\"someone@hospital.example.org\"], not {value!r}.")
+            problems.append(
+                f"`{key}` in [roles] must be a list of addresses or domains in quotes, "
+                f'like {key} = ["someone@hospital.example.org"], not {value!r}.'
+            )
     if not problems and not (roles.get("coordinators") or roles.get("viewers")):
         problems.append("[roles] lists nobody: nobody who signs in may see anything.")
     return problems
@@ -228,9 +247,13 @@ def local_request_problem(headers: Mapping, port: int) -> str | None:
     host = headers.get("host")
     if not loopback_host(host, port):
         named = host if host and re.fullmatch(r"[A-Za-z0-9.:\[\]-]{1,100}", host) else "no usable host name"
-        return (f"This address ({named}) is not this computer. Local mode answers only "
-                f"http://localhost:{port} and http://127.0.0.1:{port}.")
+        return (
+            f"This address ({named}) is not this computer. Local mode answers only "
+            f"http://localhost:{port} and http://127.0.0.1:{port}."
+        )
     if any(name in headers for name in PROXY_HEADERS):
-        return ("This request came through a proxy. Local mode (no sign-in) serves this computer only: to "
-                "serve others, configure [auth] in .streamlit/secrets.toml (README).")
+        return (
+            "This request came through a proxy. Local mode (no sign-in) serves this computer only: to "
+            "serve others, configure [auth] in .streamlit/secrets.toml (README)."
+        )
     return None

@@ -46,16 +46,21 @@ def _quote(text: str) -> str:
 
 
 def _tables(cur, catalog: str) -> list[str]:
-    return [name for (name,) in cur.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND NOT temporary ORDER BY 1",
-        [catalog]).fetchall()]
+    return [
+        name
+        for (name,) in cur.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = ? AND NOT temporary ORDER BY 1", [catalog]
+        ).fetchall()
+    ]
 
 
 def _check_out(db_path: Path, out: Path) -> None:
     if out.resolve() in {db_path.resolve(), Path(str(db_path) + ".wal").resolve()}:
         raise BackupError(f"--out {out} is the database itself: choose another file for the backup.")
     if out.is_dir():
-        raise BackupError(f"--out {out} is a folder: give the backup's file name (e.g. {out / 'mentordash-backup.duckdb'}).")
+        raise BackupError(
+            f"--out {out} is a folder: give the backup's file name (e.g. {out / 'mentordash-backup.duckdb'})."
+        )
     if not out.parent.is_dir():
         raise BackupError(f"The folder {out.parent} does not exist: create it, or choose another place for the backup.")
 
@@ -103,8 +108,10 @@ def _copy(cur, catalog: str, db_path: str, out: Path) -> dict:
             stored = cur.execute(f'SELECT count(*) FROM {catalog}.main."{table}"').fetchall()[0][0]
             copied = cur.execute(f'SELECT count(*) FROM {alias}.main."{table}"').fetchall()[0][0]
             if stored != copied:
-                raise BackupError(f"The copy of table {table} has {copied} rows, the database {stored}: "
-                                  "the backup was not written. Try again.")
+                raise BackupError(
+                    f"The copy of table {table} has {copied} rows, the database {stored}: "
+                    "the backup was not written. Try again."
+                )
             counts[table] = stored
         version = cur.execute(f"SELECT max(version) FROM {alias}.main.schema_version").fetchall()[0][0]
         cur.execute("COMMIT")
@@ -118,8 +125,9 @@ def _copy(cur, catalog: str, db_path: str, out: Path) -> dict:
         damaged = _damaged(db_path, error)
         if damaged:
             raise BackupError(f"The backup could not be made: {damaged}") from error
-        raise BackupError(f"The backup could not be written to {out} ({str(error).splitlines()[0]}). "
-                          "The database was not changed.") from error
+        raise BackupError(
+            f"The backup could not be written to {out} ({str(error).splitlines()[0]}). The database was not changed."
+        ) from error
     finally:
         if attached:
             for statement in ("ROLLBACK", f"DETACH {alias}"):
@@ -129,8 +137,13 @@ def _copy(cur, catalog: str, db_path: str, out: Path) -> dict:
                     pass
         for leftover in (partial, Path(str(partial) + ".wal")):
             leftover.unlink(missing_ok=True)
-    return {"status": "backed_up", "out": str(out), "schema_version": version, "rows": counts,
-            "bytes": out.stat().st_size}
+    return {
+        "status": "backed_up",
+        "out": str(out),
+        "schema_version": version,
+        "rows": counts,
+        "bytes": out.stat().st_size,
+    }
 
 
 def _fsync(path: Path) -> None:
@@ -226,9 +239,12 @@ def _through_app(db_path: Path, out: Path, wait_seconds: float) -> dict:
         raise BackupError(
             f"{db_path} is in use by another program that did not answer the backup request within "
             f"{wait_seconds:.0f} s: an import or undo from the command line (wait until it ends and try again), "
-            "or an app of an older MentorDash (stop it, back up, start it again).")
-    raise BackupError(f"The app took the backup request but did not finish within {wait_seconds:.0f} s: "
-                      "try again with a longer --wait.")
+            "or an app of an older MentorDash (stop it, back up, start it again)."
+        )
+    raise BackupError(
+        f"The app took the backup request but did not finish within {wait_seconds:.0f} s: "
+        "try again with a longer --wait."
+    )
 
 
 # --- restore -------------------------------------------------------------------------------------
@@ -248,8 +264,10 @@ def check_backup(path: str | Path) -> dict:
             raise BackupError(f"{path} is a DuckDB file but not a MentorDash database (no schema_version table).")
         version = con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] or 0
         if version > SCHEMA_VERSION:
-            raise BackupError(f"{path} was made by a newer MentorDash (schema version {version}; this one knows "
-                              f"up to {SCHEMA_VERSION}). Update MentorDash first, then restore it.")
+            raise BackupError(
+                f"{path} was made by a newer MentorDash (schema version {version}; this one knows "
+                f"up to {SCHEMA_VERSION}). Update MentorDash first, then restore it."
+            )
         counts = {}
         for table in tables:  # hash(t) reads every column of every row: a damaged block fails here
             counts[table], _ = con.execute(f'SELECT count(*), sum(hash(t)) FROM "{table}" t').fetchall()[0]
@@ -283,9 +301,15 @@ def restore_file(backup: str | Path, db_path: str | Path) -> dict:
     db = Database(db_path)  # upgrades a backup of an older MentorDash to this schema
     version = db.schema_version()
     db.close()
-    return {"status": "restored", "db": str(db_path), "from": str(backup), "rows": checked["rows"],
-            "backup_schema_version": checked["schema_version"], "schema_version": version,
-            "previous_file_kept_as": str(kept) if kept else None}
+    return {
+        "status": "restored",
+        "db": str(db_path),
+        "from": str(backup),
+        "rows": checked["rows"],
+        "backup_schema_version": checked["schema_version"],
+        "schema_version": version,
+        "previous_file_kept_as": str(kept) if kept else None,
+    }
 
 
 def _fold_wal(db_path: Path) -> None:
@@ -296,7 +320,8 @@ def _fold_wal(db_path: Path) -> None:
         if _locked(error):
             raise DatabaseBusy(
                 f"{db_path} is in use by another program (the app, or a MentorDash command): restore replaces "
-                "the file, so stop the app first, restore, then start it again.") from error
+                "the file, so stop the app first, restore, then start it again."
+            ) from error
         return  # damaged: it is moved aside as it is
     try:
         con.execute("CHECKPOINT")
@@ -304,4 +329,3 @@ def _fold_wal(db_path: Path) -> None:
         pass
     finally:
         con.close()
-

@@ -47,9 +47,12 @@ def add_filter_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_role_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--role", choices=(VIEWER, COORDINATOR),
-                        help="print what this role is shown: viewers get protected figures (docs/privacy.md); "
-                             "default: exact figures, as a coordinator sees them")
+    parser.add_argument(
+        "--role",
+        choices=(VIEWER, COORDINATOR),
+        help="print what this role is shown: viewers get protected figures (docs/privacy.md); "
+        "default: exact figures, as a coordinator sees them",
+    )
 
 
 def audience_from_args(db, args: argparse.Namespace) -> str:
@@ -60,8 +63,14 @@ def audience_from_args(db, args: argparse.Namespace) -> str:
 
 
 def filters_from_args(args: argparse.Namespace) -> Filters:
-    return Filters.of(career_stage=args.stage, gender=args.gender, race_ethnicity=args.race, urim=args.urim,
-                      division=args.division, institution=args.institution)
+    return Filters.of(
+        career_stage=args.stage,
+        gender=args.gender,
+        race_ethnicity=args.race,
+        urim=args.urim,
+        division=args.division,
+        institution=args.institution,
+    )
 
 
 MENTORDASH_TABLES = {"schema_version", "meta", "imports", "people", "survey"}
@@ -89,9 +98,11 @@ def _busy(path, lock_message: str = "") -> str:
     import re
 
     holder = re.search(r"PID (\d+)", lock_message)
-    return (f"{path} is in use by another program{f' (process {holder.group(1)})' if holder else ''}: the app, or "
-            "another MentorDash command. Only one process can open a database file for writing. Use the running "
-            "app (or stop it first), then try again. Nothing was deleted.")
+    return (
+        f"{path} is in use by another program{f' (process {holder.group(1)})' if holder else ''}: the app, or "
+        "another MentorDash command. Only one process can open a database file for writing. Use the running "
+        "app (or stop it first), then try again. Nothing was deleted."
+    )
 
 
 def _remove_for_demo(path, force) -> str | None:
@@ -119,8 +130,10 @@ def _remove_for_demo(path, force) -> str | None:
     if isinstance(kind, str):
         return _busy(path, kind)
     if not kind and not named:
-        return (f"{path} does not look like a MentorDash database (it is not a DuckDB file, or it lacks "
-                f"MentorDash's tables): nothing was deleted. To replace it anyway, name it: --force {path}")
+        return (
+            f"{path} does not look like a MentorDash database (it is not a DuckDB file, or it lacks "
+            f"MentorDash's tables): nothing was deleted. To replace it anyway, name it: --force {path}"
+        )
     with path.open("rb+") as handle:
         try:  # DuckDB locks the whole file with fcntl: while we hold this, no process can open it
             fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -171,13 +184,17 @@ def _summary_text(result: dict) -> str:
 
     lines = [f"MentorDash summary as of {result['as_of']}  (filters: {result['filters'] or 'none'})"]
     total = result["coverage"]["all"]
-    lines.append(f"coverage: {show(total, 'pct')}% of {show(total, 'n')} active people have a mentor; "
-                 f"engaged {show(total, 'engaged_pct')}%")
+    lines.append(
+        f"coverage: {show(total, 'pct')}% of {show(total, 'n')} active people have a mentor; "
+        f"engaged {show(total, 'engaged_pct')}%"
+    )
     for stage, cell in result["coverage"]["by_stage"].items():
         lines.append(f"  {stage:16} {show(cell, 'pct')}% of {show(cell, 'n')}")
     load = result["mentor_load"]
-    lines.append(f"mentor load: {show(load, 'mentors')} mentors, mean {show(load, 'mean')}, "
-                 f"max {show(load, 'max')}, over capacity ({load['capacity']}) {show(load, 'over_capacity')}")
+    lines.append(
+        f"mentor load: {show(load, 'mentors')} mentors, mean {show(load, 'mean')}, "
+        f"max {show(load, 'max')}, over capacity ({load['capacity']}) {show(load, 'over_capacity')}"
+    )
     for row in result["burnout"]:
         lines.append(f"burnout {row['survey']} {row['instrument']}: {show(row, 'pct')}% of {show(row, 'n')}")
     return "\n".join(lines)
@@ -187,9 +204,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from mentordash.backup import backup_file
 
     result = backup_file(database_path(args.db), args.out, wait_seconds=args.wait)
-    print(f"backed up {result['out']} ({sum(result['rows'].values()):,} rows in {len(result['rows'])} tables, "
-          f"{result['bytes'] / 1e6:.1f} MB, schema version {result['schema_version']})"
-          + (f", made by {result['made_by']}" if result.get("made_by") else ""))
+    print(
+        f"backed up {result['out']} ({sum(result['rows'].values()):,} rows in {len(result['rows'])} tables, "
+        f"{result['bytes'] / 1e6:.1f} MB, schema version {result['schema_version']})"
+        + (f", made by {result['made_by']}" if result.get("made_by") else "")
+    )
     return 0
 
 
@@ -197,9 +216,14 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from mentordash.backup import restore_file
 
     result = restore_file(args.backup, database_path(args.db))
-    print(f"restored {result['db']} from {result['from']} ({sum(result['rows'].values()):,} rows)"
-          + (f"; the file it replaced is kept as {result['previous_file_kept_as']}"
-             if result["previous_file_kept_as"] else ""))
+    print(
+        f"restored {result['db']} from {result['from']} ({sum(result['rows'].values()):,} rows)"
+        + (
+            f"; the file it replaced is kept as {result['previous_file_kept_as']}"
+            if result["previous_file_kept_as"]
+            else ""
+        )
+    )
     return 0
 
 
@@ -210,8 +234,10 @@ def cmd_bench(options: list[str]) -> int:
     except ModuleNotFoundError as missing:
         if missing.name != "benchmarks":
             raise
-        print("error: the benchmark is the checkout's benchmarks/ folder: run this from the repository root",
-              file=sys.stderr)
+        print(
+            "error: the benchmark is the checkout's benchmarks/ folder: run this from the repository root",
+            file=sys.stderr,
+        )
         return 2
     return bench_main(options, prog="python -m mentordash bench")
 
@@ -245,18 +271,30 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mentordash", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    demo = commands.add_parser("demo", help="build the synthetic demo database",
-                               description="Build a realistic synthetic department (docs/command-line.md, demo data).")
+    demo = commands.add_parser(
+        "demo",
+        help="build the synthetic demo database",
+        description="Build a realistic synthetic department (docs/command-line.md, demo data).",
+    )
     add_db_option(demo)
     demo.add_argument("--scale", choices=DEMO_SCALES, default="department")
     demo.add_argument("--seed", type=int, default=42)
-    demo.add_argument("--force", nargs="?", const=True, default=False, metavar="FILE",
-                      help="replace an existing MentorDash database (never one that another program has open); "
-                           "a file that is not a MentorDash database only when --force names it")
+    demo.add_argument(
+        "--force",
+        nargs="?",
+        const=True,
+        default=False,
+        metavar="FILE",
+        help="replace an existing MentorDash database (never one that another program has open); "
+        "a file that is not a MentorDash database only when --force names it",
+    )
     demo.set_defaults(func=cmd_demo)
 
-    summary = commands.add_parser("summary", help="the headline numbers",
-                                  description="Print the headline numbers (docs/metrics.md, the summary contract).")
+    summary = commands.add_parser(
+        "summary",
+        help="the headline numbers",
+        description="Print the headline numbers (docs/metrics.md, the summary contract).",
+    )
     add_db_option(summary)
     summary.add_argument("--as-of", type=_iso_date, default=date.today(), help="YYYY-MM-DD (default: today)")
     summary.add_argument("--json", action="store_true", help="print the JSON contract")
@@ -265,33 +303,49 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=cmd_summary)
 
     backup = commands.add_parser(
-        "backup", help="a consistent copy of the database, safe while the app runs",
+        "backup",
+        help="a consistent copy of the database, safe while the app runs",
         description="Copy the database to FILE from one consistent snapshot. While the app runs, the app's "
-                    "process makes the copy (it answers within a second); otherwise this command does.")
+        "process makes the copy (it answers within a second); otherwise this command does.",
+    )
     add_db_option(backup)
     backup.add_argument("--out", required=True, metavar="FILE", help="the backup file (replaced whole if it exists)")
-    backup.add_argument("--wait", type=float, default=120, metavar="SECONDS",
-                        help="how long to wait for the running app to make the copy (default 120)")
+    backup.add_argument(
+        "--wait",
+        type=float,
+        default=120,
+        metavar="SECONDS",
+        help="how long to wait for the running app to make the copy (default 120)",
+    )
     backup.set_defaults(func=cmd_backup)
 
     restore = commands.add_parser(
-        "restore", help="replace the database with a backup (stop the app first)",
+        "restore",
+        help="replace the database with a backup (stop the app first)",
         description="Check BACKUP (every row read) and put it in place of the database; the replaced file is "
-                    "kept beside it as NAME.before-restore-DATE. The app must be stopped.")
+        "kept beside it as NAME.before-restore-DATE. The app must be stopped.",
+    )
     add_db_option(restore)
     restore.add_argument("backup", metavar="BACKUP")
     restore.set_defaults(func=cmd_restore)
 
     report = commands.add_parser(
-        "report", help="the leadership report (self-contained HTML, or PDF)",
+        "report",
+        help="the leadership report (self-contained HTML, or PDF)",
         description="Write the leadership report for an as-of date and filters: the same content as the app's "
-                    "Download report button. FILE.html opens with no network; FILE.pdf is printed by Chromium.")
+        "Download report button. FILE.html opens with no network; FILE.pdf is printed by Chromium.",
+    )
     add_db_option(report)
     report.add_argument("--as-of", type=_iso_date, default=date.today(), help="YYYY-MM-DD (default: today)")
     add_filter_options(report)
     add_role_option(report)
-    report.add_argument("--out", required=True, type=_report_file, metavar="FILE.html|FILE.pdf",
-                        help="where to write the report; the suffix chooses HTML or PDF")
+    report.add_argument(
+        "--out",
+        required=True,
+        type=_report_file,
+        metavar="FILE.html|FILE.pdf",
+        help="where to write the report; the suffix chooses HTML or PDF",
+    )
     report.set_defaults(func=cmd_report)
 
     ingest_commands.register(commands)

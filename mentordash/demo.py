@@ -68,11 +68,11 @@ IMPORTED_AT = np.datetime64("2026-10-31T00:00:00")  # fixed, so that a seed give
 
 STUDENT, RESIDENT, FELLOW, JUNIOR, SENIOR = range(5)
 FACULTY = (JUNIOR, SENIOR)
-DIVISIONS = ("Sports Medicine", "Spine", "Hand", "Arthroplasty", "Trauma", "Pediatrics",
-             "Foot and Ankle", "Oncology")
+DIVISIONS = ("Sports Medicine", "Spine", "Hand", "Arthroplasty", "Trauma", "Pediatrics", "Foot and Ankle", "Oncology")
 DIVISION_WEIGHTS = (0.18, 0.14, 0.13, 0.14, 0.14, 0.11, 0.09, 0.07)
-COMPLETED, LEFT_EARLY, DISMISSED, RETIRED, OTHER = (DEPARTURE_REASONS.index(r) for r in (
-    "completed", "left_early", "dismissed", "retired", "other"))
+COMPLETED, LEFT_EARLY, DISMISSED, RETIRED, OTHER = (
+    DEPARTURE_REASONS.index(r) for r in ("completed", "left_early", "dismissed", "retired", "other")
+)
 
 # Per career stage (student, resident, fellow, junior, senior faculty).
 WOMEN_SHARE = np.array([0.33, 0.18, 0.15, 0.20, 0.09])
@@ -80,8 +80,12 @@ URIM_SHARE = np.array([0.14, 0.065, 0.06, 0.08, 0.05])
 FIRST_GENERATION_SHARE = np.array([0.20, 0.12, 0.10, 0.10, 0.06])
 SEEKS_MENTOR = np.array([0.62, 0.95, 0.90, 0.88, 0.35])
 
-URIM_RACES = {"black": 0.50, "hispanic_latino": 0.42, "american_indian_alaska_native": 0.05,
-              "native_hawaiian_pacific_islander": 0.03}
+URIM_RACES = {
+    "black": 0.50,
+    "hispanic_latino": 0.42,
+    "american_indian_alaska_native": 0.05,
+    "native_hawaiian_pacific_islander": 0.03,
+}
 OTHER_RACES = {"white": 0.73, "asian": 0.18, "another": 0.03, "undisclosed": 0.06}
 SECOND_RACES = ("white", "asian", "another")  # never URiM, so a second value keeps the allocated URiM status
 
@@ -203,13 +207,13 @@ class Roster:
     start: np.ndarray
     end: np.ndarray
     reason: np.ndarray
-    cohort: np.ndarray          # residents' entry year, else 0
-    promoted_on: np.ndarray     # OPEN unless promoted from junior to senior faculty
-    senior_since: np.ndarray    # when they became senior faculty, else OPEN
+    cohort: np.ndarray  # residents' entry year, else 0
+    promoted_on: np.ndarray  # OPEN unless promoted from junior to senior faculty
+    senior_since: np.ndarray  # when they became senior faculty, else OPEN
     seeks_mentor: np.ndarray
     # Set by _demographics.
     gender: np.ndarray | None = None
-    race: np.ndarray | None = None      # people x RACE_ETHNICITIES flags
+    race: np.ndarray | None = None  # people x RACE_ETHNICITIES flags
     urim: np.ndarray | None = None
     mentor_weight: np.ndarray | None = None
 
@@ -217,18 +221,34 @@ class Roster:
         return len(self.stage)
 
 
-def _block(rng, dept, stage, start, end, division=None, cohort=None, promoted_on=None, senior_since=None,
-           reason=None, seeks_mentor=None) -> dict:
+def _block(
+    rng,
+    dept,
+    stage,
+    start,
+    end,
+    division=None,
+    cohort=None,
+    promoted_on=None,
+    senior_since=None,
+    reason=None,
+    seeks_mentor=None,
+) -> dict:
     """One stage's people as roster columns, with the defaults that most stages share."""
     n = len(dept)
     none = np.full(n, -1)
-    return dict(dept=dept, stage=np.full(n, stage), start=start, end=end,
-                seeks_mentor=rng.random(n) < SEEKS_MENTOR[stage] if seeks_mentor is None else seeks_mentor,
-                division=none if division is None else division,
-                cohort=np.zeros(n, dtype=int) if cohort is None else cohort,
-                promoted_on=np.full(n, OPEN) if promoted_on is None else promoted_on,
-                senior_since=np.full(n, OPEN) if senior_since is None else senior_since,
-                reason=np.where(end <= END_DATE, COMPLETED, -1) if reason is None else reason)
+    return dict(
+        dept=dept,
+        stage=np.full(n, stage),
+        start=start,
+        end=end,
+        seeks_mentor=rng.random(n) < SEEKS_MENTOR[stage] if seeks_mentor is None else seeks_mentor,
+        division=none if division is None else division,
+        cohort=np.zeros(n, dtype=int) if cohort is None else cohort,
+        promoted_on=np.full(n, OPEN) if promoted_on is None else promoted_on,
+        senior_since=np.full(n, OPEN) if senior_since is None else senior_since,
+        reason=np.where(end <= END_DATE, COMPLETED, -1) if reason is None else reason,
+    )
 
 
 def _residents(rng, n_depts: int) -> dict:
@@ -289,16 +309,26 @@ def _faculty(rng, n_depts: int) -> dict:
     hired_senior = rng.random(n) < 0.1
     seeks = rng.random(n) < np.where(hired_senior, SEEKS_MENTOR[SENIOR], SEEKS_MENTOR[JUNIOR])
     to_promotion = (5 + rng.exponential(3.5, n)) * np.where(seeks, 0.85, 1.0) * YEAR
-    promoted_on = np.where(~hired_senior & (start + to_promotion < np.minimum(end, END_DATE)),
-                           start + to_promotion.astype(int), OPEN)
+    promoted_on = np.where(
+        ~hired_senior & (start + to_promotion < np.minimum(end, END_DATE)), start + to_promotion.astype(int), OPEN
+    )
     senior_since = np.where(hired_senior, start, promoted_on)
     stage = np.where(senior_since < OPEN, SENIOR, JUNIOR)
     retired = (stage == SENIOR) & (end - start > 18 * YEAR)
     reason = np.where(retired, RETIRED, np.where(rng.random(n) < 0.75, LEFT_EARLY, OTHER))
     keep = (end > DATA_START) & (start <= END_DATE)
-    block = _block(rng, dept[keep], JUNIOR, start[keep], end[keep], division=_choice(rng, DIVISION_WEIGHTS, keep.sum()),
-                   promoted_on=promoted_on[keep], senior_since=senior_since[keep],
-                   reason=np.where(end <= END_DATE, reason, -1)[keep], seeks_mentor=seeks[keep])
+    block = _block(
+        rng,
+        dept[keep],
+        JUNIOR,
+        start[keep],
+        end[keep],
+        division=_choice(rng, DIVISION_WEIGHTS, keep.sum()),
+        promoted_on=promoted_on[keep],
+        senior_since=senior_since[keep],
+        reason=np.where(end <= END_DATE, reason, -1)[keep],
+        seeks_mentor=seeks[keep],
+    )
     block["stage"] = stage[keep]
     return block
 
@@ -327,8 +357,12 @@ def _demographics(rng, roster: Roster, n_depts: int) -> None:
     roster.gender = _gender_codes(rng, woman)
     roster.race = _race_flags(rng, roster.urim)
     # The "minority tax": women and URiM faculty are asked to mentor more often (and see _affinity).
-    roster.mentor_weight = (rng.lognormal(0, 0.3, len(roster)) * np.where(woman, 1.5, 1.0)
-                            * np.where(roster.urim, 1.5, 1.0) * np.where(roster.stage == SENIOR, 1.2, 1.0))
+    roster.mentor_weight = (
+        rng.lognormal(0, 0.3, len(roster))
+        * np.where(woman, 1.5, 1.0)
+        * np.where(roster.urim, 1.5, 1.0)
+        * np.where(roster.stage == SENIOR, 1.2, 1.0)
+    )
 
 
 def _resident_departures(rng, roster: Roster) -> None:
@@ -340,7 +374,9 @@ def _resident_departures(rng, roster: Roster) -> None:
     leaves = draw < 0.045 * risk
     dismissed = draw < 0.012 * risk
     left = residents[leaves]
-    roster.end[left] = roster.start[left] + (rng.random(len(left)) * (roster.end[left] - roster.start[left])).astype(int)
+    roster.end[left] = roster.start[left] + (rng.random(len(left)) * (roster.end[left] - roster.start[left])).astype(
+        int
+    )
     roster.reason[left] = np.where(dismissed[leaves], DISMISSED, LEFT_EARLY)
     roster.reason[residents] = np.where(roster.end[residents] <= END_DATE, roster.reason[residents], -1)
 
@@ -355,8 +391,8 @@ def _pgy(roster: Roster) -> np.ndarray:
 # --- mentorships ---------------------------------------------------------------------------------
 @dataclass
 class Relationships:
-    mentor: np.ndarray      # person index, or -1 for an external mentor
-    external: np.ndarray    # external mentor number, or -1
+    mentor: np.ndarray  # person index, or -1 for an external mentor
+    external: np.ndarray  # external mentor number, or -1
     mentee: np.ndarray
     role: np.ndarray
     source: np.ndarray
@@ -373,8 +409,9 @@ def _pool(roster: Roster, members: np.ndarray, n_depts: int) -> np.ndarray:
     return pool
 
 
-def _pick_mentors(rng, roster: Roster, pool: np.ndarray, mentee: np.ndarray, start: np.ndarray,
-                  need_senior: np.ndarray) -> np.ndarray:
+def _pick_mentors(
+    rng, roster: Roster, pool: np.ndarray, mentee: np.ndarray, start: np.ndarray, need_senior: np.ndarray
+) -> np.ndarray:
     """For each relationship, a mentor from the mentee's department who is there at its start and
     for at least a year more (programs avoid matching with someone on the way out), drawn in
     proportion to mentor_weight (Gumbel-max); -1 when nobody fits."""
@@ -383,11 +420,18 @@ def _pick_mentors(rng, roster: Roster, pool: np.ndarray, mentee: np.ndarray, sta
         candidates = pool[roster.dept[mentee[block]]]
         safe = np.maximum(candidates, 0)
         day = start[block][:, None]
-        fits = ((candidates >= 0) & (roster.start[safe] <= day) & (roster.end[safe] > day + 365)
-                & (safe != mentee[block][:, None])
-                & (~need_senior[block][:, None] | (roster.senior_since[safe] <= day)))
-        score = (np.log(roster.mentor_weight[safe]) + _affinity(roster, mentee[block][:, None], safe)
-                 + rng.gumbel(size=candidates.shape))
+        fits = (
+            (candidates >= 0)
+            & (roster.start[safe] <= day)
+            & (roster.end[safe] > day + 365)
+            & (safe != mentee[block][:, None])
+            & (~need_senior[block][:, None] | (roster.senior_since[safe] <= day))
+        )
+        score = (
+            np.log(roster.mentor_weight[safe])
+            + _affinity(roster, mentee[block][:, None], safe)
+            + rng.gumbel(size=candidates.shape)
+        )
         best = np.where(fits, score, -np.inf).argmax(axis=1)
         chosen[block] = np.where(fits.any(axis=1), safe[np.arange(len(block)), best], -1)
     return chosen
@@ -397,8 +441,7 @@ def _affinity(roster: Roster, mentee: np.ndarray, mentor: np.ndarray) -> np.ndar
     """Log-weight bonus when women and URiM mentees find mentors like themselves, which piles
     more of the load on the few women and URiM faculty."""
     woman = roster.gender == GENDERS.index("woman")
-    return (np.log(1.5) * (woman[mentee] & woman[mentor])
-            + np.log(2.0) * (roster.urim[mentee] & roster.urim[mentor]))
+    return np.log(1.5) * (woman[mentee] & woman[mentor]) + np.log(2.0) * (roster.urim[mentee] & roster.urim[mentor])
 
 
 def _time_to_match(rng, n: int) -> np.ndarray:
@@ -415,12 +458,22 @@ def _primary_mentorships(rng, roster: Roster, faculty_pool, first: np.ndarray, s
     source = _choice(rng, (0.55, 0.20, 0.08, 0.05, 0.03, 0.04, 0.05), n)
     # Society, alumni, social-media and meeting mentors are often from outside the department.
     outside = np.isin(source, [2, 3, 4, 5]) & (rng.random(n) < 0.6) | (mentor < 0)
-    natural_end = np.where(rng.random(n) < np.where(np.isin(roster.stage[first], FACULTY), 0.4, 0.2),
-                           start + (rng.uniform(0.5, 4, n) * YEAR).astype(int), OPEN)
+    natural_end = np.where(
+        rng.random(n) < np.where(np.isin(roster.stage[first], FACULTY), 0.4, 0.2),
+        start + (rng.uniform(0.5, 4, n) * YEAR).astype(int),
+        OPEN,
+    )
     mentor_end = np.where(outside, OPEN, roster.end[np.maximum(mentor, 0)])
     end = np.minimum.reduce([natural_end, roster.end[first], mentor_end])
-    return Relationships(np.where(outside, -1, mentor), np.where(outside, 0, -1), first,
-                         np.full(n, ROLES.index("mentor")), source, start, end)
+    return Relationships(
+        np.where(outside, -1, mentor),
+        np.where(outside, 0, -1),
+        first,
+        np.full(n, ROLES.index("mentor")),
+        source,
+        start,
+        end,
+    )
 
 
 def _mentorships(rng, roster: Roster, n_depts: int) -> tuple[Relationships, np.ndarray]:
@@ -431,13 +484,19 @@ def _mentorships(rng, roster: Roster, n_depts: int) -> tuple[Relationships, np.n
     someone is mentored on a date."""
     faculty_pool = _pool(roster, np.flatnonzero(np.isin(roster.stage, FACULTY)), n_depts)
     seekers = np.flatnonzero(roster.seeks_mentor)
-    first = _primary_mentorships(rng, roster, faculty_pool, seekers,
-                                 roster.start[seekers] + _time_to_match(rng, len(seekers)))
+    first = _primary_mentorships(
+        rng, roster, faculty_pool, seekers, roster.start[seekers] + _time_to_match(rng, len(seekers))
+    )
     first = _subset(first, first.start < first.end)
     ended_early = first.end < roster.end[first.mentee]
     rematch_pick = ended_early & (rng.random(len(first.mentee)) < 0.75)
-    rematch = _primary_mentorships(rng, roster, faculty_pool, first.mentee[rematch_pick],
-                                   first.end[rematch_pick] + rng.integers(30, 200, rematch_pick.sum()))
+    rematch = _primary_mentorships(
+        rng,
+        roster,
+        faculty_pool,
+        first.mentee[rematch_pick],
+        first.end[rematch_pick] + rng.integers(30, 200, rematch_pick.sum()),
+    )
     rematch = _subset(rematch, rematch.start < rematch.end)
     spells = np.full((len(roster), 4), OPEN)
     spells[first.mentee, 0], spells[first.mentee, 1] = first.start, first.end
@@ -486,8 +545,20 @@ def _other_roles(rng, roster: Roster, n_depts: int, faculty_pool) -> Relationshi
         mentor_end = np.where(mentor >= 0, roster.end[np.maximum(mentor, 0)], OPEN)
         end = np.minimum.reduce([start + (rng.uniform(1, 3, n) * YEAR).astype(int), roster.end[mentee], mentor_end])
         found = (mentor >= 0) | (pool_kind == "external")
-        parts.append(_subset(Relationships(mentor, np.where(mentor < 0, 0, -1), mentee, np.full(n, ROLES.index(role)),
-                                           _choice(rng, source_weights, n), start, end), found & (start < end)))
+        parts.append(
+            _subset(
+                Relationships(
+                    mentor,
+                    np.where(mentor < 0, 0, -1),
+                    mentee,
+                    np.full(n, ROLES.index(role)),
+                    _choice(rng, source_weights, n),
+                    start,
+                    end,
+                ),
+                found & (start < end),
+            )
+        )
     return _concat(parts)
 
 
@@ -497,8 +568,9 @@ def _pick_peers(rng, roster: Roster, n_depts: int, mentee: np.ndarray, start: np
     junior = roster.stage[mentee] == JUNIOR
     for peer_stage, mentees in ((RESIDENT, ~junior), (JUNIOR, junior)):
         pool = _pool(roster, np.flatnonzero(roster.stage == peer_stage), n_depts)
-        mentor[mentees] = _pick_mentors(rng, roster, pool, mentee[mentees], start[mentees],
-                                        np.zeros(mentees.sum(), dtype=bool))
+        mentor[mentees] = _pick_mentors(
+            rng, roster, pool, mentee[mentees], start[mentees], np.zeros(mentees.sum(), dtype=bool)
+        )
     return mentor
 
 
@@ -545,8 +617,9 @@ def _meetings(rng, r: Relationships) -> dict:
     day = np.clip(day, first[rel], last[rel])
     kind = _choice(rng, (0.60, 0.08, 0.12, 0.06, 0.04, 0.03, 0.04, 0.03), len(rel))
     minutes = np.array([15, 20, 30, 45, 60, 90])[_choice(rng, (0.10, 0.10, 0.35, 0.20, 0.20, 0.05), len(rel))]
-    return dict(mentor=r.mentor[rel], external=r.external[rel], mentee=r.mentee[rel], date=day,
-                minutes=minutes, kind=kind)
+    return dict(
+        mentor=r.mentor[rel], external=r.external[rel], mentee=r.mentee[rel], date=day, minutes=minutes, kind=kind
+    )
 
 
 # --- survey --------------------------------------------------------------------------------------
@@ -564,7 +637,8 @@ MINI_Z_CUTS = (-1.1, 0.0, 0.9, 1.7)
 ITEMS = {
     "mini_z": ("mini_z_burnout", "mini_z_satisfaction", "mini_z_stress"),
     "mbi_single": ("mbi_ee_item", "mbi_dp_item"),
-    "pfi": tuple(f"pfi_pf_{i}" for i in range(1, 7)) + tuple(f"pfi_we_{i}" for i in range(1, 5))
+    "pfi": tuple(f"pfi_pf_{i}" for i in range(1, 7))
+    + tuple(f"pfi_we_{i}" for i in range(1, 5))
     + tuple(f"pfi_id_{i}" for i in range(1, 7)),
     "wellbeing": ("career_satisfaction", "mentorship_satisfaction", "intent_to_leave"),
 }
@@ -610,13 +684,24 @@ def _survey(rng, roster: Roster, spells: np.ndarray, waves: list[Wave]) -> dict:
     # modest mentoring effect instead of whatever 20 independent draws happen to say.
     stratum = (wave_code * len(CAREER_STAGES) + roster.stage[person]) * 2 + mentored
     u = _stratified_uniform(rng, stratum)
-    latent = (BURNOUT_MEAN[roster.stage[person]] + person_level[person] + year_drift
-              + MENTORED_SHIFT * mentored + 0.47 * np.log(u / (1 - u)))
+    latent = (
+        BURNOUT_MEAN[roster.stage[person]]
+        + person_level[person]
+        + year_drift
+        + MENTORED_SHIFT * mentored
+        + 0.47 * np.log(u / (1 - u))
+    )
     seconds = rng.integers(8 * 3600, 22 * 3600, n)
-    response = dict(wave=wave_code, person=person, submitted_at=day.astype("datetime64[D]") + seconds.astype("timedelta64[s]"),
-                    anonymous=rng.random(n) < 0.15, hide_gender=rng.random(n) < 0.05, hide_race=rng.random(n) < 0.08,
-                    has_mentor=np.where(rng.random(n) < 0.05, ~mentored, mentored),
-                    complete=rng.random(n) >= 0.04)
+    response = dict(
+        wave=wave_code,
+        person=person,
+        submitted_at=day.astype("datetime64[D]") + seconds.astype("timedelta64[s]"),
+        anonymous=rng.random(n) < 0.15,
+        hide_gender=rng.random(n) < 0.05,
+        hide_race=rng.random(n) < 0.08,
+        has_mentor=np.where(rng.random(n) < 0.05, ~mentored, mentored),
+        complete=rng.random(n) >= 0.04,
+    )
     response["items"] = _items(rng, latent, mentored, wave_code, waves, response["complete"])
     return response
 
@@ -682,23 +767,36 @@ def _track_applicants(rng, n_depts: int, track: int, plan) -> dict:
     n = len(cycle)
     woman = rng.random(n) < women + 0.008 * (cycle - CYCLES[0])
     urim = rng.random(n) < urim_share
-    pipeline = np.column_stack([
-        rng.random(n) < np.where(woman, 0.25, 0.005),   # Perry Initiative: women
-        rng.random(n) < np.where(urim, 0.35, 0.01),     # Nth Dimensions: URiM
-        rng.random(n) < np.where(woman, 0.08, 0.0),     # RJOS
-        rng.random(n) < np.where(urim, 0.08, 0.0),      # JRGOS
-        rng.random(n) < 0.02,
-    ])
+    pipeline = np.column_stack(
+        [
+            rng.random(n) < np.where(woman, 0.25, 0.005),  # Perry Initiative: women
+            rng.random(n) < np.where(urim, 0.35, 0.01),  # Nth Dimensions: URiM
+            rng.random(n) < np.where(woman, 0.08, 0.0),  # RJOS
+            rng.random(n) < np.where(urim, 0.08, 0.0),  # JRGOS
+            rng.random(n) < 0.02,
+        ]
+    )
     in_pipeline = pipeline.any(axis=1)
-    pulls = (np.where(in_pipeline, 1.8, 1.0) * np.where(urim, 0.8, 1.0),
-             np.where(in_pipeline, 1.2, 1.0), np.where(in_pipeline, 1.3, 1.0))
+    pulls = (
+        np.where(in_pipeline, 1.8, 1.0) * np.where(urim, 0.8, 1.0),
+        np.where(in_pipeline, 1.2, 1.0),
+        np.where(in_pipeline, 1.3, 1.0),
+    )
     reached = np.zeros(n, dtype=int)
     for stage, ((least, most), pull) in enumerate(zip(later_stages, pulls), start=1):
         takes = rng.integers(least, most + 1, len(counts))
         reached += _top_k(rng, search, reached == stage - 1, pull, takes)
-    return dict(cycle=cycle, track=np.full(n, track), dept=search // len(CYCLES), gender=_gender_codes(rng, woman),
-                race=_race_flags(rng, urim), urim=urim, explicit_urim=rng.random(n) < 0.05, pipeline=pipeline,
-                stage=reached)
+    return dict(
+        cycle=cycle,
+        track=np.full(n, track),
+        dept=search // len(CYCLES),
+        gender=_gender_codes(rng, woman),
+        race=_race_flags(rng, urim),
+        urim=urim,
+        explicit_urim=rng.random(n) < 0.05,
+        pipeline=pipeline,
+        stage=reached,
+    )
 
 
 def _top_k(rng, group: np.ndarray, eligible: np.ndarray, pull: np.ndarray, k: np.ndarray) -> np.ndarray:
@@ -738,8 +836,14 @@ def _outcomes(rng, roster: Roster, spells: np.ndarray) -> dict:
         size = 1 + rng.binomial(2, 0.3, len(person)) if kind == "publication" else np.ones(len(person), dtype=int)
         parts.append((person[keep], day[keep], np.full(keep.sum(), OUTCOME_KINDS.index(kind)), size[keep]))
     promoted = np.flatnonzero(roster.promoted_on <= END_DATE)
-    parts.append((promoted, roster.promoted_on[promoted], np.full(len(promoted), OUTCOME_KINDS.index("promotion")),
-                  np.ones(len(promoted), dtype=int)))
+    parts.append(
+        (
+            promoted,
+            roster.promoted_on[promoted],
+            np.full(len(promoted), OUTCOME_KINDS.index("promotion")),
+            np.ones(len(promoted), dtype=int),
+        )
+    )
     person, day, kind, count = (np.concatenate(column) for column in zip(*parts))
     return dict(person=person, date=day, kind=kind, count=count)
 
@@ -757,8 +861,7 @@ def _person_id(column: str, width: int) -> str:
 
 def _mentor_id(width: int) -> str:
     """SQL for the mentor's id: EXT001.. for someone outside the roster, else their person id."""
-    return (f"CASE WHEN external >= 0 THEN 'EXT' || printf('%03d', external + 1) "
-            f"ELSE {_person_id('mentor', width)} END")
+    return f"CASE WHEN external >= 0 THEN 'EXT' || printf('%03d', external + 1) ELSE {_person_id('mentor', width)} END"
 
 
 def _insert(cur, name: str, table: pa.Table, sql: str) -> int:
@@ -785,25 +888,39 @@ def _write_people(cur, rng, roster: Roster, n_depts: int, width: int, seed: int)
     n = len(roster)
     disclosed = ~roster.race[:, RACE_ETHNICITIES.index("undisclosed")]
     explicit_urim = np.where(disclosed & (rng.random(n) < 0.04), roster.urim.astype(int), -1)
-    first_generation = np.where(rng.random(n) < 0.15, -1,
-                                (rng.random(n) < FIRST_GENERATION_SHARE[roster.stage]).astype(int))
+    first_generation = np.where(
+        rng.random(n) < 0.15, -1, (rng.random(n) < FIRST_GENERATION_SHARE[roster.stage]).astype(int)
+    )
     pgy = _pgy(roster)
-    table = pa.table({
-        "person": np.arange(n), "dept": roster.dept,
-        "career_stage": _codes(roster.stage, CAREER_STAGES), "pgy": pa.array(pgy, pa.int16(), mask=pgy < 0),
-        "division": _codes(roster.division, DIVISIONS), "gender": _codes(roster.gender, GENDERS),
-        "race_ethnicity": _lists(roster.race, RACE_ETHNICITIES), "urim": _nullable_bool(explicit_urim),
-        "first_generation": _nullable_bool(first_generation), "start_date": _dates(roster.start),
-        "end_date": _dates(roster.end), "departure_reason": _codes(roster.reason, DEPARTURE_REASONS),
-    })
-    return _insert(cur, "demo_people", table, f"""
+    table = pa.table(
+        {
+            "person": np.arange(n),
+            "dept": roster.dept,
+            "career_stage": _codes(roster.stage, CAREER_STAGES),
+            "pgy": pa.array(pgy, pa.int16(), mask=pgy < 0),
+            "division": _codes(roster.division, DIVISIONS),
+            "gender": _codes(roster.gender, GENDERS),
+            "race_ethnicity": _lists(roster.race, RACE_ETHNICITIES),
+            "urim": _nullable_bool(explicit_urim),
+            "first_generation": _nullable_bool(first_generation),
+            "start_date": _dates(roster.start),
+            "end_date": _dates(roster.end),
+            "departure_reason": _codes(roster.reason, DEPARTURE_REASONS),
+        }
+    )
+    return _insert(
+        cur,
+        "demo_people",
+        table,
+        f"""
         INSERT INTO people BY NAME
         SELECT {_person_id("person", width)} AS person_id, career_stage::VARCHAR AS career_stage, pgy,
                division::VARCHAR AS division, gender::VARCHAR AS gender, race_ethnicity, urim, first_generation,
                start_date, end_date, departure_reason::VARCHAR AS departure_reason,
                {_institution_sql(n_depts)} AS institution, 'demo' AS import_id,
                {_record_key_sql(seed, "people", "person")} AS record_key
-        FROM demo_people""")
+        FROM demo_people""",
+    )
 
 
 def _institution_sql(n_depts: int) -> str:
@@ -814,42 +931,81 @@ def _institution_sql(n_depts: int) -> str:
 def _write_mentorships(cur, rng, r: Relationships, width: int) -> int:
     """Formal for every match made through a program, plus a few others that a program recorded."""
     formal = (r.source == SOURCES.index("formal_program")) | (rng.random(len(r.mentee)) < 0.08)
-    table = pa.table({"mentor": r.mentor, "external": r.external, "mentee": r.mentee,
-                      "role": _codes(r.role, ROLES), "formal": formal, "source": _codes(r.source, SOURCES),
-                      "start_date": _dates(r.start), "end_date": _dates(r.end)})
+    table = pa.table(
+        {
+            "mentor": r.mentor,
+            "external": r.external,
+            "mentee": r.mentee,
+            "role": _codes(r.role, ROLES),
+            "formal": formal,
+            "source": _codes(r.source, SOURCES),
+            "start_date": _dates(r.start),
+            "end_date": _dates(r.end),
+        }
+    )
     # The same mentor can be drawn twice for one mentee on one day: that is one relationship.
-    return _insert(cur, "demo_mentorships", table, f"""
+    return _insert(
+        cur,
+        "demo_mentorships",
+        table,
+        f"""
         INSERT INTO mentorships BY NAME
         SELECT DISTINCT ON (mentor_id, mentee_id, role, start_date) *
         FROM (SELECT {_mentor_id(width)} AS mentor_id, {_person_id("mentee", width)} AS mentee_id,
                      role::VARCHAR AS role, formal, source::VARCHAR AS source, start_date, end_date,
                      'demo' AS import_id
-              FROM demo_mentorships)""")
+              FROM demo_mentorships)""",
+    )
 
 
 def _write_meetings(cur, rng, r: Relationships, width: int) -> int:
     m = _meetings(rng, r)
-    table = pa.table({"mentor": m["mentor"], "external": m["external"], "mentee": m["mentee"],
-                      "date": _dates(m["date"]), "minutes": m["minutes"].astype(np.int32),
-                      "kind": _codes(m["kind"], MEETING_KINDS)})
-    return _insert(cur, "demo_meetings", table, f"""
+    table = pa.table(
+        {
+            "mentor": m["mentor"],
+            "external": m["external"],
+            "mentee": m["mentee"],
+            "date": _dates(m["date"]),
+            "minutes": m["minutes"].astype(np.int32),
+            "kind": _codes(m["kind"], MEETING_KINDS),
+        }
+    )
+    return _insert(
+        cur,
+        "demo_meetings",
+        table,
+        f"""
         INSERT INTO meetings BY NAME
         SELECT {_mentor_id(width)} AS mentor_id, {_person_id("mentee", width)} AS mentee_id, date, minutes,
                kind::VARCHAR AS kind, 'demo' AS import_id
-        FROM demo_meetings""")
+        FROM demo_meetings""",
+    )
 
 
 def _write_survey(cur, rng, roster: Roster, spells: np.ndarray, waves: list[Wave], width: int, seed: int) -> int:
     """Linked responses carry the roster's demographics; anonymous ones (about 15%) report their
     own, sometimes leaving gender or race blank, and state URiM themselves."""
     s = _survey(rng, roster, spells, waves)
-    table = pa.table({"wave": _codes(s["wave"], tuple(w.name for w in waves)),
-                      "seq": np.arange(1, len(s["person"]) + 1), "person": s["person"],
-                      "submitted_at": s["submitted_at"], "anonymous": s["anonymous"],
-                      "hide_gender": s["hide_gender"], "hide_race": s["hide_race"],
-                      "has_mentor": s["has_mentor"], "complete": s["complete"], **s["items"]})
+    table = pa.table(
+        {
+            "wave": _codes(s["wave"], tuple(w.name for w in waves)),
+            "seq": np.arange(1, len(s["person"]) + 1),
+            "person": s["person"],
+            "submitted_at": s["submitted_at"],
+            "anonymous": s["anonymous"],
+            "hide_gender": s["hide_gender"],
+            "hide_race": s["hide_race"],
+            "has_mentor": s["has_mentor"],
+            "complete": s["complete"],
+            **s["items"],
+        }
+    )
     items = ", ".join(s["items"])
-    return _insert(cur, "demo_survey", table, f"""
+    return _insert(
+        cur,
+        "demo_survey",
+        table,
+        f"""
         INSERT INTO survey BY NAME
         SELECT s.wave::VARCHAR AS survey, 'R' || printf('%0{_width(table.num_rows, 6)}d', s.seq) AS response_id,
                s.submitted_at, CASE WHEN NOT s.anonymous THEN p.person_id END AS person_id, p.career_stage,
@@ -860,35 +1016,60 @@ def _write_survey(cur, rng, roster: Roster, spells: np.ndarray, waves: list[Wave
                     THEN list_has_any(p.race_ethnicity, {URIM_SQL_LIST}) END AS urim,
                s.has_mentor, s.complete, {items}, 'demo' AS import_id,
                {_record_key_sql(seed, "survey", "s.seq")} AS record_key
-        FROM demo_survey s JOIN people p ON p.person_id = {_person_id("s.person", width)}""")
+        FROM demo_survey s JOIN people p ON p.person_id = {_person_id("s.person", width)}""",
+    )
 
 
 def _write_applicants(cur, rng, n_depts: int, seed: int) -> int:
     a = _applicants(rng, n_depts)
     urim = np.where(a["explicit_urim"], a["urim"].astype(int), -1)
-    table = pa.table({"cycle": a["cycle"].astype(np.int32), "track": _codes(a["track"], TRACKS),
-                      "seq": a["seq"], "dept": a["dept"], "gender": _codes(a["gender"], GENDERS),
-                      "race_ethnicity": _lists(a["race"], RACE_ETHNICITIES), "urim": _nullable_bool(urim),
-                      "pipeline": _lists(a["pipeline"], PIPELINES),
-                      "stage_reached": _codes(a["stage"], APPLICANT_STAGES)})
+    table = pa.table(
+        {
+            "cycle": a["cycle"].astype(np.int32),
+            "track": _codes(a["track"], TRACKS),
+            "seq": a["seq"],
+            "dept": a["dept"],
+            "gender": _codes(a["gender"], GENDERS),
+            "race_ethnicity": _lists(a["race"], RACE_ETHNICITIES),
+            "urim": _nullable_bool(urim),
+            "pipeline": _lists(a["pipeline"], PIPELINES),
+            "stage_reached": _codes(a["stage"], APPLICANT_STAGES),
+        }
+    )
     prefix = "CASE track::VARCHAR WHEN 'residency' THEN 'RES' WHEN 'fellowship' THEN 'FEL' WHEN 'faculty' THEN 'FAC' ELSE 'ROT' END"
-    return _insert(cur, "demo_applicants", table, f"""
+    return _insert(
+        cur,
+        "demo_applicants",
+        table,
+        f"""
         INSERT INTO applicants BY NAME
         SELECT {prefix} || '-' || cycle || '-' || printf('%05d', seq) AS applicant_id, cycle,
                track::VARCHAR AS track, gender::VARCHAR AS gender, race_ethnicity, urim, pipeline,
                stage_reached::VARCHAR AS stage_reached, {_institution_sql(n_depts)} AS institution,
                'demo' AS import_id, {_record_key_sql(seed, "applicants", "seq", "cycle", "track")} AS record_key
-        FROM demo_applicants""")
+        FROM demo_applicants""",
+    )
 
 
 def _write_outcomes(cur, rng, roster: Roster, spells: np.ndarray, width: int) -> int:
     o = _outcomes(rng, roster, spells)
-    table = pa.table({"person": o["person"], "date": _dates(o["date"]), "kind": _codes(o["kind"], OUTCOME_KINDS),
-                      "count": o["count"].astype(np.int32)})
-    return _insert(cur, "demo_outcomes", table, f"""
+    table = pa.table(
+        {
+            "person": o["person"],
+            "date": _dates(o["date"]),
+            "kind": _codes(o["kind"], OUTCOME_KINDS),
+            "count": o["count"].astype(np.int32),
+        }
+    )
+    return _insert(
+        cur,
+        "demo_outcomes",
+        table,
+        f"""
         INSERT INTO outcomes BY NAME
         SELECT {_person_id("person", width)} AS person_id, date, kind::VARCHAR AS kind, count, 'demo' AS import_id
-        FROM demo_outcomes""")
+        FROM demo_outcomes""",
+    )
 
 
 def build_demo(db: Database, scale: str = "department", seed: int = 42) -> dict:
@@ -914,10 +1095,16 @@ def build_demo(db: Database, scale: str = "department", seed: int = 42) -> dict:
             "applicants": _write_applicants(cur, rng, n_depts, seed),
             "outcomes": _write_outcomes(cur, rng, roster, spells, width),
         }
-        cur.execute("INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, rows)"
-                    " VALUES ('demo', ?, 'demo', ?, ?, 'demo', 'demo', ?)",
-                    [IMPORTED_AT.astype(object), file_name, hashlib.sha256(file_name.encode()).hexdigest(),
-                     sum(counts.values())])
+        cur.execute(
+            "INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, rows)"
+            " VALUES ('demo', ?, 'demo', ?, ?, 'demo', 'demo', ?)",
+            [
+                IMPORTED_AT.astype(object),
+                file_name,
+                hashlib.sha256(file_name.encode()).hexdigest(),
+                sum(counts.values()),
+            ],
+        )
         Database.bump_data_version(cur)
     return counts
 

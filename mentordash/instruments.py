@@ -46,8 +46,8 @@ class Instrument:
     items: tuple[str, ...]
     low: int
     high: int
-    burned_out: str       # SQL over the items ({a} is the table alias); cut-offs as $c_<name> parameters
-    rule: str             # the rule in words, with {cut-off} placeholders
+    burned_out: str  # SQL over the items ({a} is the table alias); cut-offs as $c_<name> parameters
+    rule: str  # the rule in words, with {cut-off} placeholders
 
     def scoreable_sql(self, alias: str = "r") -> str:
         """True when every item is present and in range (NULL counts as missing)."""
@@ -67,22 +67,38 @@ PFI_ID = _items("pfi_id", 6)
 
 INSTRUMENTS: dict[str, Instrument] = {
     "mini_z": Instrument(
-        "mini_z", "Mini-Z", ("mini_z_burnout",), 1, 5,
+        "mini_z",
+        "Mini-Z",
+        ("mini_z_burnout",),
+        1,
+        5,
         "{a}.mini_z_burnout >= $c_mini_z_burnout",
         "burnout item {mini_z_burnout} of 5 or worse",
     ),
     "mbi_single": Instrument(
-        "mbi_single", "Single-item MBI", ("mbi_ee_item", "mbi_dp_item"), 0, 6,
+        "mbi_single",
+        "Single-item MBI",
+        ("mbi_ee_item", "mbi_dp_item"),
+        0,
+        6,
         "({a}.mbi_ee_item >= $c_mbi_single OR {a}.mbi_dp_item >= $c_mbi_single)",
         "exhaustion or depersonalization item {mbi_single} or more of 0-6 (weekly or more often)",
     ),
     "mbi_full": Instrument(
-        "mbi_full", "MBI-HSS", MBI_EE + MBI_DP, 0, 6,
+        "mbi_full",
+        "MBI-HSS",
+        MBI_EE + MBI_DP,
+        0,
+        6,
         f"({_sum(MBI_EE)} >= $c_mbi_ee_sum OR {_sum(MBI_DP)} >= $c_mbi_dp_sum)",
         "emotional exhaustion sum {mbi_ee_sum} or more, or depersonalization sum {mbi_dp_sum} or more",
     ),
     "pfi": Instrument(
-        "pfi", "PFI", PFI_PF + PFI_WE + PFI_ID, 0, 4,
+        "pfi",
+        "PFI",
+        PFI_PF + PFI_WE + PFI_ID,
+        0,
+        4,
         f"({_mean(PFI_WE + PFI_ID)} >= CAST($c_pfi_burnout_mean AS DOUBLE))",
         "mean of the 10 work-exhaustion and disengagement items {pfi_burnout_mean} or more (of 0-4)",
     ),
@@ -92,15 +108,16 @@ INSTRUMENTS: dict[str, Instrument] = {
 @dataclass(frozen=True)
 class Measure:
     """A yes/no figure over the responses scoreable for it (the share that are 'positive')."""
+
     key: str
-    label: str            # what the share is of: "Burnout", "Career satisfaction"
-    instrument: str       # instrument key (for benchmarks); "" for a stand-alone item
-    source: str           # the instrument or item named beside the figure
-    scoreable: str        # SQL ({a} alias)
-    positive: str         # SQL ({a} alias); cut-offs as $c_<name>
-    rule: str             # in words, with {cut-off} placeholders
-    positive_word: str    # "burned out", "satisfied": the y axis says "% <positive_word>"
-    kind: str             # "burnout" or "wellbeing"
+    label: str  # what the share is of: "Burnout", "Career satisfaction"
+    instrument: str  # instrument key (for benchmarks); "" for a stand-alone item
+    source: str  # the instrument or item named beside the figure
+    scoreable: str  # SQL ({a} alias)
+    positive: str  # SQL ({a} alias); cut-offs as $c_<name>
+    rule: str  # in words, with {cut-off} placeholders
+    positive_word: str  # "burned out", "satisfied": the y axis says "% <positive_word>"
+    kind: str  # "burnout" or "wellbeing"
     higher_is_better: bool
 
     def scoreable_sql(self, alias: str = "r") -> str:
@@ -117,48 +134,120 @@ class Measure:
 
 def _burnout_measure(inst: Instrument) -> Measure:
     return Measure(
-        inst.key, "Burnout", inst.key, inst.name, _in_range(inst.items, inst.low, inst.high), inst.burned_out,
-        inst.rule, "burned out", "burnout", higher_is_better=False,
+        inst.key,
+        "Burnout",
+        inst.key,
+        inst.name,
+        _in_range(inst.items, inst.low, inst.high),
+        inst.burned_out,
+        inst.rule,
+        "burned out",
+        "burnout",
+        higher_is_better=False,
     )
 
 
 def _item_measure(key, label, item, low, high, cutoff, source, rule, word, better=True) -> Measure:
-    return Measure(key, label, "", source, f"({{a}}.{item} BETWEEN {low} AND {high})",
-                   f"{{a}}.{item} >= $c_{cutoff}", rule, word, "wellbeing", better)
+    return Measure(
+        key,
+        label,
+        "",
+        source,
+        f"({{a}}.{item} BETWEEN {low} AND {high})",
+        f"{{a}}.{item} >= $c_{cutoff}",
+        rule,
+        word,
+        "wellbeing",
+        better,
+    )
 
 
 MEASURES: dict[str, Measure] = {key: _burnout_measure(inst) for key, inst in INSTRUMENTS.items()}
-MEASURES.update({
-    "pfi_fulfilled": Measure(
-        "pfi_fulfilled", "Professional fulfillment", "pfi", "PFI", _in_range(INSTRUMENTS["pfi"].items, 0, 4),
-        f"({_mean(PFI_PF)} >= CAST($c_pfi_fulfilled_mean AS DOUBLE))",
-        "mean of the 6 fulfillment items {pfi_fulfilled_mean} or more (of 0-4)", "professionally fulfilled",
-        "wellbeing", True,
-    ),
-    "mbi_low_pa": Measure(
-        "mbi_low_pa", "Low personal accomplishment", "mbi_full", "MBI-HSS",
-        "(" + _in_range(MBI_EE + MBI_DP, 0, 6) + " AND " + _in_range(MBI_PA, 0, 6) + ")",
-        f"({_sum(MBI_PA)} <= $c_mbi_pa_sum)",
-        "personal accomplishment sum {mbi_pa_sum} or less (reported apart, not counted as burnout)",
-        "low accomplishment", "wellbeing", False,
-    ),
-    "mini_z_satisfied": _item_measure(
-        "mini_z_satisfied", "Job satisfaction", "mini_z_satisfaction", 1, 5, "satisfied", "Mini-Z satisfaction item",
-        "answer {satisfied} or more of 5 (agree)", "satisfied"),
-    "mini_z_high_stress": _item_measure(
-        "mini_z_high_stress", "High stress", "mini_z_stress", 1, 5, "high_stress", "Mini-Z stress item",
-        "answer {high_stress} or more of 5", "high stress", better=False),
-    "career_satisfied": _item_measure(
-        "career_satisfied", "Career satisfaction", "career_satisfaction", 1, 5, "satisfied",
-        "Career satisfaction item", "answer {satisfied} or more of 5", "satisfied"),
-    "mentorship_satisfied": _item_measure(
-        "mentorship_satisfied", "Mentorship satisfaction", "mentorship_satisfaction", 1, 5, "satisfied",
-        "Mentorship satisfaction item", "answer {satisfied} or more of 5", "satisfied"),
-    "intent_to_leave": Measure(
-        "intent_to_leave", "Intent to leave", "", "Intent-to-leave item", "({a}.intent_to_leave IS NOT NULL)",
-        "{a}.intent_to_leave", "answered yes", "intending to leave", "wellbeing", False,
-    ),
-})
+MEASURES.update(
+    {
+        "pfi_fulfilled": Measure(
+            "pfi_fulfilled",
+            "Professional fulfillment",
+            "pfi",
+            "PFI",
+            _in_range(INSTRUMENTS["pfi"].items, 0, 4),
+            f"({_mean(PFI_PF)} >= CAST($c_pfi_fulfilled_mean AS DOUBLE))",
+            "mean of the 6 fulfillment items {pfi_fulfilled_mean} or more (of 0-4)",
+            "professionally fulfilled",
+            "wellbeing",
+            True,
+        ),
+        "mbi_low_pa": Measure(
+            "mbi_low_pa",
+            "Low personal accomplishment",
+            "mbi_full",
+            "MBI-HSS",
+            "(" + _in_range(MBI_EE + MBI_DP, 0, 6) + " AND " + _in_range(MBI_PA, 0, 6) + ")",
+            f"({_sum(MBI_PA)} <= $c_mbi_pa_sum)",
+            "personal accomplishment sum {mbi_pa_sum} or less (reported apart, not counted as burnout)",
+            "low accomplishment",
+            "wellbeing",
+            False,
+        ),
+        "mini_z_satisfied": _item_measure(
+            "mini_z_satisfied",
+            "Job satisfaction",
+            "mini_z_satisfaction",
+            1,
+            5,
+            "satisfied",
+            "Mini-Z satisfaction item",
+            "answer {satisfied} or more of 5 (agree)",
+            "satisfied",
+        ),
+        "mini_z_high_stress": _item_measure(
+            "mini_z_high_stress",
+            "High stress",
+            "mini_z_stress",
+            1,
+            5,
+            "high_stress",
+            "Mini-Z stress item",
+            "answer {high_stress} or more of 5",
+            "high stress",
+            better=False,
+        ),
+        "career_satisfied": _item_measure(
+            "career_satisfied",
+            "Career satisfaction",
+            "career_satisfaction",
+            1,
+            5,
+            "satisfied",
+            "Career satisfaction item",
+            "answer {satisfied} or more of 5",
+            "satisfied",
+        ),
+        "mentorship_satisfied": _item_measure(
+            "mentorship_satisfied",
+            "Mentorship satisfaction",
+            "mentorship_satisfaction",
+            1,
+            5,
+            "satisfied",
+            "Mentorship satisfaction item",
+            "answer {satisfied} or more of 5",
+            "satisfied",
+        ),
+        "intent_to_leave": Measure(
+            "intent_to_leave",
+            "Intent to leave",
+            "",
+            "Intent-to-leave item",
+            "({a}.intent_to_leave IS NOT NULL)",
+            "{a}.intent_to_leave",
+            "answered yes",
+            "intending to leave",
+            "wellbeing",
+            False,
+        ),
+    }
+)
 MEASURE_ORDER = tuple(MEASURES)
 BURNOUT_MEASURES = tuple(k for k in MEASURE_ORDER if MEASURES[k].kind == "burnout")
 WELLBEING_MEASURES = tuple(k for k in MEASURE_ORDER if MEASURES[k].kind == "wellbeing")
@@ -185,11 +274,14 @@ def measure_counts(keys: tuple[str, ...] = MEASURE_ORDER) -> str:
     return ",\n       ".join(
         f"count_if(s__{key}) AS n__{key}, count_if(p__{key}) AS pos__{key}, "
         f"cell_key(sum(rk) FILTER (s__{key})) AS kn__{key}, cell_key(sum(rk) FILTER (p__{key})) AS kpos__{key}"
-        for key in keys)
+        for key in keys
+    )
 
 
 def measure_sums(keys: tuple[str, ...] = MEASURE_ORDER) -> str:
     """sum() of the n__/pos__ columns of a first aggregation (rolling finer groups up into coarser ones)."""
     return ",\n       ".join(
         f"sum(n__{key}) AS n__{key}, sum(pos__{key}) AS pos__{key}, "
-        f"cell_key(sum(kn__{key})) AS kn__{key}, cell_key(sum(kpos__{key})) AS kpos__{key}" for key in keys)
+        f"cell_key(sum(kn__{key})) AS kn__{key}, cell_key(sum(kpos__{key})) AS kpos__{key}"
+        for key in keys
+    )

@@ -36,11 +36,11 @@ EXACT = "exact"
 PROTECTED = "protected"
 AUDIENCES = (EXACT, PROTECTED)
 
-KEY_MODULUS = 2**32          # record keys are k / 2^32
-KEY_SUFFIX = "_key"          # the key-sum column of count column c is c + KEY_SUFFIX
-MAX_CHANGE = 2               # D: the largest change to a published count, either way
-VARIANCE = 1.0               # V: the variance of the perturbation (where the table allows it)
-RELATIVE_CHANGE = 0.10       # sums and means: at most this share up or down
+KEY_MODULUS = 2**32  # record keys are k / 2^32
+KEY_SUFFIX = "_key"  # the key-sum column of count column c is c + KEY_SUFFIX
+MAX_CHANGE = 2  # D: the largest change to a published count, either way
+VARIANCE = 1.0  # V: the variance of the perturbation (where the table allows it)
+RELATIVE_CHANGE = 0.10  # sums and means: at most this share up or down
 
 
 def effective_min_cell(min_cell: int | None) -> int:
@@ -70,13 +70,15 @@ def check_audience(audience: str) -> str:
 
 # --- the perturbation table ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class PerturbationRow:
     """For one true count: the possible changes and the cell-key interval [lower, upper) of each."""
+
     count: int
     changes: tuple[int, ...]
     probabilities: tuple[float, ...]
-    upper: tuple[float, ...]       # cumulative probabilities: change i is drawn when key < upper[i]
+    upper: tuple[float, ...]  # cumulative probabilities: change i is drawn when key < upper[i]
 
     @property
     def mean(self) -> float:
@@ -84,7 +86,7 @@ class PerturbationRow:
 
     @property
     def variance(self) -> float:
-        return float(np.dot(np.square(self.changes), self.probabilities)) - self.mean ** 2
+        return float(np.dot(np.square(self.changes), self.probabilities)) - self.mean**2
 
 
 def _max_entropy(changes: np.ndarray, variance: float) -> np.ndarray:
@@ -98,11 +100,16 @@ def _max_entropy(changes: np.ndarray, variance: float) -> np.ndarray:
     constraints = [
         {"type": "eq", "fun": lambda p: p.sum() - 1},
         {"type": "eq", "fun": lambda p: p @ changes},
-        {"type": "ineq", "fun": lambda p: variance - p @ changes ** 2},
+        {"type": "ineq", "fun": lambda p: variance - p @ changes**2},
     ]
-    result = minimize(lambda p: float(np.sum(p * np.log(p))), start, method="SLSQP",
-                      bounds=[(1e-9, 1)] * len(changes), constraints=constraints,
-                      options={"ftol": 1e-12, "maxiter": 500})
+    result = minimize(
+        lambda p: float(np.sum(p * np.log(p))),
+        start,
+        method="SLSQP",
+        bounds=[(1e-9, 1)] * len(changes),
+        constraints=constraints,
+        options={"ftol": 1e-12, "maxiter": 500},
+    )
     p = np.clip(result.x, 0, None)
     p = np.round(p / p.sum(), 9)
     return p / p.sum()
@@ -121,8 +128,14 @@ def perturbation_table(min_cell: int, max_change: int = MAX_CHANGE, variance: fl
         probabilities = _max_entropy(changes, variance)
         upper = np.cumsum(probabilities)
         upper[-1] = 1.0
-        rows.append(PerturbationRow(count, tuple(int(v) for v in changes), tuple(float(p) for p in probabilities),
-                                    tuple(float(u) for u in upper)))
+        rows.append(
+            PerturbationRow(
+                count,
+                tuple(int(v) for v in changes),
+                tuple(float(p) for p in probabilities),
+                tuple(float(u) for u in upper),
+            )
+        )
     return tuple(rows)
 
 
@@ -149,7 +162,7 @@ def _mix(keys: np.ndarray, salt: int) -> np.ndarray:
     """splitmix64 of key + salt, as a fraction in [0, 1): a second, independent draw from the same cell
     key, so that a sum's perturbation is not tied to its count's."""
     with np.errstate(over="ignore"):
-        z = (keys.astype(np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15))
+        z = keys.astype(np.uint64) + np.uint64(salt) * np.uint64(0x9E3779B97F4A7C15)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         z = z ^ (z >> np.uint64(31))
@@ -167,9 +180,15 @@ def perturb_magnitude(values, keys, salt: int = 1) -> np.ndarray:
 
 # --- what a query's counts become for an audience --------------------------------------------------------
 
-def publish_counts(frame: pd.DataFrame, audience: str, counts: Iterable[str], min_cell: int,
-                   magnitudes: Mapping[str, str] | None = None,
-                   at_most: Mapping[str, str] | None = None) -> pd.DataFrame:
+
+def publish_counts(
+    frame: pd.DataFrame,
+    audience: str,
+    counts: Iterable[str],
+    min_cell: int,
+    magnitudes: Mapping[str, str] | None = None,
+    at_most: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """The counts a query returned, as `audience` may see them, with every key column dropped.
 
     `counts` name count columns, each with its key column beside it (c + '_key'). For PROTECTED they are
@@ -190,8 +209,14 @@ def publish_counts(frame: pd.DataFrame, audience: str, counts: Iterable[str], mi
     return out.drop(columns=[c for c in out.columns if c.endswith(KEY_SUFFIX)])
 
 
-def publish_record(record: dict, audience: str, counts: Iterable[str], min_cell: int,
-                   magnitudes: Mapping[str, str] | None = None, at_most: Mapping[str, str] | None = None) -> dict:
+def publish_record(
+    record: dict,
+    audience: str,
+    counts: Iterable[str],
+    min_cell: int,
+    magnitudes: Mapping[str, str] | None = None,
+    at_most: Mapping[str, str] | None = None,
+) -> dict:
     """publish_counts for one cell held as a dict."""
     frame = publish_counts(pd.DataFrame([record]), audience, counts, min_cell, magnitudes, at_most)
     # to_dict("records") keeps each column's own type (iloc[0] would turn the whole row into floats)
@@ -207,8 +232,9 @@ def total_of(frame: pd.DataFrame, counts: Iterable[str]) -> dict:
     return total
 
 
-def key_sums(rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None],
-             key: str = "record_key") -> pd.DataFrame:
+def key_sums(
+    rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None], key: str = "record_key"
+) -> pd.DataFrame:
     """Counts and their key sums from one row per record (for figures computed in pandas): for each
     output count name, the records where its flag column is true (None: every record)."""
     frame = rows.copy()
@@ -224,6 +250,7 @@ def key_sums(rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None],
 
 
 # --- suppression: what no audience may see ----------------------------------------------------------------
+
 
 def suppress(
     frame: pd.DataFrame,
@@ -289,8 +316,14 @@ def _complement(hide: pd.Series, counts: pd.Series, index) -> pd.Series:
     return hide
 
 
-def suppress_record(record: dict, n_key: str, value_keys: Iterable[str], min_cell: int,
-                    audience: str = EXACT, numerators: Mapping[str, Iterable[str]] | None = None) -> dict:
+def suppress_record(
+    record: dict,
+    n_key: str,
+    value_keys: Iterable[str],
+    min_cell: int,
+    audience: str = EXACT,
+    numerators: Mapping[str, Iterable[str]] | None = None,
+) -> dict:
     """The same rule for one cell held as a dict (a headline number)."""
     check_audience(audience)
     floor = effective_min_cell(min_cell)
@@ -311,6 +344,7 @@ def suppress_record(record: dict, n_key: str, value_keys: Iterable[str], min_cel
 
 
 # --- the gate the app goes through ------------------------------------------------------------------------
+
 
 def takes_audience(func: Callable) -> bool:
     return "audience" in inspect.signature(func).parameters
@@ -335,10 +369,12 @@ def gate(func: Callable, audience: str, kwargs: dict) -> dict:
 
 
 def protection_note(max_change: int = MAX_CHANGE) -> str:
-    return (f"Figures are protected: each count may differ from the exact count by up to {max_change}, so that "
-            "no two views can be subtracted to reveal a small group. Shares and intervals are computed from "
-            f"the protected counts; sums and means may differ by up to {round(100 * RELATIVE_CHANGE)}%. "
-            "Totals are protected on their own, so they need not add up exactly to their parts.")
+    return (
+        f"Figures are protected: each count may differ from the exact count by up to {max_change}, so that "
+        "no two views can be subtracted to reveal a small group. Shares and intervals are computed from "
+        f"the protected counts; sums and means may differ by up to {round(100 * RELATIVE_CHANGE)}%. "
+        "Totals are protected on their own, so they need not add up exactly to their parts."
+    )
 
 
 def same_chance(min_cell: int) -> float:
@@ -346,4 +382,3 @@ def same_chance(min_cell: int) -> float:
     equals the true one: the sum over changes v of p(v)^2 (their perturbations are independent draws)."""
     row = perturbation_table(effective_min_cell(min_cell))[-1]
     return float(sum(p * p for p in row.probabilities))
-

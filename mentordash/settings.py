@@ -30,9 +30,15 @@ def _number(key: str, value: Any, low: float, high: float) -> float:
 
 # The range of each burnout cut-off: the range of the score it is compared with (docs/instruments.md).
 CUTOFF_RANGES = {
-    "mini_z_burnout": (1, 5), "mbi_single": (0, 6), "mbi_ee_sum": (0, 54), "mbi_dp_sum": (0, 30),
-    "mbi_pa_sum": (0, 48), "pfi_burnout_mean": (0, 4), "pfi_fulfilled_mean": (0, 4),
-    "satisfied": (1, 5), "high_stress": (1, 5),
+    "mini_z_burnout": (1, 5),
+    "mbi_single": (0, 6),
+    "mbi_ee_sum": (0, 54),
+    "mbi_dp_sum": (0, 30),
+    "mbi_pa_sum": (0, 48),
+    "pfi_burnout_mean": (0, 4),
+    "pfi_fulfilled_mean": (0, 4),
+    "satisfied": (1, 5),
+    "high_stress": (1, 5),
 }
 
 

@@ -14,5 +14,9 @@ log = cached(history)
 if log.empty:
     st.info("Nothing has been imported or changed yet.")
 else:
-    st.dataframe(log, hide_index=True, width="stretch",
-                 column_config={"when": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")})
+    st.dataframe(
+        log,
+        hide_index=True,
+        width="stretch",
+        column_config={"when": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm")},
+    )

@@ -39,33 +39,46 @@ st.header("Publications per person-year")
 pubs = cached(outcomes.publications, view.as_of, view.filters)
 plotly_chart(st, charts.publication_rates(pubs, min_cell), width="stretch", key="outcomes_chart_1")
 st.dataframe(rates_table(pubs, min_cell), hide_index=True, width="stretch", key="table_publications")
-st.caption("Publications dated on a person's window days, over their person-years (window days / 365.25). "
-           "Interval: exact Poisson, which assumes papers arrive independently; a few prolific authors make "
-           "the real uncertainty wider.")
+st.caption(
+    "Publications dated on a person's window days, over their person-years (window days / 365.25). "
+    "Interval: exact Poisson, which assumes papers arrive independently; a few prolific authors make "
+    "the real uncertainty wider."
+)
 
 # 2. Promotion
 st.header("Time to first promotion (junior faculty)")
 promotion = cached(outcomes.time_to_promotion, view.as_of, view.filters)
-plotly_chart(st, charts.promotion_curves(promotion["curves"], promotion["summary"], min_cell), width="stretch",
-             key="outcomes_chart_2")
+plotly_chart(
+    st,
+    charts.promotion_curves(promotion["curves"], promotion["summary"], min_cell),
+    width="stretch",
+    key="outcomes_chart_2",
+)
 st.dataframe(promotion_table(promotion["summary"], min_cell), hide_index=True, width="stretch", key="table_promotion")
-st.caption("People hired as junior faculty (including those since promoted), followed from their start date to "
-           "their first promotion; anyone not yet promoted is counted until they left or the as-of date "
-           "(censored), not dropped. Mentored here applies the half-of-days rule to each person's own "
-           "follow-up time. Kaplan-Meier estimate; a median of '–' means fewer than half have been promoted "
-           "(or the interval has no upper end yet).")
+st.caption(
+    "People hired as junior faculty (including those since promoted), followed from their start date to "
+    "their first promotion; anyone not yet promoted is counted until they left or the as-of date "
+    "(censored), not dropped. Mentored here applies the half-of-days rule to each person's own "
+    "follow-up time. Kaplan-Meier estimate; a median of '–' means fewer than half have been promoted "
+    "(or the interval has no upper end yet)."
+)
 
 # 3. Early departure
 st.header("Early departure")
 by = st.segmented_control(
-    "Within each career stage, also split by", list(DEPARTURE_SPLITS), default=None,
-    format_func=DEPARTURE_SPLITS.get, key="outcomes_departure_by",
+    "Within each career stage, also split by",
+    list(DEPARTURE_SPLITS),
+    default=None,
+    format_func=DEPARTURE_SPLITS.get,
+    key="outcomes_departure_by",
 )
 departures = cached(outcomes.early_departure, view.as_of, view.filters, by=by)
 plotly_chart(st, charts.early_departure(departures, min_cell, by=by), width="stretch", key="outcomes_chart_3")
 st.dataframe(departure_table(departures, min_cell, by), hide_index=True, width="stretch", key="table_departure")
-st.caption("Among people with days in the window, those whose end date falls in the window with the reason "
-           "'left early' or 'dismissed'. Interval: 95% Wilson.")
+st.caption(
+    "Among people with days in the window, those whose end date falls in the window with the reason "
+    "'left early' or 'dismissed'. Interval: 95% Wilson."
+)
 
 # 4. Career satisfaction
 st.header("Career satisfaction")
@@ -75,15 +88,19 @@ if satisfied.empty:
 else:
     plotly_chart(st, charts.satisfaction(satisfied, min_cell), width="stretch", key="outcomes_chart_4")
     st.dataframe(satisfaction_table(satisfied, min_cell), hide_index=True, width="stretch", key="table_satisfaction")
-    st.caption("Complete survey responses submitted in the window. Mentored: for a respondent on the roster, an "
-               "active mentor relationship on the day they answered; otherwise what they reported. Interval: "
-               "95% Wilson.")
+    st.caption(
+        "Complete survey responses submitted in the window. Mentored: for a respondent on the roster, an "
+        "active mentor relationship on the day they answered; otherwise what they reported. Interval: "
+        "95% Wilson."
+    )
 
 # 5. Mentors' side
 st.header("The mentors' side: faculty who mentor")
 mentors = cached(outcomes.mentor_publications, view.as_of, view.filters)
 plotly_chart(st, charts.publication_rates(mentors, min_cell, flag="mentors"), width="stretch", key="outcomes_chart_5")
 st.dataframe(rates_table(mentors, min_cell, flag="mentors"), hide_index=True, width="stretch", key="table_mentors")
-st.caption("Faculty who were mentor in an active mentor relationship on at least half of their window days, "
-           "against faculty who were not. Busy, senior, well-funded faculty are both more likely to mentor and "
-           "to publish: association, not cause.")
+st.caption(
+    "Faculty who were mentor in an active mentor relationship on at least half of their window days, "
+    "against faculty who were not. Busy, senior, well-funded faculty are both more likely to mentor and "
+    "to publish: association, not cause."
+)

@@ -17,8 +17,10 @@ view = current_view()
 min_cell = context.min_cell()
 
 st.title("Mentorship at a glance")
-st.caption(f"As of {view.as_of:%d %B %Y}. Coverage counts active people who are mentee in an active "
-           "mentor relationship; every group smaller than the privacy threshold is hidden.")
+st.caption(
+    f"As of {view.as_of:%d %B %Y}. Coverage counts active people who are mentee in an active "
+    "mentor relationship; every group smaller than the privacy threshold is hidden."
+)
 
 stop_if_too_small(cached(coverage_total, view.as_of, view.filters), min_cell)
 

@@ -44,8 +44,10 @@ has_applicant_filters = bool(applicant_filters(filters, ignored))
 
 total = cached(recruitment.applicant_total, filters)
 if total["suppressed"]:
-    st.warning(f"The filters leave fewer than {min_cell} applicants: nothing can be shown without identifying "
-               "someone. Widen the filters.")
+    st.warning(
+        f"The filters leave fewer than {min_cell} applicants: nothing can be shown without identifying "
+        "someone. Widen the filters."
+    )
     st.stop()
 if not total["n"]:
     st.info("No applicants match these filters. Upload an applicants file on the Data page.")
@@ -72,22 +74,29 @@ too_few = tiny_track(groups)
 # 1. The funnel ------------------------------------------------------------------------------------
 st.header("The funnel")
 if too_few:
-    st.warning(f"Fewer than {min_cell} applicants in the {TRACK_LABELS[track].lower()} track in "
-               f"{cycle}: the funnel, its split and conversion are hidden for this cycle.")
+    st.warning(
+        f"Fewer than {min_cell} applicants in the {TRACK_LABELS[track].lower()} track in "
+        f"{cycle}: the funnel, its split and conversion are hidden for this cycle."
+    )
 else:
     plotly_chart(st, charts.funnel_figure(groups, "all", min_cell, note), width="stretch", key="recruitment_chart_1")
     plotly_chart(st, charts.funnel_figure(groups, split, min_cell, note), width="stretch", key="recruitment_chart_2")
     with st.expander("Counts by group"):
         st.dataframe(funnel_table(groups, split, min_cell), hide_index=True, width="stretch")
-        st.caption("Count reaching each stage, with the share of the group's applicants in brackets. "
-                   "Race/ethnicity counts each applicant under every group they chose.")
+        st.caption(
+            "Count reaching each stage, with the share of the group's applicants in brackets. "
+            "Race/ethnicity counts each applicant under every group they chose."
+        )
 
     # 2. Conversion by group -------------------------------------------------------------------------
     st.header("Conversion by group")
-    st.caption("The share of those at one stage who reach the next, with 95% Wilson intervals: overlapping "
-               "intervals mean the difference may be chance.")
-    plotly_chart(st, charts.conversion_figure(conversions, split, min_cell, note), width="stretch",
-                 key="recruitment_chart_3")
+    st.caption(
+        "The share of those at one stage who reach the next, with 95% Wilson intervals: overlapping "
+        "intervals mean the difference may be chance."
+    )
+    plotly_chart(
+        st, charts.conversion_figure(conversions, split, min_cell, note), width="stretch", key="recruitment_chart_3"
+    )
     with st.expander("Conversion table"):
         st.dataframe(conversion_table(conversions, split, min_cell), hide_index=True, width="stretch")
 
@@ -99,39 +108,62 @@ benchmarks = cached(recruitment.benchmarks)
 women_filters, urim_filters, set_aside_note = share_filters(filters)
 if set_aside_note:
     st.info(set_aside_note)
-plotly_chart(st, charts.share_trend_figure(cached(recruitment.funnel, women_filters), track, "women", benchmarks,
-                                          min_cell), width="stretch", key="recruitment_chart_4")
-plotly_chart(st, charts.share_trend_figure(cached(recruitment.funnel, urim_filters), track, "urim", benchmarks,
-                                          min_cell), width="stretch", key="recruitment_chart_5")
+plotly_chart(
+    st,
+    charts.share_trend_figure(cached(recruitment.funnel, women_filters), track, "women", benchmarks, min_cell),
+    width="stretch",
+    key="recruitment_chart_4",
+)
+plotly_chart(
+    st,
+    charts.share_trend_figure(cached(recruitment.funnel, urim_filters), track, "urim", benchmarks, min_cell),
+    width="stretch",
+    key="recruitment_chart_5",
+)
 with st.expander("Shares and unknowns, every cycle"):
     st.dataframe(share_table(funnel, track, min_cell), hide_index=True, width="stretch")
-    st.caption("National figures (settings, Benchmarks) describe orthopaedic residency; hover a dashed line for its "
-               "source and year.")
+    st.caption(
+        "National figures (settings, Benchmarks) describe orthopaedic residency; hover a dashed line for its "
+        "source and year."
+    )
 
 # 4. Pipeline programs -----------------------------------------------------------------------------
 st.header("Pipeline programs")
 if too_few:
     st.caption(f"Hidden: fewer than {min_cell} applicants in this cycle and track.")
 else:
-    st.caption("Perry Initiative, Nth Dimensions, RJOS, JRGOS and others: the share of each stage's applicants "
-               "who came through each, and how they convert against applicants who came through none.")
-    plotly_chart(st, charts.pipeline_figure(cached(recruitment.pipeline_share, filters, track, cycle), min_cell,
-                                           note), width="stretch", key="recruitment_chart_6")
-    plotly_chart(st, charts.conversion_figure(conversions, "pipeline", min_cell, note), width="stretch",
-                 key="recruitment_chart_7")
+    st.caption(
+        "Perry Initiative, Nth Dimensions, RJOS, JRGOS and others: the share of each stage's applicants "
+        "who came through each, and how they convert against applicants who came through none."
+    )
+    plotly_chart(
+        st,
+        charts.pipeline_figure(cached(recruitment.pipeline_share, filters, track, cycle), min_cell, note),
+        width="stretch",
+        key="recruitment_chart_6",
+    )
+    plotly_chart(
+        st,
+        charts.conversion_figure(conversions, "pipeline", min_cell, note),
+        width="stretch",
+        key="recruitment_chart_7",
+    )
     with st.expander("Pipeline conversion table"):
         st.dataframe(conversion_table(conversions, "pipeline", min_cell), hide_index=True, width="stretch")
 
 # 5. The department at as_of -----------------------------------------------------------------------
 st.header(f"The department on {view.as_of:%d %B %Y}")
-st.caption("Representation, not only recruitment: active students, residents, fellows and faculty (junior: "
-           "instructors and assistant professors; senior: associate and full professors). The career stage, "
-           "division and institution filters apply here; gender, race/ethnicity and URiM filters do not.")
+st.caption(
+    "Representation, not only recruitment: active students, residents, fellows and faculty (junior: "
+    "instructors and assistant professors; senior: associate and full professors). The career stage, "
+    "division and institution filters apply here; gender, race/ethnicity and URiM filters do not."
+)
 people = cached(recruitment.representation, view.as_of, filters)
 if people.empty:
     st.info("No active people in the roster on this date.")
 else:
-    plotly_chart(st, charts.representation_figure(people, benchmarks, min_cell), width="stretch",
-                 key="recruitment_chart_8")
+    plotly_chart(
+        st, charts.representation_figure(people, benchmarks, min_cell), width="stretch", key="recruitment_chart_8"
+    )
     with st.expander("Representation table"):
         st.dataframe(representation_table(people, benchmarks, min_cell), hide_index=True, width="stretch")

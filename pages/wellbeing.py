@@ -58,19 +58,24 @@ rules_of = rules(by_wave)
 # --- 1. Burnout by wave and instrument ----------------------------------------------------------
 st.header("Burnout by survey wave")
 burnout_keys = present(BURNOUT_MEASURES, prevalence["instrument"])
-st.caption("Each instrument defines burnout its own way, so each has its own figure: instruments are never "
-           "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals.")
+st.caption(
+    "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
+    "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
+)
 for key in burnout_keys:
-    plotly_chart(st, trend(by_wave, key, waves, benchmarks, min_cell, narrow=False), width="stretch",
-                    key=f"wb_trend_{key}")
+    plotly_chart(
+        st, trend(by_wave, key, waves, benchmarks, min_cell, narrow=False), width="stretch", key=f"wb_trend_{key}"
+    )
 
 st.caption(benchmark_note(burnout_keys, benchmarks))
 st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
 
 st.subheader("Response rate")
-st.caption("Distinct respondents linked to the roster, among the people active on the survey's last submission "
-           "date in the career stages it surveyed. Anonymous responses cannot be counted, so where some are "
-           "anonymous the true rate is higher; a wholly anonymous survey has no rate.")
+st.caption(
+    "Distinct respondents linked to the roster, among the people active on the survey's last submission "
+    "date in the career stages it surveyed. Anonymous responses cannot be counted, so where some are "
+    "anonymous the true rate is higher; a wholly anonymous survey has no rate."
+)
 st.dataframe(rate_table(rates, min_cell), hide_index=True, width="stretch", key="wb_rate_table")
 
 # --- 2. Who is most affected ------------------------------------------------------------------
@@ -84,17 +89,31 @@ if not wave_measures:
 else:
     measure = right.selectbox("Measure", wave_measures, format_func=measure_name, key="wb_group_measure")
     m = MEASURES[measure]
-    st.caption("Groups use the roster where a response is linked to it, otherwise what the respondent reported; "
-               "division is known only for linked responses. Groups too small to show are left out, with one more "
-               "where needed so that a hidden group cannot be worked out from the total.")
+    st.caption(
+        "Groups use the roster where a response is linked to it, otherwise what the respondent reported; "
+        "division is known only for linked responses. Groups too small to show are left out, with one more "
+        "where needed so that a hidden group cannot be worked out from the total."
+    )
     dimensions = group_dimensions(wellbeing.DIMENSIONS)
     tabs = st.tabs([DIMENSION_LABELS[d] for d in dimensions])
     for tab, dimension in zip(tabs, dimensions):
         rows = group_rows(in_wave, measure, dimension)
-        plotly_chart(tab,
-            charts.group_bars(rows, dimension, DIMENSION_LABELS[dimension], m.label, m.source,
-                              m.positive_word, rules_of[measure], wave, min_cell),
-            width="stretch", key=f"wb_group_{dimension}")
+        plotly_chart(
+            tab,
+            charts.group_bars(
+                rows,
+                dimension,
+                DIMENSION_LABELS[dimension],
+                m.label,
+                m.source,
+                m.positive_word,
+                rules_of[measure],
+                wave,
+                min_cell,
+            ),
+            width="stretch",
+            key=f"wb_group_{dimension}",
+        )
 
 # --- 3. Mentored against not mentored ---------------------------------------------------------
 st.header("Mentored and not mentored")
@@ -104,18 +123,30 @@ default = default_measure(mentored_measures)
 if default is None:
     st.info("No response can be scored for this selection.")
 else:
-    chosen = st.selectbox("Measure", mentored_measures, index=mentored_measures.index(default),
-                          format_func=measure_name, key="wb_mentored_measure")
+    chosen = st.selectbox(
+        "Measure",
+        mentored_measures,
+        index=mentored_measures.index(default),
+        format_func=measure_name,
+        key="wb_mentored_measure",
+    )
     cm = MEASURES[chosen]
     rows = mentored_rows[mentored_rows["measure"] == chosen]
-    plotly_chart(st, charts.mentored_comparison(rows, waves, cm.label, cm.source, cm.positive_word, rules_of[chosen],
-                                               min_cell), width="stretch", key="wb_mentored_chart")
-    st.caption("A response linked to the roster counts as mentored when the person was mentee in an active "
-               "'mentor' relationship on the day they submitted it; an anonymous response uses the respondent's own "
-               "answer to 'do you have a mentor'; otherwise it is not recorded. The comparison shows association, "
-               "not cause.")
-    st.dataframe(mentored_table(rows, cm.positive_word, min_cell), hide_index=True, width="stretch",
-                 key="wb_mentored_table")
+    plotly_chart(
+        st,
+        charts.mentored_comparison(rows, waves, cm.label, cm.source, cm.positive_word, rules_of[chosen], min_cell),
+        width="stretch",
+        key="wb_mentored_chart",
+    )
+    st.caption(
+        "A response linked to the roster counts as mentored when the person was mentee in an active "
+        "'mentor' relationship on the day they submitted it; an anonymous response uses the respondent's own "
+        "answer to 'do you have a mentor'; otherwise it is not recorded. The comparison shows association, "
+        "not cause."
+    )
+    st.dataframe(
+        mentored_table(rows, cm.positive_word, min_cell), hide_index=True, width="stretch", key="wb_mentored_table"
+    )
 
 # --- 4. Fulfillment, satisfaction, intent to leave --------------------------------------------
 st.header("Fulfillment, satisfaction and intent to leave")
@@ -124,5 +155,9 @@ if not others:
     st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
 columns = st.columns(2)
 for i, key in enumerate(others):
-    plotly_chart(columns[i % 2], trend(by_wave, key, waves, benchmarks, min_cell, narrow=True), width="stretch",
-                                key=f"wb_trend_{key}")
+    plotly_chart(
+        columns[i % 2],
+        trend(by_wave, key, waves, benchmarks, min_cell, narrow=True),
+        width="stretch",
+        key=f"wb_trend_{key}",
+    )

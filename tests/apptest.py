@@ -9,9 +9,13 @@ from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-secret-" + "0" * 32,
-        "client_id": "id", "client_secret": "secret",
-        "server_metadata_url": "https://login.example.org/.well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "http://localhost:8501/oauth2callback",
+    "cookie_secret": "test-secret-" + "0" * 32,
+    "client_id": "id",
+    "client_secret": "secret",
+    "server_metadata_url": "https://login.example.org/.well-known/openid-configuration",
+}
 ROLES = {"coordinators": ["pat.lee@hospital.example.org"], "viewers": ["hospital.example.org"]}
 
 
@@ -28,8 +32,9 @@ class _AfterFirstRun(PagesManager):
         PagesManager.uses_pages_directory = False
 
 
-def app_test(monkeypatch, db_path: Path, user: dict | None = None, secrets: dict | None = None,
-             legacy_first_run: bool = False) -> AppTest:
+def app_test(
+    monkeypatch, db_path: Path, user: dict | None = None, secrets: dict | None = None, legacy_first_run: bool = False
+) -> AppTest:
     """An AppTest of app.py on db_path; local mode unless `secrets` configures [auth]."""
     monkeypatch.setenv("MENTORDASH_DB", str(db_path))
     if not legacy_first_run:
@@ -45,14 +50,18 @@ def app_test(monkeypatch, db_path: Path, user: dict | None = None, secrets: dict
 
 
 def signed_in(monkeypatch, db_path: Path, email: str) -> AppTest:
-    return app_test(monkeypatch, db_path, user={"is_logged_in": True, "email": email},
-                    secrets={"auth": AUTH, "roles": ROLES})
+    return app_test(
+        monkeypatch, db_path, user={"is_logged_in": True, "email": email}, secrets={"auth": AUTH, "roles": ROLES}
+    )
 
 
 def texts(at: AppTest) -> str:
     """Every piece of text the run showed, joined, for assertions about wording."""
-    parts = [e.value for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning",
-                                  "info", "success") for e in getattr(at, kind)]
+    parts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info", "success")
+        for e in getattr(at, kind)
+    ]
     return "\n".join(str(p) for p in parts)
 
 

@@ -7,10 +7,31 @@ from pathlib import Path
 
 from mentordash.db import Database, connect
 
-PERSON_DEFAULTS = dict(pgy=None, division=None, gender=None, race_ethnicity=None, urim=None,
-                       first_generation=None, end_date=None, departure_reason=None, institution=None)
-PERSON_COLUMNS = ["person_id", "career_stage", "pgy", "division", "gender", "race_ethnicity", "urim",
-                  "first_generation", "start_date", "end_date", "departure_reason", "institution"]
+PERSON_DEFAULTS = dict(
+    pgy=None,
+    division=None,
+    gender=None,
+    race_ethnicity=None,
+    urim=None,
+    first_generation=None,
+    end_date=None,
+    departure_reason=None,
+    institution=None,
+)
+PERSON_COLUMNS = [
+    "person_id",
+    "career_stage",
+    "pgy",
+    "division",
+    "gender",
+    "race_ethnicity",
+    "urim",
+    "first_generation",
+    "start_date",
+    "end_date",
+    "departure_reason",
+    "institution",
+]
 
 
 def new_db(tmp_path: Path, name: str = "test.duckdb") -> Database:
@@ -21,8 +42,9 @@ def _insert(db: Database, table: str, columns: list[str], rows: list[dict]) -> N
     placeholders = ", ".join("?" for _ in columns)
     with db.transaction() as cur:
         for row in rows:
-            cur.execute(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})",
-                        [row.get(c) for c in columns])
+            cur.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})", [row.get(c) for c in columns]
+            )
         Database.bump_data_version(cur)
 
 
@@ -46,8 +68,7 @@ def add_meetings(db: Database, *rows: dict) -> None:
 
 def add_survey(db: Database, *rows: dict) -> None:
     columns = sorted({key for row in rows for key in row} | {"survey", "response_id", "submitted_at"})
-    _insert(db, "survey", columns, [{"complete": True, **r} for r in rows] if "complete" not in columns
-            else list(rows))
+    _insert(db, "survey", columns, [{"complete": True, **r} for r in rows] if "complete" not in columns else list(rows))
 
 
 def add_applicants(db: Database, *rows: dict) -> None:

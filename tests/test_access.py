@@ -4,18 +4,24 @@ import pytest
 
 from mentordash import access
 
-AUTH = {"redirect_uri": "https://mentordash.hospital.example.org/oauth2callback",
-        "cookie_secret": "0123456789abcdef" * 4, "client_id": "mentordash", "client_secret": "s3cret-value",
-        "server_metadata_url": "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0/"
-                               ".well-known/openid-configuration"}
+AUTH = {
+    "redirect_uri": "https://mentordash.hospital.example.org/oauth2callback",
+    "cookie_secret": "0123456789abcdef" * 4,
+    "client_id": "mentordash",
+    "client_secret": "s3cret-value",
+    "server_metadata_url": "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0/"
+    ".well-known/openid-configuration",
+}
 ROLES = {"coordinators": ["pat.lee@hospital.example.org"], "viewers": ["hospital.example.org"]}
 
 
 def test_a_complete_configuration_has_no_problem():
     assert access.auth_problems(AUTH, ROLES) == []
-    for url in ("https://accounts.google.com/.well-known/openid-configuration",
-                "https://hospital.okta.com/oauth2/default/.well-known/openid-configuration",
-                "http://127.0.0.1:9400/.well-known/openid-configuration"):  # a provider on this computer (tests)
+    for url in (
+        "https://accounts.google.com/.well-known/openid-configuration",
+        "https://hospital.okta.com/oauth2/default/.well-known/openid-configuration",
+        "http://127.0.0.1:9400/.well-known/openid-configuration",
+    ):  # a provider on this computer (tests)
         assert access.auth_problems({**AUTH, "server_metadata_url": url}, ROLES) == []
 
 
@@ -25,22 +31,35 @@ def test_each_missing_key_is_named(key):
     assert access.auth_problems(auth, ROLES) == [f"`{key}` is missing from [auth] in .streamlit/secrets.toml."]
 
 
-@pytest.mark.parametrize("key, value, says", [
-    ("redirect_uri", "", "must be a non-empty text"),
-    ("redirect_uri", "mentordash.hospital.example.org/oauth2callback", "must be a full address"),
-    ("redirect_uri", "https://mentordash.hospital.example.org/", "must end with /oauth2callback"),
-    ("redirect_uri", "http://mentordash.hospital.example.org/oauth2callback", "uses http://"),
-    ("redirect_uri", "https://host:99999/oauth2callback", "is not a URL"),
-    ("server_metadata_url", "https://login.example.org/authorize", "must end with /.well-known/openid-configuration"),
-    ("server_metadata_url", "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
-     "shared endpoint 'organizations'"),
-    ("server_metadata_url", "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
-     "lets anyone with an account in any organisation sign in"),
-    ("cookie_secret", "a long random string", "placeholder"),
-    ("cookie_secret", "x" * 31, "has 31 characters"),
-    ("client_id", "...", "placeholder"),
-    ("client_id", ["a"], "not ['a']"),
-])
+@pytest.mark.parametrize(
+    "key, value, says",
+    [
+        ("redirect_uri", "", "must be a non-empty text"),
+        ("redirect_uri", "mentordash.hospital.example.org/oauth2callback", "must be a full address"),
+        ("redirect_uri", "https://mentordash.hospital.example.org/", "must end with /oauth2callback"),
+        ("redirect_uri", "http://mentordash.hospital.example.org/oauth2callback", "uses http://"),
+        ("redirect_uri", "https://host:99999/oauth2callback", "is not a URL"),
+        (
+            "server_metadata_url",
+            "https://login.example.org/authorize",
+            "must end with /.well-known/openid-configuration",
+        ),
+        (
+            "server_metadata_url",
+            "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+            "shared endpoint 'organizations'",
+        ),
+        (
+            "server_metadata_url",
+            "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+            "lets anyone with an account in any organisation sign in",
+        ),
+        ("cookie_secret", "a long random string", "placeholder"),
+        ("cookie_secret", "x" * 31, "has 31 characters"),
+        ("client_id", "...", "placeholder"),
+        ("client_id", ["a"], "not ['a']"),
+    ],
+)
 def test_malformed_values_are_named(key, value, says):
     problems = access.auth_problems({**AUTH, key: value}, ROLES)
     assert len(problems) == 1 and says in problems[0] and f"`{key}`" in problems[0]
@@ -75,30 +94,36 @@ def test_missing_package_is_detected(monkeypatch):
     assert access.missing_auth_packages.__wrapped__() == ("httpx>=0.24.1",)
 
 
-@pytest.mark.parametrize("roles, says", [
-    (None, "no [roles] table"),
-    ("everyone", "must be a table"),
-    ({"coordinators": "pat.lee@hospital.example.org"}, "must be a list"),
-    ({"coordinators": [1]}, "must be a list"),
-    ({"admins": ["a@x.org"], "viewers": ["x.org"]}, "`admins` in [roles] is not a role"),
-    ({"coordinators": [], "viewers": []}, "lists nobody"),
-])
+@pytest.mark.parametrize(
+    "roles, says",
+    [
+        (None, "no [roles] table"),
+        ("everyone", "must be a table"),
+        ({"coordinators": "pat.lee@hospital.example.org"}, "must be a list"),
+        ({"coordinators": [1]}, "must be a list"),
+        ({"admins": ["a@x.org"], "viewers": ["x.org"]}, "`admins` in [roles] is not a role"),
+        ({"coordinators": [], "viewers": []}, "lists nobody"),
+    ],
+)
 def test_roles_problems(roles, says):
     problems = access.auth_problems(AUTH, roles)
     assert len(problems) == 1 and says in problems[0]
 
 
-@pytest.mark.parametrize("claims, verified", [
-    ({"email": "a@x.org"}, True),  # Microsoft Entra ID sends no email_verified
-    ({"email": "a@x.org", "email_verified": True}, True),
-    ({"email": "a@x.org", "email_verified": "true"}, True),
-    ({"email": "a@x.org", "email_verified": " TRUE "}, True),
-    ({"email": "a@x.org", "email_verified": False}, False),
-    ({"email": "a@x.org", "email_verified": "false"}, False),
-    ({"email": "a@x.org", "email_verified": None}, False),
-    ({"email": "a@x.org", "email_verified": 1}, False),
-    ({"email": "a@x.org", "email_verified": "yes"}, False),
-])
+@pytest.mark.parametrize(
+    "claims, verified",
+    [
+        ({"email": "a@x.org"}, True),  # Microsoft Entra ID sends no email_verified
+        ({"email": "a@x.org", "email_verified": True}, True),
+        ({"email": "a@x.org", "email_verified": "true"}, True),
+        ({"email": "a@x.org", "email_verified": " TRUE "}, True),
+        ({"email": "a@x.org", "email_verified": False}, False),
+        ({"email": "a@x.org", "email_verified": "false"}, False),
+        ({"email": "a@x.org", "email_verified": None}, False),
+        ({"email": "a@x.org", "email_verified": 1}, False),
+        ({"email": "a@x.org", "email_verified": "yes"}, False),
+    ],
+)
 def test_email_verified(claims, verified):
     assert access.email_verified(claims) is verified
 
@@ -112,13 +137,29 @@ def test_unverified_address_gets_no_role_even_when_listed():
     assert access.user_from_claims({"email": "nurse@hospital.example.org"}, ROLES).role == access.VIEWER
 
 
-@pytest.mark.parametrize("host, allowed", [
-    ("127.0.0.1:8501", True), ("localhost:8501", True), ("LOCALHOST:8501", True), ("[::1]:8501", True),
-    ("evil.example:8501", False), ("127.0.0.1:8502", False), ("localhost", False), ("127.0.0.1", False),
-    ("localhost.:8501", False), ("localhost.evil.example:8501", False), ("127.0.0.1.nip.io:8501", False),
-    ("user@localhost:8501", False), ("localhost:8501/x", False), ("localhost:port", False), ("", False),
-    (None, False), ("127.0.0.1:8501,evil.example:8501", False), ("0.0.0.0:8501", False),
-])
+@pytest.mark.parametrize(
+    "host, allowed",
+    [
+        ("127.0.0.1:8501", True),
+        ("localhost:8501", True),
+        ("LOCALHOST:8501", True),
+        ("[::1]:8501", True),
+        ("evil.example:8501", False),
+        ("127.0.0.1:8502", False),
+        ("localhost", False),
+        ("127.0.0.1", False),
+        ("localhost.:8501", False),
+        ("localhost.evil.example:8501", False),
+        ("127.0.0.1.nip.io:8501", False),
+        ("user@localhost:8501", False),
+        ("localhost:8501/x", False),
+        ("localhost:port", False),
+        ("", False),
+        (None, False),
+        ("127.0.0.1:8501,evil.example:8501", False),
+        ("0.0.0.0:8501", False),
+    ],
+)
 def test_loopback_host(host, allowed):
     assert access.loopback_host(host, 8501) is allowed
 

@@ -41,8 +41,7 @@ def test_role_for_addresses_and_domains():
 
 
 def test_signed_out_user_sees_only_sign_in(monkeypatch, db_path):
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": AUTH, "roles": ROLES}).run()
+    at = app_test(monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": AUTH, "roles": ROLES}).run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Sign in"]
     assert len(at.metric) == 0 and nav_labels(at) == []
@@ -109,8 +108,13 @@ def test_local_mode_refuses_to_serve_beyond_this_computer(monkeypatch, db_path):
 def test_first_run_in_legacy_pages_mode_goes_through_the_frame(monkeypatch, db_path):
     """A fresh server runs its first request in Streamlit's pages/-folder mode, which would execute
     the requested page file alone, skipping sign-in; the page must refuse and restart via app.py."""
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": AUTH, "roles": ROLES}, legacy_first_run=True)
+    at = app_test(
+        monkeypatch,
+        db_path,
+        user={"is_logged_in": False},
+        secrets={"auth": AUTH, "roles": ROLES},
+        legacy_first_run=True,
+    )
     open_url_path(at, "overview").run()
     assert PagesManager.uses_pages_directory is False  # the page switched Streamlit out of legacy mode
     assert len(at.metric) == 0
@@ -118,6 +122,7 @@ def test_first_run_in_legacy_pages_mode_goes_through_the_frame(monkeypatch, db_p
 
 
 # --- Signed-in mode configured but unusable: said on the first page, not on the first click (issue 20) ---
+
 
 def _config_error(at) -> str:
     return "\n".join(e.value for e in at.error)
@@ -132,19 +137,26 @@ def test_missing_auth_key_is_said_before_anyone_presses_sign_in(monkeypatch, db_
     assert len(at.button) == 0 and len(at.metric) == 0 and nav_labels(at) == []
 
 
-@pytest.mark.parametrize("key, value, says", [
-    ("redirect_uri", "https://mentordash.example.org/", "must end with /oauth2callback"),
-    ("redirect_uri", "http://mentordash.example.org/oauth2callback", "uses http://"),
-    ("server_metadata_url", "login.example.org/.well-known/openid-configuration", "must be a full address"),
-    ("server_metadata_url", "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
-     "shared endpoint 'common'"),
-    ("cookie_secret", "short", "has 5 characters"),
-    ("client_id", "...", "placeholder"),
-    ("client_secret", 12345, "not a int"),
-])
+@pytest.mark.parametrize(
+    "key, value, says",
+    [
+        ("redirect_uri", "https://mentordash.example.org/", "must end with /oauth2callback"),
+        ("redirect_uri", "http://mentordash.example.org/oauth2callback", "uses http://"),
+        ("server_metadata_url", "login.example.org/.well-known/openid-configuration", "must be a full address"),
+        (
+            "server_metadata_url",
+            "https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+            "shared endpoint 'common'",
+        ),
+        ("cookie_secret", "short", "has 5 characters"),
+        ("client_id", "...", "placeholder"),
+        ("client_secret", 12345, "not a int"),
+    ],
+)
 def test_malformed_auth_value_is_named(monkeypatch, db_path, key, value, says):
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": {**AUTH, key: value}, "roles": ROLES}).run()
+    at = app_test(
+        monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": {**AUTH, key: value}, "roles": ROLES}
+    ).run()
     assert says in _config_error(at) and f"`{key}`" in _config_error(at)
     assert len(at.button) == 0
     if key == "client_secret":
@@ -166,8 +178,12 @@ def test_sign_in_packages_are_installed():
 def test_roles_that_list_nobody_are_said(monkeypatch, db_path):
     at = app_test(monkeypatch, db_path, user={"is_logged_in": False}, secrets={"auth": AUTH}).run()
     assert "no [roles] table" in _config_error(at)
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": False},
-                  secrets={"auth": AUTH, "roles": {"coordinators": "pat.lee@hospital.example.org"}}).run()
+    at = app_test(
+        monkeypatch,
+        db_path,
+        user={"is_logged_in": False},
+        secrets={"auth": AUTH, "roles": {"coordinators": "pat.lee@hospital.example.org"}},
+    ).run()
     assert "must be a list" in _config_error(at)
 
 
@@ -179,8 +195,9 @@ def test_unreadable_secrets_file_never_falls_back_to_local_mode(monkeypatch, db_
     from streamlit.runtime.secrets import Secrets
 
     real_get_option = config.get_option
-    monkeypatch.setattr(config, "get_option",
-                        lambda key: [str(secrets)] if key == "secrets.files" else real_get_option(key))
+    monkeypatch.setattr(
+        config, "get_option", lambda key: [str(secrets)] if key == "secrets.files" else real_get_option(key)
+    )
     monkeypatch.setattr(st, "secrets", Secrets())  # fresh, reading only the file above
     at = app_test(monkeypatch, db_path, user={"is_logged_in": False}).run()
     assert "cannot be read" in _config_error(at) and str(secrets) in _config_error(at)
@@ -189,10 +206,15 @@ def test_unreadable_secrets_file_never_falls_back_to_local_mode(monkeypatch, db_
 
 # --- email_verified (issue 13, item 11) ----------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("verified", [False, "false", "False", 0, None])
 def test_unverified_email_is_refused_even_when_listed(monkeypatch, db_path, verified):
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
-                  secrets={"auth": AUTH, "roles": ROLES}).run()
+    at = app_test(
+        monkeypatch,
+        db_path,
+        user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
+        secrets={"auth": AUTH, "roles": ROLES},
+    ).run()
     assert not at.exception
     assert "has not verified" in texts(at)
     assert len(at.metric) == 0 and nav_labels(at) == []
@@ -201,8 +223,12 @@ def test_unverified_email_is_refused_even_when_listed(monkeypatch, db_path, veri
 
 @pytest.mark.parametrize("verified", [True, "true"])
 def test_verified_email_is_let_in(monkeypatch, db_path, verified):
-    at = app_test(monkeypatch, db_path, user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
-                  secrets={"auth": AUTH, "roles": ROLES}).run()
+    at = app_test(
+        monkeypatch,
+        db_path,
+        user={"is_logged_in": True, "email": COORDINATOR, "email_verified": verified},
+        secrets={"auth": AUTH, "roles": ROLES},
+    ).run()
     assert "has not verified" not in texts(at)
     assert {"Overview", "Settings"} <= set(nav_labels(at))
 
@@ -216,11 +242,13 @@ def test_email_shown_as_plain_text(monkeypatch, db_path):
 
 # --- Local mode answers this computer only, by its own name (issue 13, item 9) ------------------------------
 
+
 def test_local_mode_refuses_another_host_name(monkeypatch, db_path):
     from mentordash.ui import context
 
-    monkeypatch.setattr(context, "local_request_problem",
-                        lambda: access.local_request_problem({"host": "evil.example:8501"}, 8501))
+    monkeypatch.setattr(
+        context, "local_request_problem", lambda: access.local_request_problem({"host": "evil.example:8501"}, 8501)
+    )
     at = app_test(monkeypatch, db_path).run()
     assert "is not this computer" in texts(at)
     assert len(at.metric) == 0 and nav_labels(at) == []
@@ -233,6 +261,10 @@ def test_the_router_lists_every_page_file_and_no_other():
 
     root = Path(__file__).resolve().parents[1]
     tree = ast.parse((root / "app.py").read_text())
-    listed = [elt.elts[0].value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets) for elt in node.value.elts]
+    listed = [
+        elt.elts[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets)
+        for elt in node.value.elts
+    ]
     assert sorted(listed) == sorted(p.name for p in (root / "pages").glob("*.py"))

@@ -21,8 +21,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_cli(*argv: str, timeout: float = 300) -> tuple[int, str]:
-    done = subprocess.run([sys.executable, "-m", "mentordash", *argv], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "mentordash", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=timeout,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -49,8 +55,10 @@ def test_a_backup_of_a_free_file_is_an_exact_copy_and_leaves_the_database_alone(
     assert code == 0 and digest(out) == digest(db_path)
 
 
-@pytest.mark.parametrize("where, message", [
-    ("itself", "is the database itself"), ("missing/x.duckdb", "does not exist"), ("folder", "is a folder")])
+@pytest.mark.parametrize(
+    "where, message",
+    [("itself", "is the database itself"), ("missing/x.duckdb", "does not exist"), ("folder", "is a folder")],
+)
 def test_a_backup_to_a_wrong_place_is_refused_clearly(tmp_path, where, message):
     db_path = build(tmp_path / "live.duckdb")
     (tmp_path / "folder").mkdir()
@@ -82,8 +90,13 @@ while True:                         # and a coordinator importing wave after wav
 
 @contextmanager
 def running_app(db_path: Path, work: Path, script: str = APP_SCRIPT):
-    process = subprocess.Popen([sys.executable, "-c", script, str(db_path), str(work)], stdout=subprocess.PIPE,
-                               text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, str(db_path), str(work)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         assert process.stdout.readline().strip() in ("serving", "holding")
         yield process

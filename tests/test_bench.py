@@ -26,6 +26,7 @@ AS_OF = date(2026, 6, 30)
 
 # --- the page table against the pages ---------------------------------------------------------------
 
+
 def _imports(tree: ast.Module) -> dict[str, str]:
     """Local name -> dotted origin, for `import x`, `from x import y [as z]`."""
     names = {}
@@ -60,8 +61,12 @@ def calls_in(path: Path) -> tuple[list[str], list[str]]:
             continue
         if isinstance(node.func, ast.Name) and node.func.id == "cached" and node.args:
             cached.append((node.lineno, node.col_offset, _dotted(node.args[0], names)))
-        elif (isinstance(node.func, ast.Attribute) and node.args and isinstance(node.args[0], ast.Name)
-              and node.args[0].id == "db"):
+        elif (
+            isinstance(node.func, ast.Attribute)
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id == "db"
+        ):
             name = _dotted(node.func, names)
             if name and name.startswith("mentordash.metrics."):
                 direct.append((node.lineno, node.col_offset, name))
@@ -74,9 +79,11 @@ def test_page_table_names_exactly_the_functions_the_page_calls(page):
     assert None not in cached, f"pages/{page}.py passes cached() something the test cannot name"
     table = bench.PAGE_CALLS[page]
     assert Counter(c.name for c in table if c.cached) == Counter(cached), (
-        f"bench.PAGE_CALLS[{page!r}] no longer matches the cached() calls of pages/{page}.py: update the bench")
+        f"bench.PAGE_CALLS[{page!r}] no longer matches the cached() calls of pages/{page}.py: update the bench"
+    )
     assert Counter(c.name for c in table if not c.cached) == Counter(direct), (
-        f"bench.PAGE_CALLS[{page!r}] no longer matches the direct metrics calls of pages/{page}.py")
+        f"bench.PAGE_CALLS[{page!r}] no longer matches the direct metrics calls of pages/{page}.py"
+    )
 
 
 def test_frame_table_matches_the_sidebar():
@@ -86,9 +93,12 @@ def test_frame_table_matches_the_sidebar():
 
 def test_every_page_the_app_lists_is_benched():
     tree = ast.parse((ROOT / "app.py").read_text())
-    listed = {elt.elts[0].value for node in ast.walk(tree) if isinstance(node, ast.Assign)
-              and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets)
-              for elt in node.value.elts}
+    listed = {
+        elt.elts[0].value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "PAGES" for t in node.targets)
+        for elt in node.value.elts
+    }
     data_pages = {f"{p}.py" for p in bench.PAGES}
     assert data_pages <= listed
     # The others are the coordinators' tools (data, settings, audit), not figures a chair waits for.
@@ -108,6 +118,7 @@ def test_calls_resolve_on_a_view(department):
 
 
 # --- the pandas baseline computes what the metrics layer computes ------------------------------------
+
 
 @pytest.fixture(scope="module")
 def department(tmp_path_factory) -> str:
@@ -132,8 +143,7 @@ def _shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], values: list[str]) -> int:
     """Every row of `left` (the metrics layer's shown cells) has the same values in `right` (pandas)."""
-    merged = left[keys + values].merge(right[keys + values], on=keys, how="left", suffixes=("", "_pd"),
-                                       indicator=True)
+    merged = left[keys + values].merge(right[keys + values], on=keys, how="left", suffixes=("", "_pd"), indicator=True)
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
     for column in values:
         a = pd.to_numeric(merged[column], errors="coerce").astype(float)
@@ -197,7 +207,8 @@ def test_floor_queries_agree_with_the_metrics_layer(loaded):
     context = bench.view_context(db, AS_OF, filters)
     residents = coverage.coverage_by_stage(db, AS_OF, filters).set_index("career_stage").loc["resident"]
     assert bench.floor_query(db, "coverage", AS_OF, filters, settings, context) == [
-        (residents["n"], residents["covered"])]
+        (residents["n"], residents["covered"])
+    ]
     total = coverage.coverage_total(db, AS_OF, filters)
     assert bench.floor_query(db, "overview", AS_OF, filters, settings, context) == [(total["n"], total["covered"])]
     mini_z = wellbeing.burnout_prevalence(db, filters)
@@ -208,12 +219,21 @@ def test_floor_queries_agree_with_the_metrics_layer(loaded):
 
 # --- the JSON object ------------------------------------------------------------------------------------
 
+
 def test_bench_json_has_the_issue_shape(department, tmp_path):
     db_dir = tmp_path / "bench"
     db_dir.mkdir()
     (db_dir / "department.duckdb").write_bytes(Path(department).read_bytes())
-    report = run.run_bench(scales=("department",), db_dir=db_dir, repeat=1, as_of=AS_OF, import_rows=20_000,
-                             app_scale=None, browser=False, log=lambda message: None)
+    report = run.run_bench(
+        scales=("department",),
+        db_dir=db_dir,
+        repeat=1,
+        as_of=AS_OF,
+        import_rows=20_000,
+        app_scale=None,
+        browser=False,
+        log=lambda message: None,
+    )
     text = json.dumps(report, default=str)
     again = json.loads(text)
     assert set(again) >= {"results", "import", "targets"}
@@ -227,8 +247,10 @@ def test_bench_json_has_the_issue_shape(department, tmp_path):
     assert {"rows", "seconds", "read_csv_seconds", "ratio", "peak_rss_mb"} <= set(imp)
     assert imp["rows"] == 20_000 and imp["rows_imported"] == 20_000
     assert imp["read_csv_rows"] == 20_000
-    assert all(isinstance(imp[k], (int, float)) and imp[k] > 0 for k in ("seconds", "read_csv_seconds", "ratio",
-                                                                          "peak_rss_mb", "read_csv_peak_rss_mb"))
+    assert all(
+        isinstance(imp[k], (int, float)) and imp[k] > 0
+        for k in ("seconds", "read_csv_seconds", "ratio", "peak_rss_mb", "read_csv_peak_rss_mb")
+    )
     assert "app_peak_rss_mb" not in again  # skipped in this test; the command line measures it
     for target in again["targets"]:
         assert set(target) >= {"target", "value", "limit", "met", "margin"}
@@ -246,8 +268,23 @@ def test_bench_is_a_command_of_its_own_and_of_the_app(monkeypatch, capsys):
     seen = []
     monkeypatch.setattr(run, "run_bench", lambda **kwargs: seen.append(kwargs) or {"results": []})
     monkeypatch.setattr(run, "format_table", lambda report: "table")
-    assert run.main(["--scale", "department", "--repeat", "2", "--db-dir", "x", "--no-app", "--no-browser",
-                     "--import-rows", "0"]) == 0
+    assert (
+        run.main(
+            [
+                "--scale",
+                "department",
+                "--repeat",
+                "2",
+                "--db-dir",
+                "x",
+                "--no-app",
+                "--no-browser",
+                "--import-rows",
+                "0",
+            ]
+        )
+        == 0
+    )
     assert cli.main(["bench", "--scale", "consortium", "--json", "--no-app"]) == 0
     first, second = seen
     assert first["scales"] == ("department",) and first["repeat"] == 2 and first["db_dir"] == Path("x")

@@ -11,14 +11,43 @@ def title_of(fig):
 
 
 def rates_frame(flag="mentored"):
-    return pd.DataFrame([
-        {"career_stage": "resident", flag: True, "people": 20, "person_years": 50.0, "publications": 80,
-         "rate": 1.6, "ci_low": 1.27, "ci_high": 1.99, "suppressed": False},
-        {"career_stage": "resident", flag: False, "people": 10, "person_years": 25.0, "publications": 20,
-         "rate": 0.8, "ci_low": 0.49, "ci_high": 1.24, "suppressed": False},
-        {"career_stage": "fellow", flag: False, "people": None, "person_years": None, "publications": None,
-         "rate": None, "ci_low": None, "ci_high": None, "suppressed": True},
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "career_stage": "resident",
+                flag: True,
+                "people": 20,
+                "person_years": 50.0,
+                "publications": 80,
+                "rate": 1.6,
+                "ci_low": 1.27,
+                "ci_high": 1.99,
+                "suppressed": False,
+            },
+            {
+                "career_stage": "resident",
+                flag: False,
+                "people": 10,
+                "person_years": 25.0,
+                "publications": 20,
+                "rate": 0.8,
+                "ci_low": 0.49,
+                "ci_high": 1.24,
+                "suppressed": False,
+            },
+            {
+                "career_stage": "fellow",
+                flag: False,
+                "people": None,
+                "person_years": None,
+                "publications": None,
+                "rate": None,
+                "ci_low": None,
+                "ci_high": None,
+                "suppressed": True,
+            },
+        ]
+    )
 
 
 def test_publication_rates_bars_with_intervals_and_hidden_cell():
@@ -55,10 +84,26 @@ def test_nothing_to_show():
 
 def departure_frame(by=None):
     rows = [
-        {"career_stage": "resident", "mentored": True, "n": 40, "departed": 2, "pct": 5.0, "ci_low": 1.4,
-         "ci_high": 16.5, "suppressed": False},
-        {"career_stage": "resident", "mentored": False, "n": 10, "departed": 3, "pct": 30.0, "ci_low": 10.8,
-         "ci_high": 60.3, "suppressed": False},
+        {
+            "career_stage": "resident",
+            "mentored": True,
+            "n": 40,
+            "departed": 2,
+            "pct": 5.0,
+            "ci_low": 1.4,
+            "ci_high": 16.5,
+            "suppressed": False,
+        },
+        {
+            "career_stage": "resident",
+            "mentored": False,
+            "n": 10,
+            "departed": 3,
+            "pct": 30.0,
+            "ci_low": 10.8,
+            "ci_high": 60.3,
+            "suppressed": False,
+        },
     ]
     if by:
         for row in rows:
@@ -81,18 +126,38 @@ def test_early_departure_by_group_uses_two_level_axis():
 
 
 def test_promotion_curves():
-    curves = pd.DataFrame([
-        {"mentored": True, "years": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0, "at_risk": 20},
-        {"mentored": True, "years": 4.0, "survival": 0.4, "ci_low": 0.2, "ci_high": 0.6, "at_risk": 12},
-        {"mentored": False, "years": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0, "at_risk": 10},
-        {"mentored": False, "years": 6.0, "survival": 0.45, "ci_low": 0.2, "ci_high": 0.7, "at_risk": 6},
-    ])
-    summary = pd.DataFrame([
-        {"mentored": True, "people": 20, "promoted": 12, "censored": 8, "median_years": 4.0, "median_low": 3.1,
-         "median_high": 5.2, "suppressed": False},
-        {"mentored": False, "people": 10, "promoted": 5, "censored": 5, "median_years": 6.0, "median_low": 4.0,
-         "median_high": None, "suppressed": False},
-    ])
+    curves = pd.DataFrame(
+        [
+            {"mentored": True, "years": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0, "at_risk": 20},
+            {"mentored": True, "years": 4.0, "survival": 0.4, "ci_low": 0.2, "ci_high": 0.6, "at_risk": 12},
+            {"mentored": False, "years": 0.0, "survival": 1.0, "ci_low": 1.0, "ci_high": 1.0, "at_risk": 10},
+            {"mentored": False, "years": 6.0, "survival": 0.45, "ci_low": 0.2, "ci_high": 0.7, "at_risk": 6},
+        ]
+    )
+    summary = pd.DataFrame(
+        [
+            {
+                "mentored": True,
+                "people": 20,
+                "promoted": 12,
+                "censored": 8,
+                "median_years": 4.0,
+                "median_low": 3.1,
+                "median_high": 5.2,
+                "suppressed": False,
+            },
+            {
+                "mentored": False,
+                "people": 10,
+                "promoted": 5,
+                "censored": 5,
+                "median_years": 6.0,
+                "median_low": 4.0,
+                "median_high": None,
+                "suppressed": False,
+            },
+        ]
+    )
     fig = charts.promotion_curves(curves, summary, 5)
     lines = [t for t in fig.data if t.name]
     assert [t.name for t in lines] == ["Mentored", "Not mentored"]
@@ -101,27 +166,66 @@ def test_promotion_curves():
     assert title_of(fig).startswith("Mentored junior faculty were promoted sooner: median 4.0 years against 6.0")
     summary.loc[1, "median_years"] = None
     title = title_of(charts.promotion_curves(curves, summary, 5))
-    assert title.startswith("Half of mentored junior faculty were promoted within 4.0 years; fewer than half of "
-                            "the unmentored so far")
+    assert title.startswith(
+        "Half of mentored junior faculty were promoted within 4.0 years; fewer than half of the unmentored so far"
+    )
 
 
 def test_promotion_with_a_suppressed_group():
     curves = pd.DataFrame(columns=["mentored", "years", "survival", "ci_low", "ci_high", "at_risk"])
-    summary = pd.DataFrame([{"mentored": False, "people": None, "promoted": None, "censored": None,
-                             "median_years": None, "median_low": None, "median_high": None, "suppressed": True}])
+    summary = pd.DataFrame(
+        [
+            {
+                "mentored": False,
+                "people": None,
+                "promoted": None,
+                "censored": None,
+                "median_years": None,
+                "median_low": None,
+                "median_high": None,
+                "suppressed": True,
+            }
+        ]
+    )
     fig = charts.promotion_curves(curves, summary, 5)
     assert "No promotion curve" in title_of(fig) and "1 point hidden" in title_of(fig)
 
 
 def test_satisfaction_leaves_unknown_out():
-    frame = pd.DataFrame([
-        {"survey": "W1", "mentored": True, "n": 30, "satisfied": 21, "pct": 70.0, "ci_low": 52.1, "ci_high": 83.3,
-         "suppressed": False},
-        {"survey": "W1", "mentored": False, "n": 12, "satisfied": 6, "pct": 50.0, "ci_low": 25.4, "ci_high": 74.6,
-         "suppressed": False},
-        {"survey": "W1", "mentored": None, "n": 7, "satisfied": 3, "pct": 42.9, "ci_low": 15.8, "ci_high": 75.0,
-         "suppressed": False},
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "survey": "W1",
+                "mentored": True,
+                "n": 30,
+                "satisfied": 21,
+                "pct": 70.0,
+                "ci_low": 52.1,
+                "ci_high": 83.3,
+                "suppressed": False,
+            },
+            {
+                "survey": "W1",
+                "mentored": False,
+                "n": 12,
+                "satisfied": 6,
+                "pct": 50.0,
+                "ci_low": 25.4,
+                "ci_high": 74.6,
+                "suppressed": False,
+            },
+            {
+                "survey": "W1",
+                "mentored": None,
+                "n": 7,
+                "satisfied": 3,
+                "pct": 42.9,
+                "ci_low": 15.8,
+                "ci_high": 75.0,
+                "suppressed": False,
+            },
+        ]
+    )
     fig = charts.satisfaction(frame, 5)
     assert [t.name for t in fig.data] == ["Mentored", "Not mentored"]
     assert "7 answers with unknown mentoring left out" in title_of(fig)

@@ -7,17 +7,23 @@ from mentordash.charts.theme import PALETTE
 
 
 def frame(rows):
-    return pd.DataFrame(rows, columns=["period", "career_stage", "n", "covered", "pct", "ci_low", "ci_high",
-                                       "suppressed"])
+    return pd.DataFrame(
+        rows, columns=["period", "career_stage", "n", "covered", "pct", "ci_low", "ci_high", "suppressed"]
+    )
 
 
 def test_lines_per_stage_with_suppressed_points_left_out():
-    fig = coverage_by_academic_year(frame([
-        ("2024-25", "resident", 30, 24, 80.0, 62.7, 90.5, False),
-        ("2024-25", "fellow", None, None, None, None, None, True),
-        ("as of 30 Jun 2026", "resident", 32, 28, 87.5, 71.9, 95.0, False),
-        ("as of 30 Jun 2026", "senior_faculty", 20, 7, 35.0, 18.1, 56.7, False),
-    ]), min_cell=5)
+    fig = coverage_by_academic_year(
+        frame(
+            [
+                ("2024-25", "resident", 30, 24, 80.0, 62.7, 90.5, False),
+                ("2024-25", "fellow", None, None, None, None, None, True),
+                ("as of 30 Jun 2026", "resident", 32, 28, 87.5, 71.9, 95.0, False),
+                ("as of 30 Jun 2026", "senior_faculty", 20, 7, 35.0, 18.1, 56.7, False),
+            ]
+        ),
+        min_cell=5,
+    )
     names = [trace.name for trace in fig.data]
     assert names == ["Residents", "Senior faculty"]
     assert list(fig.data[0].y) == [80.0, 87.5]

@@ -21,11 +21,13 @@ def frame(rows):
 
 
 def wave_rows():
-    return frame([
-        ("W1", None, 20, 6, 30.0, 14.5, 51.9, False),
-        ("W2", None, None, None, None, None, None, True),
-        ("W3", None, 40, 10, 25.0, 14.2, 40.2, False),
-    ])
+    return frame(
+        [
+            ("W1", None, 20, 6, 30.0, 14.5, 51.9, False),
+            ("W2", None, None, None, None, None, None, True),
+            ("W3", None, 40, 10, 25.0, 14.2, 40.2, False),
+        ]
+    )
 
 
 def test_wave_trend_leaves_suppressed_out_and_says_so():
@@ -54,12 +56,14 @@ def test_wave_trend_empty():
 
 
 def test_group_bars():
-    rows = frame([
-        ("W3", "resident", 20, 8, 40.0, 21.9, 61.3, False),
-        ("W3", "fellow", None, None, None, None, None, True),
-        ("W3", "senior_faculty", 10, 1, 10.0, 1.8, 40.4, False),
-        ("W3", "unknown", None, None, None, None, None, True),
-    ])
+    rows = frame(
+        [
+            ("W3", "resident", 20, 8, 40.0, 21.9, 61.3, False),
+            ("W3", "fellow", None, None, None, None, None, True),
+            ("W3", "senior_faculty", 10, 1, 10.0, 1.8, 40.4, False),
+            ("W3", "unknown", None, None, None, None, None, True),
+        ]
+    )
     fig = charts.group_bars(rows, "career_stage", "Career stage", "Burnout", "Mini-Z", "burned out", RULE, "W3", 5)
     assert list(fig.data[0].y) == ["Residents (n=20)", "Senior faculty (n=10)"]
     title = plain(fig.layout.title.text)
@@ -68,11 +72,13 @@ def test_group_bars():
 
 
 def test_mentored_comparison():
-    rows = frame([
-        ("W1", "mentored", 30, 6, 20.0, 9.5, 37.3, False),
-        ("W1", "not_mentored", 30, 18, 60.0, 42.3, 75.4, False),
-        ("W1", "unknown", None, None, None, None, None, True),
-    ])
+    rows = frame(
+        [
+            ("W1", "mentored", 30, 6, 20.0, 9.5, 37.3, False),
+            ("W1", "not_mentored", 30, 18, 60.0, 42.3, 75.4, False),
+            ("W1", "unknown", None, None, None, None, None, True),
+        ]
+    )
     fig = charts.mentored_comparison(rows, WAVES, "Burnout", "Mini-Z", "burned out", RULE, 5)
     assert [t.name for t in fig.data] == ["Mentored", "Not mentored"]
     title = plain(fig.layout.title.text)
@@ -81,10 +87,12 @@ def test_mentored_comparison():
 
 
 def test_mentored_comparison_when_one_side_hidden():
-    rows = frame([
-        ("W1", "mentored", None, None, None, None, None, True),
-        ("W1", "not_mentored", None, None, None, None, None, True),
-    ])
+    rows = frame(
+        [
+            ("W1", "mentored", None, None, None, None, None, True),
+            ("W1", "not_mentored", None, None, None, None, None, True),
+        ]
+    )
     fig = charts.mentored_comparison(rows, WAVES, "Burnout", "Mini-Z", "burned out", RULE, 5)
     assert not fig.data and "cannot both be shown" in fig.layout.title.text
 

@@ -85,9 +85,16 @@ def test_help(command):
 
 
 def test_a_database_held_by_another_process_gets_a_clear_message(db_path, capsys):
-    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
-                               "print('open', flush=True); time.sleep(30)", db_path],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); time.sleep(30)",
+            db_path,
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "open"
         assert main(["summary", "--db", db_path, "--as-of", AS_OF]) == 1

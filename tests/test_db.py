@@ -8,8 +8,19 @@ def test_new_file_gets_current_schema(tmp_path):
     db = connect(tmp_path / "new.duckdb")
     assert db.schema_version() == SCHEMA_VERSION >= 2
     tables = {r[0] for r in db.rows("SELECT table_name FROM information_schema.tables")}
-    assert {"people", "mentorships", "meetings", "survey", "applicants", "outcomes",
-            "imports", "settings", "settings_log", "import_replaced", "meta"} <= tables
+    assert {
+        "people",
+        "mentorships",
+        "meetings",
+        "survey",
+        "applicants",
+        "outcomes",
+        "imports",
+        "settings",
+        "settings_log",
+        "import_replaced",
+        "meta",
+    } <= tables
 
 
 def test_older_file_is_upgraded_in_place_keeping_its_data(tmp_path):
@@ -17,7 +28,9 @@ def test_older_file_is_upgraded_in_place_keeping_its_data(tmp_path):
     old = Database(path, schema_up_to=1)  # the file as the first release left it
     assert old.schema_version() == 1
     with old.transaction() as cur:
-        cur.execute("INSERT INTO people (person_id, career_stage, start_date) VALUES ('P1', 'resident', DATE '2024-07-01')")
+        cur.execute(
+            "INSERT INTO people (person_id, career_stage, start_date) VALUES ('P1', 'resident', DATE '2024-07-01')"
+        )
     old.close()
 
     db = connect(path)
@@ -47,7 +60,9 @@ def test_values_are_bound_not_spliced(tmp_path):
     db = connect(tmp_path / "b.duckdb")
     hostile = "x'); DROP TABLE people; --"
     assert db.rows("SELECT ? AS v", [hostile]) == [(hostile,)]
-    assert db.df("SELECT $v AS v, $unused_is_ignored AS w", {"v": hostile, "unused_is_ignored": 1, "extra": 2}).shape == (1, 2)
+    assert db.df(
+        "SELECT $v AS v, $unused_is_ignored AS w", {"v": hostile, "unused_is_ignored": 1, "extra": 2}
+    ).shape == (1, 2)
     assert db.scalar("SELECT count(*) FROM people") == 0
 
 

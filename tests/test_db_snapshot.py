@@ -22,10 +22,14 @@ MORE_MENTORS = "mentor_id,mentee_id,role,start_date\nS0,R6,mentor,2025-01-01\nS1
 def db_path(tmp_path):
     """10 residents, 6 of them mentored (60%); the import mentors two more (80%)."""
     db = new_db(tmp_path, "snapshot.duckdb")
-    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
-               *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)])
-    add_mentorships(db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1))
-                          for i in range(6)])
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
+        *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)],
+    )
+    add_mentorships(
+        db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(6)]
+    )
     db.close()
     (tmp_path / "more_mentors.csv").write_text(MORE_MENTORS)
     return tmp_path / "snapshot.duckdb"

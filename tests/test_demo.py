@@ -18,8 +18,10 @@ from mentordash.demo import DEMO_SCALES, build_demo
 
 TABLES = ("people", "mentorships", "meetings", "survey", "applicants", "outcomes")
 AS_OF = "DATE '2026-06-30'"
-URIM = ("coalesce(urim, list_has_any(race_ethnicity, ['black', 'hispanic_latino', "
-        "'american_indian_alaska_native', 'native_hawaiian_pacific_islander']))")
+URIM = (
+    "coalesce(urim, list_has_any(race_ethnicity, ['black', 'hispanic_latino', "
+    "'american_indian_alaska_native', 'native_hawaiian_pacific_islander']))"
+)
 ACTIVE = f"start_date <= {AS_OF} AND (end_date IS NULL OR end_date > {AS_OF})"
 
 # Allowed values, copied from docs/datasets.md rather than imported, so the test checks the spec.
@@ -29,8 +31,16 @@ ALLOWED = {
     ("people", "departure_reason"): {"completed", "left_early", "dismissed", "retired", "other"},
     ("mentorships", "role"): {"mentor", "sponsor", "advisor", "coach", "peer"},
     ("mentorships", "source"): {"formal_program", "research", "society", "alumni", "social_media", "meeting", "other"},
-    ("meetings", "kind"): {"one_on_one", "group", "research", "shadowing", "journal_club", "grand_rounds",
-                           "society_meeting", "other"},
+    ("meetings", "kind"): {
+        "one_on_one",
+        "group",
+        "research",
+        "shadowing",
+        "journal_club",
+        "grand_rounds",
+        "society_meeting",
+        "other",
+    },
     ("survey", "career_stage"): {"student", "resident", "fellow", "junior_faculty", "senior_faculty"},
     ("survey", "gender"): {"woman", "man", "nonbinary", "another", "undisclosed"},
     ("applicants", "track"): {"residency", "fellowship", "faculty", "student_rotation"},
@@ -39,16 +49,30 @@ ALLOWED = {
     ("outcomes", "kind"): {"publication", "promotion", "grant", "award"},
 }
 ALLOWED_LISTS = {
-    ("people", "race_ethnicity"): {"american_indian_alaska_native", "asian", "black", "hispanic_latino",
-                                   "native_hawaiian_pacific_islander", "white", "another", "undisclosed"},
+    ("people", "race_ethnicity"): {
+        "american_indian_alaska_native",
+        "asian",
+        "black",
+        "hispanic_latino",
+        "native_hawaiian_pacific_islander",
+        "white",
+        "another",
+        "undisclosed",
+    },
     ("applicants", "pipeline"): {"perry_initiative", "nth_dimensions", "rjos", "jrgos", "other"},
 }
 ALLOWED_LISTS[("survey", "race_ethnicity")] = ALLOWED_LISTS[("people", "race_ethnicity")]
 ALLOWED_LISTS[("applicants", "race_ethnicity")] = ALLOWED_LISTS[("people", "race_ethnicity")]
-ITEM_RANGES = {"mini_z_burnout": (1, 5), "mini_z_satisfaction": (1, 5), "mini_z_stress": (1, 5),
-               "mbi_ee_item": (0, 6), "mbi_dp_item": (0, 6), "career_satisfaction": (1, 5),
-               "mentorship_satisfaction": (1, 5),
-               **{f"pfi_{part}_{i}": (0, 4) for part, n in (("pf", 6), ("we", 4), ("id", 6)) for i in range(1, n + 1)}}
+ITEM_RANGES = {
+    "mini_z_burnout": (1, 5),
+    "mini_z_satisfaction": (1, 5),
+    "mini_z_stress": (1, 5),
+    "mbi_ee_item": (0, 6),
+    "mbi_dp_item": (0, 6),
+    "career_satisfaction": (1, 5),
+    "mentorship_satisfaction": (1, 5),
+    **{f"pfi_{part}_{i}": (0, 4) for part, n in (("pf", 6), ("we", 4), ("id", 6)) for i in range(1, n + 1)},
+}
 
 
 def _build(tmp_path, name: str, scale: str = "department", seed: int = 42):
@@ -93,8 +117,16 @@ def test_counts_and_the_demo_import(demo):
         assert counts[table] == db.scalar(f"SELECT count(*) FROM {table}") > 0
         assert db.scalar(f"SELECT count(*) FROM {table} WHERE import_id IS DISTINCT FROM 'demo'") == 0
     row = db.rows("SELECT imported_by, file_name, sha256, dataset, format, rows FROM imports")
-    assert row == [("demo", "demo:department:42", hashlib.sha256(b"demo:department:42").hexdigest(),
-                    "demo", "demo", sum(counts.values()))]
+    assert row == [
+        (
+            "demo",
+            "demo:department:42",
+            hashlib.sha256(b"demo:department:42").hexdigest(),
+            "demo",
+            "demo",
+            sum(counts.values()),
+        )
+    ]
     assert db.data_version() >= 2
     assert 350 <= counts["people"] <= 480
 
@@ -125,8 +157,10 @@ def test_values_in_range(demo):
         "SELECT count(*) FROM outcomes WHERE count < 1",
         "SELECT count(*) FROM mentorships WHERE source = 'formal_program' AND NOT formal",
         "SELECT count(*) FROM mentorships WHERE mentor_id = mentee_id",
-        *(f"SELECT count(*) FROM survey WHERE {item} NOT BETWEEN {low} AND {high}"
-          for item, (low, high) in ITEM_RANGES.items()),
+        *(
+            f"SELECT count(*) FROM survey WHERE {item} NOT BETWEEN {low} AND {high}"
+            for item, (low, high) in ITEM_RANGES.items()
+        ),
     ]
     for sql in checks:
         assert db.scalar(sql) == 0, sql
@@ -180,19 +214,30 @@ def test_the_roster_looks_like_an_orthopaedic_department(demo):
     women_students = _share(db, "gender = 'woman'", f"career_stage = 'student' AND {ACTIVE} AND {known_gender}")
     assert 0.10 <= women_residents <= 0.25
     assert women_seniors < women_residents < women_students
-    assert db.scalar(f"SELECT avg({URIM}::INT) FROM people WHERE {residents} AND race_ethnicity <> ['undisclosed']") < 0.10
+    assert (
+        db.scalar(f"SELECT avg({URIM}::INT) FROM people WHERE {residents} AND race_ethnicity <> ['undisclosed']") < 0.10
+    )
     assert db.scalar("SELECT count(*) FROM people WHERE len(race_ethnicity) = 2") > 0
     assert db.scalar("SELECT count(*) FROM people WHERE urim IS NOT NULL") > 0
     assert _share(db, "urim IS NULL", "true") > 0.9
-    assert db.scalar("SELECT count(*) FROM people WHERE departure_reason IN ('left_early', 'dismissed') "
-                     "AND career_stage = 'resident'") > 0
+    assert (
+        db.scalar(
+            "SELECT count(*) FROM people WHERE departure_reason IN ('left_early', 'dismissed') "
+            "AND career_stage = 'resident'"
+        )
+        > 0
+    )
 
 
 def _coverage(db, stage: str, engaged: bool = False) -> float:
     relationship = f"""r.mentee_id = p.person_id AND r.role = 'mentor' AND r.start_date <= {AS_OF}
                        AND (r.end_date IS NULL OR r.end_date >= {AS_OF})"""
-    met = f"""AND EXISTS (SELECT 1 FROM meetings m WHERE m.mentor_id = r.mentor_id AND m.mentee_id = r.mentee_id
-                          AND m.date > {AS_OF} - 180 AND m.date <= {AS_OF})""" if engaged else ""
+    met = (
+        f"""AND EXISTS (SELECT 1 FROM meetings m WHERE m.mentor_id = r.mentor_id AND m.mentee_id = r.mentee_id
+                          AND m.date > {AS_OF} - 180 AND m.date <= {AS_OF})"""
+        if engaged
+        else ""
+    )
     return db.scalar(f"""SELECT avg((EXISTS (SELECT 1 FROM mentorships r WHERE {relationship} {met}))::INT)
                          FROM people p WHERE career_stage = '{stage}' AND {ACTIVE}""")
 
@@ -211,7 +256,8 @@ def test_coverage_is_realistic(demo):
 
 def _burnout_by_mentoring(db) -> dict:
     """Mini-Z burnout among complete responses, by mentored as docs/metrics.md defines it."""
-    return dict(db.rows("""
+    return dict(
+        db.rows("""
         WITH scored AS (
             SELECT s.mini_z_burnout >= 3 AS burned_out,
                    CASE WHEN s.person_id IS NULL THEN s.has_mentor
@@ -219,7 +265,8 @@ def _burnout_by_mentoring(db) -> dict:
                                      AND r.start_date <= s.submitted_at::DATE
                                      AND (r.end_date IS NULL OR r.end_date >= s.submitted_at::DATE)) END AS mentored
             FROM survey s WHERE s.complete AND s.mini_z_burnout IS NOT NULL)
-        SELECT mentored, avg(burned_out::INT) FROM scored GROUP BY mentored"""))
+        SELECT mentored, avg(burned_out::INT) FROM scored GROUP BY mentored""")
+    )
 
 
 def test_mentored_respondents_report_less_burnout(demo):
@@ -244,13 +291,17 @@ def test_survey_waves_instruments_and_linkage(demo):
     assert db.scalar("SELECT count(*) FROM survey WHERE NOT complete") > 0
     assert db.scalar("SELECT count(*) FROM survey WHERE person_id IS NULL AND career_stage IS NULL") == 0
     # Linked responses carry the respondent's roster demographics.
-    assert db.scalar("""SELECT count(*) FROM survey s JOIN people p USING (person_id)
-                        WHERE s.career_stage <> p.career_stage OR s.gender IS DISTINCT FROM p.gender""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM survey s JOIN people p USING (person_id)
+                        WHERE s.career_stage <> p.career_stage OR s.gender IS DISTINCT FROM p.gender""")
+        == 0
+    )
 
 
 def _mentees_per_faculty_member(db, group: str, known: str) -> dict:
     """Active mentees (role mentor) per active faculty member, averaged over each 1 July."""
-    return dict(db.rows(f"""
+    return dict(
+        db.rows(f"""
         WITH snapshot AS (
             SELECT d.day, p.person_id, {group} AS grp
             FROM (SELECT make_date(y::INT, 7, 1) AS day FROM range(2020, 2027) t(y)) d
@@ -259,7 +310,8 @@ def _mentees_per_faculty_member(db, group: str, known: str) -> dict:
         SELECT grp, avg((SELECT count(DISTINCT r.mentee_id) FROM mentorships r
                          WHERE r.mentor_id = snapshot.person_id AND r.role = 'mentor' AND r.start_date <= snapshot.day
                            AND (r.end_date IS NULL OR r.end_date >= snapshot.day)))
-        FROM snapshot GROUP BY grp"""))
+        FROM snapshot GROUP BY grp""")
+    )
 
 
 def _assert_minority_tax(db) -> None:
@@ -288,7 +340,9 @@ def test_recruitment_funnel(demo):
             assert 500 <= stages[0] <= 700 and 3 <= stages[-1] <= 12
     pipeline = db.scalar("SELECT avg((pipeline IS NOT NULL)::INT) FROM applicants")
     assert 0.08 <= pipeline <= 0.2
-    perry_women = db.scalar("SELECT avg((gender = 'woman')::INT) FROM applicants WHERE list_contains(pipeline, 'perry_initiative')")
+    perry_women = db.scalar(
+        "SELECT avg((gender = 'woman')::INT) FROM applicants WHERE list_contains(pipeline, 'perry_initiative')"
+    )
     assert perry_women > 0.8
 
 
@@ -296,10 +350,16 @@ def test_outcomes(demo):
     db, _ = demo
     kinds = dict(db.rows("SELECT kind, count(*) FROM outcomes GROUP BY 1"))
     assert set(kinds) == {"publication", "promotion", "grant", "award"}
-    assert db.scalar("""SELECT count(*) FROM outcomes o JOIN people p USING (person_id)
-                        WHERE o.kind = 'promotion' AND p.career_stage <> 'senior_faculty'""") == 0
-    assert db.scalar("""SELECT count(*) FROM outcomes o JOIN people p USING (person_id)
-                        WHERE o.date < p.start_date OR o.date > p.end_date""") == 0
+    assert (
+        db.scalar("""SELECT count(*) FROM outcomes o JOIN people p USING (person_id)
+                        WHERE o.kind = 'promotion' AND p.career_stage <> 'senior_faculty'""")
+        == 0
+    )
+    assert (
+        db.scalar("""SELECT count(*) FROM outcomes o JOIN people p USING (person_id)
+                        WHERE o.date < p.start_date OR o.date > p.end_date""")
+        == 0
+    )
 
 
 def test_consortium_scale_smoke_and_the_effects_at_scale(tmp_path):
@@ -314,10 +374,12 @@ def test_consortium_scale_smoke_and_the_effects_at_scale(tmp_path):
     _assert_minority_tax(db)
     for stage, (unmentored, mentored) in _publications_per_year(db).items():
         assert 1.05 < mentored / unmentored < 1.6, stage
-    years_to_promotion = dict(db.rows("""
+    years_to_promotion = dict(
+        db.rows("""
         SELECT p.person_id IN (SELECT mentee_id FROM mentorships WHERE role = 'mentor'),
                median(o.date - p.start_date)
-        FROM people p JOIN outcomes o ON o.person_id = p.person_id AND o.kind = 'promotion' GROUP BY 1"""))
+        FROM people p JOIN outcomes o ON o.person_id = p.person_id AND o.kind = 'promotion' GROUP BY 1""")
+    )
     assert years_to_promotion[True] < years_to_promotion[False]
 
 

@@ -51,8 +51,16 @@ def _all_docs_text() -> str:
 
 def test_the_docs_exist():
     names = {p.name for p in (ROOT / "docs").glob("*.md")}
-    assert {"CONTRIBUTING.md", "metrics.md", "instruments.md", "privacy.md", "datasets.md", "import-formats.md",
-            "command-line.md", "benchmarks.md"} <= names
+    assert {
+        "CONTRIBUTING.md",
+        "metrics.md",
+        "instruments.md",
+        "privacy.md",
+        "datasets.md",
+        "import-formats.md",
+        "command-line.md",
+        "benchmarks.md",
+    } <= names
     assert len(_links()) > 20  # the parser finds the links it is meant to check
 
 
@@ -93,13 +101,16 @@ def test_every_doc_the_code_cites_exists():
     cited = {}
     for path in _code_files():
         text = path.read_text(encoding="utf-8")
-        assert path == Path(__file__).resolve() or "shared/spec" not in text, f"{path.relative_to(ROOT)} cites shared/spec, which a clone does not have"
+        assert path == Path(__file__).resolve() or "shared/spec" not in text, (
+            f"{path.relative_to(ROOT)} cites shared/spec, which a clone does not have"
+        )
         for name in re.findall(r"\bdocs/([\w.-]+\.md)\b", text):
             cited.setdefault(name, path.relative_to(ROOT))
         for name in DOC_NAMES:
             bare = re.search(rf"(?<![/\w.-]){re.escape(name)}", text)
             assert path == Path(__file__).resolve() or not bare, (
-                f"{path.relative_to(ROOT)} cites {name} without its folder: write docs/{name}")
+                f"{path.relative_to(ROOT)} cites {name} without its folder: write docs/{name}"
+            )
     assert cited, "the code cites no doc: the pattern is wrong"
     missing = {name: str(where) for name, where in cited.items() if not (ROOT / "docs" / name).exists()}
     assert not missing, f"cited but absent from docs/: {missing}"
@@ -113,7 +124,8 @@ def test_every_setting_is_documented(key):
 @pytest.mark.parametrize("name", sorted(DEFAULT_SETTINGS["cutoffs"]))
 def test_every_cutoff_is_documented(name):
     assert f"`{name}`" in (ROOT / "docs" / "instruments.md").read_text(encoding="utf-8"), (
-        f"cut-off {name!r} is missing from docs/instruments.md")
+        f"cut-off {name!r} is missing from docs/instruments.md"
+    )
 
 
 def _environment_variables() -> dict[str, Path]:
@@ -135,6 +147,7 @@ def test_every_environment_variable_is_documented():
 
 # --- the README's layout -------------------------------------------------------------------------
 
+
 def _layout() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Layout", 1)[1]
@@ -151,7 +164,11 @@ def test_the_layout_names_every_top_level_folder():
 
 def test_the_layout_names_every_module():
     layout = _layout()
-    modules = [p for folder in ("mentordash", "benchmarks") for p in sorted((ROOT / folder).rglob("*.py"))
-               if p.name != "__init__.py" and "__pycache__" not in p.parts]
+    modules = [
+        p
+        for folder in ("mentordash", "benchmarks")
+        for p in sorted((ROOT / folder).rglob("*.py"))
+        if p.name != "__init__.py" and "__pycache__" not in p.parts
+    ]
     missing = [str(p.relative_to(ROOT)) for p in modules if not re.search(rf"\b{re.escape(p.name)}\b", layout)]
     assert not missing, f"modules missing from the README's layout: {missing}"

@@ -33,10 +33,14 @@ AS_OF = "2026-06-30"
 def build(path: Path) -> Path:
     """12 people, 6 residents of 10 mentored: enough for every page to show its figures."""
     db = connect(path)
-    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
-               *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)])
-    add_mentorships(db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1))
-                          for i in range(6)])
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
+        *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)],
+    )
+    add_mentorships(
+        db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(6)]
+    )
     db.close()
     return path
 
@@ -50,8 +54,14 @@ def survey_csv(path: Path, rows: int, wave: str = "Big") -> Path:
 
 def run_cli(*argv: str) -> tuple[int, str]:
     """The real command in its own process: exit status, and everything it printed."""
-    done = subprocess.run([sys.executable, "-m", "mentordash", *argv], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-m", "mentordash", *argv],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=300,
+    )
     return done.returncode, done.stdout + done.stderr
 
 
@@ -77,8 +87,13 @@ time.sleep(600)  # killed before it closes the file: nothing checkpointed, the l
 
 def kill_during_import(db_path: Path, export: Path, kill_at: str) -> None:
     """Run the import the way the app's process does, and SIGKILL that process at `kill_at`."""
-    process = subprocess.Popen([sys.executable, "-c", SERVER_SCRIPT, str(db_path), str(export), kill_at],
-                               stdout=subprocess.PIPE, text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER_SCRIPT, str(db_path), str(export), kill_at],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     try:
         for line in process.stdout:
             if line.startswith(("midway", "committed")):
@@ -124,11 +139,17 @@ def test_killed_just_after_an_import_committed_the_restarted_database_has_all_of
 def small_disk(path: Path, size: str = "12m"):
     """A real filesystem of `size` at `path` (tmpfs), unmounted afterwards even if the test fails."""
     path.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "mentordash-test", str(path)],
-                             capture_output=True, text=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "mentordash-test", str(path)],
+        capture_output=True,
+        text=True,
+    )
     if mounted.returncode != 0:
-        pytest.fail(f"these fault tests mount a small tmpfs and need root (make test in CI runs as root): "
-                    f"{mounted.stderr.strip()}", pytrace=False)
+        pytest.fail(
+            f"these fault tests mount a small tmpfs and need root (make test in CI runs as root): "
+            f"{mounted.stderr.strip()}",
+            pytrace=False,
+        )
     try:
         yield path
     finally:
@@ -248,8 +269,12 @@ def not_a_database(path: Path) -> None:
     path.write_text("person_id,career_stage\nR1,resident\n")
 
 
-DAMAGE = {"truncated": truncate, "overwritten header": overwrite_start, "scrambled blocks": overwrite_blocks,
-          "a CSV saved over it": not_a_database}
+DAMAGE = {
+    "truncated": truncate,
+    "overwritten header": overwrite_start,
+    "scrambled blocks": overwrite_blocks,
+    "a CSV saved over it": not_a_database,
+}
 
 
 def damaged_db(tmp_path: Path, how: str) -> Path:

@@ -18,10 +18,12 @@ from tests.apptest import app_test, open_url_path
 from tests.test_ingest_support import PEOPLE_CSV, cli, import_file, write
 
 ROOT = Path(__file__).resolve().parent.parent
-HOLD = ("import sys, time, duckdb\n"
-        "con = duckdb.connect(sys.argv[1])\n"
-        "print('holding', flush=True)\n"
-        "sys.stdin.read()\n")  # holds the file open until the test closes its stdin
+HOLD = (
+    "import sys, time, duckdb\n"
+    "con = duckdb.connect(sys.argv[1])\n"
+    "print('holding', flush=True)\n"
+    "sys.stdin.read()\n"
+)  # holds the file open until the test closes its stdin
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +48,9 @@ class Holder:
     """Another process with the database open, as the running app has it."""
 
     def __init__(self, path: Path):
-        self.process = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", HOLD, str(path)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT
+        )
         assert self.process.stdout.readline().strip() == "holding"
 
     def close(self) -> None:
@@ -62,8 +65,17 @@ def test_demo_force_refuses_a_database_another_process_has_open(demo_path, capsy
     try:
         assert main(["demo", "--db", str(demo_path), "--force"]) == 1
         demo_error = capsys.readouterr().err
-        assert main(["import", str(ROOT / "tests" / "fixtures" / "hostile" / "roster_end_before_start.csv"),
-                     "--db", str(demo_path)]) == 1
+        assert (
+            main(
+                [
+                    "import",
+                    str(ROOT / "tests" / "fixtures" / "hostile" / "roster_end_before_start.csv"),
+                    "--db",
+                    str(demo_path),
+                ]
+            )
+            == 1
+        )
         import_error = capsys.readouterr().err
     finally:
         holder.close()
@@ -74,7 +86,9 @@ def test_demo_force_refuses_a_database_another_process_has_open(demo_path, capsy
 
 def test_demo_force_replaces_a_mentordash_database(demo_path, capsys):
     db = connect(demo_path)
-    assert import_file(db, write(demo_path.parent, "roster.csv", PEOPLE_CSV.replace("p00", "new")))["status"] == "imported"
+    assert (
+        import_file(db, write(demo_path.parent, "roster.csv", PEOPLE_CSV.replace("p00", "new")))["status"] == "imported"
+    )
     db.close()
     assert main(["demo", "--db", str(demo_path), "--force", "--seed", "7"]) == 0
     db = connect(demo_path)
@@ -159,8 +173,10 @@ def test_an_import_row_naming_an_unknown_dataset_is_refused_before_any_sql(tmp_p
     db = connect(tmp_path / "odd.duckdb")
     try:
         with db.transaction() as cur:
-            cur.execute("INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, "
-                        "rows) VALUES ('imp_0009', now(), 'x', 'f', 's', 'people; DROP TABLE people', 'generic', 1)")
+            cur.execute(
+                "INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, "
+                "rows) VALUES ('imp_0009', now(), 'x', 'f', 's', 'people; DROP TABLE people', 'generic', 1)"
+            )
         with pytest.raises(UndoError, match="does not know"):
             undo(db, "imp_0009", "tester")
         assert db.scalar("SELECT status FROM imports WHERE import_id = 'imp_0009'") == "imported"

@@ -57,14 +57,20 @@ def db_path(tmp_path, template) -> Path:
 def fingerprint(path: Path) -> tuple[str, str | None]:
     """The database file's bytes, and its write-ahead log's if there is one."""
     wal = path.with_name(path.name + ".wal")
-    return (hashlib.sha256(path.read_bytes()).hexdigest(),
-            hashlib.sha256(wal.read_bytes()).hexdigest() if wal.exists() else None)
+    return (
+        hashlib.sha256(path.read_bytes()).hexdigest(),
+        hashlib.sha256(wal.read_bytes()).hexdigest() if wal.exists() else None,
+    )
 
 
 def cli_args(entry: dict) -> list[str]:
     options = entry.get("options", {})
-    return [arg for key, flag in (("survey", "--survey"), ("dataset", "--dataset"), ("format", "--format"))
-            if key in options for arg in (flag, options[key])]
+    return [
+        arg
+        for key, flag in (("survey", "--survey"), ("dataset", "--dataset"), ("format", "--format"))
+        if key in options
+        for arg in (flag, options[key])
+    ]
 
 
 def check_first_error(errors: list[dict], entry: dict, name: str) -> None:

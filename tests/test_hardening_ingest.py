@@ -37,10 +37,12 @@ def cli_import(db_path, path, *options) -> tuple[int, dict]:
 def test_the_reported_case_stores_nothing_of_the_unmapped_columns(db, tmp_path):
     """One unclosed quote in row 1 of 3: refused, naming row 2 (the header is row 1); before the fix it
     imported 1 row whose division held rows 2 and 3, names and e-mail addresses included."""
-    text = ("person_id,career_stage,division,start_date,name,email\n"
-            'P1,resident,"Spine,2020-07-01,Ann Lee,ann@x.org\n'
-            "P2,resident,Hand,2021-07-01,Bob Roe,bob@x.org\n"
-            "P3,fellow,Spine,2022-07-01,Cy Poe,cy@x.org\n")
+    text = (
+        "person_id,career_stage,division,start_date,name,email\n"
+        'P1,resident,"Spine,2020-07-01,Ann Lee,ann@x.org\n'
+        "P2,resident,Hand,2021-07-01,Bob Roe,bob@x.org\n"
+        "P3,fellow,Spine,2022-07-01,Cy Poe,cy@x.org\n"
+    )
     before = checksums(db)
     report = import_file(db, write(tmp_path, "roster.csv", text))
     assert report["status"] == "rejected" and report["rows_imported"] == 0
@@ -52,18 +54,18 @@ def test_the_reported_case_stores_nothing_of_the_unmapped_columns(db, tmp_path):
 
 def test_a_free_text_answer_over_several_lines_still_imports(db, tmp_path):
     """A quoted, multi-line answer in a column nobody maps is a legitimate export: imported, not stored."""
-    text = ("response_id,submitted_at,mini_z_burnout,comment\n"
-            'r1,2026-03-01,3,"Long hours.\nBut a good team, and my mentor helps.\n\nThanks"\n'
-            "r2,2026-03-02,2,\n")
+    text = (
+        "response_id,submitted_at,mini_z_burnout,comment\n"
+        'r1,2026-03-01,3,"Long hours.\nBut a good team, and my mentor helps.\n\nThanks"\n'
+        "r2,2026-03-02,2,\n"
+    )
     report = import_file(db, write(tmp_path, "wave.csv", text), survey="W")
     assert report["status"] == "imported" and report["rows_imported"] == 2, report
     assert db.rows("SELECT response_id FROM survey ORDER BY 1") == [("r1",), ("r2",)]
 
 
 def test_rows_keep_their_spreadsheet_numbers_after_a_multi_line_answer(db, tmp_path):
-    text = ("response_id,submitted_at,mini_z_burnout,comment\n"
-            'r1,2026-03-01,3,"one\ntwo\nthree"\n'
-            "r2,2026-03-02,9,\n")
+    text = 'response_id,submitted_at,mini_z_burnout,comment\nr1,2026-03-01,3,"one\ntwo\nthree"\nr2,2026-03-02,9,\n'
     plan = prepare(write(tmp_path, "wave.csv", text), options=Options(survey="W"))
     assert plan.raw.spans == {2: (2, 4)}
     assert [(p.row, p.column, p.value) for p in plan.problems] == [(3, "mini_z_burnout", "9")]
@@ -71,26 +73,30 @@ def test_rows_keep_their_spreadsheet_numbers_after_a_multi_line_answer(db, tmp_p
 
 @pytest.mark.parametrize("cell", ['"Spine\nHand"', '"Spine\r\nHand"'])
 def test_a_mapped_cell_with_a_line_break_names_its_lines(db, tmp_path, cell):
-    report = import_file(db, write(tmp_path, "roster.csv", ROSTER + f"P1,resident,{cell},2020-07-01,\n"
-                                   "P2,resident,Hand,2021-07-01,\n"))
+    report = import_file(
+        db, write(tmp_path, "roster.csv", ROSTER + f"P1,resident,{cell},2020-07-01,\nP2,resident,Hand,2021-07-01,\n")
+    )
     error = report["errors"][0]
     assert (error["row"], error["column"]) == (2, "division")
     assert "runs over several lines (lines 2 to 3 of the file)" in error["message"]
 
 
 def test_a_quote_never_closed_on_the_last_line(db, tmp_path):
-    report = import_file(db, write(tmp_path, "roster.csv", ROSTER + 'P1,resident,Spine,2020-07-01,\n'
-                                   'P2,resident,"Hand,2021-07-01,\n'))
+    report = import_file(
+        db, write(tmp_path, "roster.csv", ROSTER + 'P1,resident,Spine,2020-07-01,\nP2,resident,"Hand,2021-07-01,\n')
+    )
     assert (report["errors"][0]["row"], report["errors"][0]["column"]) == (3, "division")
     assert "never closed" in report["errors"][0]["message"]
 
 
 # --- item 2: dates in order ---------------------------------------------------------------------
 def test_end_before_start_is_refused_and_equal_or_blank_is_not(db, tmp_path):
-    text = ROSTER + ("P1,resident,Spine,2020-07-01,2019-06-30\n"
-                     "P2,resident,Spine,2020-07-01,2020-07-01\n"
-                     "P3,resident,Spine,2020-07-01,\n"
-                     "P4,fellow,Hand,2021-07-01,2021-06-30\n")
+    text = ROSTER + (
+        "P1,resident,Spine,2020-07-01,2019-06-30\n"
+        "P2,resident,Spine,2020-07-01,2020-07-01\n"
+        "P3,resident,Spine,2020-07-01,\n"
+        "P4,fellow,Hand,2021-07-01,2021-06-30\n"
+    )
     report = import_file(db, write(tmp_path, "roster.csv", text))
     found = [(e["row"], e["column"], e["value"]) for e in report["errors"]]
     assert found == [(2, "end_date", "2019-06-30"), (5, "end_date", "2021-06-30")]
@@ -99,8 +105,10 @@ def test_end_before_start_is_refused_and_equal_or_blank_is_not(db, tmp_path):
 
 def test_a_relationship_that_ends_before_it_starts_names_both_source_columns(db, tmp_path):
     text = "mentor,mentee,role,began,ended\nS1,P1,mentor,2024-01-01,2023-12-31\n"
-    mapping_text = ('dataset = "mentorships"\n[columns]\nmentor_id = "mentor"\nmentee_id = "mentee"\nrole = "role"\n'
-                    'start_date = "began"\nend_date = "ended"\n')
+    mapping_text = (
+        'dataset = "mentorships"\n[columns]\nmentor_id = "mentor"\nmentee_id = "mentee"\nrole = "role"\n'
+        'start_date = "began"\nend_date = "ended"\n'
+    )
     from mentordash.ingest.mapping import loads
 
     report = import_file(db, write(tmp_path, "m.csv", text), mapping=loads(mapping_text))
@@ -115,8 +123,7 @@ def test_a_huge_quoted_cell_is_one_clear_refusal(tmp_path, megabytes):
     """40 MB once raised Arrow's "straddling object" error (a record over its 16 MB block)."""
     path = tmp_path / "huge.csv"
     line = "x" * (1024 * 1024 - 1) + "\n"
-    path.write_text("response_id,submitted_at,comment\nr1,2026-03-01,\"" + line * megabytes + "\"\n"
-                    "r2,2026-03-01,ok\n")
+    path.write_text('response_id,submitted_at,comment\nr1,2026-03-01,"' + line * megabytes + '"\nr2,2026-03-01,ok\n')
     code, report = cli_import(tmp_path / "db.duckdb", path, "--survey", "W")
     assert code == 1 and len(report["errors"]) == 1, report["errors"]
     error = report["errors"][0]
@@ -136,15 +143,23 @@ def test_a_header_longer_than_the_sniffing_sample_is_read_whole(tmp_path):
 
 
 def test_ten_thousand_columns_give_one_warning(tmp_path):
-    text = ("person_id,career_stage,start_date," + ",".join(f"c{i}" for i in range(10_000)) + "\n"
-            + "P1,resident,2024-07-01" + ",x" * 10_000 + "\n")
+    text = (
+        "person_id,career_stage,start_date,"
+        + ",".join(f"c{i}" for i in range(10_000))
+        + "\n"
+        + "P1,resident,2024-07-01"
+        + ",x" * 10_000
+        + "\n"
+    )
     plan = prepare(write(tmp_path, "wide.csv", text), options=Options())
     assert plan.ok
     assert len(plan.warnings) == 1 and "10,000 columns not mapped: not stored ('c0', 'c1'" in plan.warnings[0]
 
 
 def test_a_few_unmapped_columns_are_still_named_one_by_one(tmp_path):
-    plan = prepare(write(tmp_path, "r.csv", "person_id,career_stage,start_date,name,email\nP1,resident,2024-07-01,A,a@x\n"))
+    plan = prepare(
+        write(tmp_path, "r.csv", "person_id,career_stage,start_date,name,email\nP1,resident,2024-07-01,A,a@x\n")
+    )
     assert plan.warnings == ["column 'name' not mapped: not stored", "column 'email' not mapped: not stored"]
 
 
@@ -164,9 +179,11 @@ def test_a_line_break_at_the_end_of_a_mapped_cell_is_only_space(db, tmp_path):
 def test_a_comment_full_of_commas_in_a_narrow_form_is_not_taken_for_rows(db, tmp_path):
     """Google Forms with one question and a comment box: a line of the comment with as many commas as
     the form has columns is still a sentence, not a swallowed row."""
-    text = ("Timestamp,Email Address,Comments\n"
-            '2026/03/16 8:24:52 PM GMT,a@x.org,"Long hours, poor sleep, no mentor\nMore next time, thanks, bye"\n'
-            "2026/03/17 9:00:00 AM GMT,b@x.org,fine\n")
+    text = (
+        "Timestamp,Email Address,Comments\n"
+        '2026/03/16 8:24:52 PM GMT,a@x.org,"Long hours, poor sleep, no mentor\nMore next time, thanks, bye"\n'
+        "2026/03/17 9:00:00 AM GMT,b@x.org,fine\n"
+    )
     plan = prepare(write(tmp_path, "form.csv", text), options=Options(survey="W"))
     assert plan.ok, plan.problems
     assert plan.validated.table.num_rows == 2

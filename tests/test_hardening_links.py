@@ -21,16 +21,30 @@ LINK = "[Sign in again](https://evil.example)"
 @pytest.fixture
 def db_path(tmp_path):
     db = new_db(tmp_path, f"links_{tmp_path.name}.duckdb")
-    add_people(db, *[person(f"R{i}", "resident", date(2020, 7, 1), gender="woman" if i % 2 else "man",
-                            division="Spine" if i % 2 else "Hand") for i in range(12)])
+    add_people(
+        db,
+        *[
+            person(
+                f"R{i}",
+                "resident",
+                date(2020, 7, 1),
+                gender="woman" if i % 2 else "man",
+                division="Spine" if i % 2 else "Hand",
+            )
+            for i in range(12)
+        ],
+    )
     db.close()
     return tmp_path / f"links_{tmp_path.name}.duckdb"
 
 
 def every_markdown(at) -> str:
     """Every string the run handed to an element or label that Streamlit renders as Markdown."""
-    labels = [w.label for kind in ("selectbox", "multiselect", "text_input", "radio", "date_input", "button")
-              for w in getattr(at, kind)]
+    labels = [
+        w.label
+        for kind in ("selectbox", "multiselect", "text_input", "radio", "date_input", "button")
+        for w in getattr(at, kind)
+    ]
     return texts(at) + "\n" + "\n".join(str(label) for label in labels)
 
 
@@ -69,8 +83,9 @@ def test_a_link_value_is_shown_as_plain_text(monkeypatch, db_path):
 
 def test_uploaded_headers_values_and_file_names_are_shown_as_plain_text(monkeypatch, db_path):
     header = "**Sign in**"
-    text = (f"person_id,career_stage,start_date,{header},\"![x](https://evil.example/pixel.png)\"\n"
-            f"P1,{LINK},2024-07-01,a,b\n")
+    text = (
+        f'person_id,career_stage,start_date,{header},"![x](https://evil.example/pixel.png)"\nP1,{LINK},2024-07-01,a,b\n'
+    )
     at = app_test(monkeypatch, db_path).run()
     open_url_path(at, "data").run()
     upload = f"{LINK}.csv"
@@ -84,21 +99,27 @@ def test_uploaded_headers_values_and_file_names_are_shown_as_plain_text(monkeypa
     assert any(plain(f"column '{header}' not mapped: not stored") == w.value for w in at.warning)
 
 
-@pytest.mark.parametrize("text, expected", [
-    (LINK, "\\[Sign in again\\]\\(h\u2060ttps\\:\\/\\/evil\\.example\\)"),
-    ("see www.evil.example or mail a@evil.example", "see w\u2060ww\\.evil\\.example or mail a\\@\u2060evil\\.example"),
-    ("a\n# heading\r\n  *b*", r"a \# heading \*b\*"),
-    (":red[alarm] :material/lock:", r"\:red\[alarm\] \:material\/lock\:"),
-    ("<img src=x onerror=alert(1)>", r"\<img src\=x onerror\=alert\(1\)\>"),
-    ("$x^2$ `code` ~~s~~ | t |", r"\$x^2\$ \`code\` \~\~s\~\~ \| t \|".replace("^", r"\^")),
-    ("plain words 123", "plain words 123"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (LINK, "\\[Sign in again\\]\\(h\u2060ttps\\:\\/\\/evil\\.example\\)"),
+        (
+            "see www.evil.example or mail a@evil.example",
+            "see w\u2060ww\\.evil\\.example or mail a\\@\u2060evil\\.example",
+        ),
+        ("a\n# heading\r\n  *b*", r"a \# heading \*b\*"),
+        (":red[alarm] :material/lock:", r"\:red\[alarm\] \:material\/lock\:"),
+        ("<img src=x onerror=alert(1)>", r"\<img src\=x onerror\=alert\(1\)\>"),
+        ("$x^2$ `code` ~~s~~ | t |", r"\$x^2\$ \`code\` \~\~s\~\~ \| t \|".replace("^", r"\^")),
+        ("plain words 123", "plain words 123"),
+    ],
+)
 def test_plain_escapes_every_markdown_sign(text, expected):
     assert plain(text) == expected
 
 
 def test_download_names_from_uploads_are_safe():
-    assert file_name("problems_../../etc/passwd\"\n.csv") == "problems_.._.._etc_passwd_.csv"
+    assert file_name('problems_../../etc/passwd"\n.csv') == "problems_.._.._etc_passwd_.csv"
     assert file_name("") == "download"
 
 
@@ -120,8 +141,11 @@ def test_charts_show_an_uploaded_link_tag_as_text():
     from mentordash.charts.theme import themed
 
     tag = '<a href="https://evil.example">Sign in</a>'
-    fig = themed(go.Figure(go.Bar(x=[tag, "Spine"], y=[3, 4], name=tag, customdata=[[1, tag], [2, "x"]])),
-                 "A finding", "fine print")
+    fig = themed(
+        go.Figure(go.Bar(x=[tag, "Spine"], y=[3, 4], name=tag, customdata=[[1, tag], [2, "x"]])),
+        "A finding",
+        "fine print",
+    )
     shown = fig.to_plotly_json()
     assert list(shown["data"][0]["x"]) == ['&lt;a href="https://evil.example">Sign in&lt;/a>', "Spine"]
     assert "<a " not in str(shown["data"]) and fig.layout.title.text == "A finding<br><sup>fine print</sup>"

@@ -30,22 +30,54 @@ NO_DATA_WORDS = ("no one", "no data", "no applicants", "no survey", "nothing", "
 
 
 def _roster(db, stages=("resident", "junior_faculty", "senior_faculty"), per_stage=6):
-    add_people(db, *[person(f"{stage[:1].upper()}{i}", stage, date(2016, 7, 1), gender="woman" if i % 2 else "man",
-                            race_ethnicity=["black"] if i % 3 == 0 else ["white"], division="Spine")
-                     for stage in stages for i in range(per_stage)])
+    add_people(
+        db,
+        *[
+            person(
+                f"{stage[:1].upper()}{i}",
+                stage,
+                date(2016, 7, 1),
+                gender="woman" if i % 2 else "man",
+                race_ethnicity=["black"] if i % 3 == 0 else ["white"],
+                division="Spine",
+            )
+            for stage in stages
+            for i in range(per_stage)
+        ],
+    )
 
 
 def _survey_rows(n=8, wave="Wellbeing 2018", day=date(2018, 3, 1)):
-    return [dict(survey=wave, response_id=f"r{i}", submitted_at=day, career_stage="resident",
-                 gender="woman" if i % 2 else "man", mini_z_burnout=1 + i % 5, has_mentor=i % 2 == 0,
-                 career_satisfaction=1 + i % 5) for i in range(n)]
+    return [
+        dict(
+            survey=wave,
+            response_id=f"r{i}",
+            submitted_at=day,
+            career_stage="resident",
+            gender="woman" if i % 2 else "man",
+            mini_z_burnout=1 + i % 5,
+            has_mentor=i % 2 == 0,
+            career_satisfaction=1 + i % 5,
+        )
+        for i in range(n)
+    ]
 
 
 def _applicant_rows(n=12, cycle=2018):
     stages = ("applied", "interviewed", "ranked", "matched")
-    return [dict(applicant_id=f"a{i}", cycle=cycle, track="residency", gender="woman" if i % 2 else "man",
-                 race_ethnicity=["black"] if i % 4 == 0 else ["white"], urim=None, pipeline=None,
-                 stage_reached=stages[i % 4]) for i in range(n)]
+    return [
+        dict(
+            applicant_id=f"a{i}",
+            cycle=cycle,
+            track="residency",
+            gender="woman" if i % 2 else "man",
+            race_ethnicity=["black"] if i % 4 == 0 else ["white"],
+            urim=None,
+            pipeline=None,
+            stage_reached=stages[i % 4],
+        )
+        for i in range(n)
+    ]
 
 
 def build_empty(db):
@@ -72,18 +104,27 @@ def build_one_person(db):
     add_people(db, person("P1", "resident", date(2016, 7, 1), gender="woman", division="Hand"))
     add_mentorships(db, dict(mentor_id="EXT1", mentee_id="P1", start_date=date(2017, 1, 1)))
     add_meetings(db, dict(mentor_id="EXT1", mentee_id="P1", date=date(2017, 3, 1), minutes=30, kind="one_on_one"))
-    add_survey(db, dict(survey="W", response_id="r1", submitted_at=date(2018, 3, 1), person_id="P1",
-                        mini_z_burnout=3))
+    add_survey(db, dict(survey="W", response_id="r1", submitted_at=date(2018, 3, 1), person_id="P1", mini_z_burnout=3))
     add_outcomes(db, dict(person_id="P1", date=date(2018, 5, 1), kind="publication"))
 
 
 def build_complete(db):
     """Every dataset filled, all of it dated 2016-2020."""
     _roster(db)
-    add_mentorships(db, *[dict(mentor_id=f"S{i}", mentee_id=f"R{i}", start_date=date(2017, 1, 1),
-                               end_date=date(2019, 12, 31)) for i in range(5)])
-    add_meetings(db, *[dict(mentor_id=f"S{i}", mentee_id=f"R{i}", date=date(2018, 2, 1), minutes=30,
-                            kind="one_on_one") for i in range(5)])
+    add_mentorships(
+        db,
+        *[
+            dict(mentor_id=f"S{i}", mentee_id=f"R{i}", start_date=date(2017, 1, 1), end_date=date(2019, 12, 31))
+            for i in range(5)
+        ],
+    )
+    add_meetings(
+        db,
+        *[
+            dict(mentor_id=f"S{i}", mentee_id=f"R{i}", date=date(2018, 2, 1), minutes=30, kind="one_on_one")
+            for i in range(5)
+        ],
+    )
     add_survey(db, *_survey_rows())
     add_applicants(db, *_applicant_rows())
     add_outcomes(db, *[dict(person_id=f"J{i}", date=date(2018, 5, 1), kind="publication") for i in range(6)])
@@ -140,9 +181,15 @@ def test_page_renders_on_a_degenerate_database(monkeypatch, databases, database,
 EMPTY_WORDS = ("no one matches", "no data", "no applicants", "no complete survey responses")
 
 
-@pytest.mark.parametrize("page,database", [(page, "empty") for page in AGGREGATE_PAGES] + [
-    # survey waves and application cycles are not bound to the as-of date: their pages still show them
-    (page, "as of before all data") for page in ("overview", "coverage", "outcomes")])
+@pytest.mark.parametrize(
+    "page,database",
+    [(page, "empty") for page in AGGREGATE_PAGES]
+    + [
+        # survey waves and application cycles are not bound to the as-of date: their pages still show them
+        (page, "as of before all data")
+        for page in ("overview", "coverage", "outcomes")
+    ],
+)
 def test_nothing_to_show_is_said_in_words(monkeypatch, databases, database, page):
     """Where there is no one at all, the page says so instead of drawing empty charts."""
     at = _open(monkeypatch, databases[database], page, DATABASES[database][1])

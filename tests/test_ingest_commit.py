@@ -51,7 +51,8 @@ def test_roster_upserts_and_undo_restores(db, tmp_path):
     second = import_file(db, write(tmp_path, "r2.csv", update))
     assert second["rows_imported"] == 2
     assert db.rows("SELECT pgy, division, race_ethnicity FROM people WHERE person_id = 'p001'") == [
-        (3, "Spine", ["black", "hispanic_latino"])]  # unmapped columns keep their stored values
+        (3, "Spine", ["black", "hispanic_latino"])
+    ]  # unmapped columns keep their stored values
     assert db.scalar("SELECT count(*) FROM people") == 4  # nobody deleted
     with pytest.raises(UndoError, match="undo imp_0002 first"):
         undo(db, first["import_id"], "t")
@@ -60,7 +61,9 @@ def test_roster_upserts_and_undo_restores(db, tmp_path):
     after = checksums(db)
     for table in ("people", "survey", "mentorships"):
         assert after[table] == before_update[table]
-    assert db.rows("SELECT status, undone_by FROM imports WHERE import_id = ?", [second["import_id"]]) == [("undone", "t")]
+    assert db.rows("SELECT status, undone_by FROM imports WHERE import_id = ?", [second["import_id"]]) == [
+        ("undone", "t")
+    ]
 
 
 def test_unchanged_roster_rows_are_left_alone(db, tmp_path):
@@ -90,6 +93,7 @@ def test_data_version_bumps_on_commit_and_undo(db, tmp_path):
 
 def test_progress_is_reported(db, tmp_path):
     from mentordash.ingest.commit import commit
+
     seen = []
     plan = prepare(write(tmp_path, "s.csv", SURVEY_CSV), options=Options(survey="W"))
     commit(db, plan, "t", progress=lambda fraction, text: seen.append(fraction))
@@ -113,13 +117,33 @@ def test_cli_import_imports_undo(tmp_path):
     assert code == 0 and report["status"] == "dry_run" and report["rows_read"] == 3
     code, report = cli_json(db_path, "import", str(path), "--survey", "W")
     assert code == 0 and report["status"] == "imported" and report["import_id"] == "imp_0001"
-    assert set(report) == {"status", "dataset", "format", "encoding", "rows_read", "rows_imported", "rows_skipped",
-                           "skipped", "errors", "warnings", "import_id"}
-    assert cli_json(db_path, "import", str(path), "--survey", "W") [1]["status"] == "already_imported"
+    assert set(report) == {
+        "status",
+        "dataset",
+        "format",
+        "encoding",
+        "rows_read",
+        "rows_imported",
+        "rows_skipped",
+        "skipped",
+        "errors",
+        "warnings",
+        "import_id",
+    }
+    assert cli_json(db_path, "import", str(path), "--survey", "W")[1]["status"] == "already_imported"
     code, history = cli_json(db_path, "imports")
     assert code == 0 and history[0]["import_id"] == "imp_0001" and history[0]["rows"] == 3
-    assert set(history[0]) == {"import_id", "imported_at", "imported_by", "file_name", "sha256", "dataset",
-                               "format", "rows", "status"}
+    assert set(history[0]) == {
+        "import_id",
+        "imported_at",
+        "imported_by",
+        "file_name",
+        "sha256",
+        "dataset",
+        "format",
+        "rows",
+        "status",
+    }
     assert cli(db_path, "undo", "imp_0001")[0] == 0
     assert cli(db_path, "undo", "imp_0001")[0] == 1
     assert cli(db_path, "undo", "imp_9999")[0] == 2
@@ -156,8 +180,13 @@ def test_sigkill_mid_import_leaves_nothing(tmp_path):
         handle.write("response_id,submitted_at,mini_z_burnout,mbi_ee_item\n")
         handle.writelines(f"r{i},2026-03-01 10:00:00,{i % 5 + 1},{i % 7}\n" for i in range(200_000))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-c", KILL_SCRIPT, str(db_path), str(big)], stdout=subprocess.PIPE,
-                            text=True, env=env, cwd=ROOT)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(db_path), str(big)],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
     for line in proc.stdout:
         if line.startswith("progress"):  # rows of this import are written, the transaction still open
             break
@@ -173,8 +202,11 @@ def test_sigkill_mid_import_leaves_nothing(tmp_path):
 def test_mentorships_without_a_formal_column_take_its_default_and_keep_stored_values(db, tmp_path):
     first = write(tmp_path, "m1.csv", "mentor_id,mentee_id,role,formal,start_date\nS0,R1,mentor,no,2025-01-01\n")
     assert import_file(db, first)["status"] == "imported"
-    later = write(tmp_path, "m2.csv", "mentor_id,mentee_id,role,start_date,end_date\n"
-                                      "S0,R1,mentor,2025-01-01,2026-01-31\nS1,R2,mentor,2025-02-01,\n")
+    later = write(
+        tmp_path,
+        "m2.csv",
+        "mentor_id,mentee_id,role,start_date,end_date\nS0,R1,mentor,2025-01-01,2026-01-31\nS1,R2,mentor,2025-02-01,\n",
+    )
     assert import_file(db, later)["status"] == "imported"
     rows = db.rows("SELECT mentor_id, formal, end_date IS NOT NULL FROM mentorships ORDER BY mentor_id")
     assert rows == [("S0", False, True), ("S1", True, False)]  # stored 'no' kept; the new row is formal

@@ -44,8 +44,14 @@ class Merge:
     value: str
 
 
-def build(path: Path, sheets: dict[str, list[list]], merges: dict[str, list[Merge]] | None = None,
-          hidden: tuple[str, ...] = (), vba: bytes | None = None, protect: bool = False) -> Path:
+def build(
+    path: Path,
+    sheets: dict[str, list[list]],
+    merges: dict[str, list[Merge]] | None = None,
+    hidden: tuple[str, ...] = (),
+    vba: bytes | None = None,
+    protect: bool = False,
+) -> Path:
     """A workbook as Excel saves it: strings, numbers, booleans, date cells, formulas with their values."""
     book = xlsxwriter.Workbook(str(path))
     stamp = book.add_format({"num_format": "m/d/yy h:mm"})  # shows no seconds: the value has them
@@ -90,9 +96,14 @@ def fresh(tmp_path: Path, name: str) -> Database:
 
 def stored(db: Database, dataset: str) -> list[dict]:
     """Every stored column of a dataset but the import's own (its id, the random record key), in a fixed order."""
-    columns = [r[0] for r in db.rows("SELECT column_name FROM information_schema.columns WHERE table_name = ? "
-                                     "AND column_name NOT IN ('import_id', 'record_key') ORDER BY ordinal_position",
-                                     [dataset])]
+    columns = [
+        r[0]
+        for r in db.rows(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND column_name NOT IN ('import_id', 'record_key') ORDER BY ordinal_position",
+            [dataset],
+        )
+    ]
     rows = db.rows(f"SELECT {', '.join(columns)} FROM {dataset} ORDER BY ALL")  # names from the catalog
     return [dict(zip(columns, row)) for row in rows]
 
@@ -101,8 +112,9 @@ def import_into(db: Database, path: Path, **options) -> dict:
     return commit(db, prepare(path, options=Options(**options), db=db), "tester")
 
 
-def twins(tmp_path, csv_path: Path, xlsx_path: Path, dataset: str, volatile=lambda row: row,
-          **options) -> tuple[dict, dict, list[dict]]:
+def twins(
+    tmp_path, csv_path: Path, xlsx_path: Path, dataset: str, volatile=lambda row: row, **options
+) -> tuple[dict, dict, list[dict]]:
     """Import the CSV and the workbook into two fresh databases; their stored tables must be equal
     (but for what `volatile` blanks: a value set at the moment of the import)."""
     a, b = fresh(tmp_path, "from_csv"), fresh(tmp_path, "from_xlsx")
@@ -119,8 +131,17 @@ def twins(tmp_path, csv_path: Path, xlsx_path: Path, dataset: str, volatile=lamb
 
 
 # --- Microsoft Forms: "Open results in Excel" -----------------------------------------------------
-MS_FORMS_HEADER = ["ID", "Start time", "Completion time", "Email", "Name", "Gender", "Race / ethnicity",
-                   "Do you have a mentor?", "How satisfied are you with your career?"]
+MS_FORMS_HEADER = [
+    "ID",
+    "Start time",
+    "Completion time",
+    "Email",
+    "Name",
+    "Gender",
+    "Race / ethnicity",
+    "Do you have a mentor?",
+    "How satisfied are you with your career?",
+]
 MS_FORMS_CSV = """ID,Start time,Completion time,Email,Name,Gender,Race / ethnicity,Do you have a mentor?,How satisfied are you with your career?
 1,7/2/26 10:58:01,7/2/26 11:00:22,anonymous,,Female,Asian;White;,Yes,4
 2,7/13/26 9:00:00,7/13/26 9:05:00,anonymous,,Prefer not to say,Black or African American;,No,2
@@ -129,13 +150,42 @@ MS_FORMS_CSV = """ID,Start time,Completion time,Email,Name,Gender,Race / ethnici
 
 
 def ms_forms_rows() -> list[list]:
-    return [MS_FORMS_HEADER,
-            [1, dt.datetime(2026, 7, 2, 10, 58, 1), dt.datetime(2026, 7, 2, 11, 0, 22), "anonymous", None, "Female",
-             "Asian;White;", "Yes", 4],
-            [2, dt.datetime(2026, 7, 13, 9, 0), dt.datetime(2026, 7, 13, 9, 5), "anonymous", None,
-             "Prefer not to say", "Black or African American;", "No", 2],
-            [3, dt.datetime(2026, 7, 14, 8, 0), dt.datetime(2026, 7, 14, 8, 1, 30), "anonymous", None, "Male",
-             "White;", "Yes", 5]]
+    return [
+        MS_FORMS_HEADER,
+        [
+            1,
+            dt.datetime(2026, 7, 2, 10, 58, 1),
+            dt.datetime(2026, 7, 2, 11, 0, 22),
+            "anonymous",
+            None,
+            "Female",
+            "Asian;White;",
+            "Yes",
+            4,
+        ],
+        [
+            2,
+            dt.datetime(2026, 7, 13, 9, 0),
+            dt.datetime(2026, 7, 13, 9, 5),
+            "anonymous",
+            None,
+            "Prefer not to say",
+            "Black or African American;",
+            "No",
+            2,
+        ],
+        [
+            3,
+            dt.datetime(2026, 7, 14, 8, 0),
+            dt.datetime(2026, 7, 14, 8, 1, 30),
+            "anonymous",
+            None,
+            "Male",
+            "White;",
+            "Yes",
+            5,
+        ],
+    ]
 
 
 def test_microsoft_forms_workbook_imports_what_its_csv_imports(tmp_path):
@@ -163,8 +213,10 @@ def test_a_mapping_saved_from_the_csv_applies_to_the_workbook_and_back(tmp_path)
     back.columns["career_satisfaction"] = "How satisfied are you with your career?"
     on_csv = prepare(csv_path, options=Options(mapping=back))
     assert on_csv.ok, on_csv.problems
-    assert on_csv.validated.table.drop_columns(["__row"]).to_pylist() == \
-        on_xlsx.validated.table.drop_columns(["__row"]).to_pylist()
+    assert (
+        on_csv.validated.table.drop_columns(["__row"]).to_pylist()
+        == on_xlsx.validated.table.drop_columns(["__row"]).to_pylist()
+    )
     assert on_xlsx.validated.table["career_satisfaction"].to_pylist() == [4, 2, 5]
 
 
@@ -188,8 +240,11 @@ def test_later_workbook_export_adds_only_new_responses_and_undo_removes_them(tmp
 # --- Google Forms: the responses sheet downloaded as .xlsx ----------------------------------------
 def test_google_forms_workbook_and_its_later_download(tmp_path):
     header = ["Timestamp", "Email Address", "What is your gender?", "What is your race or ethnicity?"]
-    rows = [header, [dt.datetime(2026, 3, 16, 20, 24, 52), "a@x.org", "Woman", "Hispanic, Latino, or of Spanish origin, White"],
-            [dt.datetime(2026, 3, 17, 9), "b@x.org", "Man", "Asian"]]
+    rows = [
+        header,
+        [dt.datetime(2026, 3, 16, 20, 24, 52), "a@x.org", "Woman", "Hispanic, Latino, or of Spanish origin, White"],
+        [dt.datetime(2026, 3, 17, 9), "b@x.org", "Man", "Asian"],
+    ]
     db = fresh(tmp_path, "db")
     try:
         first = import_into(db, build(tmp_path / "Form (Responses).xlsx", {"Form Responses 1": rows}), survey="W")
@@ -199,7 +254,9 @@ def test_google_forms_workbook_and_its_later_download(tmp_path):
         assert report["rows_imported"] == 1 and len(report["skipped"]) == 2, report
         assert db.rows("SELECT submitted_at, gender, race_ethnicity FROM survey ORDER BY 1") == [
             (dt.datetime(2026, 3, 16, 20, 24, 52), "woman", ["hispanic_latino", "white"]),
-            (dt.datetime(2026, 3, 17, 9), "man", ["asian"]), (dt.datetime(2026, 3, 18, 10), "man", ["white"])]
+            (dt.datetime(2026, 3, 17, 9), "man", ["asian"]),
+            (dt.datetime(2026, 3, 18, 10), "man", ["white"]),
+        ]
     finally:
         db.close()
 
@@ -213,15 +270,58 @@ SURVEYMONKEY_CSV = """Respondent ID,Collector ID,Start Date,End Date,IP Address,
 
 
 def test_surveymonkey_workbook_with_merged_question_headers(tmp_path):
-    top = ["Respondent ID", "Collector ID", "Start Date", "End Date", "IP Address", "Email Address", "First Name",
-           "Last Name", "Custom Data 1", "What is your gender?", None, None, None,
-           "How satisfied are you with your career?"]
-    rows = [top,
-            [None] * 9 + ["Response", "Asian", "Black or African American", "White", "Response"],
-            [11850428441, 431587265, dt.datetime(2026, 3, 1, 10), dt.datetime(2026, 3, 1, 10, 4), "1.2.3.4",
-             None, None, None, None, "Female", None, "Black or African American", None, "Very satisfied"],
-            [11850428442, 431587265, dt.datetime(2026, 3, 15, 11), dt.datetime(2026, 3, 15, 11, 9), "1.2.3.5",
-             None, None, None, None, "Male", "Asian", None, "White", "Dissatisfied"]]
+    top = [
+        "Respondent ID",
+        "Collector ID",
+        "Start Date",
+        "End Date",
+        "IP Address",
+        "Email Address",
+        "First Name",
+        "Last Name",
+        "Custom Data 1",
+        "What is your gender?",
+        None,
+        None,
+        None,
+        "How satisfied are you with your career?",
+    ]
+    rows = [
+        top,
+        [None] * 9 + ["Response", "Asian", "Black or African American", "White", "Response"],
+        [
+            11850428441,
+            431587265,
+            dt.datetime(2026, 3, 1, 10),
+            dt.datetime(2026, 3, 1, 10, 4),
+            "1.2.3.4",
+            None,
+            None,
+            None,
+            None,
+            "Female",
+            None,
+            "Black or African American",
+            None,
+            "Very satisfied",
+        ],
+        [
+            11850428442,
+            431587265,
+            dt.datetime(2026, 3, 15, 11),
+            dt.datetime(2026, 3, 15, 11, 9),
+            "1.2.3.5",
+            None,
+            None,
+            None,
+            None,
+            "Male",
+            "Asian",
+            None,
+            "White",
+            "Dissatisfied",
+        ],
+    ]
     merged = [Merge(0, 10, 0, 12, "What is your race or ethnicity?")]
     xlsx_path = build(tmp_path / "sm.xlsx", {"Sheet": rows}, {"Sheet": merged})
     csv_path = write(tmp_path, "sm.csv", SURVEYMONKEY_CSV)
@@ -231,47 +331,133 @@ def test_surveymonkey_workbook_with_merged_question_headers(tmp_path):
     assert from_xlsx["rows_imported"] == 2
     assert [(r["response_id"], r["submitted_at"], r["race_ethnicity"]) for r in stored_rows] == [
         ("11850428441", dt.datetime(2026, 3, 1, 10, 4), ["black"]),
-        ("11850428442", dt.datetime(2026, 3, 15, 11, 9), ["asian", "white"])]
+        ("11850428442", dt.datetime(2026, 3, 15, 11, 9), ["asian", "white"]),
+    ]
 
 
 # --- Qualtrics: three header rows, numeric codes, a preview to skip --------------------------------
-QUALTRICS_IDS = ["StartDate", "EndDate", "Status", "IPAddress", "Progress", "Duration (in seconds)", "Finished",
-                 "RecordedDate", "ResponseId", "Q1", "Q2", "Q3_1", "Q3_2"]
-QUALTRICS_TEXT = ["Start Date", "End Date", "Response Type", "IP Address", "Progress", "Duration (in seconds)",
-                  "Finished", "Recorded Date", "Response ID", "What is your gender?",
-                  'Using your own definition of "burnout", please choose one',
-                  "Race - Selected Choice - Asian", "Race - Selected Choice - White"]
-QUALTRICS_IMPORT = ['{"ImportId":"startDate","timeZone":"America/Denver"}', '{"ImportId":"endDate"}',
-                    '{"ImportId":"status"}', '{"ImportId":"ipAddress"}', '{"ImportId":"progress"}',
-                    '{"ImportId":"duration"}', '{"ImportId":"finished"}', '{"ImportId":"recordedDate"}',
-                    '{"ImportId":"_recordId"}', '{"ImportId":"QID1"}', '{"ImportId":"QID2"}',
-                    '{"ImportId":"QID3_1"}', '{"ImportId":"QID3_2"}']
-QUALTRICS_CSV = "\n".join(",".join('"' + c.replace('"', '""') + '"' for c in row)
-                          for row in (QUALTRICS_IDS, QUALTRICS_TEXT, QUALTRICS_IMPORT)) + """
+QUALTRICS_IDS = [
+    "StartDate",
+    "EndDate",
+    "Status",
+    "IPAddress",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "RecordedDate",
+    "ResponseId",
+    "Q1",
+    "Q2",
+    "Q3_1",
+    "Q3_2",
+]
+QUALTRICS_TEXT = [
+    "Start Date",
+    "End Date",
+    "Response Type",
+    "IP Address",
+    "Progress",
+    "Duration (in seconds)",
+    "Finished",
+    "Recorded Date",
+    "Response ID",
+    "What is your gender?",
+    'Using your own definition of "burnout", please choose one',
+    "Race - Selected Choice - Asian",
+    "Race - Selected Choice - White",
+]
+QUALTRICS_IMPORT = [
+    '{"ImportId":"startDate","timeZone":"America/Denver"}',
+    '{"ImportId":"endDate"}',
+    '{"ImportId":"status"}',
+    '{"ImportId":"ipAddress"}',
+    '{"ImportId":"progress"}',
+    '{"ImportId":"duration"}',
+    '{"ImportId":"finished"}',
+    '{"ImportId":"recordedDate"}',
+    '{"ImportId":"_recordId"}',
+    '{"ImportId":"QID1"}',
+    '{"ImportId":"QID2"}',
+    '{"ImportId":"QID3_1"}',
+    '{"ImportId":"QID3_2"}',
+]
+QUALTRICS_CSV = (
+    "\n".join(
+        ",".join('"' + c.replace('"', '""') + '"' for c in row)
+        for row in (QUALTRICS_IDS, QUALTRICS_TEXT, QUALTRICS_IMPORT)
+    )
+    + """
 2026-03-01 10:00:00,2026-03-01 10:05:00,0,1.2.3.4,100,300,1,2026-03-01 10:05:01,R_aaa,Female,3,1,
 2026-03-01 11:00:00,2026-03-01 11:05:00,1,,100,300,1,2026-03-01 11:05:01,R_preview,Male,1,,1
 2026-03-02 10:00:00,2026-03-02 10:05:00,0,1.2.3.5,50,300,0,2026-03-02 10:05:01,R_bbb,Male,5,,1
 """
+)
 
 
 def test_qualtrics_workbook_three_headers_and_a_preview(tmp_path):
     d = dt.datetime
-    rows = [QUALTRICS_IDS, QUALTRICS_TEXT, QUALTRICS_IMPORT,
-            [d(2026, 3, 1, 10), d(2026, 3, 1, 10, 5), 0, "1.2.3.4", 100, 300, 1, d(2026, 3, 1, 10, 5, 1), "R_aaa",
-             "Female", 3, 1, None],
-            [d(2026, 3, 1, 11), d(2026, 3, 1, 11, 5), 1, None, 100, 300, 1, d(2026, 3, 1, 11, 5, 1), "R_preview",
-             "Male", 1, None, 1],
-            [d(2026, 3, 2, 10), d(2026, 3, 2, 10, 5), 0, "1.2.3.5", 50, 300, 0, d(2026, 3, 2, 10, 5, 1), "R_bbb",
-             "Male", 5, None, 1]]
+    rows = [
+        QUALTRICS_IDS,
+        QUALTRICS_TEXT,
+        QUALTRICS_IMPORT,
+        [
+            d(2026, 3, 1, 10),
+            d(2026, 3, 1, 10, 5),
+            0,
+            "1.2.3.4",
+            100,
+            300,
+            1,
+            d(2026, 3, 1, 10, 5, 1),
+            "R_aaa",
+            "Female",
+            3,
+            1,
+            None,
+        ],
+        [
+            d(2026, 3, 1, 11),
+            d(2026, 3, 1, 11, 5),
+            1,
+            None,
+            100,
+            300,
+            1,
+            d(2026, 3, 1, 11, 5, 1),
+            "R_preview",
+            "Male",
+            1,
+            None,
+            1,
+        ],
+        [
+            d(2026, 3, 2, 10),
+            d(2026, 3, 2, 10, 5),
+            0,
+            "1.2.3.5",
+            50,
+            300,
+            0,
+            d(2026, 3, 2, 10, 5, 1),
+            "R_bbb",
+            "Male",
+            5,
+            None,
+            1,
+        ],
+    ]
     xlsx_path = build(tmp_path / "q.xlsx", {"Wellbeing": rows})
     csv_path = write(tmp_path, "q.csv", QUALTRICS_CSV)
     from_csv, from_xlsx, stored_rows = twins(tmp_path, csv_path, xlsx_path, "survey", survey="W")
     assert from_xlsx["format"] == "qualtrics" and from_xlsx["rows_imported"] == 2
     assert from_xlsx["skipped"] == from_csv["skipped"] == [{"row": 5, "reason": "survey preview"}]
-    assert [(r["response_id"], r["submitted_at"], r["gender"], r["mini_z_burnout"], r["race_ethnicity"],
-             r["complete"]) for r in stored_rows] == [
+    assert [
+        (r["response_id"], r["submitted_at"], r["gender"], r["mini_z_burnout"], r["race_ethnicity"], r["complete"])
+        for r in stored_rows
+    ] == [
         ("R_aaa", d(2026, 3, 1, 10, 5, 1), "woman", 3, ["asian"], True),
-        ("R_bbb", d(2026, 3, 2, 10, 5, 1), "man", 5, ["white"], False)]
+        ("R_bbb", d(2026, 3, 2, 10, 5, 1), "man", 5, ["white"], False),
+    ]
 
 
 # --- REDCap: the raw CSV export, opened in Excel and saved as a workbook ---------------------------
@@ -293,20 +479,26 @@ q12,wellbeing,,radio,"Burnout (Mini-Z)","1, I enjoy my work | 2, Occasionally | 
 
 def test_redcap_export_saved_as_a_workbook(tmp_path):
     header = REDCAP_CSV.splitlines()[0].split(",")
-    rows = [header,
-            [1, None, None, dt.datetime(2026, 3, 2, 9, 15, 1), "a@x.org", 2, 0, 1, 0, 2, 3, 2],
-            [2, None, None, "[not completed]", "b@x.org", 1, 1, 0, 1, 3, None, 0],
-            [3, None, None, dt.datetime(2026, 3, 5, 17), "c@x.org", 1, 0, 0, 0, 2, 5, 2],
-            [4, "visits", 1]]
+    rows = [
+        header,
+        [1, None, None, dt.datetime(2026, 3, 2, 9, 15, 1), "a@x.org", 2, 0, 1, 0, 2, 3, 2],
+        [2, None, None, "[not completed]", "b@x.org", 1, 1, 0, 1, 3, None, 0],
+        [3, None, None, dt.datetime(2026, 3, 5, 17), "c@x.org", 1, 0, 0, 0, 2, 5, 2],
+        [4, "visits", 1],
+    ]
     xlsx_path = build(tmp_path / "P_DATA_2026-03-06_1412.xlsx", {"P_DATA": rows})
     csv_path = write(tmp_path, "P_DATA_2026-03-06_1412.csv", REDCAP_CSV)
     dictionary = read_dictionary(write(tmp_path, "P_DataDictionary.csv", REDCAP_DICTIONARY))
     before = dt.datetime.now().replace(microsecond=0)
-    from_csv, from_xlsx, stored_rows = twins(tmp_path, csv_path, xlsx_path, "survey", survey="W",
-                                             dictionary=dictionary, volatile=_unfinished_undated)
+    from_csv, from_xlsx, stored_rows = twins(
+        tmp_path, csv_path, xlsx_path, "survey", survey="W", dictionary=dictionary, volatile=_unfinished_undated
+    )
     assert from_xlsx["format"] == "redcap" and from_xlsx["rows_imported"] == 3
-    assert from_xlsx["skipped"] == from_csv["skipped"] == [
-        {"row": 5, "reason": "another REDCap event or form on this row"}]
+    assert (
+        from_xlsx["skipped"]
+        == from_csv["skipped"]
+        == [{"row": 5, "reason": "another REDCap event or form on this row"}]
+    )
     by_id = {r["response_id"]: r for r in stored_rows}
     assert by_id["1"]["gender"] == "man" and by_id["2"]["race_ethnicity"] == ["asian", "hispanic_latino"]
     assert by_id["2"]["submitted_at"] >= before and not by_id["2"]["complete"]  # [not completed]: import time
@@ -332,16 +524,54 @@ def roster_workbook(path: Path, notes_sheet: bool = True) -> Path:
     over a second header row (person_id merged down over both), dates as date cells and as serial
     numbers, the PGY from a formula, and a second sheet of notes."""
     second_header = [None] + ROSTER_NAMES[1:]
-    rows = [[None] * 12, [None] * 12, [None] * 12, second_header,
-            ["p001", "resident", Formula("=1+1", 2), "Spine", "Female", "black;hispanic_latino", None, True,
-             dt.date(2024, 7, 1)],
-            ["p002", "Assistant Professor", None, "Hand", "m", "white", False, False,
-             (dt.date(2019, 8, 15) - dt.date(1899, 12, 30)).days],  # a serial number in a General cell
-            ["p003", "fellow", Formula("=2*3", 6), "Sports", "nonbinary", "asian", None, None, dt.date(2025, 8, 1),
-             dt.date(2026, 6, 30), "completed"]]
-    merges = [Merge(0, 0, 0, 11, "Department of Orthopaedics: roster, March 2026"),
-              Merge(2, 0, 3, 0, "person_id"), Merge(2, 1, 2, 3, "Training"), Merge(2, 4, 2, 7, "Demographics"),
-              Merge(2, 8, 2, 11, "Dates")]
+    rows = [
+        [None] * 12,
+        [None] * 12,
+        [None] * 12,
+        second_header,
+        [
+            "p001",
+            "resident",
+            Formula("=1+1", 2),
+            "Spine",
+            "Female",
+            "black;hispanic_latino",
+            None,
+            True,
+            dt.date(2024, 7, 1),
+        ],
+        [
+            "p002",
+            "Assistant Professor",
+            None,
+            "Hand",
+            "m",
+            "white",
+            False,
+            False,
+            (dt.date(2019, 8, 15) - dt.date(1899, 12, 30)).days,
+        ],  # a serial number in a General cell
+        [
+            "p003",
+            "fellow",
+            Formula("=2*3", 6),
+            "Sports",
+            "nonbinary",
+            "asian",
+            None,
+            None,
+            dt.date(2025, 8, 1),
+            dt.date(2026, 6, 30),
+            "completed",
+        ],
+    ]
+    merges = [
+        Merge(0, 0, 0, 11, "Department of Orthopaedics: roster, March 2026"),
+        Merge(2, 0, 3, 0, "person_id"),
+        Merge(2, 1, 2, 3, "Training"),
+        Merge(2, 4, 2, 7, "Demographics"),
+        Merge(2, 8, 2, 11, "Dates"),
+    ]
     sheets = {"Roster": rows}
     if notes_sheet:
         sheets["Notes"] = [["Exported by HR"], ["Questions: hr@example.org"]]
@@ -377,11 +607,20 @@ def test_serial_numbers_in_a_date_column_are_dates_from_a_csv_too(tmp_path):
 
 
 def test_problem_rows_are_numbered_as_excel_shows_them(tmp_path):
-    rows = [["Roster 2026"], [], ["person_id", "career_stage", "start_date"], ["p1", "resident", dt.date(2024, 7, 1)],
-            [], ["p2", "astronaut", dt.date(2024, 7, 1)], ["p3", "fellow", "sometime"]]
+    rows = [
+        ["Roster 2026"],
+        [],
+        ["person_id", "career_stage", "start_date"],
+        ["p1", "resident", dt.date(2024, 7, 1)],
+        [],
+        ["p2", "astronaut", dt.date(2024, 7, 1)],
+        ["p3", "fellow", "sometime"],
+    ]
     plan = prepare(build(tmp_path / "r.xlsx", {"Roster": rows}))
     assert [(p.row, p.column, p.value) for p in plan.problems] == [
-        (6, "career_stage", "astronaut"), (7, "start_date", "sometime")]
+        (6, "career_stage", "astronaut"),
+        (7, "start_date", "sometime"),
+    ]
 
 
 def test_excel_types_as_text_the_pipeline_reads():
@@ -393,12 +632,24 @@ def test_excel_types_as_text_the_pipeline_reads():
     assert excel.cell_text(dt.time(8, 30)) == "08:30:00"
 
 
-@pytest.mark.parametrize("column", [
-    ("a", "", "b"), (1.0, 2.0, ""), (1.5, 2.0, ""), (0.1 + 0.2, 1e20, 3.0, -0.0), (True, False, ""), ("", ""),
-    (dt.datetime(2026, 7, 2, 11, 0, 21, 999999), dt.datetime(2026, 1, 1), ""),
-    (dt.datetime(2026, 7, 2, 11, 0, 22, 250000), ""), (dt.date(2026, 3, 4), "", dt.date(1999, 12, 31)),
-    (dt.time(8, 30), ""), (1, 2.5, "x", True, dt.date(2026, 1, 1)), (2 ** 70, 1), (dt.timedelta(hours=25),),
-])
+@pytest.mark.parametrize(
+    "column",
+    [
+        ("a", "", "b"),
+        (1.0, 2.0, ""),
+        (1.5, 2.0, ""),
+        (0.1 + 0.2, 1e20, 3.0, -0.0),
+        (True, False, ""),
+        ("", ""),
+        (dt.datetime(2026, 7, 2, 11, 0, 21, 999999), dt.datetime(2026, 1, 1), ""),
+        (dt.datetime(2026, 7, 2, 11, 0, 22, 250000), ""),
+        (dt.date(2026, 3, 4), "", dt.date(1999, 12, 31)),
+        (dt.time(8, 30), ""),
+        (1, 2.5, "x", True, dt.date(2026, 1, 1)),
+        (2**70, 1),
+        (dt.timedelta(hours=25),),
+    ],
+)
 def test_a_column_at_once_reads_as_each_cell_would(column):
     assert excel.column_text(column).to_pylist() == [excel.cell_text(v) for v in column]
 
@@ -410,23 +661,29 @@ def test_a_date_time_at_midnight_reads_as_a_date_time_beside_the_others():
 
 
 def test_formula_like_text_stays_text_and_numbers_keep_their_digits(tmp_path):
-    rows = [["person_id", "career_stage", "division", "start_date"],
-            ["=HYPERLINK(\"x\")", "resident", "+Spine", dt.date(2024, 7, 1)],
-            [114212345678, "fellow", "-Hand", dt.date(2024, 7, 1)]]
+    rows = [
+        ["person_id", "career_stage", "division", "start_date"],
+        ['=HYPERLINK("x")', "resident", "+Spine", dt.date(2024, 7, 1)],
+        [114212345678, "fellow", "-Hand", dt.date(2024, 7, 1)],
+    ]
     db = fresh(tmp_path, "db")
     try:
         report = import_into(db, build(tmp_path / "r.xlsx", {"People": rows}))
         assert report["rows_imported"] == 2, report
         assert db.rows("SELECT person_id, division FROM people ORDER BY 1") == [
-            ("114212345678", "-Hand"), ('=HYPERLINK("x")', "+Spine")]
+            ("114212345678", "-Hand"),
+            ('=HYPERLINK("x")', "+Spine"),
+        ]
     finally:
         db.close()
 
 
 def test_formula_errors_are_read_as_their_text_and_listed_where_mapped(tmp_path):
-    rows = [["response_id", "submitted_at", "mini_z_burnout", "note"],
-            ["r1", dt.datetime(2026, 3, 2, 10), Formula("=1/0", "#DIV/0!"), "fine"],
-            ["r2", dt.datetime(2026, 3, 3, 10), 3, Formula("=NA()", "#N/A")]]
+    rows = [
+        ["response_id", "submitted_at", "mini_z_burnout", "note"],
+        ["r1", dt.datetime(2026, 3, 2, 10), Formula("=1/0", "#DIV/0!"), "fine"],
+        ["r2", dt.datetime(2026, 3, 3, 10), 3, Formula("=NA()", "#N/A")],
+    ]
     plan = prepare(build(tmp_path / "s.xlsx", {"S": rows}), options=Options(survey="W"))
     assert [(p.row, p.column, p.value) for p in plan.problems] == [(2, "mini_z_burnout", "#DIV/0!")]
     assert any("2 cells hold an Excel error" in w and "C2 #DIV/0!" in w for w in plan.warnings), plan.warnings
@@ -445,9 +702,12 @@ def test_an_xls_workbook_is_read():
 
 
 def test_cells_merged_down_hold_their_value_on_each_row(tmp_path):
-    rows = [["person_id", "career_stage", "division", "start_date"],
-            ["p1", "resident", None, dt.date(2024, 7, 1)], ["p2", "resident", None, dt.date(2024, 7, 1)],
-            ["p3", "fellow", "Hand", dt.date(2024, 7, 1)]]
+    rows = [
+        ["person_id", "career_stage", "division", "start_date"],
+        ["p1", "resident", None, dt.date(2024, 7, 1)],
+        ["p2", "resident", None, dt.date(2024, 7, 1)],
+        ["p3", "fellow", "Hand", dt.date(2024, 7, 1)],
+    ]
     plan = prepare(build(tmp_path / "r.xlsx", {"People": rows}, {"People": [Merge(1, 2, 2, 2, "Spine")]}))
     assert plan.ok, plan.problems
     assert plan.validated.table["division"].to_pylist() == ["Spine", "Spine", "Hand"]
@@ -455,19 +715,26 @@ def test_cells_merged_down_hold_their_value_on_each_row(tmp_path):
 
 
 def test_data_away_from_a1_keeps_excel_rows_and_names_a_header_merged_across(tmp_path):
-    rows = [[None] * 6] * 4 + [[None, None, "person_id", "career_stage", "start_date", None],
-                               [None, None, "p1", "astronaut", dt.date(2024, 7, 1), "stray note"],
-                               [None, None, "p2", "fellow", dt.date(2024, 7, 1)]]
+    rows = [[None] * 6] * 4 + [
+        [None, None, "person_id", "career_stage", "start_date", None],
+        [None, None, "p1", "astronaut", dt.date(2024, 7, 1), "stray note"],
+        [None, None, "p2", "fellow", dt.date(2024, 7, 1)],
+    ]
     plan = prepare(build(tmp_path / "r.xlsx", {"S": rows}, {"S": [Merge(4, 4, 4, 5, "start_date")]}))
     assert plan.raw.header_row == 5
     assert [(p.row, p.column, p.value) for p in plan.problems] == [(6, "career_stage", "astronaut")]
-    assert any("merged across columns name only their first column: 'start_date' (E5:F5)" in w
-               for w in plan.warnings), plan.warnings
+    assert any(
+        "merged across columns name only their first column: 'start_date' (E5:F5)" in w for w in plan.warnings
+    ), plan.warnings
 
 
 def test_a_title_of_two_cells_names_the_header_row(tmp_path):
-    rows = [["Roster", "exported 2026-03-01"], [], ROSTER_NAMES[:9],
-            ["p001", "resident", 2, "Spine", "Female", "black", None, True, dt.date(2024, 7, 1)]]
+    rows = [
+        ["Roster", "exported 2026-03-01"],
+        [],
+        ROSTER_NAMES[:9],
+        ["p001", "resident", 2, "Spine", "Female", "black", None, True, dt.date(2024, 7, 1)],
+    ]
     path = build(tmp_path / "r.xlsx", {"Roster": rows})
     code, out, _ = cli(tmp_path / "cli.duckdb", "import", str(path))
     assert code == 1 and "the header seems to be on row 3: use --header-row 3" in out, out
@@ -484,8 +751,11 @@ def test_header_row_option_checked(tmp_path):
 
 
 def test_the_only_visible_sheet_with_data_is_the_default(tmp_path):
-    path = build(tmp_path / "w.xlsx", {"Sheet1": ms_forms_rows(), "Lookup": [["a", "b"], [1, 2]], "Empty": []},
-                 hidden=("Lookup",))
+    path = build(
+        tmp_path / "w.xlsx",
+        {"Sheet1": ms_forms_rows(), "Lookup": [["a", "b"], [1, 2]], "Empty": []},
+        hidden=("Lookup",),
+    )
     plan = prepare(path, options=Options(survey="W"))
     assert plan.ok and plan.raw.sheet == "Sheet1", plan.problems
     assert any("hidden sheet 'Lookup'" in w for w in plan.warnings)
@@ -495,8 +765,10 @@ def test_the_only_visible_sheet_with_data_is_the_default(tmp_path):
 def test_each_sheet_is_its_own_file_for_already_imported(tmp_path):
     db = fresh(tmp_path, "db")
     try:
-        path = build(tmp_path / "two.xlsx", {"Spring": ms_forms_rows()[:2], "Autumn": [MS_FORMS_HEADER] +
-                                             [[9] + ms_forms_rows()[1][1:]]})
+        path = build(
+            tmp_path / "two.xlsx",
+            {"Spring": ms_forms_rows()[:2], "Autumn": [MS_FORMS_HEADER] + [[9] + ms_forms_rows()[1][1:]]},
+        )
         assert import_into(db, path, sheet="Spring", survey="Spring")["rows_imported"] == 1
         assert import_into(db, path, sheet="Autumn", survey="Autumn")["rows_imported"] == 1
         assert import_into(db, path, sheet="Autumn", survey="Autumn")["status"] == "already_imported"
@@ -512,8 +784,10 @@ def test_protected_sheet_is_read(tmp_path):
 
 def test_macro_workbook_is_read_and_nothing_runs(tmp_path):
     sentinel = tmp_path / "macro_ran.txt"
-    macro = (f'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n  Open "{sentinel}" For Output As #1\r\n'
-             '  Close #1\r\nEnd Sub\r\n').encode()
+    macro = (
+        f'Attribute VB_Name = "Module1"\r\nSub Auto_Open()\r\n  Open "{sentinel}" For Output As #1\r\n'
+        "  Close #1\r\nEnd Sub\r\n"
+    ).encode()
     vba = excel.OLE_MAGIC + bytes(504) + macro  # the project part as it sits in the package
     path = build(tmp_path / "Wellbeing.xlsm", {"Sheet1": ms_forms_rows()}, vba=vba)
     assert "xl/vbaProject.bin" in zipfile.ZipFile(path).namelist()
@@ -577,13 +851,22 @@ def stray_far_cell(tmp_path: Path, lie: bool = False) -> Path:
 BAD_WORKBOOKS = {
     "encrypted": (encrypted_workbook, (), "protected with a password (encrypted)"),
     "corrupt zip": (corrupt_zip, (), "is damaged and cannot be read"),
-    "empty workbook": (lambda p: build(p / "empty.xlsx", {"Sheet1": [], "Sheet2": []}), (),
-                       "holds no data: every sheet ('Sheet1', 'Sheet2') is empty"),
-    "missing sheet": (lambda p: build(p / "w.xlsx", {"Responses": ms_forms_rows()}), ("--sheet", "Summary"),
-                      "There is no sheet 'Summary' in w.xlsx: its sheets are 'Responses'"),
+    "empty workbook": (
+        lambda p: build(p / "empty.xlsx", {"Sheet1": [], "Sheet2": []}),
+        (),
+        "holds no data: every sheet ('Sheet1', 'Sheet2') is empty",
+    ),
+    "missing sheet": (
+        lambda p: build(p / "w.xlsx", {"Responses": ms_forms_rows()}),
+        ("--sheet", "Summary"),
+        "There is no sheet 'Summary' in w.xlsx: its sheets are 'Responses'",
+    ),
     "several sheets": (lambda p: roster_workbook(p / "roster.xlsx"), (), "has 2 sheets with data"),
-    "empty sheet": (lambda p: build(p / "w.xlsx", {"A": ms_forms_rows(), "B": []}), ("--sheet", "B"),
-                    "Sheet 'B' of w.xlsx is empty"),
+    "empty sheet": (
+        lambda p: build(p / "w.xlsx", {"A": ms_forms_rows(), "B": []}),
+        ("--sheet", "B"),
+        "Sheet 'B' of w.xlsx is empty",
+    ),
     "zero bytes": (lambda p: write(p, "nothing.xlsx", ""), (), "is empty: it holds no workbook"),
     "csv named xlsx": (lambda p: write(p, "export.xlsx", MS_FORMS_CSV), (), "rename it to .csv"),
     "word document": (word_document, (), "is a Word document, not an Excel workbook"),
@@ -597,8 +880,7 @@ BAD_WORKBOOKS = {
 def test_bad_workbook_refused_and_database_unchanged(tmp_path, case):
     make, extra, message = BAD_WORKBOOKS[case]
     db_path = tmp_path / "kept.duckdb"
-    code, report = cli_json(db_path, "import", str(write(tmp_path, "Wellbeing.csv", MS_FORMS_CSV)),
-                            "--survey", "W")
+    code, report = cli_json(db_path, "import", str(write(tmp_path, "Wellbeing.csv", MS_FORMS_CSV)), "--survey", "W")
     assert code == 0 and report["rows_imported"] == 3
     before = db_path.read_bytes()
     files = {p.name for p in tmp_path.iterdir()}
@@ -656,6 +938,7 @@ def test_large_sheet_imports_with_progress(tmp_path, monkeypatch):
     try:
         assert db.scalar("SELECT count(*) FROM survey") == LARGE_ROWS
         assert db.rows("SELECT response_id, submitted_at FROM survey WHERE response_id = ?", [str(LARGE_ROWS)]) == [
-            (str(LARGE_ROWS), start + dt.timedelta(seconds=LARGE_ROWS + 90))]
+            (str(LARGE_ROWS), start + dt.timedelta(seconds=LARGE_ROWS + 90))
+        ]
     finally:
         db.close()

@@ -24,8 +24,10 @@ def survey_rows(db, columns="response_id, submitted_at, gender, race_ethnicity, 
 def test_generic_roster(db, tmp_path):
     report = import_file(db, write(tmp_path, "roster.csv", PEOPLE_CSV))
     assert report["status"] == "imported" and report["dataset"] == "people" and report["rows_imported"] == 3
-    assert db.rows("SELECT person_id, career_stage, pgy, gender, race_ethnicity, urim, first_generation, start_date "
-                   "FROM people ORDER BY person_id") == [
+    assert db.rows(
+        "SELECT person_id, career_stage, pgy, gender, race_ethnicity, urim, first_generation, start_date "
+        "FROM people ORDER BY person_id"
+    ) == [
         ("p001", "resident", 2, "woman", ["black", "hispanic_latino"], None, True, dt.date(2024, 7, 1)),
         ("p002", "junior_faculty", None, "man", ["white"], False, False, dt.date(2019, 8, 15)),
         ("p003", "fellow", 6, "nonbinary", ["asian"], None, None, dt.date(2025, 8, 1)),
@@ -66,14 +68,16 @@ def test_redcap_raw_with_dictionary(db, tmp_path):
     assert plan.mapping.columns["race_ethnicity"] == "race" and plan.mapping.columns["gender"] == "sex"
     assert plan.mapping.values["career_stage"]["resident"] == ["2"]
     assert any("'email' not mapped" in w for w in plan.warnings)
-    report = import_file(db, path, dictionary=dictionary, survey="W26", dataset="survey",
-                         mapping=None)
+    report = import_file(db, path, dictionary=dictionary, survey="W26", dataset="survey", mapping=None)
     assert report["rows_imported"] == 3 and report["skipped"][0]["row"] == 5
-    rows = db.rows("SELECT response_id, gender, race_ethnicity, career_stage, mini_z_burnout, complete FROM survey "
-                   "ORDER BY 1")
-    assert rows == [("1", "man", ["black"], "resident", 3, True),
-                    ("2", "woman", ["asian", "hispanic_latino"], "fellow", None, False),
-                    ("3", "woman", None, "resident", 5, True)]
+    rows = db.rows(
+        "SELECT response_id, gender, race_ethnicity, career_stage, mini_z_burnout, complete FROM survey ORDER BY 1"
+    )
+    assert rows == [
+        ("1", "man", ["black"], "resident", 3, True),
+        ("2", "woman", ["asian", "hispanic_latino"], "fellow", None, False),
+        ("3", "woman", None, "resident", 5, True),
+    ]
     assert db.scalar("SELECT count(*) FROM information_schema.columns WHERE column_name = 'email'") == 0
 
 
@@ -87,7 +91,9 @@ def test_redcap_labels_export(db, tmp_path):
     report = import_file(db, write(tmp_path, "P_DATA_LABELS_2026.csv", REDCAP_LABELS), survey="W")
     assert report["format"] == "redcap" and report["rows_imported"] == 2, report
     assert survey_rows(db, "response_id, gender, race_ethnicity, complete") == [
-        ("1", "man", ["black"], True), ("2", "woman", ["asian"], False)]
+        ("1", "man", ["black"], True),
+        ("2", "woman", ["asian"], False),
+    ]
 
 
 QUALTRICS_NUMERIC = """StartDate,EndDate,Status,IPAddress,Progress,Duration (in seconds),Finished,RecordedDate,ResponseId,RecipientEmail,Q1,Q2,Q3_1,Q3_2
@@ -105,17 +111,25 @@ def test_qualtrics_current_with_preview_and_unfinished(db, tmp_path):
     assert report["skipped"] == [{"row": 5, "reason": "survey preview"}]
     assert survey_rows(db) == [
         ("R_aaa", dt.datetime(2026, 3, 1, 10, 5, 1), "woman", ["asian"], 3, True),
-        ("R_bbb", dt.datetime(2026, 3, 2, 10, 5, 1), "man", ["white"], 5, False)]
+        ("R_bbb", dt.datetime(2026, 3, 2, 10, 5, 1), "man", ["white"], 5, False),
+    ]
 
 
 def test_qualtrics_choice_text_export(db, tmp_path):
-    text = QUALTRICS_NUMERIC.replace(",0,1.2.3.4", ",IP Address,1.2.3.4").replace(",1,,100", ",Survey Preview,,100") \
-        .replace(",0,1.2.3.5", ",IP Address,1.2.3.5").replace(",1,2026-03-01 10:05:01", ",True,2026-03-01 10:05:01") \
-        .replace(",0,2026-03-02", ",False,2026-03-02").replace("Female,3,1,", "Female,I am definitely burning out,Asian,")
+    text = (
+        QUALTRICS_NUMERIC.replace(",0,1.2.3.4", ",IP Address,1.2.3.4")
+        .replace(",1,,100", ",Survey Preview,,100")
+        .replace(",0,1.2.3.5", ",IP Address,1.2.3.5")
+        .replace(",1,2026-03-01 10:05:01", ",True,2026-03-01 10:05:01")
+        .replace(",0,2026-03-02", ",False,2026-03-02")
+        .replace("Female,3,1,", "Female,I am definitely burning out,Asian,")
+    )
     report = import_file(db, write(tmp_path, "q_text.csv", text), survey="W")
     assert report["rows_imported"] == 2 and report["skipped"][0]["reason"] == "survey preview", report
     assert survey_rows(db, "response_id, mini_z_burnout, race_ethnicity, complete") == [
-        ("R_aaa", 3, ["asian"], True), ("R_bbb", 5, ["white"], False)]
+        ("R_aaa", 3, ["asian"], True),
+        ("R_bbb", 5, ["white"], False),
+    ]
 
 
 def test_public_qualtrics_samples(db):
@@ -125,7 +139,8 @@ def test_public_qualtrics_samples(db):
     assert legacy.ok and legacy.raw.encoding == "utf-8-sig" and legacy.layout.variant == "legacy"
     assert legacy.validated.table["response_id"].to_pylist() == ["R_2YPOQ602ER1jkf1"]
     assert db.rows("SELECT response_id, submitted_at FROM survey") == [
-        ("R_2YPOQ602ER1jkf1", dt.datetime(2017, 7, 18, 8, 28, 48))]
+        ("R_2YPOQ602ER1jkf1", dt.datetime(2017, 7, 18, 8, 28, 48))
+    ]
 
 
 def test_public_redcap_sample_with_dictionary(db):
@@ -133,7 +148,9 @@ def test_public_redcap_sample_with_dictionary(db):
     report = import_file(db, PUBLIC / "redcap_survey_data.csv", dictionary=dictionary, survey="Sample")
     assert report["status"] == "imported" and report["rows_imported"] == 2, report
     assert db.rows("SELECT response_id, submitted_at FROM survey ORDER BY 1") == [
-        ("1", dt.datetime(2018, 3, 6, 15, 52, 43)), ("2", dt.datetime(2018, 3, 6, 15, 53, 15))]
+        ("1", dt.datetime(2018, 3, 6, 15, 52, 43)),
+        ("2", dt.datetime(2018, 3, 6, 15, 53, 15)),
+    ]
     assert any("'email' not mapped" in w for w in report["warnings"])
 
 
@@ -153,7 +170,8 @@ def test_surveymonkey_two_rows(db, tmp_path):
     assert report["rows_imported"] == 2, report
     assert survey_rows(db, "response_id, submitted_at, gender, race_ethnicity, career_satisfaction") == [
         ("11850428441", dt.datetime(2026, 3, 1, 10, 4), "woman", ["black"], 5),
-        ("11850428442", dt.datetime(2026, 3, 15, 11, 9), "man", ["asian", "white"], 2)]
+        ("11850428442", dt.datetime(2026, 3, 15, 11, 9), "man", ["asian", "white"], 2),
+    ]
 
 
 GOOGLE_FORMS = """Timestamp,Email Address,What is your gender?,What is your race or ethnicity?,"Using your own definition of ""burnout"", which one best describes you?",How often do you feel emotionally drained?
@@ -168,15 +186,19 @@ def test_google_forms_labels_and_derived_ids(db, tmp_path):
     plan.mapping.columns["mbi_ee_item"] = "How often do you feel emotionally drained?"
     from mentordash.ingest.commit import commit
     from mentordash.ingest.validate import validate
+
     plan.validated = validate(plan.layout, plan.mapping)
     plan.problems = plan.validated.problems
     report = commit(db, plan, "t")
     assert report["format"] == "google_forms" and report["rows_imported"] == 2, report
-    rows = db.rows("SELECT response_id, submitted_at, gender, race_ethnicity, mini_z_burnout, mbi_ee_item FROM survey "
-                   "ORDER BY submitted_at")
+    rows = db.rows(
+        "SELECT response_id, submitted_at, gender, race_ethnicity, mini_z_burnout, mbi_ee_item FROM survey "
+        "ORDER BY submitted_at"
+    )
     assert [r[1:] for r in rows] == [
         (dt.datetime(2026, 3, 16, 20, 24, 52), "woman", ["hispanic_latino", "white"], 3, 4),
-        (dt.datetime(2026, 3, 17, 9, 0), "man", ["asian"], 1, 0)]
+        (dt.datetime(2026, 3, 17, 9, 0), "man", ["asian"], 1, 0),
+    ]
     assert all(r[0].startswith("gf_") for r in rows)
     assert any(schema_note in report["warnings"][-1] for schema_note in ["Mind Garden"])
     later = write(tmp_path, "later.csv", GOOGLE_FORMS + "3/18/2026 10:00:00,c@x.org,Man,White,I enjoy my work.,Never\n")
@@ -195,15 +217,19 @@ def test_microsoft_forms_saved_as_csv(db, tmp_path):
     assert report["format"] == "ms_forms" and report["rows_imported"] == 2, report
     assert survey_rows(db, "response_id, submitted_at, gender, race_ethnicity, has_mentor") == [
         ("1", dt.datetime(2026, 7, 2, 11, 0, 22), "woman", ["asian", "white"], True),
-        ("2", dt.datetime(2026, 7, 13, 9, 5), "undisclosed", ["black"], False)]
+        ("2", dt.datetime(2026, 7, 13, 9, 5), "undisclosed", ["black"], False),
+    ]
 
 
-@pytest.mark.parametrize("encoding, delimiter, newline, expected", [
-    ("utf-8-sig", ",", "\n", "utf-8-sig"),
-    ("utf-16", "\t", "\r\n", "utf-16"),
-    ("utf-16-be", "\t", "\n", "utf-16"),
-    ("cp1252", ";", "\r\n", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "encoding, delimiter, newline, expected",
+    [
+        ("utf-8-sig", ",", "\n", "utf-8-sig"),
+        ("utf-16", "\t", "\r\n", "utf-16"),
+        ("utf-16-be", "\t", "\n", "utf-16"),
+        ("cp1252", ";", "\r\n", "cp1252"),
+    ],
+)
 def test_encodings_and_delimiters(db, tmp_path, encoding, delimiter, newline, expected):
     text = PEOPLE_CSV.replace("Spine", "Rachis é").replace("black;hispanic_latino", '"black;hispanic_latino"')
     text = text.replace(",", delimiter)
@@ -221,10 +247,12 @@ def test_encodings_and_delimiters(db, tmp_path, encoding, delimiter, newline, ex
 def test_decimal_commas_crlf_embedded_newlines_trailing_commas(db, tmp_path):
     # A free-text answer may run over lines (it is not stored); a mapped column may not (issue 13: tests of
     # that are in test_hardening_ingest.py).
-    text = ('response_id;submitted_at;mini_z_burnout;career_satisfaction;comment;\n'
-            'r1;2026-03-02;"3,0";4;;\n'
-            'r2;2026-03-03;"2,00";"5";"first line\nsecond line";\n'
-            '\n\n')
+    text = (
+        "response_id;submitted_at;mini_z_burnout;career_satisfaction;comment;\n"
+        'r1;2026-03-02;"3,0";4;;\n'
+        'r2;2026-03-03;"2,00";"5";"first line\nsecond line";\n'
+        "\n\n"
+    )
     report = import_file(db, write(tmp_path, "eu.csv", text, newline="\r\n"), survey="W")
     assert report["rows_imported"] == 2, report
     assert db.rows("SELECT response_id, mini_z_burnout FROM survey ORDER BY 1") == [("r1", 3), ("r2", 2)]
@@ -250,7 +278,9 @@ def test_formula_like_cells_are_text(db, tmp_path):
     text = 'person_id,career_stage,division,start_date\n"=HYPERLINK(""x"")",resident,+Spine,2024-07-01\n@p2,fellow,-Hand,2024-07-01\n'
     assert import_file(db, write(tmp_path, "r.csv", text))["rows_imported"] == 2
     assert db.rows("SELECT person_id, division FROM people ORDER BY 1") == [
-        ('=HYPERLINK("x")', "+Spine"), ("@p2", "-Hand")]
+        ('=HYPERLINK("x")', "+Spine"),
+        ("@p2", "-Hand"),
+    ]
 
 
 def test_repeated_header_and_blank_rows_and_columns(db, tmp_path):

@@ -22,10 +22,22 @@ def fresh_db(tmp_path: Path) -> Database:
 
 def checksums(db: Database) -> dict[str, tuple]:
     """A digest of every row of every table: equal before and after means nothing changed."""
-    tables = [r[0] for r in db.rows("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
-                                    "AND table_type = 'BASE TABLE' ORDER BY 1")]
-    return {t: tuple(db.rows(f'SELECT count(*), md5(coalesce(string_agg(CAST(x AS VARCHAR), \'|\' '
-                             f'ORDER BY CAST(x AS VARCHAR)), \'\')) FROM "{t}" x')[0]) for t in tables}
+    tables = [
+        r[0]
+        for r in db.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
+            "AND table_type = 'BASE TABLE' ORDER BY 1"
+        )
+    ]
+    return {
+        t: tuple(
+            db.rows(
+                f"SELECT count(*), md5(coalesce(string_agg(CAST(x AS VARCHAR), '|' "
+                f"ORDER BY CAST(x AS VARCHAR)), '')) FROM \"{t}\" x"
+            )[0]
+        )
+        for t in tables
+    }
 
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:

@@ -36,7 +36,8 @@ def score(db, **items) -> dict:
     add_survey(db, {"survey": "S", "response_id": rid, "submitted_at": datetime(2026, 4, 1), **items})
     selects = ", ".join(
         f"{MEASURES[k].scoreable_sql('r')} AS s_{k}, coalesce({MEASURES[k].positive_sql('r')}, FALSE) AS p_{k}"
-        for k in MEASURE_ORDER)
+        for k in MEASURE_ORDER
+    )
     params = {"rid": rid, **cutoff_params(db.settings()["cutoffs"])}
     sql = f"SELECT {selects} FROM survey r WHERE r.response_id = $rid"
     row = db.rows(sql, params)[0]
@@ -74,9 +75,17 @@ def test_mini_z_cut_off_from_settings(db):
 
 
 # --- single-item MBI ------------------------------------------------------------------------------
-@pytest.mark.parametrize("ee, dp, burned_out", [
-    (3, 3, False), (4, 0, True), (0, 4, True), (6, 6, True), (0, 0, False), (3, 4, True),
-])
+@pytest.mark.parametrize(
+    "ee, dp, burned_out",
+    [
+        (3, 3, False),
+        (4, 0, True),
+        (0, 4, True),
+        (6, 6, True),
+        (0, 0, False),
+        (3, 4, True),
+    ],
+)
 def test_mbi_single_weekly_or_more(db, ee, dp, burned_out):
     assert score(db, mbi_ee_item=ee, mbi_dp_item=dp)["mbi_single"] is burned_out
 
@@ -98,9 +107,17 @@ def mbi(ee_sum: int, dp_sum: int, pa: list[int] | None = None) -> dict:
     return out
 
 
-@pytest.mark.parametrize("ee_sum, dp_sum, burned_out", [
-    (26, 9, False), (27, 0, True), (28, 0, True), (0, 10, True), (26, 10, True), (0, 9, False),
-])
+@pytest.mark.parametrize(
+    "ee_sum, dp_sum, burned_out",
+    [
+        (26, 9, False),
+        (27, 0, True),
+        (28, 0, True),
+        (0, 10, True),
+        (26, 10, True),
+        (0, 9, False),
+    ],
+)
 def test_mbi_full_ee_27_or_dp_10(db, ee_sum, dp_sum, burned_out):
     assert score(db, **mbi(ee_sum, dp_sum))["mbi_full"] is burned_out
 
@@ -120,7 +137,7 @@ def test_mbi_low_accomplishment_is_reported_apart(db, pa_sum, low):
 
 
 def test_mbi_pa_optional_and_incomplete_pa(db):
-    assert score(db, **mbi(27, 0))["mbi_low_pa"] is None      # no PA items: burnout still scored
+    assert score(db, **mbi(27, 0))["mbi_low_pa"] is None  # no PA items: burnout still scored
     assert score(db, **mbi(27, 0))["mbi_full"] is True
     pa = dict(items(MBI_PA, 2), mbi_pa_8=None)
     assert score(db, **mbi(0, 0), **pa)["mbi_low_pa"] is None
@@ -149,7 +166,7 @@ def test_pfi_fulfilled_mean_3(db, pf_sum, fulfilled):
 def test_pfi_mean_exactly_at_a_cut_off_meets_it(db):
     db.set_setting("cutoffs", {"pfi_burnout_mean": 1.1}, user="test")
     try:
-        assert score(db, **pfi(11, 0))["pfi"] is True    # 11 / 10 == 1.1 exactly
+        assert score(db, **pfi(11, 0))["pfi"] is True  # 11 / 10 == 1.1 exactly
         assert score(db, **pfi(10, 0))["pfi"] is False
     finally:
         db.set_setting("cutoffs", {"pfi_burnout_mean": 1.33}, user="test")
@@ -164,8 +181,9 @@ def test_pfi_needs_all_16_items(db):
 # --- single items -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("answer, yes", [(3, False), (4, True), (5, True), (1, False)])
 def test_satisfaction_items_4_or_more(db, answer, yes):
-    result = score(db, mini_z_satisfaction=answer, career_satisfaction=answer, mentorship_satisfaction=answer,
-                   mini_z_stress=answer)
+    result = score(
+        db, mini_z_satisfaction=answer, career_satisfaction=answer, mentorship_satisfaction=answer, mini_z_stress=answer
+    )
     assert result["mini_z_satisfied"] is yes
     assert result["career_satisfied"] is yes
     assert result["mentorship_satisfied"] is yes

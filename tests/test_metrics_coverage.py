@@ -28,8 +28,10 @@ def db(tmp_path):
         person("R7", "resident", JOINED, end_date=AS_OF, departure_reason="left_early"),  # gone on as_of
         person("R8", "resident", date(2026, 7, 1)),  # not yet started
         *[person(f"J{i}", "junior_faculty", date(2020, 1, 1)) for i in range(1, 6)],
-        *[person(f"S{i}", "senior_faculty", date(2010, 1, 1), gender="woman" if i == 1 else "man")
-          for i in range(1, 4)],
+        *[
+            person(f"S{i}", "senior_faculty", date(2010, 1, 1), gender="woman" if i == 1 else "man")
+            for i in range(1, 4)
+        ],
     )
     add_mentorships(
         db,
@@ -141,6 +143,7 @@ def test_active_relationships(db):
 
 def test_hostile_filter_values_are_refused():
     from mentordash.metrics.filters import FilterError
+
     with pytest.raises(FilterError, match="career_stage"):
         Filters.of(career_stage=["resident'; DROP TABLE people; --"])
 
@@ -193,12 +196,14 @@ def test_by_role_mentor_rows_equal_the_summary(db):
         mentor = frame[frame["role"] == "mentor"]
         for stage, expected in summary["by_stage"].items():
             row = cell(mentor, career_stage=stage)
-            assert {k: row[k] for k in expected if k != "suppressed"} == \
-                {k: v for k, v in expected.items() if k != "suppressed"}
+            assert {k: row[k] for k in expected if k != "suppressed"} == {
+                k: v for k, v in expected.items() if k != "suppressed"
+            }
             assert bool(row["suppressed"]) == expected.get("suppressed", False)
         total = cell(mentor, career_stage="all")
-        assert {k: total[k] for k in summary["all"] if k != "suppressed"} == \
-            {k: v for k, v in summary["all"].items() if k != "suppressed"}
+        assert {k: total[k] for k in summary["all"] if k != "suppressed"} == {
+            k: v for k, v in summary["all"].items() if k != "suppressed"
+        }
 
 
 def test_by_role_complementary_in_every_role(db):
@@ -220,8 +225,10 @@ def test_month_ends_cover_all_years(db):
 def test_monthly_coverage(db):
     db.set_setting("min_cell", 3, user="test")
     frame = coverage.coverage_monthly(db, AS_OF, Filters())
+
     def resident(day):
         return cell(frame, day=day, career_stage="resident")
+
     # 31 Dec 2024: R1-R7 active, only R7 covered (S1 since Sep 2024).
     assert (resident(date(2024, 12, 31))["n"], resident(date(2024, 12, 31))["covered"]) == (7, 1)
     # 31 Jan 2025: R1 R2 R3 R4 R5 R7 covered.
@@ -265,34 +272,51 @@ def dept(tmp_path):
         person("T6", "resident", joined, gender="man", race_ethnicity=["white"]),
         person("T7", "resident", joined, gender="man"),
         person("T8", "resident", joined, gender="man", end_date=date(2026, 3, 1), departure_reason="left_early"),
-        person("Fe1", "fellow", joined), person("Fe2", "fellow", joined),
+        person("Fe1", "fellow", joined),
+        person("Fe2", "fellow", joined),
         *[person(f"St{i}", "student", date(2026, 1, 1)) for i in range(1, 5)],
         person("F1", "senior_faculty", date(2010, 1, 1), gender="woman", race_ethnicity=["white"], division="Hand"),
         person("F2", "senior_faculty", date(2010, 1, 1), gender="woman", race_ethnicity=["white"], division="Hand"),
         person("F3", "senior_faculty", date(2010, 1, 1), gender="woman", race_ethnicity=["black"], division="Spine"),
-        person("F4", "junior_faculty", date(2020, 1, 1), gender="man", race_ethnicity=["hispanic_latino"],
-               division="Spine"),
+        person(
+            "F4", "junior_faculty", date(2020, 1, 1), gender="man", race_ethnicity=["hispanic_latino"], division="Spine"
+        ),
         person("F5", "junior_faculty", date(2020, 1, 1), gender="man", race_ethnicity=["white"], division="Spine"),
-        person("F6", "junior_faculty", date(2020, 1, 1), gender="man", race_ethnicity=["asian"], division="=cmd|' /C calc'!A0"),
+        person(
+            "F6",
+            "junior_faculty",
+            date(2020, 1, 1),
+            gender="man",
+            race_ethnicity=["asian"],
+            division="=cmd|' /C calc'!A0",
+        ),
         person("F7", "junior_faculty", date(2020, 1, 1)),
     )
     add_mentorships(
         db,
         dict(mentor_id="F1", mentee_id="T1", start_date=date(2025, 7, 15), source="formal_program"),
-        dict(mentor_id="F1", mentee_id="T1", role="sponsor", start_date=date(2025, 7, 2), source="research",
-             formal=False),
+        dict(
+            mentor_id="F1", mentee_id="T1", role="sponsor", start_date=date(2025, 7, 2), source="research", formal=False
+        ),
         dict(mentor_id="F1", mentee_id="T2", start_date=date(2025, 6, 1), source="research", formal=False),
-        dict(mentor_id="F3", mentee_id="T3", start_date=date(2025, 8, 1), end_date=date(2026, 5, 1),
-             source="society", formal=False),
+        dict(
+            mentor_id="F3",
+            mentee_id="T3",
+            start_date=date(2025, 8, 1),
+            end_date=date(2026, 5, 1),
+            source="society",
+            formal=False,
+        ),
         dict(mentor_id="F2", mentee_id="T4", start_date=date(2025, 10, 29), source="formal_program"),
         dict(mentor_id="F4", mentee_id="T5", start_date=date(2025, 7, 1), source="alumni", formal=False),
         dict(mentor_id="F4", mentee_id="T6", start_date=date(2026, 1, 1), end_date=AS_OF),  # no source, formal
         dict(mentor_id="EXT", mentee_id="T7", start_date=date(2025, 9, 29), source="social_media", formal=False),
         dict(mentor_id="F2", mentee_id="T8", start_date=date(2026, 4, 1), source="formal_program"),  # after leaving
-        *[dict(mentor_id="F5", mentee_id=f"Fe{i}", start_date=joined, source="meeting", formal=False)
-          for i in (1, 2)],
-        *[dict(mentor_id="F6", mentee_id=f"St{i}", start_date=date(2026, 3, 1), source="society", formal=False)
-          for i in range(1, 5)],
+        *[dict(mentor_id="F5", mentee_id=f"Fe{i}", start_date=joined, source="meeting", formal=False) for i in (1, 2)],
+        *[
+            dict(mentor_id="F6", mentee_id=f"St{i}", start_date=date(2026, 3, 1), source="society", formal=False)
+            for i in range(1, 5)
+        ],
     )
     add_meetings(
         db,
@@ -345,8 +369,11 @@ def test_minority_tax_by_hand(dept):
     # Faculty F1-F7; gender known F1-F6, women F1 F2 F3. Residents' mentoring: F1 2, F2 1, F4 2, EXT 1.
     assert (women["faculty_in_group"], women["faculty_known"], women["faculty_unknown"]) == (3, 6, 1)
     assert (women["faculty_share_pct"], women["load_in_group"], women["load_known"]) == (50.0, 3, 5)
-    assert (women["load_share_pct"], women["mentees_per_faculty"], women["mentees_per_other_faculty"]) == \
-        (60.0, 1.0, 0.67)
+    assert (women["load_share_pct"], women["mentees_per_faculty"], women["mentees_per_other_faculty"]) == (
+        60.0,
+        1.0,
+        0.67,
+    )
     assert (women["load_outside_faculty"], women["mentees"], women["suppressed"]) == (1, 6, False)
     urim = cell(frame, group="urim")  # F3 and F4 only: fewer than 3
     assert urim["suppressed"] and urim["load_share_pct"] is None and urim["faculty_in_group"] is None
@@ -356,8 +383,13 @@ def test_sources_by_hand(dept):
     frame = coverage.relationship_sources(dept, AS_OF, Filters())
     residents = frame[frame["career_stage"] == "resident"]
     got = {r["source"]: (r["relationships"], r["formal"], r["pct"]) for r in residents.to_dict("records")}
-    assert got == {"formal_program": (2, 2, 33.3), "research": (1, 0, 16.7), "alumni": (1, 0, 16.7),
-                   "social_media": (1, 0, 16.7), "not_recorded": (1, 1, 16.7)}  # T3's society tie ended
+    assert got == {
+        "formal_program": (2, 2, 33.3),
+        "research": (1, 0, 16.7),
+        "alumni": (1, 0, 16.7),
+        "social_media": (1, 0, 16.7),
+        "not_recorded": (1, 1, 16.7),
+    }  # T3's society tie ended
     # Fellows (2 mentees) hide, and the students (4), the next smallest, with them.
     assert frame[frame["career_stage"] == "fellow"]["suppressed"].all()
     assert frame[frame["career_stage"] == "student"]["suppressed"].all()
@@ -397,8 +429,15 @@ def test_row_lists_for_coordinators_only(dept):
     assert unmatched.loc[unmatched["person_id"] == "T3", "days_since_start"].item() == (AS_OF - date(2025, 7, 1)).days
     dept.set_setting("capacity", 3, user="test")
     over = coverage.over_capacity_list(dept, AS_OF, Filters(), user=COORDINATOR)
-    assert over.to_dict("records") == [{"mentor_id": "F6", "career_stage": "junior_faculty",
-                                        "division": "=cmd|' /C calc'!A0", "external": False, "mentees": 4}]
+    assert over.to_dict("records") == [
+        {
+            "mentor_id": "F6",
+            "career_stage": "junior_faculty",
+            "division": "=cmd|' /C calc'!A0",
+            "external": False,
+            "mentees": 4,
+        }
+    ]
 
 
 def test_resident_benchmark(dept):
@@ -406,8 +445,11 @@ def test_resident_benchmark(dept):
     assert out["benchmark"]["value"] == 74.7 and out["benchmark"]["year"] == "2015"
     assert (out["department"]["n"], out["department"]["covered"], out["department"]["pct"]) == (7, 6, 85.7)
     assert coverage.resident_benchmark(dept, AS_OF, Filters.of(career_stage=["fellow"]))["department"] is None
-    dept.set_setting("benchmarks", [{"key": "residents_with_mentor", "figure": "x", "value": 80.0,
-                                     "year": "2030", "source": "edited"}], user="test")
+    dept.set_setting(
+        "benchmarks",
+        [{"key": "residents_with_mentor", "figure": "x", "value": 80.0, "year": "2030", "source": "edited"}],
+        user="test",
+    )
     assert coverage.benchmark(dept, "residents_with_mentor")["value"] == 80.0
 
 

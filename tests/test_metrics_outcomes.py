@@ -27,12 +27,17 @@ def records(frame, *keys):
 
 # --- the window and window days ---------------------------------------------------------------------
 
+
 def test_window_default_and_leap_day(tmp_path):
     db = new_db(tmp_path)
     assert outcomes.window_start(db, AS_OF) == date(2023, 6, 30)
     w = outcomes.window(db, date(2028, 2, 29))
     assert (w["start"], w["first_day"], w["last_day"], w["years"]) == (
-        date(2025, 2, 28), date(2025, 3, 1), date(2028, 2, 29), 3)
+        date(2025, 2, 28),
+        date(2025, 3, 1),
+        date(2028, 2, 29),
+        3,
+    )
     db.set_setting("outcomes_window_years", 1, user="test")
     assert outcomes.window_start(db, AS_OF) == date(2025, 6, 30)
 
@@ -42,13 +47,13 @@ def spans_db(tmp_path):
     db = new_db(tmp_path)
     add_people(
         db,
-        person("ALL", "junior_faculty", OLD),                                     # every window day
-        person("JOIN", "resident", date(2025, 7, 1)),                             # joins inside: 365 days
+        person("ALL", "junior_faculty", OLD),  # every window day
+        person("JOIN", "resident", date(2025, 7, 1)),  # joins inside: 365 days
         person("LEAVE", "resident", OLD, end_date=date(2024, 7, 1), departure_reason="left_early"),  # 366 days
-        person("GONE", "resident", OLD, end_date=date(2023, 7, 1), departure_reason="left_early"),   # 0 days
-        person("GONE2", "resident", OLD, end_date=date(2023, 6, 30)),                                  # 0 days
-        person("LATE", "resident", date(2026, 7, 1)),                             # starts after as_of
-        person("LAST", "student", AS_OF),                                         # one day: as_of itself
+        person("GONE", "resident", OLD, end_date=date(2023, 7, 1), departure_reason="left_early"),  # 0 days
+        person("GONE2", "resident", OLD, end_date=date(2023, 6, 30)),  # 0 days
+        person("LATE", "resident", date(2026, 7, 1)),  # starts after as_of
+        person("LAST", "student", AS_OF),  # one day: as_of itself
         # exactly half of 366 window days (183) with an inclusive end date: mentored
         person("HALF", "fellow", OLD, end_date=date(2024, 7, 1), departure_reason="completed"),
         # one day short of half (182): not mentored
@@ -74,11 +79,27 @@ def spans_db(tmp_path):
 
 def test_window_days_join_and_leave_inside(spans_db):
     people = records(outcomes.people_in_window(spans_db, AS_OF, Filters()), "person_id")
-    assert set(people) == {("ALL",), ("JOIN",), ("LEAVE",), ("LAST",), ("HALF",), ("SHORT",), ("OVERLAP",),
-                           ("SPONSOR",)}
+    assert set(people) == {
+        ("ALL",),
+        ("JOIN",),
+        ("LEAVE",),
+        ("LAST",),
+        ("HALF",),
+        ("SHORT",),
+        ("OVERLAP",),
+        ("SPONSOR",),
+    }
     days = {k[0]: v["window_days"] for k, v in people.items()}
-    assert days == {"ALL": WINDOW_DAYS, "JOIN": 365, "LEAVE": 366, "LAST": 1, "HALF": 366, "SHORT": 366,
-                    "OVERLAP": 366, "SPONSOR": 366}
+    assert days == {
+        "ALL": WINDOW_DAYS,
+        "JOIN": 365,
+        "LEAVE": 366,
+        "LAST": 1,
+        "HALF": 366,
+        "SHORT": 366,
+        "OVERLAP": 366,
+        "SPONSOR": 366,
+    }
 
 
 def test_half_of_window_days_counts_as_mentored(spans_db):
@@ -95,6 +116,7 @@ def test_half_of_window_days_counts_as_mentored(spans_db):
 
 # --- publications per person-year -------------------------------------------------------------------
 
+
 @pytest.fixture
 def pubs_db(tmp_path):
     db = new_db(tmp_path)
@@ -104,21 +126,21 @@ def pubs_db(tmp_path):
         db,
         *[person(p, "junior_faculty", OLD) for p in mentored],
         person("U1", "junior_faculty", OLD),
-        person("U2", "junior_faculty", date(2025, 7, 1)),                       # 365 days
+        person("U2", "junior_faculty", date(2025, 7, 1)),  # 365 days
         person("U3", "junior_faculty", OLD, end_date=date(2024, 7, 1), departure_reason="left_early"),  # 366
-        person("R1", "resident", OLD),                                           # a cell of one: suppressed
+        person("R1", "resident", OLD),  # a cell of one: suppressed
     )
     add_mentorships(db, *[dict(mentor_id="S", mentee_id=p, start_date=OLD) for p in mentored])
     add_outcomes(
         db,
-        dict(person_id="M1", date=date(2023, 7, 1), kind="publication", count=4),   # first window day
-        dict(person_id="M2", date=AS_OF, kind="publication", count=2),              # as_of itself
+        dict(person_id="M1", date=date(2023, 7, 1), kind="publication", count=4),  # first window day
+        dict(person_id="M2", date=AS_OF, kind="publication", count=2),  # as_of itself
         dict(person_id="M3", date=date(2023, 6, 30), kind="publication", count=9),  # window_start: outside
-        dict(person_id="M3", date=date(2025, 1, 1), kind="grant", count=5),         # not a publication
+        dict(person_id="M3", date=date(2025, 1, 1), kind="grant", count=5),  # not a publication
         dict(person_id="U1", date=date(2024, 1, 1), kind="publication"),
         dict(person_id="U2", date=date(2025, 6, 30), kind="publication", count=3),  # before U2 joined
-        dict(person_id="U3", date=date(2024, 6, 30), kind="publication"),           # U3's last day
-        dict(person_id="U3", date=date(2024, 7, 1), kind="publication", count=7),   # the day U3 left: outside
+        dict(person_id="U3", date=date(2024, 6, 30), kind="publication"),  # U3's last day
+        dict(person_id="U3", date=date(2024, 7, 1), kind="publication", count=7),  # the day U3 left: outside
         dict(person_id="R1", date=date(2025, 1, 1), kind="publication"),
     )
     return db
@@ -130,8 +152,10 @@ def test_publications_per_person_year(pubs_db):
     m = rows[("junior_faculty", True)]
     years = 3 * WINDOW_DAYS / 365.25  # 9.002...
     assert (m["people"], m["person_years"], m["publications"], m["rate"]) == (3, 9.0, 6, round(6 / years, 2))
-    assert (m["ci_low"], m["ci_high"]) == (round(chi2.ppf(0.025, 12) / 2 / years, 2),
-                                           round(chi2.ppf(0.975, 14) / 2 / years, 2))
+    assert (m["ci_low"], m["ci_high"]) == (
+        round(chi2.ppf(0.025, 12) / 2 / years, 2),
+        round(chi2.ppf(0.975, 14) / 2 / years, 2),
+    )
     u = rows[("junior_faculty", False)]
     years_u = (WINDOW_DAYS + 365 + 366) / 365.25  # 5.002...
     assert (u["people"], u["person_years"], u["publications"], u["rate"]) == (3, 5.0, 2, round(2 / years_u, 2))
@@ -140,7 +164,10 @@ def test_publications_per_person_year(pubs_db):
     assert r["suppressed"] and r["people"] is None and r["rate"] is None and r["publications"] is None
     # stage order, mentored first
     assert list(zip(frame["career_stage"], frame["mentored"])) == [
-        ("resident", False), ("junior_faculty", True), ("junior_faculty", False)]
+        ("resident", False),
+        ("junior_faculty", True),
+        ("junior_faculty", False),
+    ]
 
 
 def test_poisson_interval_with_no_publications():
@@ -151,13 +178,20 @@ def test_poisson_interval_with_no_publications():
 def test_mentors_side(tmp_path):
     db = new_db(tmp_path)
     db.set_setting("min_cell", 3, user="test")
-    add_people(db, *[person(f"S{i}", "senior_faculty", OLD) for i in range(1, 7)],
-               *[person(f"R{i}", "resident", OLD) for i in range(1, 4)])
+    add_people(
+        db,
+        *[person(f"S{i}", "senior_faculty", OLD) for i in range(1, 7)],
+        *[person(f"R{i}", "resident", OLD) for i in range(1, 4)],
+    )
     # S1-S3 mentor all window long; S4 mentors for one year only (under half); S5, S6 never.
-    add_mentorships(db, *[dict(mentor_id=f"S{i}", mentee_id=f"R{i}", start_date=OLD) for i in range(1, 4)],
-                    dict(mentor_id="S4", mentee_id="R1", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)))
-    add_outcomes(db, *[dict(person_id=f"S{i}", date=date(2025, 1, 1), kind="publication", count=i)
-                       for i in range(1, 7)])
+    add_mentorships(
+        db,
+        *[dict(mentor_id=f"S{i}", mentee_id=f"R{i}", start_date=OLD) for i in range(1, 4)],
+        dict(mentor_id="S4", mentee_id="R1", start_date=date(2024, 1, 1), end_date=date(2024, 12, 31)),
+    )
+    add_outcomes(
+        db, *[dict(person_id=f"S{i}", date=date(2025, 1, 1), kind="publication", count=i) for i in range(1, 7)]
+    )
     rows = records(outcomes.mentor_publications(db, AS_OF, Filters()), "career_stage", "mentors")
     years = 3 * WINDOW_DAYS / 365.25
     assert (rows[("senior_faculty", True)]["people"], rows[("senior_faculty", True)]["publications"]) == (3, 6)
@@ -167,6 +201,7 @@ def test_mentors_side(tmp_path):
 
 
 # --- early departure --------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def departure_db(tmp_path):
@@ -178,8 +213,9 @@ def departure_db(tmp_path):
         person("A3", "resident", OLD, end_date=date(2025, 6, 30), departure_reason="completed", urim=True),
         person("A4", "resident", OLD, end_date=date(2026, 12, 31), departure_reason="left_early"),  # future
         person("A5", "resident", OLD, urim=False),
-        person("A6", "resident", date(2025, 7, 1), end_date=date(2026, 1, 1), departure_reason="left_early",
-               urim=False),                                                                        # joined and left inside
+        person(
+            "A6", "resident", date(2025, 7, 1), end_date=date(2026, 1, 1), departure_reason="left_early", urim=False
+        ),  # joined and left inside
         person("A7", "resident", OLD, end_date=date(2023, 6, 1), departure_reason="left_early"),  # before: no days
         *[person(f"B{i}", "resident", OLD, urim=False) for i in range(1, 6)],
     )
@@ -206,16 +242,20 @@ def test_early_departure_by_group_with_complementary_suppression(departure_db):
 
 def test_complementary_suppression_within_pair(tmp_path):
     db = new_db(tmp_path)
-    add_people(db, *[person(f"W{i}", "resident", OLD, gender="woman") for i in range(6)],
-               *[person(f"M{i}", "resident", OLD, gender="man") for i in range(7)],
-               person("N1", "resident", OLD, gender="nonbinary"))
+    add_people(
+        db,
+        *[person(f"W{i}", "resident", OLD, gender="woman") for i in range(6)],
+        *[person(f"M{i}", "resident", OLD, gender="man") for i in range(7)],
+        person("N1", "resident", OLD, gender="nonbinary"),
+    )
     rows = records(outcomes.early_departure(db, AS_OF, Filters(), by="gender"), "career_stage", "gender", "mentored")
     assert rows[("resident", "other_or_unknown", False)]["suppressed"]
-    assert rows[("resident", "woman", False)]["suppressed"]          # the next smallest goes too
+    assert rows[("resident", "woman", False)]["suppressed"]  # the next smallest goes too
     assert not rows[("resident", "man", False)]["suppressed"] and rows[("resident", "man", False)]["n"] == 7
 
 
 # --- time to first promotion ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def promotion_db(tmp_path):
@@ -223,25 +263,31 @@ def promotion_db(tmp_path):
     start = date(2020, 1, 1)
     add_people(
         db,
-        person("P1", "senior_faculty", start),   # promoted 1 Jan 2021 (366 days): hired junior
-        person("P2", "senior_faculty", start),   # promoted 1 Jan 2022 (731 days)
+        person("P1", "senior_faculty", start),  # promoted 1 Jan 2021 (366 days): hired junior
+        person("P2", "senior_faculty", start),  # promoted 1 Jan 2022 (731 days)
         person("P3", "junior_faculty", start, end_date=date(2022, 6, 1), departure_reason="left_early"),  # censored
-        person("P4", "senior_faculty", start),   # promoted 1 Jan 2023 (1096 days)
-        person("P5", "junior_faculty", start),   # never promoted: censored at as_of
+        person("P4", "senior_faculty", start),  # promoted 1 Jan 2023 (1096 days)
+        person("P5", "junior_faculty", start),  # never promoted: censored at as_of
         person("P6", "junior_faculty", start, end_date=date(2021, 1, 1)),  # promotion after leaving: ignored
-        person("SR", "senior_faculty", start),   # hired senior, no promotion: not in the cohort
-        person("U1", "junior_faculty", start),   # unmentored: a group of 2, suppressed
+        person("SR", "senior_faculty", start),  # hired senior, no promotion: not in the cohort
+        person("U1", "junior_faculty", start),  # unmentored: a group of 2, suppressed
         person("U2", "junior_faculty", start),
         person("RES", "resident", start),
     )
-    add_mentorships(db, *[dict(mentor_id="SR", mentee_id=p, start_date=start) for p in ("P1", "P2", "P3", "P4", "P5")],
-                    dict(mentor_id="SR", mentee_id="P6", start_date=start))
-    add_outcomes(db, dict(person_id="P1", date=date(2021, 1, 1), kind="promotion"),
-                 dict(person_id="P2", date=date(2022, 1, 1), kind="promotion"),
-                 dict(person_id="P2", date=date(2025, 1, 1), kind="promotion"),  # only the first counts
-                 dict(person_id="P4", date=date(2023, 1, 1), kind="promotion"),
-                 dict(person_id="P6", date=date(2021, 6, 1), kind="promotion"),
-                 dict(person_id="U1", date=date(2027, 1, 1), kind="promotion"))  # after as_of: censored
+    add_mentorships(
+        db,
+        *[dict(mentor_id="SR", mentee_id=p, start_date=start) for p in ("P1", "P2", "P3", "P4", "P5")],
+        dict(mentor_id="SR", mentee_id="P6", start_date=start),
+    )
+    add_outcomes(
+        db,
+        dict(person_id="P1", date=date(2021, 1, 1), kind="promotion"),
+        dict(person_id="P2", date=date(2022, 1, 1), kind="promotion"),
+        dict(person_id="P2", date=date(2025, 1, 1), kind="promotion"),  # only the first counts
+        dict(person_id="P4", date=date(2023, 1, 1), kind="promotion"),
+        dict(person_id="P6", date=date(2021, 6, 1), kind="promotion"),
+        dict(person_id="U1", date=date(2027, 1, 1), kind="promotion"),
+    )  # after as_of: censored
     return db
 
 
@@ -289,13 +335,17 @@ def test_promotion_stage_filter_means_hired_junior(promotion_db):
 
 # --- career satisfaction ----------------------------------------------------------------------------
 
+
 def test_satisfaction_mentored_against_not(tmp_path):
     db = new_db(tmp_path)
     db.set_setting("min_cell", 3, user="test")
     add_people(db, *[person(f"K{i}", "resident", OLD) for i in range(1, 4)])
-    add_mentorships(db, dict(mentor_id="S", mentee_id="K1", start_date=OLD),
-                    dict(mentor_id="S", mentee_id="K2", start_date=OLD, end_date=date(2025, 3, 1)),  # active that day
-                    dict(mentor_id="S", mentee_id="K3", start_date=OLD, end_date=date(2025, 2, 28)))  # ended before
+    add_mentorships(
+        db,
+        dict(mentor_id="S", mentee_id="K1", start_date=OLD),
+        dict(mentor_id="S", mentee_id="K2", start_date=OLD, end_date=date(2025, 3, 1)),  # active that day
+        dict(mentor_id="S", mentee_id="K3", start_date=OLD, end_date=date(2025, 2, 28)),
+    )  # ended before
     day = date(2025, 3, 1)
     rows = [
         dict(survey="W", response_id="1", submitted_at=day, person_id="K1", career_satisfaction=5),
@@ -322,6 +372,7 @@ def test_satisfaction_mentored_against_not(tmp_path):
 
 # --- filters, suppression, summary ------------------------------------------------------------------
 
+
 def test_filters_select_people(departure_db):
     urim = outcomes.people_in_window(departure_db, AS_OF, Filters(urim=True))
     assert set(urim["person_id"]) == {"A1", "A2", "A3"}
@@ -333,25 +384,51 @@ def test_summary_outcomes_part_matches_metrics(pubs_db):
     part = outcomes_part(pubs_db, AS_OF, Filters())
     assert part["window_start"] == "2023-06-30"
     assert part["publications"] == [
-        {"career_stage": "resident", "mentored": False, "people": None, "person_years": None,
-         "publications": None, "rate": None, "suppressed": True},
-        {"career_stage": "junior_faculty", "mentored": True, "people": 3, "person_years": 9.0,
-         "publications": 6, "rate": 0.67},
-        {"career_stage": "junior_faculty", "mentored": False, "people": 3, "person_years": 5.0,
-         "publications": 2, "rate": 0.4},
+        {
+            "career_stage": "resident",
+            "mentored": False,
+            "people": None,
+            "person_years": None,
+            "publications": None,
+            "rate": None,
+            "suppressed": True,
+        },
+        {
+            "career_stage": "junior_faculty",
+            "mentored": True,
+            "people": 3,
+            "person_years": 9.0,
+            "publications": 6,
+            "rate": 0.67,
+        },
+        {
+            "career_stage": "junior_faculty",
+            "mentored": False,
+            "people": 3,
+            "person_years": 5.0,
+            "publications": 2,
+            "rate": 0.4,
+        },
     ]
-    assert part["early_departure"][2] == {"career_stage": "junior_faculty", "mentored": False, "n": 3,
-                                          "departed": 1, "pct": 33.3}
+    assert part["early_departure"][2] == {
+        "career_stage": "junior_faculty",
+        "mentored": False,
+        "n": 3,
+        "departed": 1,
+        "pct": 33.3,
+    }
     assert build_summary(pubs_db, AS_OF, Filters())["outcomes"] == part
 
 
 def test_summary_types_are_json(pubs_db):
     import json
+
     text = json.dumps(outcomes_part(pubs_db, AS_OF, Filters()))
     assert '"mentored": true' in text
 
 
 # --- performance ------------------------------------------------------------------------------------
+
 
 def test_twenty_thousand_people_stay_fast(tmp_path):
     db = new_db(tmp_path)

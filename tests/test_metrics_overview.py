@@ -18,10 +18,16 @@ def tiles_by_key(tiles):
 
 def test_coverage_tiles_and_year_on_year_change(tmp_path):
     db = new_db(tmp_path)
-    add_people(db, *[person(f"R{i}", "resident", date(2024, 7, 1)) for i in range(10)],
-               *[person(f"J{i}", "junior_faculty", date(2020, 7, 1)) for i in range(5)])
-    add_mentorships(db, *[dict(mentor_id=f"J{i % 5}", mentee_id=f"R{i}", start_date=date(2025, 3, 1)) for i in range(6)],
-                    *[dict(mentor_id="J0", mentee_id=f"R{i}", start_date=date(2026, 1, 1)) for i in range(6, 8)])
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2024, 7, 1)) for i in range(10)],
+        *[person(f"J{i}", "junior_faculty", date(2020, 7, 1)) for i in range(5)],
+    )
+    add_mentorships(
+        db,
+        *[dict(mentor_id=f"J{i % 5}", mentee_id=f"R{i}", start_date=date(2025, 3, 1)) for i in range(6)],
+        *[dict(mentor_id="J0", mentee_id=f"R{i}", start_date=date(2026, 1, 1)) for i in range(6, 8)],
+    )
     tiles = tiles_by_key(all_tiles(db, AS_OF, Filters()))
     trainees = tiles["trainee_coverage"]
     assert (trainees.value, trainees.previous, trainees.delta, trainees.n) == (80.0, 60.0, 20.0, 10)
@@ -41,15 +47,22 @@ def test_stage_filter_outside_a_tile_gives_no_data(tmp_path):
 
 
 def survey_row(i, survey, day, burnout):
-    return {"survey": survey, "response_id": f"{survey}-{i}", "submitted_at": datetime(day.year, day.month, day.day),
-            "complete": True, "mini_z_burnout": burnout}
+    return {
+        "survey": survey,
+        "response_id": f"{survey}-{i}",
+        "submitted_at": datetime(day.year, day.month, day.day),
+        "complete": True,
+        "mini_z_burnout": burnout,
+    }
 
 
 def test_burnout_tile_compares_with_the_same_instrument_a_wave_earlier(tmp_path):
     db = new_db(tmp_path)
-    add_survey(db,
-               *[survey_row(i, "Spring 2025", date(2025, 4, 1), 3 if i < 4 else 1) for i in range(10)],
-               *[survey_row(i, "Spring 2026", date(2026, 4, 1), 3 if i < 3 else 2) for i in range(10)])
+    add_survey(
+        db,
+        *[survey_row(i, "Spring 2025", date(2025, 4, 1), 3 if i < 4 else 1) for i in range(10)],
+        *[survey_row(i, "Spring 2026", date(2026, 4, 1), 3 if i < 3 else 2) for i in range(10)],
+    )
     tile = burnout_tile(db, Filters())
     assert (tile.value, tile.previous, tile.delta, tile.n) == (30.0, 40.0, -10.0, 10)
     assert tile.label == "Burnout (Mini-Z)" and tile.section == "Wellbeing: Spring 2026"
@@ -61,9 +74,16 @@ def test_recruitment_tiles_hide_small_shares(tmp_path):
     applicants = []
     for cycle in (2025, 2026):
         for i in range(20):
-            applicants.append(dict(applicant_id=f"A{cycle}-{i}", cycle=cycle, track="residency",
-                                   gender="woman" if i < (5 if cycle == 2026 else 6) else "man",
-                                   race_ethnicity=["white"], stage_reached="matched" if i in (0, 10) else "applied"))
+            applicants.append(
+                dict(
+                    applicant_id=f"A{cycle}-{i}",
+                    cycle=cycle,
+                    track="residency",
+                    gender="woman" if i < (5 if cycle == 2026 else 6) else "man",
+                    race_ethnicity=["white"],
+                    stage_reached="matched" if i in (0, 10) else "applied",
+                )
+            )
     add_applicants(db, *applicants)
     tiles = tiles_by_key(recruitment_tiles(db, Filters()))
     women = tiles["women_pct_applied"]
@@ -81,8 +101,15 @@ def test_coverage_by_year_labels_academic_years(tmp_path):
 
 
 @pytest.mark.parametrize("audience", ["exact", "protected"])
-@pytest.mark.parametrize("filters", [Filters(), Filters.of(career_stage=["resident", "junior_faculty"]),
-                                     Filters.of(gender=["woman"]), Filters.of(career_stage=["senior_faculty"])])
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters(),
+        Filters.of(career_stage=["resident", "junior_faculty"]),
+        Filters.of(gender=["woman"]),
+        Filters.of(career_stage=["senior_faculty"]),
+    ],
+)
 def test_coverage_tiles_from_one_query_equal_coverage_total_per_tile(tmp_path, filters, audience):
     """The tiles share one coverage_counts query over both days; each must equal coverage_total of the filters
     narrowed to the tile's stages (the same people, so the same figures, protected ones too)."""
@@ -92,9 +119,11 @@ def test_coverage_tiles_from_one_query_equal_coverage_total_per_tile(tmp_path, f
     db = new_db(tmp_path)
     build_demo(db)
     tiles = {t.key: t for t in overview.coverage_tiles(db, AS_OF, filters, audience=audience)}
-    for key, stages, field in (("trainee_coverage", ("student", "resident", "fellow"), "pct"),
-                               ("junior_faculty_coverage", ("junior_faculty",), "pct"),
-                               ("engaged_coverage", None, "engaged_pct")):
+    for key, stages, field in (
+        ("trainee_coverage", ("student", "resident", "fellow"), "pct"),
+        ("junior_faculty_coverage", ("junior_faculty",), "pct"),
+        ("engaged_coverage", None, "engaged_pct"),
+    ):
         chosen = stages and tuple(s for s in stages if not filters.career_stage or s in filters.career_stage)
         if stages and not chosen:
             assert tiles[key].value is None

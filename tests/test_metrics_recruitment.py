@@ -32,19 +32,21 @@ STAGE_OF = {"a": "applied", "i": "interviewed", "r": "ranked", "m": "matched"}
 def applicants(prefix, stages, cycle=2026, track="residency", **attrs):
     """One applicant per letter of `stages` (a, i, r, m = the furthest stage reached)."""
     base = dict(gender=None, race_ethnicity=None, urim=None, pipeline=None)
-    return [{**base, **attrs, "applicant_id": f"{prefix}{k}", "cycle": cycle, "track": track,
-             "stage_reached": STAGE_OF[s]} for k, s in enumerate(stages)]
+    return [
+        {**base, **attrs, "applicant_id": f"{prefix}{k}", "cycle": cycle, "track": track, "stage_reached": STAGE_OF[s]}
+        for k, s in enumerate(stages)
+    ]
 
 
 def residency_2026():
     rows = []
     # Women: 5 applied only, 2 interviewed only, 3 ranked only, 2 matched.
-    rows += applicants("WB", "mra", gender="woman", race_ethnicity=["black"])            # URiM
+    rows += applicants("WB", "mra", gender="woman", race_ethnicity=["black"])  # URiM
     rows += applicants("WP", "iirrm", gender="woman", race_ethnicity=["white"], pipeline=["perry_initiative"])
     rows += applicants("WA", "aaaa", gender="woman", race_ethnicity=["asian"])
     # Men: 16 applied only, 3 interviewed only, 4 ranked only, 3 matched.
     rows += applicants("MH", "iiaaaa", gender="man", race_ethnicity=["hispanic_latino"])  # URiM
-    rows += applicants("MU", "a", gender="man", race_ethnicity=["white"], urim=True)     # URiM by the column
+    rows += applicants("MU", "a", gender="man", race_ethnicity=["white"], urim=True)  # URiM by the column
     rows += applicants("MW", "irrrrmmm" + "a" * 11, gender="man", race_ethnicity=["white"])
     rows += applicants("NB", "a", gender="nonbinary", race_ethnicity=["white"])
     rows += applicants("UD", "aa", gender="undisclosed", race_ethnicity=["undisclosed"])
@@ -53,8 +55,9 @@ def residency_2026():
 
 def tiny_fellowship():
     """A fellowship with 6 applicants: 5 men (2 interviewed, 1 of them matched) and 1 woman."""
-    return (applicants("FM", "mi" + "aaa", track="fellowship", gender="man", race_ethnicity=["white"])
-            + applicants("FW", "a", track="fellowship", gender="woman", race_ethnicity=["black"]))
+    return applicants("FM", "mi" + "aaa", track="fellowship", gender="man", race_ethnicity=["white"]) + applicants(
+        "FW", "a", track="fellowship", gender="woman", race_ethnicity=["black"]
+    )
 
 
 @pytest.fixture
@@ -80,6 +83,7 @@ def conversion(frame, group, a, b, dimension=None):
 
 # --- the funnel -----------------------------------------------------------------------------------
 
+
 def test_funnel_counts_each_applicant_at_every_stage_reached(db):
     rows = cells(recruitment.funnel(db, Filters()), track="residency", cycle=2026)
     assert [rows[s]["n"] for s in ("applied", "interviewed", "ranked", "matched")] == [41, 17, 12, 5]
@@ -94,8 +98,10 @@ def test_ordinal_rule_matched_implies_every_earlier_stage(tmp_path):
     groups = recruitment.group_funnel(db, Filters(), "residency", 2026)
     women = cells(groups, dimension="gender", group="woman")
     assert [women[s]["n"] for s in ("applied", "interviewed", "ranked", "matched")] == [3, 3, 3, 3]
-    assert conversion(recruitment.conversions(db, Filters(), "residency", 2026), "woman", "applied",
-                      "matched")["rate"] == 100.0
+    assert (
+        conversion(recruitment.conversions(db, Filters(), "residency", 2026), "woman", "applied", "matched")["rate"]
+        == 100.0
+    )
 
 
 def test_shares_of_women_and_urim_over_those_known(db):
@@ -120,8 +126,12 @@ def test_lone_small_group_takes_the_unknown_as_its_complement(db):
     assert applied["women_pct"] == 30.8 and not applied["women_suppressed"]
     assert applied["gender_unknown"] is None and applied["gender_unknown_suppressed"]
     assert applied["gender_known"] is None  # would give the unknown back
-    split = {r["group"]: r for r in recruitment.group_funnel(db, Filters(), "residency", 2026)
-             .query("dimension == 'gender' and stage == 'applied'").to_dict("records")}
+    split = {
+        r["group"]: r
+        for r in recruitment.group_funnel(db, Filters(), "residency", 2026)
+        .query("dimension == 'gender' and stage == 'applied'")
+        .to_dict("records")
+    }
     assert split["another"]["suppressed"] and split["another"]["n"] is None
     assert split["unknown"]["suppressed"] and split["unknown"]["n"] is None
     assert (split["woman"]["n"], split["man"]["n"]) == (12, 26)
@@ -136,12 +146,19 @@ def test_small_share_hidden_by_its_numerator(db):
 
 # --- conversion -----------------------------------------------------------------------------------
 
+
 def test_conversion_with_wilson_intervals(db):
     conv = recruitment.conversions(db, Filters(), "residency", 2026)
     men = conversion(conv, "man", "applied", "interviewed")
     assert (men["n_to"], men["n_from"], men["rate"], men["ci_low"], men["ci_high"]) == (10, 26, 38.5, 22.4, 57.5)
     women = conversion(conv, "woman", "interviewed", "ranked")
-    assert (women["n_to"], women["n_from"], women["rate"], women["ci_low"], women["ci_high"]) == (5, 7, 71.4, 35.9, 91.8)
+    assert (women["n_to"], women["n_from"], women["rate"], women["ci_low"], women["ci_high"]) == (
+        5,
+        7,
+        71.4,
+        35.9,
+        91.8,
+    )
     overall = conversion(conv, "all", "applied", "matched")
     assert (overall["n_to"], overall["n_from"], overall["rate"]) == (5, 41, 12.2)
 
@@ -172,6 +189,7 @@ def test_people_filters_do_not_apply_to_applicants(db):
 
 # --- pipeline programs ----------------------------------------------------------------------------
 
+
 def test_pipeline_share_and_conversion_against_none(db):
     share = recruitment.pipeline_share(db, Filters(), "residency", 2026)
     perry = cells(share, group="perry_initiative")
@@ -188,17 +206,18 @@ def test_pipeline_share_and_conversion_against_none(db):
 
 # --- a tiny track -------------------------------------------------------------------------------
 
+
 def test_tiny_fellowship_hides_every_group_and_its_complement(db):
     groups = recruitment.group_funnel(db, Filters(), "fellowship", 2026)
     total = cells(groups, dimension="all")
     assert total["applied"]["n"] == 6 and not total["applied"]["suppressed"]
     assert total["interviewed"]["suppressed"] and total["interviewed"]["n"] is None  # 2
     applied = {r["group"]: r for r in groups.query("dimension == 'gender' and stage == 'applied'").to_dict("records")}
-    assert applied["woman"]["suppressed"]          # 1
-    assert applied["man"]["suppressed"]            # 5, taken as the complement: 6 - 1 would give it
+    assert applied["woman"]["suppressed"]  # 1
+    assert applied["man"]["suppressed"]  # 5, taken as the complement: 6 - 1 would give it
     splits = groups[groups["dimension"].isin(["gender", "urim", "race_ethnicity"])]
     shown = splits[~splits["suppressed"].astype(bool)]
-    assert (shown["n"] == 0).all()                 # nothing but empty cells of a group split shows
+    assert (shown["n"] == 0).all()  # nothing but empty cells of a group split shows
     conv = recruitment.conversions(db, Filters(), "fellowship", 2026)
     assert conv[conv["dimension"] != "all"]["rate"].isna().all()
     funnel = cells(recruitment.funnel(db, Filters()), track="fellowship")
@@ -214,6 +233,7 @@ def test_whole_view_below_min_cell(db):
 
 # --- the department at as_of ------------------------------------------------------------------------
 
+
 def test_representation_by_career_stage(tmp_path):
     db = new_db(tmp_path, "people.duckdb")
     add_people(
@@ -222,11 +242,15 @@ def test_representation_by_career_stage(tmp_path):
         *[person(f"RM{i}", "resident", date(2024, 7, 1), gender="man", race_ethnicity=["white"]) for i in range(6)],
         person("RU", "resident", date(2024, 7, 1), gender="undisclosed"),
         person("RL", "resident", date(2020, 7, 1), gender="woman", end_date=AS_OF),  # gone on as_of
-        *[person(f"S{i}", "senior_faculty", date(2010, 1, 1), gender="man", race_ethnicity=["white"])
-          for i in range(5)],
+        *[
+            person(f"S{i}", "senior_faculty", date(2010, 1, 1), gender="man", race_ethnicity=["white"])
+            for i in range(5)
+        ],
         person("SW", "senior_faculty", date(2010, 1, 1), gender="woman", race_ethnicity=["white"]),
     )
-    rows = {r["career_stage"]: r for r in recruitment.representation(db, AS_OF, Filters(gender=("man",))).to_dict("records")}
+    rows = {
+        r["career_stage"]: r for r in recruitment.representation(db, AS_OF, Filters(gender=("man",))).to_dict("records")
+    }
     resident = rows["resident"]
     assert (resident["n"], resident["women_pct"], resident["gender_unknown"]) == (12, 45.5, 1)  # 5 of 11
     assert (resident["urim_pct"], resident["urim_unknown"]) == (45.5, 1)
@@ -237,25 +261,58 @@ def test_representation_by_career_stage(tmp_path):
 
 # --- the summary ------------------------------------------------------------------------------------
 
+
 def test_summary_recruitment_part_is_the_funnel(db):
     part = recruitment_part(db, Filters())
     first = part[0]
-    assert first == {"cycle": 2026, "track": "residency", "stage": "applied", "n": 41, "women_pct": 30.8,
-                     "urim_pct": 25.6}
+    assert first == {
+        "cycle": 2026,
+        "track": "residency",
+        "stage": "applied",
+        "n": 41,
+        "women_pct": 30.8,
+        "urim_pct": 25.6,
+    }
     matched = next(p for p in part if p["track"] == "residency" and p["stage"] == "matched")
-    assert matched == {"cycle": 2026, "track": "residency", "stage": "matched", "n": 5, "women_pct": None,
-                       "urim_pct": None, "women_suppressed": True, "urim_suppressed": True}
+    assert matched == {
+        "cycle": 2026,
+        "track": "residency",
+        "stage": "matched",
+        "n": 5,
+        "women_pct": None,
+        "urim_pct": None,
+        "women_suppressed": True,
+        "urim_suppressed": True,
+    }
     hidden = next(p for p in part if p["track"] == "fellowship" and p["stage"] == "matched")
-    assert hidden == {"cycle": 2026, "track": "fellowship", "stage": "matched", "n": None, "women_pct": None,
-                      "urim_pct": None, "suppressed": True}
+    assert hidden == {
+        "cycle": 2026,
+        "track": "fellowship",
+        "stage": "matched",
+        "n": None,
+        "women_pct": None,
+        "urim_pct": None,
+        "suppressed": True,
+    }
     assert [p["track"] for p in part] == ["residency"] * 4 + ["fellowship"] * 4
 
 
 def test_queries_aggregate_in_sql(db):
     """At consortium scale the page must not pull applicants into Python: each frame is one row per
     (cycle, track, stage) or (dimension, group, stage), whatever the number of applicants."""
-    rows = [dict(applicant_id=f"B{i}", cycle=2025, track="residency", stage_reached="applied", gender="man",
-                 race_ethnicity=["white"], urim=None, pipeline=None) for i in range(3000)]
+    rows = [
+        dict(
+            applicant_id=f"B{i}",
+            cycle=2025,
+            track="residency",
+            stage_reached="applied",
+            gender="man",
+            race_ethnicity=["white"],
+            urim=None,
+            pipeline=None,
+        )
+        for i in range(3000)
+    ]
     add_applicants(db, *rows)
     assert len(recruitment.funnel(db, Filters())) == 4 + 4 + 1  # 2025 residency reached 'applied' only
     assert len(recruitment.group_funnel(db, Filters(), "residency", 2025)) < 100

@@ -26,9 +26,18 @@ WAVE = "Wave A"
 
 
 def response(rid, mini_z, person_id=None, **extra):
-    return {"survey": WAVE, "response_id": rid, "submitted_at": DAY, "person_id": person_id,
-            "mini_z_burnout": mini_z, "complete": True, "career_stage": None, "gender": None, "has_mentor": None,
-            **extra}
+    return {
+        "survey": WAVE,
+        "response_id": rid,
+        "submitted_at": DAY,
+        "person_id": person_id,
+        "mini_z_burnout": mini_z,
+        "complete": True,
+        "career_stage": None,
+        "gender": None,
+        "has_mentor": None,
+        **extra,
+    }
 
 
 @pytest.fixture
@@ -37,9 +46,17 @@ def db(tmp_path):
     joined = date(2020, 7, 1)
     add_people(
         db,
-        *[person(f"R{i}", "resident", joined, gender="woman" if i <= 3 else "man",
-                 race_ethnicity=["black"] if i == 1 else ["white"], division="Spine" if i <= 3 else "Hand")
-          for i in range(1, 7)],
+        *[
+            person(
+                f"R{i}",
+                "resident",
+                joined,
+                gender="woman" if i <= 3 else "man",
+                race_ethnicity=["black"] if i == 1 else ["white"],
+                division="Spine" if i <= 3 else "Hand",
+            )
+            for i in range(1, 7)
+        ],
         *[person(f"F{i}", "junior_faculty", date(2015, 7, 1), gender="man", division="Spine") for i in range(1, 6)],
         person("X1", "resident", joined, end_date=date(2025, 3, 1), departure_reason="left_early"),
         person("S1", "senior_faculty", date(2000, 1, 1)),
@@ -54,17 +71,25 @@ def db(tmp_path):
     )
     add_survey(
         db,
-        response("r1", 3, "R1"), response("r2", 4, "R2"), response("r3", 1, "R3", has_mentor=True),
+        response("r1", 3, "R1"),
+        response("r2", 4, "R2"),
+        response("r3", 1, "R3", has_mentor=True),
         response("r4", 2, "R4", gender="woman"),  # roster says man: the roster wins
-        response("r5", 5, "R5"), response("r6", 3, "R6", has_mentor=True),
-        response("f1", 1, "F1"), response("f2", 2, "F2"), response("f3", 3, "F3"), response("f4", 1, "F4"),
+        response("r5", 5, "R5"),
+        response("r6", 3, "R6", has_mentor=True),
+        response("f1", 1, "F1"),
+        response("f2", 2, "F2"),
+        response("f3", 3, "F3"),
+        response("f4", 1, "F4"),
         response("a1", 4, career_stage="resident", gender="woman", has_mentor=True),
         response("a2", 2, career_stage="resident", gender="man", has_mentor=False),
-        response("a3", 3, career_stage="fellow"), response("a4", 1, career_stage="fellow"),
+        response("a3", 3, career_stage="fellow"),
+        response("a4", 1, career_stage="fellow"),
         response("a5", 2, career_stage="fellow"),
         response("z1", 1, "GHOST", has_mentor=True),
         response("o1", 9, career_stage="fellow"),
-        response("i1", 5, "R1", complete=False), response("i2", 4, "F5", complete=False),
+        response("i1", 5, "R1", complete=False),
+        response("i2", 4, "F5", complete=False),
     )
     return db
 
@@ -114,7 +139,9 @@ def test_mentored_rule_linked_and_anonymous(db):
     assert rows["not_mentored"]["pct"] == 25.0
     low, high = wilson(2, 8)
     assert (rows["not_mentored"]["ci_low"], rows["not_mentored"]["ci_high"]) == (
-        round(100 * low, 1), round(100 * high, 1))
+        round(100 * low, 1),
+        round(100 * high, 1),
+    )
 
 
 def test_mentored_small_group_suppressed_with_its_complement(db):
@@ -132,8 +159,12 @@ def test_groups_use_roster_values_for_linked_responses(db):
     assert gender["unknown"]["n"] == 4
     stage = groups(db, "career_stage")
     # resident 8, junior faculty 4, fellow 3, unknown (Z1) 1: Z1 hidden, and the next smallest with it
-    assert {k: v["n"] for k, v in stage.items()} == {"resident": 8, "fellow": None, "junior_faculty": 4,
-                                                     "unknown": None}
+    assert {k: v["n"] for k, v in stage.items()} == {
+        "resident": 8,
+        "fellow": None,
+        "junior_faculty": 4,
+        "unknown": None,
+    }
     assert stage["fellow"]["suppressed"] and stage["unknown"]["suppressed"]
     urim = groups(db, "urim")
     # URiM R1 (1), not URiM R2-R6 (5), unknown: F1-F4, the anonymous and Z1 (10)
@@ -169,8 +200,20 @@ def test_response_rate(db):
 def test_response_rate_unknown_for_an_anonymous_survey(tmp_path):
     db = new_db(tmp_path, "anon.duckdb")
     add_people(db, *[person(f"R{i}", "resident", date(2020, 1, 1)) for i in range(8)])
-    add_survey(db, *[{"survey": "Anon", "response_id": f"x{i}", "submitted_at": DAY, "career_stage": "resident",
-                      "mini_z_burnout": 2, "complete": True} for i in range(6)])
+    add_survey(
+        db,
+        *[
+            {
+                "survey": "Anon",
+                "response_id": f"x{i}",
+                "submitted_at": DAY,
+                "career_stage": "resident",
+                "mini_z_burnout": 2,
+                "complete": True,
+            }
+            for i in range(6)
+        ],
+    )
     rate = wellbeing.response_rates(db, Filters()).iloc[0]
     assert not rate["roster_allows"] and rate["rate"] is None
 
@@ -180,14 +223,37 @@ def test_instruments_never_mixed_and_waves_ordered(tmp_path):
     later, earlier = datetime(2026, 4, 1), datetime(2024, 4, 1)
     add_survey(
         db,
-        *[{"survey": "Z later", "response_id": f"l{i}", "submitted_at": later, "mini_z_burnout": 1 + i % 5,
-           "mbi_ee_item": i % 7, "mbi_dp_item": 0, "complete": True} for i in range(10)],
-        *[{"survey": "A earlier", "response_id": f"e{i}", "submitted_at": earlier, "mbi_ee_item": 6,
-           "mbi_dp_item": 0, "mini_z_burnout": None, "complete": True} for i in range(6)],
+        *[
+            {
+                "survey": "Z later",
+                "response_id": f"l{i}",
+                "submitted_at": later,
+                "mini_z_burnout": 1 + i % 5,
+                "mbi_ee_item": i % 7,
+                "mbi_dp_item": 0,
+                "complete": True,
+            }
+            for i in range(10)
+        ],
+        *[
+            {
+                "survey": "A earlier",
+                "response_id": f"e{i}",
+                "submitted_at": earlier,
+                "mbi_ee_item": 6,
+                "mbi_dp_item": 0,
+                "mini_z_burnout": None,
+                "complete": True,
+            }
+            for i in range(6)
+        ],
     )
     frame = wellbeing.burnout_prevalence(db, Filters())
     assert list(zip(frame["survey"], frame["instrument"])) == [
-        ("A earlier", "mbi_single"), ("Z later", "mini_z"), ("Z later", "mbi_single")]
+        ("A earlier", "mbi_single"),
+        ("Z later", "mini_z"),
+        ("Z later", "mbi_single"),
+    ]
     rows = {(r["survey"], r["instrument"]): r for r in frame.to_dict("records")}
     assert (rows[("A earlier", "mbi_single")]["n"], rows[("A earlier", "mbi_single")]["burned_out"]) == (6, 6)
     # Mini-Z 1..5 twice: 3, 4, 5 burned out -> 6 of 10; single-item EE 0..6, 0..2: >= 4 are 4, 5, 6 -> 3 of 10
@@ -196,9 +262,20 @@ def test_instruments_never_mixed_and_waves_ordered(tmp_path):
 
 
 def test_wellbeing_measures_alongside(db):
-    add_survey(db, *[{"survey": "Wave B", "response_id": f"b{i}", "submitted_at": datetime(2026, 4, 1),
-                      "career_satisfaction": [1, 2, 3, 4, 5, 4][i], "intent_to_leave": i < 2,
-                      "complete": True} for i in range(6)])
+    add_survey(
+        db,
+        *[
+            {
+                "survey": "Wave B",
+                "response_id": f"b{i}",
+                "submitted_at": datetime(2026, 4, 1),
+                "career_satisfaction": [1, 2, 3, 4, 5, 4][i],
+                "intent_to_leave": i < 2,
+                "complete": True,
+            }
+            for i in range(6)
+        ],
+    )
     frame = wellbeing.measures_by_wave(db, Filters())
     career = cells(frame, survey="Wave B", measure="career_satisfied").iloc[0]
     assert (career["n"], career["positive"], career["pct"]) == (6, 3, 50.0)
@@ -212,18 +289,24 @@ def test_summary_burnout_part_equals_page_table(db):
     frame = wellbeing.burnout_prevalence(db, Filters())
     assert part == [{"survey": WAVE, "instrument": "mini_z", "n": 16, "burned_out": 7, "pct": 43.8}]
     assert [(r["survey"], r["instrument"], r["n"], r["burned_out"], r["pct"]) for r in frame.to_dict("records")] == [
-        (p["survey"], p["instrument"], p["n"], p["burned_out"], p["pct"]) for p in part]
+        (p["survey"], p["instrument"], p["n"], p["burned_out"], p["pct"]) for p in part
+    ]
 
 
 def test_summary_burnout_part_suppressed(db):
     part = summary.burnout_part(db, Filters(gender=("woman",)))
-    assert part == [{"survey": WAVE, "instrument": "mini_z", "n": None, "burned_out": None, "pct": None,
-                     "suppressed": True}]
+    assert part == [
+        {"survey": WAVE, "instrument": "mini_z", "n": None, "burned_out": None, "pct": None, "suppressed": True}
+    ]
 
 
 def test_no_row_level_columns_leave_the_metrics(db):
-    for frame in (wellbeing.measures_by_wave(db, Filters()), wellbeing.measures_by_group(db, Filters()),
-                  wellbeing.burnout_prevalence(db, Filters()), wellbeing.response_rates(db, Filters())):
+    for frame in (
+        wellbeing.measures_by_wave(db, Filters()),
+        wellbeing.measures_by_group(db, Filters()),
+        wellbeing.burnout_prevalence(db, Filters()),
+        wellbeing.response_rates(db, Filters()),
+    ):
         assert not {"response_id", "person_id", "mini_z_burnout", "submitted_at"} & set(frame.columns)
 
 

@@ -22,21 +22,43 @@ def db_path(tmp_path):
     db = new_db(tmp_path, "coverage_page.duckdb")
     add_people(
         db,
-        *[person(f"R{i}", "resident", date(2023, 7, 1), gender="woman" if i < 5 else "man",
-                 race_ethnicity=["black"] if i < 3 else ["white"], division="=HYPERLINK(\"x\")" if i == 11 else None)
-          for i in range(12)],
-        *[person(f"J{i}", "junior_faculty", date(2019, 7, 1), gender="woman" if i < 3 else "man",
-                 division="Spine") for i in range(8)],
-        *[person(f"S{i}", "senior_faculty", date(2005, 7, 1), gender="woman" if i < 2 else "man",
-                 division="Hand") for i in range(6)],
+        *[
+            person(
+                f"R{i}",
+                "resident",
+                date(2023, 7, 1),
+                gender="woman" if i < 5 else "man",
+                race_ethnicity=["black"] if i < 3 else ["white"],
+                division='=HYPERLINK("x")' if i == 11 else None,
+            )
+            for i in range(12)
+        ],
+        *[
+            person(f"J{i}", "junior_faculty", date(2019, 7, 1), gender="woman" if i < 3 else "man", division="Spine")
+            for i in range(8)
+        ],
+        *[
+            person(f"S{i}", "senior_faculty", date(2005, 7, 1), gender="woman" if i < 2 else "man", division="Hand")
+            for i in range(6)
+        ],
         person("GONE", "resident", date(2023, 7, 1), end_date=AS_OF),  # leaves on as_of: not active
     )
     add_mentorships(
         db,
-        *[dict(mentor_id=f"S{i % 6}", mentee_id=f"R{i}", start_date=date(2024, 1, 1),
-               source="formal_program" if i < 6 else "research", formal=i < 6) for i in range(9)],
-        *[dict(mentor_id=f"S{i % 6}", mentee_id=f"J{i}", start_date=date(2025, 9, 1), source="society",
-               formal=False) for i in range(4)],
+        *[
+            dict(
+                mentor_id=f"S{i % 6}",
+                mentee_id=f"R{i}",
+                start_date=date(2024, 1, 1),
+                source="formal_program" if i < 6 else "research",
+                formal=i < 6,
+            )
+            for i in range(9)
+        ],
+        *[
+            dict(mentor_id=f"S{i % 6}", mentee_id=f"J{i}", start_date=date(2025, 9, 1), source="society", formal=False)
+            for i in range(4)
+        ],
         dict(mentor_id="EXT", mentee_id="R9", role="coach", start_date=date(2024, 1, 1), end_date=AS_OF),
         *[dict(mentor_id="S0", mentee_id=f"R{i}", role="advisor", start_date=date(2025, 1, 1)) for i in range(10, 12)],
     )
@@ -92,8 +114,11 @@ def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_pat
     table = stage_table(at)
     keys = {"People": "n", "Covered": "covered", "Covered %": "pct", "Engaged": "engaged", "Engaged %": "engaged_pct"}
     for row in table.to_dict("records"):
-        expected = summary["all"] if row["Career stage"] == "All stages" else \
-            summary["by_stage"][STAGE_NAMES[row["Career stage"]]]
+        expected = (
+            summary["all"]
+            if row["Career stage"] == "All stages"
+            else summary["by_stage"][STAGE_NAMES[row["Career stage"]]]
+        )
         assert {v: plain(row[k]) for k, v in keys.items()} == {v: expected[v] for v in keys.values()}
         assert (row["Note"] != "") == bool(expected.get("suppressed"))
     assert len(table) == len(summary["by_stage"]) + 1
@@ -119,7 +144,8 @@ def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_pat
     # S0: R0 R6 J0; S1: R1 R7 J1; S2: R2 R8 J2 (S0's advisees do not count for the mentor role).
     assert over[0].to_dict("records") == [
         {"mentor_id": f"S{i}", "career_stage": "senior_faculty", "division": "Hand", "external": False, "mentees": 3}
-        for i in range(3)]
+        for i in range(3)
+    ]
     assert len([d for d in at.get("download_button") if d.proto.label != "PNG"]) == 2  # the two CSV lists
 
 
@@ -175,10 +201,17 @@ def test_small_groups_never_reach_the_page(monkeypatch, db_path):
 
 def test_csv_escaping():
     assert escape_cell("=SUM(A1)") == "'=SUM(A1)"
-    assert [escape_cell(v) for v in ("+1", "-x", "@me", "\tx", "ok", "a=b")] == ["'+1", "'-x", "'@me", "'\tx", "ok", "a=b"]
+    assert [escape_cell(v) for v in ("+1", "-x", "@me", "\tx", "ok", "a=b")] == [
+        "'+1",
+        "'-x",
+        "'@me",
+        "'\tx",
+        "ok",
+        "a=b",
+    ]
     assert escape_cell(-3) == -3 and escape_cell(None) is None
-    frame = pd.DataFrame({"person_id": ["=HYPERLINK(\"x\")", "P1"], "days_since_start": [-1, 30]})
-    assert escape_frame(frame)["person_id"].tolist() == ["'=HYPERLINK(\"x\")", "P1"]
+    frame = pd.DataFrame({"person_id": ['=HYPERLINK("x")', "P1"], "days_since_start": [-1, 30]})
+    assert escape_frame(frame)["person_id"].tolist() == ['\'=HYPERLINK("x")', "P1"]
     text = csv_bytes(frame).decode("utf-8-sig")
-    assert text.splitlines() == ["person_id,days_since_start", "\"'=HYPERLINK(\"\"x\"\")\",-1", "P1,30"]
+    assert text.splitlines() == ["person_id,days_since_start", '"\'=HYPERLINK(""x"")",-1', "P1,30"]
     assert frame["person_id"].tolist()[0].startswith("=")  # the caller's frame is untouched

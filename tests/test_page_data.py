@@ -39,8 +39,12 @@ def test_bad_file_shows_the_problem_table(app):
     app.file_uploader(key="import_files").set_value(("bad.csv", bad.encode(), "text/csv")).run()
     app.text_input(key="f0_survey").input("W").run()
     problems = problems_table(app)
-    assert problems.to_dict("records")[0] == {"row": 3, "column": "mini_z_burnout", "value": "9",
-                                              "message": "out of range: mini_z_burnout goes from 1 to 5"}
+    assert problems.to_dict("records")[0] == {
+        "row": 3,
+        "column": "mini_z_burnout",
+        "value": "9",
+        "message": "out of range: mini_z_burnout goes from 1 to 5",
+    }
     assert app.button(key="f0_commit").disabled
 
 
@@ -61,12 +65,15 @@ def test_a_file_over_the_upload_limit_is_refused_with_its_size(tmp_path, monkeyp
 
 
 def test_an_unmapped_value_is_chosen_on_the_page_and_the_file_imports(app):
-    export = ("response_id,submitted_at,gender,mini_z_burnout\n"
-              "r1,2026-03-01,Male,2\nr2,2026-03-02,Frau,3\nr3,2026-03-03,Female,1\n")
+    export = (
+        "response_id,submitted_at,gender,mini_z_burnout\n"
+        "r1,2026-03-01,Male,2\nr2,2026-03-02,Frau,3\nr3,2026-03-03,Female,1\n"
+    )
     app.file_uploader(key="import_files").set_value(("wave.csv", export.encode(), "text/csv")).run()
     app.text_input(key="f0_survey").input("Wellbeing 2026 Spring").run()
     assert problems_table(app).to_dict("records") == [
-        {"row": 3, "column": "gender", "value": "Frau", "message": problems_table(app)["message"][0]}]
+        {"row": 3, "column": "gender", "value": "Frau", "message": problems_table(app)["message"][0]}
+    ]
     choice = next(s for s in app.selectbox if s.label == "Frau")
     assert "woman" in choice.options
     choice.set_value("woman").run()

@@ -22,9 +22,16 @@ def build(tmp_path, name):
         stage = "senior_faculty" if i in (0, 4) else "junior_faculty"
         people.append(person(f"J{i}", stage, date(2019, 1, 1), gender="woman" if i % 2 else "man", urim=i < 2))
     for i in range(8):
-        people.append(person(f"R{i}", "resident", date(2022, 7, 1), urim=i % 3 == 0,
-                             end_date=date(2025, 1, 1) if i in (1, 6) else None,
-                             departure_reason="left_early" if i in (1, 6) else None))
+        people.append(
+            person(
+                f"R{i}",
+                "resident",
+                date(2022, 7, 1),
+                urim=i % 3 == 0,
+                end_date=date(2025, 1, 1) if i in (1, 6) else None,
+                departure_reason="left_early" if i in (1, 6) else None,
+            )
+        )
     people += [person(f"S{i}", "senior_faculty", OLD) for i in range(6)]
     people.append(person("F0", "fellow", date(2025, 8, 1)))  # a cell of one
     add_people(db, *people)
@@ -41,15 +48,27 @@ def build(tmp_path, name):
         *[dict(person_id=f"R{i}", date=date(2024, 5, 1), kind="publication") for i in range(8)],
         *[dict(person_id=f"S{i}", date=date(2025, 5, 1), kind="publication", count=3) for i in range(6)],
     )
-    add_survey(db, *[dict(survey="Wellbeing 2026 Spring", response_id=str(i), submitted_at=date(2026, 4, 1),
-                          person_id=p, career_satisfaction=3 + i % 3, complete=True)
-                     for i, p in enumerate([f"J{i}" for i in range(8)] + [f"R{i}" for i in (0, 2, 3, 4, 5, 7)])])
+    add_survey(
+        db,
+        *[
+            dict(
+                survey="Wellbeing 2026 Spring",
+                response_id=str(i),
+                submitted_at=date(2026, 4, 1),
+                person_id=p,
+                career_satisfaction=3 + i % 3,
+                complete=True,
+            )
+            for i, p in enumerate([f"J{i}" for i in range(8)] + [f"R{i}" for i in (0, 2, 3, 4, 5, 7)])
+        ],
+    )
     return db
 
 
 @pytest.fixture
 def outcomes_page(tmp_path, monkeypatch):
     """Run the app on a fresh database and open the outcomes page; returns (AppTest, summary's outcomes)."""
+
     def run(name="page.duckdb", **state):
         db = build(tmp_path, name)
         summary = outcomes_part(db, AS_OF, Filters())  # before the app opens the file
@@ -62,14 +81,20 @@ def outcomes_page(tmp_path, monkeypatch):
         at.switch_page("pages/outcomes.py").run()
         assert not at.exception, at.exception
         return at, summary
+
     return run
 
 
 def test_page_draws_every_section(outcomes_page):
     at, _ = outcomes_page()
     headers = [h.value for h in at.main.header]
-    assert headers == ["Publications per person-year", "Time to first promotion (junior faculty)", "Early departure",
-                       "Career satisfaction", "The mentors' side: faculty who mentor"]
+    assert headers == [
+        "Publications per person-year",
+        "Time to first promotion (junior faculty)",
+        "Early departure",
+        "Career satisfaction",
+        "The mentors' side: faculty who mentor",
+    ]
     assert any("Association, not cause" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 5
     assert len(at.dataframe) == 5
@@ -99,7 +124,10 @@ def test_page_equals_summary(outcomes_page):
             assert shown["People"] == "fewer than 5"
             continue
         assert (shown["People"], shown["Left early or dismissed"], shown["%"]) == (
-            f"{cell['n']:,}", f"{cell['departed']:,}", f"{cell['pct']:.1f}%")
+            f"{cell['n']:,}",
+            f"{cell['departed']:,}",
+            f"{cell['pct']:.1f}%",
+        )
 
 
 def test_departure_split_by_group(outcomes_page):

@@ -18,8 +18,17 @@ def build(tmp_path, name):
     add_applicants(db, *residency_2026(), *tiny_fellowship())
     add_people(
         db,
-        *[person(f"R{i}", "resident", date(2022, 7, 1), gender="woman" if i < 5 else "man",
-                 race_ethnicity=["white"], division="Spine") for i in range(12)],
+        *[
+            person(
+                f"R{i}",
+                "resident",
+                date(2022, 7, 1),
+                gender="woman" if i < 5 else "man",
+                race_ethnicity=["white"],
+                division="Spine",
+            )
+            for i in range(12)
+        ],
         *[person(f"S{i}", "senior_faculty", date(2010, 1, 1), gender="man") for i in range(6)],
     )
     db.close()
@@ -52,13 +61,19 @@ def test_page_sections_and_findings(tmp_path, monkeypatch):
     at = run_page(monkeypatch, build(tmp_path, "page.duckdb"))
     assert at.title[0].value == "Recruitment and diversity"
     headers = [h.value for h in at.header]
-    assert headers[:4] == ["The funnel", "Conversion by group", "Women and URiM at each stage, cycle by cycle",
-                           "Pipeline programs"]
+    assert headers[:4] == [
+        "The funnel",
+        "Conversion by group",
+        "Women and URiM at each stage, cycle by cycle",
+        "Pipeline programs",
+    ]
     assert headers[4].startswith("The department on")
     all_titles = titles(at)
     assert all_titles[0] == "Of 41 applicants, 5 matched (12%)<br><sup>Residency, 2026 cycle</sup>"
-    assert any(t.startswith("Women were 31% of applicants and 42% of those ranked in 2026 (national: 23.0% of "
-                            "applicants)") for t in all_titles)
+    assert any(
+        t.startswith("Women were 31% of applicants and 42% of those ranked in 2026 (national: 23.0% of applicants)")
+        for t in all_titles
+    )
     assert any(t.startswith("Women are 42% of residents against 15.5% nationally") for t in all_titles)
 
 
@@ -109,8 +124,10 @@ def test_people_filters_are_named_as_not_applying(tmp_path, monkeypatch):
 
 def test_urim_filter_offers_the_comparison_with_everyone_else(tmp_path, monkeypatch):
     at = run_page(monkeypatch, build(tmp_path, "urim.duckdb"), f_urim="urim")
-    assert "selection" in at.radio(key="rec_split").options or \
-        "Filtered vs everyone else" in at.radio(key="rec_split").options
+    assert (
+        "selection" in at.radio(key="rec_split").options
+        or "Filtered vs everyone else" in at.radio(key="rec_split").options
+    )
     at.radio(key="rec_split").set_value("selection").run()
     assert not at.exception
     assert "100% by construction" in texts(at)

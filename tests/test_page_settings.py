@@ -12,8 +12,11 @@ from tests.builders import add_mentorships, add_people, new_db, person
 @pytest.fixture
 def db_path(tmp_path):
     db = new_db(tmp_path, "settings.duckdb")
-    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(8)],
-               *[person(f"F{i}", "fellow", date(2025, 7, 1)) for i in range(4)])
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(8)],
+        *[person(f"F{i}", "fellow", date(2025, 7, 1)) for i in range(4)],
+    )
     add_mentorships(db, *[dict(mentor_id="S", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(6)])
     db.close()
     return tmp_path / "settings.duckdb"

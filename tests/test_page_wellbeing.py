@@ -13,8 +13,10 @@ def build(tmp_path, name):
     db = new_db(tmp_path, name)
     add_people(
         db,
-        *[person(f"R{i}", "resident", date(2020, 7, 1), gender="woman" if i < 6 else "man", division="Spine")
-          for i in range(16)],
+        *[
+            person(f"R{i}", "resident", date(2020, 7, 1), gender="woman" if i < 6 else "man", division="Spine")
+            for i in range(16)
+        ],
         *[person(f"F{i}", "junior_faculty", date(2015, 7, 1), gender="woman" if i < 2 else "man") for i in range(8)],
         person("S1", "senior_faculty", date(2000, 1, 1)),
     )
@@ -22,12 +24,19 @@ def build(tmp_path, name):
     rows = []
     for year, instrument in ((2025, "mini_z"), (2026, "both")):
         for i, pid in enumerate([f"R{i}" for i in range(16)] + [f"F{i}" for i in range(8)] + [None] * 3):
-            row = {"survey": f"Wellbeing {year}", "response_id": f"{year}-{i}",
-                   "submitted_at": datetime(year, 4, 30, 12), "person_id": pid, "complete": True,
-                   "mini_z_burnout": 1 + (i * 7 + year) % 5, "career_satisfaction": 1 + i % 5,
-                   "career_stage": "fellow" if pid is None else None, "has_mentor": None if pid else i % 2 == 0,
-                   "mbi_ee_item": (i * 3) % 7 if instrument == "both" else None,
-                   "mbi_dp_item": i % 3 if instrument == "both" else None}
+            row = {
+                "survey": f"Wellbeing {year}",
+                "response_id": f"{year}-{i}",
+                "submitted_at": datetime(year, 4, 30, 12),
+                "person_id": pid,
+                "complete": True,
+                "mini_z_burnout": 1 + (i * 7 + year) % 5,
+                "career_satisfaction": 1 + i % 5,
+                "career_stage": "fellow" if pid is None else None,
+                "has_mentor": None if pid else i % 2 == 0,
+                "mbi_ee_item": (i * 3) % 7 if instrument == "both" else None,
+                "mbi_dp_item": i % 3 if instrument == "both" else None,
+            }
             rows.append(row)
     add_survey(db, *rows)
     db.close()
@@ -60,6 +69,7 @@ def test_page_shows_every_instrument_and_equals_summary(tmp_path, monkeypatch):
 
     table = at.dataframe[0].value
     from mentordash.db import connect
+
     db = connect(path)
     part = summary.burnout_part(db, Filters())
     db.close()

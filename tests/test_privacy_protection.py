@@ -24,6 +24,7 @@ P, E = privacy.PROTECTED, privacy.EXACT
 
 # --- the perturbation table ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("min_cell", [3, 5, 10])
 def test_table_rows_are_distributions_within_the_bounds(min_cell):
     for row in privacy.perturbation_table(min_cell):
@@ -54,8 +55,8 @@ def test_perturb_draws_each_change_as_often_as_the_table_says():
 def test_perturb_keeps_zero_and_small_counts_and_is_deterministic():
     counts, keys = [0, 1, 4, 5, 6, 100], [11, 22, 33, 44, 55, 66]
     first = privacy.perturb(counts, keys, 5)
-    assert list(first[:3]) == [0, 1, 4]          # small ones are left for suppress() to hide
-    assert first[3] == 5                          # 5 can only stay 5: unbiased and never below min_cell
+    assert list(first[:3]) == [0, 1, 4]  # small ones are left for suppress() to hide
+    assert first[3] == 5  # 5 can only stay 5: unbiased and never below min_cell
     assert all(abs(a - b) <= 2 for a, b in zip(first, counts))
     assert list(privacy.perturb(counts, keys, 5)) == list(first)
 
@@ -73,8 +74,9 @@ def test_suppress_for_viewers_hides_small_numerators_and_skips_the_complement():
     frame = pd.DataFrame({"n": [20, 3, 9, 12], "covered": [10, 2, 4, 6], "pct": [50.0, 66.7, 44.4, 50.0]})
     exact = privacy.suppress(frame, "n", ["covered", "pct"], 5, complementary=True)
     assert exact["suppressed"].tolist() == [False, True, True, False]  # the complement takes the 9
-    viewer = privacy.suppress(frame, "n", ["covered", "pct"], 5, complementary=True, audience=P,
-                              numerators={"covered": ["pct"]})
+    viewer = privacy.suppress(
+        frame, "n", ["covered", "pct"], 5, complementary=True, audience=P, numerators={"covered": ["pct"]}
+    )
     assert viewer["suppressed"].tolist() == [False, True, False, False]
     assert viewer.loc[2, "covered"] is None and viewer.loc[2, "pct"] is None  # 4 covered: too small to publish
     assert viewer.loc[2, "n"] == 9
@@ -102,11 +104,14 @@ def test_audience_for_roles_and_the_setting():
 
 # --- record keys -----------------------------------------------------------------------------------------
 
+
 def test_every_record_gets_a_key_and_an_older_file_gets_them_by_migration(tmp_path):
     old = Database(tmp_path / "old.duckdb", schema_up_to=4)  # as the release before record keys left it
     with old.transaction() as cur:
-        cur.execute("INSERT INTO people (person_id, career_stage, start_date) "
-                    "SELECT 'p' || range, 'resident', DATE '2020-01-01' FROM range(200)")
+        cur.execute(
+            "INSERT INTO people (person_id, career_stage, start_date) "
+            "SELECT 'p' || range, 'resident', DATE '2020-01-01' FROM range(200)"
+        )
     old.close()
     db = connect(tmp_path / "old.duckdb")
     keys = [k for (k,) in db.rows("SELECT record_key FROM people")]
@@ -151,18 +156,54 @@ STAGES = ["resident", "fellow", "junior_faculty", "senior_faculty"]
 def _department(tmp_path, seed: int, size: int = 60, name: str = "dept.duckdb"):
     rng = np.random.default_rng(seed)
     db = new_db(tmp_path, name)
-    people = [person(f"p{i:03d}", STAGES[rng.integers(len(STAGES))], date(2018 + int(rng.integers(0, 6)), 7, 1),
-                     gender=GENDER_POOL[rng.integers(len(GENDER_POOL))]) for i in range(size)]
+    people = [
+        person(
+            f"p{i:03d}",
+            STAGES[rng.integers(len(STAGES))],
+            date(2018 + int(rng.integers(0, 6)), 7, 1),
+            gender=GENDER_POOL[rng.integers(len(GENDER_POOL))],
+        )
+        for i in range(size)
+    ]
     add_people(db, *people)
     mentors = [p["person_id"] for p in people if p["career_stage"] == "senior_faculty"] or ["EXT1"]
-    pairs = [{"mentor_id": mentors[int(rng.integers(len(mentors)))], "mentee_id": p["person_id"],
-              "start_date": date(2024, 9, 1)} for p in people if rng.random() < 0.6]
+    pairs = [
+        {
+            "mentor_id": mentors[int(rng.integers(len(mentors)))],
+            "mentee_id": p["person_id"],
+            "start_date": date(2024, 9, 1),
+        }
+        for p in people
+        if rng.random() < 0.6
+    ]
     add_mentorships(db, *pairs)
-    add_meetings(db, *[{"mentor_id": r["mentor_id"], "mentee_id": r["mentee_id"], "date": date(2026, 5, 1),
-                        "minutes": 30, "kind": "in_person"} for r in pairs if rng.random() < 0.5])
-    add_survey(db, *[{"survey": "W", "response_id": f"r{i}", "submitted_at": date(2026, 3, 1),
-                      "person_id": p["person_id"], "mini_z_burnout": int(rng.integers(1, 6))}
-                     for i, p in enumerate(people)])
+    add_meetings(
+        db,
+        *[
+            {
+                "mentor_id": r["mentor_id"],
+                "mentee_id": r["mentee_id"],
+                "date": date(2026, 5, 1),
+                "minutes": 30,
+                "kind": "in_person",
+            }
+            for r in pairs
+            if rng.random() < 0.5
+        ],
+    )
+    add_survey(
+        db,
+        *[
+            {
+                "survey": "W",
+                "response_id": f"r{i}",
+                "submitted_at": date(2026, 3, 1),
+                "person_id": p["person_id"],
+                "mini_z_burnout": int(rng.integers(1, 6)),
+            }
+            for i, p in enumerate(people)
+        ],
+    )
     return db
 
 
@@ -185,8 +226,10 @@ def test_differencing_two_views_gives_the_truth_no_more_often_than_the_table_say
     then drawn many times to measure how often subtraction gives the truth."""
     db = _department(tmp_path, seed=3, size=40)
     with db.transaction() as cur:  # exactly three people outside "women and men": a group too small to show
-        cur.execute("UPDATE people SET gender = CASE WHEN person_id IN ('p000', 'p001', 'p002') THEN 'undisclosed' "
-                    "WHEN gender NOT IN ('woman', 'man') THEN 'woman' ELSE gender END")
+        cur.execute(
+            "UPDATE people SET gender = CASE WHEN person_id IN ('p000', 'p001', 'p002') THEN 'undisclosed' "
+            "WHEN gender NOT IN ('woman', 'man') THEN 'woman' ELSE gender END"
+        )
         Database.bump_data_version(cur)
     everyone, known = Filters(), Filters.of(gender=["woman", "man"])
     true_a = coverage.coverage_total(db, AS_OF, everyone)["n"]
@@ -194,8 +237,11 @@ def test_differencing_two_views_gives_the_truth_no_more_often_than_the_table_say
     assert true_a - true_b == 3
     for seed in range(8):
         _rekey(db, seed)
-        keys = dict(db.rows("SELECT gender, sum(record_key) % 4294967296 FROM people "
-                            "WHERE start_date <= ? GROUP BY ALL", [AS_OF]))
+        keys = dict(
+            db.rows(
+                "SELECT gender, sum(record_key) % 4294967296 FROM people WHERE start_date <= ? GROUP BY ALL", [AS_OF]
+            )
+        )
         key_a, key_b = sum(keys.values()) % privacy.KEY_MODULUS, (keys["woman"] + keys["man"]) % privacy.KEY_MODULUS
         assert coverage.coverage_total(db, AS_OF, everyone, audience=P)["n"] == privacy.perturb([true_a], [key_a], 5)[0]
         assert coverage.coverage_total(db, AS_OF, known, audience=P)["n"] == privacy.perturb([true_b], [key_b], 5)[0]
@@ -220,8 +266,9 @@ def test_the_same_contributors_give_the_same_figures_by_any_route(tmp_path):
         if stage in by_stage.index and not alone["suppressed"]:
             assert (alone["n"], alone["covered"]) == (by_stage.loc[stage, "n"], by_stage.loc[stage, "covered"])
     # a date on which nobody joined or left: the same people as the day before
-    assert coverage.coverage_total(db, date(2026, 6, 29), Filters(), audience=P) == \
-        coverage.coverage_total(db, date(2026, 6, 28), Filters(), audience=P)
+    assert coverage.coverage_total(db, date(2026, 6, 29), Filters(), audience=P) == coverage.coverage_total(
+        db, date(2026, 6, 28), Filters(), audience=P
+    )
 
 
 @pytest.fixture(scope="module")
@@ -231,12 +278,20 @@ def department(tmp_path_factory):
     db.close()
 
 
-@settings(max_examples=8, deadline=None, database=None, phases=[Phase.explicit, Phase.generate],
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(keys=st.integers(0, 10_000),
-       genders=st.lists(st.sampled_from(["woman", "man", "undisclosed", "nonbinary"]), min_size=1, max_size=3,
-                        unique=True),
-       stages=st.lists(st.sampled_from(STAGES), max_size=2, unique=True))
+@settings(
+    max_examples=8,
+    deadline=None,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    keys=st.integers(0, 10_000),
+    genders=st.lists(
+        st.sampled_from(["woman", "man", "undisclosed", "nonbinary"]), min_size=1, max_size=3, unique=True
+    ),
+    stages=st.lists(st.sampled_from(STAGES), max_size=2, unique=True),
+)
 def test_viewers_never_see_a_count_below_min_cell_and_coordinators_see_exact_ones(department, keys, genders, stages):
     db = department
     _rekey(db, keys)
@@ -253,9 +308,11 @@ def test_viewers_never_see_a_count_below_min_cell_and_coordinators_see_exact_one
         assert not [c for c in _counts_of(viewer, ["n", "positive"]) if 0 < c < 5]
     total_v = coverage.coverage_total(db, AS_OF, filters, audience=P)
     total_e = coverage.coverage_total(db, AS_OF, filters)
-    truth = db.scalar("SELECT count(*) FROM people WHERE start_date <= ? AND gender IN (SELECT unnest(?::VARCHAR[]))"
-                      + (" AND career_stage IN (SELECT unnest(?::VARCHAR[]))" if stages else ""),
-                      [AS_OF, list(genders), *([list(stages)] if stages else [])])
+    truth = db.scalar(
+        "SELECT count(*) FROM people WHERE start_date <= ? AND gender IN (SELECT unnest(?::VARCHAR[]))"
+        + (" AND career_stage IN (SELECT unnest(?::VARCHAR[]))" if stages else ""),
+        [AS_OF, list(genders), *([list(stages)] if stages else [])],
+    )
     assert total_e["n"] == (truth if truth >= 5 or truth == 0 else None)  # coordinators: the exact count
     if total_e["n"]:
         assert abs(total_v["n"] - total_e["n"]) <= privacy.MAX_CHANGE and total_v["n"] >= 5
@@ -263,9 +320,11 @@ def test_viewers_never_see_a_count_below_min_cell_and_coordinators_see_exact_one
 
 def test_women_stay_visible_to_viewers_where_complementary_suppression_hid_them(tmp_path):
     db = new_db(tmp_path)
-    people = ([person(f"w{i}", "resident", date(2020, 7, 1), gender="woman") for i in range(6)]
-              + [person(f"m{i}", "resident", date(2020, 7, 1), gender="man") for i in range(30)]
-              + [person(f"u{i}", "resident", date(2020, 7, 1), gender="undisclosed") for i in range(2)])
+    people = (
+        [person(f"w{i}", "resident", date(2020, 7, 1), gender="woman") for i in range(6)]
+        + [person(f"m{i}", "resident", date(2020, 7, 1), gender="man") for i in range(30)]
+        + [person(f"u{i}", "resident", date(2020, 7, 1), gender="undisclosed") for i in range(2)]
+    )
     add_people(db, *people)
     exact = coverage.coverage_by_group(db, AS_OF, Filters())
     viewer = coverage.coverage_by_group(db, AS_OF, Filters(), audience=P)
@@ -274,11 +333,12 @@ def test_women_stay_visible_to_viewers_where_complementary_suppression_hid_them(
         rows = frame[(frame["dimension"] == "gender") & (frame["group"] == group)]
         return bool(rows["suppressed"].iloc[0])
 
-    assert hidden(exact, "undisclosed") and hidden(exact, "woman")   # the complement took the women
+    assert hidden(exact, "undisclosed") and hidden(exact, "woman")  # the complement took the women
     assert hidden(viewer, "undisclosed") and not hidden(viewer, "woman")
 
 
 # --- what a viewer is shown: the command line and the app --------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def demo_path(tmp_path_factory):
@@ -401,6 +461,7 @@ def test_every_function_the_app_caches_takes_the_audience_or_returns_no_figures(
                 continue  # a parameter of a helper that forwards to cached()
             func = eval(dotted, namespace)  # a name from the file's own imports
             checked.add(f"{func.__module__}.{func.__qualname__}")
-            assert privacy.takes_audience(func) or getattr(func, "figure_free", False), \
+            assert privacy.takes_audience(func) or getattr(func, "figure_free", False), (
                 f"{source.name}: {dotted} returns figures without an audience"
+            )
     assert len(checked) > 30

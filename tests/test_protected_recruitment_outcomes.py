@@ -51,17 +51,39 @@ def build_department(db, seed: int = 12) -> None:
         if rng.random() < 0.25:
             end = _day(rng, start + timedelta(days=30), date(2026, 6, 29))
             reason = rng.choice(("left_early", "dismissed", "completed"))
-        people.append(person(pid, stage, start, end_date=end, departure_reason=reason,
-                             gender=rng.choice(GENDERS), urim=rng.choice((True, False, None))))
+        people.append(
+            person(
+                pid,
+                stage,
+                start,
+                end_date=end,
+                departure_reason=reason,
+                gender=rng.choice(GENDERS),
+                urim=rng.choice((True, False, None)),
+            )
+        )
         if rng.random() < 0.55:
-            mentorships.append(dict(mentor_id=rng.choice(faculty), mentee_id=pid, start_date=start,
-                                    end_date=None if rng.random() < 0.7 else end))
+            mentorships.append(
+                dict(
+                    mentor_id=rng.choice(faculty),
+                    mentee_id=pid,
+                    start_date=start,
+                    end_date=None if rng.random() < 0.7 else end,
+                )
+            )
         for _ in range(rng.randrange(6)):
-            results.append(dict(person_id=pid, date=_day(rng, date(2023, 7, 1), AS_OF), kind="publication",
-                                count=rng.randrange(1, 4)))
+            results.append(
+                dict(
+                    person_id=pid,
+                    date=_day(rng, date(2023, 7, 1), AS_OF),
+                    kind="publication",
+                    count=rng.randrange(1, 4),
+                )
+            )
         if stage in ("junior_faculty", "senior_faculty") and rng.random() < 0.5:
-            results.append(dict(person_id=pid, date=_day(rng, start + timedelta(days=200), date(2027, 1, 1)),
-                                kind="promotion"))
+            results.append(
+                dict(person_id=pid, date=_day(rng, start + timedelta(days=200), date(2027, 1, 1)), kind="promotion")
+            )
     add_people(db, *people)
     add_mentorships(db, *mentorships)
     add_outcomes(db, *results)
@@ -69,22 +91,35 @@ def build_department(db, seed: int = 12) -> None:
     for wave, day in (("2025 Spring", date(2025, 4, 1)), ("2026 Spring", date(2026, 4, 1))):
         for k in range(70):
             linked = k < 50
-            responses.append({"survey": wave, "response_id": f"{wave}-{k}",
-                              "submitted_at": f"{day + timedelta(days=k % 20)} 10:00:00",
-                              "person_id": f"P{40 + k}" if linked else None,
-                              "career_stage": None if linked else rng.choice(STAGES),
-                              "gender": None if linked else rng.choice(GENDERS),
-                              "has_mentor": None if linked else rng.choice((True, False, None)),
-                              "career_satisfaction": rng.choice((1, 2, 3, 4, 4, 5, 5, None))})
+            responses.append(
+                {
+                    "survey": wave,
+                    "response_id": f"{wave}-{k}",
+                    "submitted_at": f"{day + timedelta(days=k % 20)} 10:00:00",
+                    "person_id": f"P{40 + k}" if linked else None,
+                    "career_stage": None if linked else rng.choice(STAGES),
+                    "gender": None if linked else rng.choice(GENDERS),
+                    "has_mentor": None if linked else rng.choice((True, False, None)),
+                    "career_satisfaction": rng.choice((1, 2, 3, 4, 4, 5, 5, None)),
+                }
+            )
     add_survey(db, *responses)
     applicants = []
     for cycle in (2025, 2026):
         for track in ("residency", "fellowship"):
             for k in range(90 if track == "residency" else 45):
-                applicants.append(dict(applicant_id=f"{track[0]}{cycle}-{k}", cycle=cycle, track=track,
-                                       gender=rng.choice(GENDERS), race_ethnicity=rng.choice(RACES),
-                                       urim=rng.choice((None, None, None, True)), pipeline=rng.choice(PIPELINES),
-                                       stage_reached=rng.choice(REACHED)))
+                applicants.append(
+                    dict(
+                        applicant_id=f"{track[0]}{cycle}-{k}",
+                        cycle=cycle,
+                        track=track,
+                        gender=rng.choice(GENDERS),
+                        race_ethnicity=rng.choice(RACES),
+                        urim=rng.choice((None, None, None, True)),
+                        pipeline=rng.choice(PIPELINES),
+                        stage_reached=rng.choice(REACHED),
+                    )
+                )
     add_applicants(db, *applicants)
     # Record keys drawn from the same seeded generator (not the column default), so that every run checks
     # the same published figures.
@@ -106,28 +141,42 @@ URIM = Filters(urim=True)
 
 # Each converted function, called as the pages call it, with the count columns a viewer sees.
 CALLS = {
-    "funnel": (lambda db, **a: recruitment.funnel(db, Filters(), **a),
-               ["n", "gender_known", "women", "gender_unknown", "urim_known", "urim", "urim_unknown"]),
+    "funnel": (
+        lambda db, **a: recruitment.funnel(db, Filters(), **a),
+        ["n", "gender_known", "women", "gender_unknown", "urim_known", "urim", "urim_unknown"],
+    ),
     "funnel_women": (lambda db, **a: recruitment.funnel(db, WOMEN, **a), ["n", "women", "gender_known"]),
     "applicant_total": (lambda db, **a: recruitment.applicant_total(db, URIM, **a), ["n"]),
     "group_funnel": (lambda db, **a: recruitment.group_funnel(db, WOMEN, "residency", 2026, **a), ["n"]),
     "group_funnel_all": (lambda db, **a: recruitment.group_funnel(db, Filters(), "fellowship", 2025, **a), ["n"]),
     "conversions": (lambda db, **a: recruitment.conversions(db, URIM, "residency", 2025, **a), ["n_from", "n_to"]),
-    "pipeline_share": (lambda db, **a: recruitment.pipeline_share(db, Filters(), "residency", 2026, **a),
-                       ["n_stage", "n"]),
-    "representation": (lambda db, **a: recruitment.representation(db, AS_OF, Filters(), **a),
-                       ["n", "gender_known", "women", "gender_unknown", "urim_known", "urim", "urim_unknown"]),
+    "pipeline_share": (
+        lambda db, **a: recruitment.pipeline_share(db, Filters(), "residency", 2026, **a),
+        ["n_stage", "n"],
+    ),
+    "representation": (
+        lambda db, **a: recruitment.representation(db, AS_OF, Filters(), **a),
+        ["n", "gender_known", "women", "gender_unknown", "urim_known", "urim", "urim_unknown"],
+    ),
     "people_total": (lambda db, **a: outcomes.people_total(db, AS_OF, Filters(), **a), ["n", "mentored"]),
     "publications": (lambda db, **a: outcomes.publications(db, AS_OF, Filters(), **a), ["people", "publications"]),
-    "mentor_publications": (lambda db, **a: outcomes.mentor_publications(db, AS_OF, Filters(), **a),
-                            ["people", "publications"]),
+    "mentor_publications": (
+        lambda db, **a: outcomes.mentor_publications(db, AS_OF, Filters(), **a),
+        ["people", "publications"],
+    ),
     "early_departure": (lambda db, **a: outcomes.early_departure(db, AS_OF, Filters(), **a), ["n", "departed"]),
-    "early_departure_urim": (lambda db, **a: outcomes.early_departure(db, AS_OF, Filters(), by="urim", **a),
-                             ["n", "departed"]),
-    "early_departure_gender": (lambda db, **a: outcomes.early_departure(db, AS_OF, Filters(), by="gender", **a),
-                               ["n", "departed"]),
-    "time_to_promotion": (lambda db, **a: outcomes.time_to_promotion(db, AS_OF, Filters(), **a)["summary"],
-                          ["people", "promoted", "censored"]),
+    "early_departure_urim": (
+        lambda db, **a: outcomes.early_departure(db, AS_OF, Filters(), by="urim", **a),
+        ["n", "departed"],
+    ),
+    "early_departure_gender": (
+        lambda db, **a: outcomes.early_departure(db, AS_OF, Filters(), by="gender", **a),
+        ["n", "departed"],
+    ),
+    "time_to_promotion": (
+        lambda db, **a: outcomes.time_to_promotion(db, AS_OF, Filters(), **a)["summary"],
+        ["people", "promoted", "censored"],
+    ),
     "satisfaction": (lambda db, **a: outcomes.satisfaction(db, AS_OF, Filters(), **a), ["n", "satisfied"]),
 }
 
@@ -149,6 +198,7 @@ def values(frame: pd.DataFrame, column: str) -> list:
 
 # --- (a) exact figures are unchanged ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_exact_is_the_default(dept, name):
     call, _ = CALLS[name]
@@ -165,6 +215,7 @@ def test_exact_promotion_curves_and_summary_parts_unchanged(dept):
 
 
 # --- (b) protected figures on a department built in code -------------------------------------------------
+
 
 @pytest.mark.parametrize("name", sorted(CALLS))
 def test_protected_counts(dept, name):
@@ -190,10 +241,15 @@ def test_protected_counts(dept, name):
 
 def test_protected_rows_are_labelled_alike(dept):
     """The rows of both audiences describe the same cells (everything but figures is equal)."""
-    labels = {"funnel": ["cycle", "track", "stage"], "group_funnel": ["dimension", "group", "stage"],
-              "conversions": ["dimension", "group", "from_stage", "to_stage"],
-              "publications": ["career_stage", "mentored"], "early_departure_urim": ["career_stage", "urim", "mentored"],
-              "satisfaction": ["survey", "mentored"], "representation": ["career_stage"]}
+    labels = {
+        "funnel": ["cycle", "track", "stage"],
+        "group_funnel": ["dimension", "group", "stage"],
+        "conversions": ["dimension", "group", "from_stage", "to_stage"],
+        "publications": ["career_stage", "mentored"],
+        "early_departure_urim": ["career_stage", "urim", "mentored"],
+        "satisfaction": ["survey", "mentored"],
+        "representation": ["career_stage"],
+    }
     for name, columns in labels.items():
         call, _ = CALLS[name]
         assert_frame_equal(call(dept, audience=EXACT)[columns], call(dept, audience=PROTECTED)[columns])
@@ -263,13 +319,29 @@ def test_protected_summary_parts(dept):
 def test_gate(dept):
     """Every figure function takes an audience; the figure-free ones are marked; the row-level ones are
     refused for viewers."""
-    for func in (recruitment.funnel, recruitment.applicant_total, recruitment.group_funnel, recruitment.conversions,
-                 recruitment.pipeline_share, recruitment.representation, outcomes.people_total,
-                 outcomes.publications, outcomes.mentor_publications, outcomes.early_departure,
-                 outcomes.time_to_promotion, outcomes.satisfaction):
+    for func in (
+        recruitment.funnel,
+        recruitment.applicant_total,
+        recruitment.group_funnel,
+        recruitment.conversions,
+        recruitment.pipeline_share,
+        recruitment.representation,
+        outcomes.people_total,
+        outcomes.publications,
+        outcomes.mentor_publications,
+        outcomes.early_departure,
+        outcomes.time_to_promotion,
+        outcomes.satisfaction,
+    ):
         assert privacy.gate(func, PROTECTED, {}) == {"audience": PROTECTED}
-    for func in (recruitment.ignored_filters, recruitment.cycles, recruitment.benchmarks, outcomes.window,
-                 outcomes.window_start, outcomes.window_years):
+    for func in (
+        recruitment.ignored_filters,
+        recruitment.cycles,
+        recruitment.benchmarks,
+        outcomes.window,
+        outcomes.window_start,
+        outcomes.window_years,
+    ):
         assert privacy.gate(func, PROTECTED, {}) == {}
     for func in (outcomes.people_in_window, outcomes.promotion_followup):
         with pytest.raises(PermissionError):
@@ -277,6 +349,7 @@ def test_gate(dept):
 
 
 # --- (c) small cases with record keys set by hand --------------------------------------------------------
+
 
 def set_keys(db, table: str, id_column: str, keys: dict[str, int]) -> None:
     with db.transaction() as cur:
@@ -293,8 +366,15 @@ def test_table_extremes():
     assert by_count[5].changes[0] == 0 and by_count[5].probabilities[0] == pytest.approx(1.0)
     assert by_count[6].changes[0] == -1 and by_count[6].probabilities[0] > 0
     assert table[-1].changes[0] == -2 and table[-1].probabilities[0] > 0 and table[-1].probabilities[-1] > 0
-    assert list(privacy.perturb([5, 6, 7, 12, 12, 3, 0], [0, 0, 0, 0, TOP_KEY, TOP_KEY, 0], MIN_CELL)) == \
-        [5, 5, 5, 10, 14, 3, 0]
+    assert list(privacy.perturb([5, 6, 7, 12, 12, 3, 0], [0, 0, 0, 0, TOP_KEY, TOP_KEY, 0], MIN_CELL)) == [
+        5,
+        5,
+        5,
+        10,
+        14,
+        3,
+        0,
+    ]
 
 
 @pytest.fixture
@@ -303,10 +383,14 @@ def hand_db(tmp_path):
     but man M0's, which is the largest: a cell with M0 has key fraction ~1 (largest change), one without
     has key 0 (most negative change)."""
     db = new_db(tmp_path)
-    rows = [dict(applicant_id=f"W{k}", cycle=2026, track="residency", gender="woman", stage_reached="applied")
-            for k in range(7)]
-    rows += [dict(applicant_id=f"M{k}", cycle=2026, track="residency", gender="man", stage_reached="applied")
-             for k in range(5)]
+    rows = [
+        dict(applicant_id=f"W{k}", cycle=2026, track="residency", gender="woman", stage_reached="applied")
+        for k in range(7)
+    ]
+    rows += [
+        dict(applicant_id=f"M{k}", cycle=2026, track="residency", gender="man", stage_reached="applied")
+        for k in range(5)
+    ]
     add_applicants(db, *rows)
     set_keys(db, "applicants", "applicant_id", {"M0": TOP_KEY})
     return db
@@ -321,8 +405,12 @@ def test_hand_funnel_gives_women_back(hand_db):
     # 5 of 14 = 35.7%, Wilson interval of 5 in 14. URiM unknown for all 12: 14, its share 100%.
     assert (viewer["n"], viewer["gender_known"], viewer["women"], viewer["women_pct"]) == (14, 14, 5, 35.7)
     assert (viewer["women_ci_low"], viewer["women_ci_high"]) == (16.3, 61.2)
-    assert (viewer["gender_unknown"], viewer["urim_known"], viewer["urim_unknown"], viewer["urim_unknown_pct"]) == \
-        (0, 0, 14, 100.0)
+    assert (viewer["gender_unknown"], viewer["urim_known"], viewer["urim_unknown"], viewer["urim_unknown_pct"]) == (
+        0,
+        0,
+        14,
+        100.0,
+    )
     assert viewer["urim_pct"] is None and not viewer["suppressed"]
 
 
@@ -338,8 +426,10 @@ def test_hand_filtered_vs_others(hand_db):
     # The same 5 men by another route (the men's own filter) are published the same.
     men = recruitment.group_funnel(hand_db, Filters(gender=("man",)), "residency", 2026, audience=PROTECTED)
     assert men[(men["dimension"] == "all") & (men["stage"] == "applied")]["n"].tolist() == [5]
-    assert recruitment.applicant_total(hand_db, Filters(gender=("man",)), audience=PROTECTED) == \
-        {"n": 5, "suppressed": False}
+    assert recruitment.applicant_total(hand_db, Filters(gender=("man",)), audience=PROTECTED) == {
+        "n": 5,
+        "suppressed": False,
+    }
     assert recruitment.applicant_total(hand_db, Filters(), audience=PROTECTED) == {"n": 14, "suppressed": False}
     exact = recruitment.group_funnel(hand_db, WOMEN, "residency", 2026)
     cell = {(r["dimension"], r["group"]): r["n"] for r in exact[exact["stage"] == "applied"].to_dict("records")}
@@ -365,15 +455,32 @@ def test_hand_outcomes(tmp_path):
     6 -> 5 and 5 -> 5, so 100% for viewers (exact 83.3%)."""
     db = new_db(tmp_path)
     old = date(2015, 1, 1)
-    add_people(db, *[person(f"R{k}", "resident", old) for k in range(6)],
-               person("R6", "resident", old, end_date=date(2025, 1, 1), departure_reason="left_early"),
-               person("R7", "resident", old, end_date=date(2025, 2, 1), departure_reason="left_early"))
-    add_survey(db, *[{"survey": "W1", "response_id": f"r{k}", "submitted_at": "2025-04-01 10:00:00",
-                      "has_mentor": True, "career_satisfaction": 5 if k < 5 else 2} for k in range(6)])
+    add_people(
+        db,
+        *[person(f"R{k}", "resident", old) for k in range(6)],
+        person("R6", "resident", old, end_date=date(2025, 1, 1), departure_reason="left_early"),
+        person("R7", "resident", old, end_date=date(2025, 2, 1), departure_reason="left_early"),
+    )
+    add_survey(
+        db,
+        *[
+            {
+                "survey": "W1",
+                "response_id": f"r{k}",
+                "submitted_at": "2025-04-01 10:00:00",
+                "has_mentor": True,
+                "career_satisfaction": 5 if k < 5 else 2,
+            }
+            for k in range(6)
+        ],
+    )
     set_keys(db, "people", "person_id", {})
     set_keys(db, "survey", "response_id", {})
-    assert outcomes.people_total(db, AS_OF, Filters(), audience=PROTECTED) == \
-        {"n": 6, "mentored": 0, "suppressed": False}
+    assert outcomes.people_total(db, AS_OF, Filters(), audience=PROTECTED) == {
+        "n": 6,
+        "mentored": 0,
+        "suppressed": False,
+    }
     deps = outcomes.early_departure(db, AS_OF, Filters(), audience=PROTECTED).iloc[0]
     assert (deps["n"], deps["departed"], deps["pct"]) == (6, None, None)
     exact = outcomes.early_departure(db, AS_OF, Filters()).iloc[0]

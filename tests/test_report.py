@@ -24,8 +24,14 @@ from tests.builders import add_mentorships, add_people, new_db, person
 from tests.report_html import tables, visible_text
 
 AS_OF = date(2026, 6, 30)
-SECTIONS = ["Summary", "Coverage and mentor load", "Recruitment and diversity", "Wellbeing", "Outcomes",
-            "Definitions, instruments and the privacy rule"]
+SECTIONS = [
+    "Summary",
+    "Coverage and mentor load",
+    "Recruitment and diversity",
+    "Wellbeing",
+    "Outcomes",
+    "Definitions, instruments and the privacy rule",
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +51,9 @@ def _cli(capsys, *argv) -> str:
 def _report_and_summary(capsys, demo_path, tmp_path, *extra):
     out = tmp_path / "report.html"
     _cli(capsys, "report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--out", str(out))
-    summary = json.loads(_cli(capsys, "summary", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra,
-                              "--json"))
+    summary = json.loads(
+        _cli(capsys, "summary", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--json")
+    )
     return out.read_text(encoding="utf-8"), summary
 
 
@@ -88,8 +95,11 @@ def _assert_same_numbers(html: str, summary: dict) -> int:
         assert row["Applicants"] == _shown(cell, "n", count, m)
         for share, column in (("women", "Women (of known)"), ("urim", "URiM (of known)")):
             hidden = cell.get("suppressed") or cell.get(f"{share}_suppressed")
-            assert (row[column] == f"hidden (a group of {fewer_than(m)})") if hidden else (
-                row[column] == percent(cell[f"{share}_pct"])), (cell, column)
+            assert (
+                (row[column] == f"hidden (a group of {fewer_than(m)})")
+                if hidden
+                else (row[column] == percent(cell[f"{share}_pct"]))
+            ), (cell, column)
         compared += 3
     labels = {True: "Mentored", False: "Not mentored"}
     pubs = {(r["Career stage"], r["Group"]): r for r in found["publications"]}
@@ -110,17 +120,23 @@ def _assert_same_numbers(html: str, summary: dict) -> int:
 
 
 def test_every_section_in_order_with_the_header(capsys, demo_path, tmp_path):
-    html, _ = _report_and_summary(capsys, demo_path, tmp_path, "--stage", "resident", "--stage", "fellow",
-                                  "--urim", "false")
+    html, _ = _report_and_summary(
+        capsys, demo_path, tmp_path, "--stage", "resident", "--stage", "fellow", "--urim", "false"
+    )
     text = visible_text(html)
     positions = [text.index(f" {title} ") for title in SECTIONS]
     assert positions == sorted(positions)
     assert "As of 30 June 2026" in text
     assert "filters: Career stage: Residents, Fellows; Not URiM only" in text
     assert "exact figures" in text
-    for must in ("Association, not cause.", "The privacy rule", "How recent each dataset is",
-                 "Instruments and cut-offs in use", "Mini-Z, burnout = burnout item 3 of 5 or worse",
-                 "Haruno LS, et al. JBJS Open Access 2023. doi:10.2106/JBJS.OA.22.00148"):
+    for must in (
+        "Association, not cause.",
+        "The privacy rule",
+        "How recent each dataset is",
+        "Instruments and cut-offs in use",
+        "Mini-Z, burnout = burnout item 3 of 5 or worse",
+        "Haruno LS, et al. JBJS Open Access 2023. doi:10.2106/JBJS.OA.22.00148",
+    ):
         assert must in text, must
     assert html.count("plotly.js v") == 1 or html.count("* plotly.js") == 1  # Plotly's JavaScript, once
     assert "<script src=" not in html and "<link" not in html  # nothing fetched when opened
@@ -154,11 +170,18 @@ def test_every_metrics_call_carries_the_audience(demo_path):
 
 def test_no_row_level_list_and_hidden_cells_say_so(tmp_path):
     db = new_db(tmp_path)
-    people = [person(f"SECRET-{i:03d}", "resident", date(2024, 7, 1), gender="woman" if i < 9 else "man",
-                     division="Spine") for i in range(12)]
+    people = [
+        person(f"SECRET-{i:03d}", "resident", date(2024, 7, 1), gender="woman" if i < 9 else "man", division="Spine")
+        for i in range(12)
+    ]
     add_people(db, *people)
-    add_mentorships(db, *[{"mentor_id": "SECRET-MENTOR", "mentee_id": f"SECRET-{i:03d}",
-                           "start_date": date(2025, 1, 1)} for i in range(8)])
+    add_mentorships(
+        db,
+        *[
+            {"mentor_id": "SECRET-MENTOR", "mentee_id": f"SECRET-{i:03d}", "start_date": date(2025, 1, 1)}
+            for i in range(8)
+        ],
+    )
     db.set_setting("department_name", "  Department of   Orthopaedic Surgery ", "pat.lee@hospital.example.org")
     html = make_report(db, AS_OF, Filters()).html
     db.close()
@@ -188,8 +211,10 @@ def test_a_filter_below_min_cell_shows_nothing_but_the_reason(capsys, demo_path,
     html, summary = _report_and_summary(capsys, demo_path, tmp_path, "--stage", "fellow", "--gender", "nonbinary")
     assert summary["coverage"]["all"].get("suppressed") or not summary["coverage"]["all"]["n"]
     text = visible_text(html)
-    assert "nothing in this section can be shown without identifying someone" in text or \
-        "No people match these filters." in text
+    assert (
+        "nothing in this section can be shown without identifying someone" in text
+        or "No people match these filters." in text
+    )
     found = tables(html)
     assert "coverage-by-stage" not in found and "publications" not in found  # no numbers about them
     assert 'class="tile"' not in html
@@ -211,9 +236,14 @@ def test_pdf_has_a_page_per_section_page_numbers_and_the_header(demo_path, tmp_p
     first = texts[0]
     assert "Summary" in first and "Trainees mentored" in first and "points from a year earlier" in first
     # Each section opens a page of its own: its title and first words at the top, under the header line.
-    openings = ["Summary As of 30 June 2026", "Coverage and mentor load A person is covered",
-                "Recruitment and diversity Each applicant counts", "Wellbeing From the department's wellbeing",
-                "Outcomes Window:", "Definitions, instruments and the privacy rule Definitions"]
+    openings = [
+        "Summary As of 30 June 2026",
+        "Coverage and mentor load A person is covered",
+        "Recruitment and diversity Each applicant counts",
+        "Wellbeing From the department's wellbeing",
+        "Outcomes Window:",
+        "Definitions, instruments and the privacy rule Definitions",
+    ]
     starts = [next(i for i, t in enumerate(texts) if opening in t[:400]) for opening in openings]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     assert "Association, not cause." in texts[starts[4]]

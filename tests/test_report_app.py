@@ -49,8 +49,12 @@ def test_every_page_has_the_report_button(monkeypatch, demo_path):
 
 def test_button_builds_the_same_report_as_the_command_line(monkeypatch, demo_path, tmp_path, capsys):
     out = tmp_path / "cli.html"
-    assert cli.main(["report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), "--gender", "woman",
-                     "--out", str(out)]) == 0
+    assert (
+        cli.main(
+            ["report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), "--gender", "woman", "--out", str(out)]
+        )
+        == 0
+    )
     capsys.readouterr()
     at = app_test(monkeypatch, demo_path)
     at.query_params["as_of"] = AS_OF.isoformat()

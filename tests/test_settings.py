@@ -4,15 +4,28 @@ from mentordash.config import DEFAULT_SETTINGS
 from mentordash.settings import SettingError, check
 
 
-@pytest.mark.parametrize("key,value", [
-    ("min_cell", 2), ("min_cell", 3.5), ("min_cell", True), ("min_cell", "5"), ("capacity", 0),
-    ("engaged_window_days", 0), ("outcomes_window_years", 11), ("cutoffs", {"mini_z_burnout": 6}),
-    ("cutoffs", {"drop table": 1}), ("cutoffs", "3"), ("urim_list", []), ("urim_list", ["martian"]),
-    ("urim_list", ["undisclosed"]), ("benchmarks", [{"key": "x"}]),
-    ("benchmarks", [{"key": "x", "figure": "f", "value": 140, "year": "2020", "source": "s"}]),
-    ("benchmarks", [{"key": "x", "figure": "f", "value": 14, "year": "2020", "source": " "}]),
-    ("no_such_setting", 1),
-])
+@pytest.mark.parametrize(
+    "key,value",
+    [
+        ("min_cell", 2),
+        ("min_cell", 3.5),
+        ("min_cell", True),
+        ("min_cell", "5"),
+        ("capacity", 0),
+        ("engaged_window_days", 0),
+        ("outcomes_window_years", 11),
+        ("cutoffs", {"mini_z_burnout": 6}),
+        ("cutoffs", {"drop table": 1}),
+        ("cutoffs", "3"),
+        ("urim_list", []),
+        ("urim_list", ["martian"]),
+        ("urim_list", ["undisclosed"]),
+        ("benchmarks", [{"key": "x"}]),
+        ("benchmarks", [{"key": "x", "figure": "f", "value": 140, "year": "2020", "source": "s"}]),
+        ("benchmarks", [{"key": "x", "figure": "f", "value": 14, "year": "2020", "source": " "}]),
+        ("no_such_setting", 1),
+    ],
+)
 def test_bad_values_are_refused_with_a_reason(key, value):
     with pytest.raises(SettingError) as error:
         check(key, value)

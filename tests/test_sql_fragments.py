@@ -25,15 +25,42 @@ def test_no_placeholder_in_a_comment():
 
 def build(tmp_path):
     db = new_db(tmp_path)
-    women = [person(f"R{i}", "resident", date(2024, 7, 1), gender="woman", race_ethnicity=["white"], urim=False)
-             for i in range(1, 7)]
-    add_people(db, *women, person("R7", "resident", date(2024, 7, 1), gender="man", urim=False),
-               person("F1", "senior_faculty", date(2010, 7, 1), gender="woman", urim=False),
-               person("F2", "junior_faculty", date(2018, 7, 1), gender="man", urim=True))
-    add_mentorships(db, *[{"mentor_id": "F1" if i <= 4 else "F2", "mentee_id": f"R{i}", "source": "program",
-                           "start_date": date(2025, 1, 1)} for i in range(1, 8)])
-    add_survey(db, *[{"survey": "W", "response_id": f"x{i}", "person_id": f"R{i}",
-                      "submitted_at": date(2026, 3, 1), "career_satisfaction": 4 + (i % 2)} for i in range(1, 8)])
+    women = [
+        person(f"R{i}", "resident", date(2024, 7, 1), gender="woman", race_ethnicity=["white"], urim=False)
+        for i in range(1, 7)
+    ]
+    add_people(
+        db,
+        *women,
+        person("R7", "resident", date(2024, 7, 1), gender="man", urim=False),
+        person("F1", "senior_faculty", date(2010, 7, 1), gender="woman", urim=False),
+        person("F2", "junior_faculty", date(2018, 7, 1), gender="man", urim=True),
+    )
+    add_mentorships(
+        db,
+        *[
+            {
+                "mentor_id": "F1" if i <= 4 else "F2",
+                "mentee_id": f"R{i}",
+                "source": "program",
+                "start_date": date(2025, 1, 1),
+            }
+            for i in range(1, 8)
+        ],
+    )
+    add_survey(
+        db,
+        *[
+            {
+                "survey": "W",
+                "response_id": f"x{i}",
+                "person_id": f"R{i}",
+                "submitted_at": date(2026, 3, 1),
+                "career_satisfaction": 4 + (i % 2),
+            }
+            for i in range(1, 8)
+        ],
+    )
     return db
 
 

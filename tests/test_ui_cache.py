@@ -16,10 +16,14 @@ AS_OF = "2026-06-30"
 @pytest.fixture
 def db_path(tmp_path):
     db = new_db(tmp_path, "cache.duckdb")
-    add_people(db, *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
-               *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)])
-    add_mentorships(db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1))
-                          for i in range(6)])
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2023, 7, 1)) for i in range(10)],
+        *[person(f"S{i}", "senior_faculty", date(2005, 7, 1)) for i in range(5)],
+    )
+    add_mentorships(
+        db, *[dict(mentor_id=f"S{i % 5}", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(6)]
+    )
     db.close()
     return tmp_path / "cache.duckdb"
 

@@ -26,8 +26,9 @@ from mentordash.vocabulary import (
 )
 
 
-def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of",
-                       role_noun: str = "mentor") -> go.Figure:
+def coverage_over_time(
+    frame: pd.DataFrame, min_cell: int, x_label: str = "As of", role_noun: str = "mentor"
+) -> go.Figure:
     """Lines of coverage (% of active people with an active mentor) by career stage over time.
 
     frame: day, career_stage, n, covered, pct, ci_low, ci_high, suppressed."""
@@ -36,14 +37,18 @@ def coverage_over_time(frame: pd.DataFrame, min_cell: int, x_label: str = "As of
     many_points = shown["day"].nunique() > 60  # markers on every month of decades are noise
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage].sort_values("day")
-        fig.add_trace(go.Scatter(
-            x=rows["day"], y=rows["pct"].astype(float), mode="lines" if many_points else "lines+markers",
-            name=CAREER_STAGE_LABELS[stage],
-            line={"color": STAGE_COLOURS[stage], "width": 2.5},
-            customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
-            hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["day"],
+                y=rows["pct"].astype(float),
+                mode="lines" if many_points else "lines+markers",
+                name=CAREER_STAGE_LABELS[stage],
+                line={"color": STAGE_COLOURS[stage], "width": 2.5},
+                customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
+            )
+        )
     fig.update_yaxes(title_text=f"Active people with an active {role_noun} (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text=x_label)
     notes = [suppressed_note(int(frame["suppressed"].sum()), min_cell), _zoom_to_recent_years(fig, shown)]
@@ -79,23 +84,40 @@ def best_mentored_title(latest: pd.DataFrame, noun: str = "mentor") -> str:
     best, worst = ranked.iloc[0], ranked.iloc[-1]
     if best["career_stage"] == worst["career_stage"]:
         return f"{best['pct']:.0f}% of {CAREER_STAGE_LABELS[best['career_stage']].lower()} have an active {noun}"
-    return (f"{CAREER_STAGE_LABELS[best['career_stage']]} are the best mentored ({best['pct']:.0f}%), "
-            f"{CAREER_STAGE_LABELS[worst['career_stage']].lower()} the least ({worst['pct']:.0f}%)")
-
+    return (
+        f"{CAREER_STAGE_LABELS[best['career_stage']]} are the best mentored ({best['pct']:.0f}%), "
+        f"{CAREER_STAGE_LABELS[worst['career_stage']].lower()} the least ({worst['pct']:.0f}%)"
+    )
 
 
 # --- The coverage page (issue 4) -----------------------------------------------------------------
 
 ALL_LABEL = "All stages"
-DIMENSION_WORDS = {"gender": "gender", "urim": "URiM status", "race_ethnicity": "race/ethnicity", "division": "division"}
+DIMENSION_WORDS = {
+    "gender": "gender",
+    "urim": "URiM status",
+    "race_ethnicity": "race/ethnicity",
+    "division": "division",
+}
 # The groups of coverage by group: each dimension's values (mentordash.vocabulary), and the groups this
 # breakdown adds (no division recorded, small divisions combined).
 _GROUP_LABELS = {
-    **GENDER_LABELS, NOT_RECORDED: "Not recorded", **URIM_LABELS, "unknown": "Unknown", **RACE_LABELS,
-    "none": "No division", "smaller_groups": "Smaller groups, combined",
+    **GENDER_LABELS,
+    NOT_RECORDED: "Not recorded",
+    **URIM_LABELS,
+    "unknown": "Unknown",
+    **RACE_LABELS,
+    "none": "No division",
+    "smaller_groups": "Smaller groups, combined",
 }
 SOURCE_COLOURS = {source: colour for source, colour in zip(SOURCE_LABELS, [*PALETTE[:7], "#BBBBBB"])}
-COVERED_COLOUR, ENGAGED_COLOUR, BENCHMARK_COLOUR, OVER_COLOUR, MUTED = PALETTE[0], PALETTE[4], PALETTE[1], PALETTE[5], "#999999"
+COVERED_COLOUR, ENGAGED_COLOUR, BENCHMARK_COLOUR, OVER_COLOUR, MUTED = (
+    PALETTE[0],
+    PALETTE[4],
+    PALETTE[1],
+    PALETTE[5],
+    "#999999",
+)
 
 
 NARROW = 46  # characters of title per line in a half-width chart
@@ -119,22 +141,40 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     shown = shown_rows(stages)
     x = [_stage_label(s) for s in shown["career_stage"]]
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=x, y=shown["pct"].astype(float), name=f"Has an active {noun}", marker_color=COVERED_COLOUR,
-        error_y={"type": "data", "symmetric": False, "array": (shown["ci_high"].astype(float) - shown["pct"].astype(float)),
-                 "arrayminus": (shown["pct"].astype(float) - shown["ci_low"].astype(float)), "color": "#444"},
-        text=[_pct_text(p) for p in shown["pct"]], textposition="inside", insidetextanchor="start",
-        customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
-        hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-                      "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-    ))
-    fig.add_trace(go.Bar(
-        x=x, y=shown["engaged_pct"].astype(float), name=f"Met their {noun} in the window (engaged)",
-        marker_color=ENGAGED_COLOUR, text=[_pct_text(p) for p in shown["engaged_pct"]], textposition="inside",
-        insidetextanchor="start",
-        customdata=list(zip(shown["engaged"], shown["n"])),
-        hovertemplate="%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=shown["pct"].astype(float),
+            name=f"Has an active {noun}",
+            marker_color=COVERED_COLOUR,
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": (shown["ci_high"].astype(float) - shown["pct"].astype(float)),
+                "arrayminus": (shown["pct"].astype(float) - shown["ci_low"].astype(float)),
+                "color": "#444",
+            },
+            text=[_pct_text(p) for p in shown["pct"]],
+            textposition="inside",
+            insidetextanchor="start",
+            customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
+            hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+            "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            x=x,
+            y=shown["engaged_pct"].astype(float),
+            name=f"Met their {noun} in the window (engaged)",
+            marker_color=ENGAGED_COLOUR,
+            text=[_pct_text(p) for p in shown["engaged_pct"]],
+            textposition="inside",
+            insidetextanchor="start",
+            customdata=list(zip(shown["engaged"], shown["n"])),
+            hovertemplate="%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Active people (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text="Career stage")
@@ -148,8 +188,10 @@ def _stage_title(shown: pd.DataFrame, noun: str) -> str:
     worst = shown.sort_values("pct").iloc[0]
     if len(shown) == 1 or best["pct"] == worst["pct"]:
         return f"{best['pct']:.0f}% of {_stage_label(best['career_stage']).lower()} have an active {noun}"
-    return (f"{best['pct']:.0f}% of {_stage_label(best['career_stage']).lower()} have an active {noun}, "
-            f"against {worst['pct']:.0f}% of {_stage_label(worst['career_stage']).lower()}")
+    return (
+        f"{best['pct']:.0f}% of {_stage_label(best['career_stage']).lower()} have an active {noun}, "
+        f"against {worst['pct']:.0f}% of {_stage_label(worst['career_stage']).lower()}"
+    )
 
 
 def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
@@ -174,12 +216,23 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
                 text_row.append(f"{row['pct']:.0f}%<br>{int(row['covered'])} of {int(row['n'])}")
         z.append(z_row)
         text.append(text_row)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=[_stage_label(s) for s in stages], y=[ROLE_LABELS[r] for r in roles], text=text,
-        texttemplate="%{text}", textfont={"size": 13}, zmin=0, zmax=100,
-        colorscale=[[0, "#f7fbff"], [1, "#2b7bba"]], colorbar={"title": {"text": "%"}, "ticksuffix": "%"},
-        hovertemplate="%{y}, %{x}: %{text}<extra></extra>", xgap=2, ygap=2,
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[_stage_label(s) for s in stages],
+            y=[ROLE_LABELS[r] for r in roles],
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 13},
+            zmin=0,
+            zmax=100,
+            colorscale=[[0, "#f7fbff"], [1, "#2b7bba"]],
+            colorbar={"title": {"text": "%"}, "ticksuffix": "%"},
+            hovertemplate="%{y}, %{x}: %{text}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        )
+    )
     fig.update_yaxes(autorange="reversed", title_text="Relationship role", showgrid=False)
     fig.update_xaxes(side="top", showgrid=False)
     hidden = hidden_count(frame[frame["role"] == roles[0]]) if roles else 0
@@ -194,8 +247,10 @@ def _grid_title(frame: pd.DataFrame) -> str:
     anyrole = totals[totals["role"] == "any"]
     if mentor.empty or anyrole.empty:
         return "Coverage by relationship role and career stage"
-    return (f"{mentor.iloc[0]['pct']:.0f}% have an active mentor; "
-            f"{anyrole.iloc[0]['pct']:.0f}% have someone in any mentoring role")
+    return (
+        f"{mentor.iloc[0]['pct']:.0f}% have an active mentor; "
+        f"{anyrole.iloc[0]['pct']:.0f}% have someone in any mentoring role"
+    )
 
 
 def resident_benchmark(department: dict | None, bench: dict | None, min_cell: int) -> go.Figure:
@@ -205,31 +260,53 @@ def resident_benchmark(department: dict | None, bench: dict | None, min_cell: in
     title = "The national benchmark for residents cannot be compared with this selection"
     if bench is not None:
         label = f"National ({bench.get('year', '')})"
-        fig.add_trace(go.Bar(
-            y=[label], x=[float(bench["value"])], orientation="h", name="National benchmark",
-            marker_color=BENCHMARK_COLOUR, text=[f"{float(bench['value']):.1f}%"], textposition="inside",
-            hovertemplate=f"{bench.get('figure', '')}: %{{x:.1f}}%<br>{bench.get('source', '')}, "
-                          f"{bench.get('year', '')}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[label],
+                x=[float(bench["value"])],
+                orientation="h",
+                name="National benchmark",
+                marker_color=BENCHMARK_COLOUR,
+                text=[f"{float(bench['value']):.1f}%"],
+                textposition="inside",
+                hovertemplate=f"{bench.get('figure', '')}: %{{x:.1f}}%<br>{bench.get('source', '')}, "
+                f"{bench.get('year', '')}<extra></extra>",
+            )
+        )
     if department is not None and department.get("suppressed"):
         note = suppressed_note(1, min_cell)
     elif department is not None and department.get("pct") is not None:
         p = float(department["pct"])
-        fig.add_trace(go.Bar(
-            y=["Residents here"], x=[p], orientation="h", name="This department", marker_color=COVERED_COLOUR,
-            text=[f"{p:.1f}%"], textposition="inside", insidetextanchor="start",
-            error_x={"type": "data", "symmetric": False, "array": [float(department["ci_high"]) - p],
-                     "arrayminus": [p - float(department["ci_low"])], "color": "#444"},
-            hovertemplate=f"%{{x:.1f}}%: {department['covered']} of {department['n']} residents<br>"
-                          f"95% CI {department['ci_low']}-{department['ci_high']}%<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=["Residents here"],
+                x=[p],
+                orientation="h",
+                name="This department",
+                marker_color=COVERED_COLOUR,
+                text=[f"{p:.1f}%"],
+                textposition="inside",
+                insidetextanchor="start",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": [float(department["ci_high"]) - p],
+                    "arrayminus": [p - float(department["ci_low"])],
+                    "color": "#444",
+                },
+                hovertemplate=f"%{{x:.1f}}%: {department['covered']} of {department['n']} residents<br>"
+                f"95% CI {department['ci_low']}-{department['ci_high']}%<extra></extra>",
+            )
+        )
         if bench is not None:
             diff = p - float(bench["value"])
             inside = float(department["ci_low"]) <= float(bench["value"]) <= float(department["ci_high"])
             side = "above" if diff > 0 else "below"
-            title = (f"{p:.0f}% of residents here have an active mentor, against {float(bench['value']):.0f}% "
-                     f"nationally" + (" (within this department's margin of error)" if inside
-                                      else f" ({abs(diff):.0f} points {side})"))
+            title = (
+                f"{p:.0f}% of residents here have an active mentor, against {float(bench['value']):.0f}% "
+                f"nationally"
+                + (" (within this department's margin of error)" if inside else f" ({abs(diff):.0f} points {side})")
+            )
         else:
             title = f"{p:.0f}% of residents here have an active mentor"
     elif department is None:
@@ -257,35 +334,59 @@ def coverage_monthly(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figure
     return fig
 
 
-def coverage_by_group(frame: pd.DataFrame, dimension: str, min_cell: int, role: str = "mentor",
-                      overall: float | None = None) -> go.Figure:
+def coverage_by_group(
+    frame: pd.DataFrame, dimension: str, min_cell: int, role: str = "mentor", overall: float | None = None
+) -> go.Figure:
     """Coverage in each group of one dimension with its 95% Wilson interval and counts, as dots with
     whiskers; the overall figure as a dotted line. frame: coverage_by_group rows of that dimension."""
     noun = ROLE_NOUNS.get(role, role)
     rows = frame[frame["dimension"] == dimension]
     shown = shown_rows(rows).sort_values("pct")
-    labels = [f"{group_label(g)} (n={int(n)}): {float(p):.0f}%" for g, n, p in
-              zip(shown["group"], shown["n"], shown["pct"])]
+    labels = [
+        f"{group_label(g)} (n={int(n)}): {float(p):.0f}%" for g, n, p in zip(shown["group"], shown["n"], shown["pct"])
+    ]
     pcts = shown["pct"].astype(float)
-    fig = go.Figure(go.Scatter(
-        x=pcts, y=labels, mode="markers", marker={"size": 11, "color": COVERED_COLOUR},
-        error_x={"type": "data", "symmetric": False, "array": shown["ci_high"].astype(float) - pcts,
-                 "arrayminus": pcts - shown["ci_low"].astype(float), "color": COVERED_COLOUR, "thickness": 2},
-        customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
-        hovertemplate="%{y}<br>%{customdata[0]} of %{customdata[1]} people"
-                      "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-        name=f"Has an active {noun}",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=pcts,
+            y=labels,
+            mode="markers",
+            marker={"size": 11, "color": COVERED_COLOUR},
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": shown["ci_high"].astype(float) - pcts,
+                "arrayminus": pcts - shown["ci_low"].astype(float),
+                "color": COVERED_COLOUR,
+                "thickness": 2,
+            },
+            customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
+            hovertemplate="%{y}<br>%{customdata[0]} of %{customdata[1]} people"
+            "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
+            name=f"Has an active {noun}",
+        )
+    )
     if overall is not None:
-        fig.add_vline(x=float(overall), line_dash="dot", line_color=MUTED,
-                      annotation_text=f"everyone {float(overall):.0f}%", annotation_position="bottom right",
-                      annotation_font_color="#666")
+        fig.add_vline(
+            x=float(overall),
+            line_dash="dot",
+            line_color=MUTED,
+            annotation_text=f"everyone {float(overall):.0f}%",
+            annotation_position="bottom right",
+            annotation_font_color="#666",
+        )
     fig.update_xaxes(title_text=f"With an active {noun} (%), 95% CI", range=[0, 102], ticksuffix="%")
     fig.update_yaxes(showgrid=False)
     fig.update_layout(showlegend=False)
     height = 150 + 38 * max(len(shown), 1)
-    return finish(fig, group_title(shown, dimension, noun), suppressed_note(hidden_count(rows), min_cell),
-                   height=height, title_chars=NARROW, subtitle_chars=NARROW_NOTE)
+    return finish(
+        fig,
+        group_title(shown, dimension, noun),
+        suppressed_note(hidden_count(rows), min_cell),
+        height=height,
+        title_chars=NARROW,
+        subtitle_chars=NARROW_NOTE,
+    )
 
 
 def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> str:
@@ -298,12 +399,10 @@ def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> st
     high, low = named.sort_values("pct", ascending=False).iloc[0], named.sort_values("pct").iloc[0]
     a, b = group_label(high["group"]), group_label(low["group"])
     if float(low["ci_high"]) < float(high["ci_low"]):
-        return (f"{a}: {high['pct']:.0f}% have an active {noun}, {b}: {low['pct']:.0f}%: "
-                f"a gap larger than chance")
+        return f"{a}: {high['pct']:.0f}% have an active {noun}, {b}: {low['pct']:.0f}%: a gap larger than chance"
     if high["pct"] == low["pct"]:
         return f"By {label}, every group is covered alike ({high['pct']:.0f}%)"
-    return (f"By {label}, from {low['pct']:.0f}% ({b}) to {high['pct']:.0f}% ({a}): "
-            f"the intervals overlap, no clear gap")
+    return f"By {label}, from {low['pct']:.0f}% ({b}) to {high['pct']:.0f}% ({a}): the intervals overlap, no clear gap"
 
 
 def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.Figure:
@@ -314,25 +413,41 @@ def load_distribution(frame: pd.DataFrame, capacity: int, min_cell: int) -> go.F
         part = shown[shown["over_capacity"].astype(bool) == over]
         if part.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=part["load"].astype(int), y=part["mentors"].astype(int), name=name, marker_color=colour,
-            text=part["mentors"].astype(int), textposition="outside",
-            hovertemplate="%{y} mentors with %{x} mentees<extra></extra>",
-        ))
-    fig.add_vline(x=capacity + 0.5, line_dash="dash", line_color=MUTED,
-                  annotation_text=f"capacity {capacity}", annotation_position="top right")
+        fig.add_trace(
+            go.Bar(
+                x=part["load"].astype(int),
+                y=part["mentors"].astype(int),
+                name=name,
+                marker_color=colour,
+                text=part["mentors"].astype(int),
+                textposition="outside",
+                hovertemplate="%{y} mentors with %{x} mentees<extra></extra>",
+            )
+        )
+    fig.add_vline(
+        x=capacity + 0.5,
+        line_dash="dash",
+        line_color=MUTED,
+        annotation_text=f"capacity {capacity}",
+        annotation_position="top right",
+    )
     fig.update_xaxes(title_text="Active mentees per mentor", dtick=1)
     fig.update_yaxes(title_text="Mentors")
     note = suppressed_note(len(frame), min_cell) if hidden_count(frame) else ""
     if shown.empty:
         fig.update_xaxes(range=[0.5, capacity + 1.5])
         fig.update_yaxes(range=[0, 5])
-        title = ("No mentor load can be shown: fewer than " f"{min_cell} mentors match the filters (they select the mentors)")
+        title = (
+            f"No mentor load can be shown: fewer than {min_cell} mentors match the filters (they select the mentors)"
+        )
     else:
         mentors = int(shown["mentors"].sum())
         over = int(shown.loc[shown["over_capacity"].astype(bool), "mentors"].sum())
-        title = (f"{over} of {mentors} mentors are over capacity (more than {capacity} mentees)" if over
-                 else f"No mentor is over capacity: all {mentors} have {capacity} mentees or fewer")
+        title = (
+            f"{over} of {mentors} mentors are over capacity (more than {capacity} mentees)"
+            if over
+            else f"No mentor is over capacity: all {mentors} have {capacity} mentees or fewer"
+        )
     return finish(fig, title, note, title_chars=NARROW, subtitle_chars=NARROW_NOTE)
 
 
@@ -342,26 +457,52 @@ def minority_tax(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     shown = frame[~frame["suppressed"].astype(bool) & frame["load_share_pct"].notna()]
     y = [names.get(g, g) for g in shown["group"]]
     fig = go.Figure()
-    fig.add_trace(go.Bar(
-        y=y, x=shown["faculty_share_pct"].astype(float), orientation="h", name="Share of faculty",
-        marker_color=MUTED, text=[f"{v:.0f}%" for v in shown["faculty_share_pct"]], textposition="outside",
-        customdata=list(zip(shown["faculty_in_group"], shown["faculty_known"])),
-        hovertemplate="%{y}: %{x:.1f}% of faculty (%{customdata[0]} of %{customdata[1]})<extra></extra>",
-    ))
-    fig.add_trace(go.Bar(
-        y=y, x=shown["load_share_pct"].astype(float), orientation="h", name="Share of mentoring load",
-        marker_color=OVER_COLOUR, text=[f"{v:.0f}%" for v in shown["load_share_pct"]], textposition="outside",
-        customdata=list(zip(shown["load_in_group"], shown["load_known"], shown["mentees_per_faculty"],
-                            shown["mentees_per_other_faculty"])),
-        hovertemplate="%{y}: %{x:.1f}% of the load (%{customdata[0]} of %{customdata[1]} mentees)<br>"
-                      "%{customdata[2]} mentees each, against %{customdata[3]} for other faculty<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            y=y,
+            x=shown["faculty_share_pct"].astype(float),
+            orientation="h",
+            name="Share of faculty",
+            marker_color=MUTED,
+            text=[f"{v:.0f}%" for v in shown["faculty_share_pct"]],
+            textposition="outside",
+            customdata=list(zip(shown["faculty_in_group"], shown["faculty_known"])),
+            hovertemplate="%{y}: %{x:.1f}% of faculty (%{customdata[0]} of %{customdata[1]})<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=y,
+            x=shown["load_share_pct"].astype(float),
+            orientation="h",
+            name="Share of mentoring load",
+            marker_color=OVER_COLOUR,
+            text=[f"{v:.0f}%" for v in shown["load_share_pct"]],
+            textposition="outside",
+            customdata=list(
+                zip(
+                    shown["load_in_group"],
+                    shown["load_known"],
+                    shown["mentees_per_faculty"],
+                    shown["mentees_per_other_faculty"],
+                )
+            ),
+            hovertemplate="%{y}: %{x:.1f}% of the load (%{customdata[0]} of %{customdata[1]} mentees)<br>"
+            "%{customdata[2]} mentees each, against %{customdata[3]} for other faculty<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="group", bargap=0.3, legend={"y": -0.25})
     top = max([float(v) for v in [*shown["faculty_share_pct"], *shown["load_share_pct"]]] + [10.0])
     fig.update_xaxes(range=[0, min(105, top * 1.3 + 5)], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
-    fig = finish(fig, _tax_title(shown, names), suppressed_note(hidden_count(frame), min_cell), height=340, title_chars=NARROW,
-                 subtitle_chars=NARROW_NOTE)
+    fig = finish(
+        fig,
+        _tax_title(shown, names),
+        suppressed_note(hidden_count(frame), min_cell),
+        height=340,
+        title_chars=NARROW,
+        subtitle_chars=NARROW_NOTE,
+    )
     fig.update_layout(margin={"b": 90})
     return fig
 
@@ -373,8 +514,10 @@ def _tax_title(shown: pd.DataFrame, names: dict) -> str:
     for row in shown.to_dict("records"):
         load, share = float(row["load_share_pct"]), float(row["faculty_share_pct"])
         word = "more than" if load > share + 1 else ("less than" if load < share - 1 else "about")
-        parts.append(f"{names.get(row['group'], row['group'])} carry {load:.0f}% of the mentoring load, "
-                     f"{word} their {share:.0f}% share of faculty")
+        parts.append(
+            f"{names.get(row['group'], row['group'])} carry {load:.0f}% of the mentoring load, "
+            f"{word} their {share:.0f}% share of faculty"
+        )
     return "; ".join(parts)
 
 
@@ -387,22 +530,39 @@ def relationship_sources(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         part = shown[shown["source"] == source].set_index("career_stage")
         # a source of too few relationships to publish (viewers) has no share: it is left out
         present = [s for s in stages if s in part.index and not pd.isna(part.loc[s, "pct"])]
-        fig.add_trace(go.Bar(
-            y=[CAREER_STAGE_LABELS[s] for s in present], x=[float(part.loc[s, "pct"]) for s in present], orientation="h",
-            name=SOURCE_LABELS[source], marker_color=SOURCE_COLOURS[source],
-            text=[f"{float(part.loc[s, 'pct']):.0f}%" if float(part.loc[s, "pct"]) >= 6 else "" for s in present],
-            textposition="inside", insidetextanchor="middle",
-            customdata=[[_count(part.loc[s, "relationships"], min_cell), _count(part.loc[s, "stage_relationships"], min_cell),
-                         _count(part.loc[s, "formal"], min_cell)] for s in present],
-            hovertemplate=SOURCE_LABELS[source] + ": %{x:.1f}% (%{customdata[0]} of %{customdata[1]} "
-                          "relationships, %{customdata[2]} formal)<extra>%{y}</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[CAREER_STAGE_LABELS[s] for s in present],
+                x=[float(part.loc[s, "pct"]) for s in present],
+                orientation="h",
+                name=SOURCE_LABELS[source],
+                marker_color=SOURCE_COLOURS[source],
+                text=[f"{float(part.loc[s, 'pct']):.0f}%" if float(part.loc[s, "pct"]) >= 6 else "" for s in present],
+                textposition="inside",
+                insidetextanchor="middle",
+                customdata=[
+                    [
+                        _count(part.loc[s, "relationships"], min_cell),
+                        _count(part.loc[s, "stage_relationships"], min_cell),
+                        _count(part.loc[s, "formal"], min_cell),
+                    ]
+                    for s in present
+                ],
+                hovertemplate=SOURCE_LABELS[source] + ": %{x:.1f}% (%{customdata[0]} of %{customdata[1]} "
+                "relationships, %{customdata[2]} formal)<extra>%{y}</extra>",
+            )
+        )
     fig.update_xaxes(title_text="Active relationships (%)", range=[0, 100.5], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
     hidden = frame.loc[frame["suppressed"].astype(bool), "career_stage"].nunique() if len(frame) else 0
-    fig = finish(fig, _sources_title(shown), suppressed_note(int(hidden), min_cell), height=120 + 70 * max(len(stages), 3))
-    fig.update_layout(barmode="stack", legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top",
-                                               "traceorder": "normal"}, margin={"r": 260})
+    fig = finish(
+        fig, _sources_title(shown), suppressed_note(int(hidden), min_cell), height=120 + 70 * max(len(stages), 3)
+    )
+    fig.update_layout(
+        barmode="stack",
+        legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top", "traceorder": "normal"},
+        margin={"r": 260},
+    )
     return fig
 
 
@@ -435,19 +595,33 @@ def formal_informal(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     y = [CAREER_STAGE_LABELS.get(s, s) for s in shown["career_stage"]]
     fig = go.Figure()
     formal = shown["formal_pct"].astype(float) if len(shown) else pd.Series(dtype=float)
-    fig.add_trace(go.Bar(
-        y=y, x=formal, orientation="h", name="Formal (matched through a program)", marker_color=COVERED_COLOUR,
-        text=[f"{v:.0f}%" for v in formal], textposition="inside",
-        customdata=list(zip(shown["formal"], shown["relationships"], shown["ci_low"], shown["ci_high"])),
-        hovertemplate="%{y}: %{x:.1f}% formal (%{customdata[0]} of %{customdata[1]})<br>"
-                      "95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-    ))
-    fig.add_trace(go.Bar(
-        y=y, x=100 - formal, orientation="h", name="Informal", marker_color=BENCHMARK_COLOUR,
-        text=[f"{100 - v:.0f}%" for v in formal], textposition="inside",
-        customdata=list(zip(shown["informal"], shown["relationships"])),
-        hovertemplate="%{y}: %{x:.1f}% informal (%{customdata[0]} of %{customdata[1]})<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Bar(
+            y=y,
+            x=formal,
+            orientation="h",
+            name="Formal (matched through a program)",
+            marker_color=COVERED_COLOUR,
+            text=[f"{v:.0f}%" for v in formal],
+            textposition="inside",
+            customdata=list(zip(shown["formal"], shown["relationships"], shown["ci_low"], shown["ci_high"])),
+            hovertemplate="%{y}: %{x:.1f}% formal (%{customdata[0]} of %{customdata[1]})<br>"
+            "95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=y,
+            x=100 - formal,
+            orientation="h",
+            name="Informal",
+            marker_color=BENCHMARK_COLOUR,
+            text=[f"{100 - v:.0f}%" for v in formal],
+            textposition="inside",
+            customdata=list(zip(shown["informal"], shown["relationships"])),
+            hovertemplate="%{y}: %{x:.1f}% informal (%{customdata[0]} of %{customdata[1]})<extra></extra>",
+        )
+    )
     fig.update_layout(barmode="stack")
     fig.update_xaxes(title_text="Active relationships (%)", range=[0, 100.5], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
@@ -467,19 +641,34 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
     whiskers (time_to_match); the share matched so far in the hover and the bar labels."""
     noun = ROLE_NOUNS.get(role, role)
     shown = frame[~frame["days_suppressed"].astype(bool) & frame["median_days"].notna()]
-    x = [f"{CAREER_STAGE_LABELS.get(s, s)}<br>{int(k)} of {int(n)} matched" for s, k, n in
-         zip(shown["career_stage"], shown["matched"], shown["n"])]
+    x = [
+        f"{CAREER_STAGE_LABELS.get(s, s)}<br>{int(k)} of {int(n)} matched"
+        for s, k, n in zip(shown["career_stage"], shown["matched"], shown["n"])
+    ]
     med = shown["median_days"].astype(float)
-    fig = go.Figure(go.Bar(
-        x=x, y=med, marker_color=COVERED_COLOUR, name="Median days to match",
-        error_y={"type": "data", "symmetric": False, "array": shown["q3_days"].astype(float) - med,
-                 "arrayminus": med - shown["q1_days"].astype(float), "color": "#444"},
-        text=[f"{m:.0f} d" for m in med], textposition="inside", insidetextanchor="start",
-        customdata=list(zip(shown["q1_days"], shown["q3_days"], shown["matched"], shown["n"],
-                            shown["within_90_pct"].fillna(-1))),
-        hovertemplate="Median %{y:.0f} days (middle half %{customdata[0]}-%{customdata[1]})<br>"
-                      "%{customdata[2]} of %{customdata[3]} newcomers matched so far<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=x,
+            y=med,
+            marker_color=COVERED_COLOUR,
+            name="Median days to match",
+            error_y={
+                "type": "data",
+                "symmetric": False,
+                "array": shown["q3_days"].astype(float) - med,
+                "arrayminus": med - shown["q1_days"].astype(float),
+                "color": "#444",
+            },
+            text=[f"{m:.0f} d" for m in med],
+            textposition="inside",
+            insidetextanchor="start",
+            customdata=list(
+                zip(shown["q1_days"], shown["q3_days"], shown["matched"], shown["n"], shown["within_90_pct"].fillna(-1))
+            ),
+            hovertemplate="Median %{y:.0f} days (middle half %{customdata[0]}-%{customdata[1]})<br>"
+            "%{customdata[2]} of %{customdata[3]} newcomers matched so far<extra></extra>",
+        )
+    )
     fig.update_yaxes(title_text="Days to first relationship", rangemode="tozero")
     fig.update_xaxes(title_text=f"Career stage (people who started in the last {years_back} years)")
     fig.update_layout(showlegend=False)
@@ -488,8 +677,10 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
     else:
         slow = shown.sort_values("median_days", ascending=False).iloc[0]
         fast = shown.sort_values("median_days").iloc[0]
-        title = (f"Newcomers wait a median of {fast['median_days']:.0f} days ({CAREER_STAGE_LABELS[fast['career_stage']].lower()}) "
-                 f"to {slow['median_days']:.0f} days ({CAREER_STAGE_LABELS[slow['career_stage']].lower()}) for a first {noun}"
-                 if len(shown) > 1 and slow["career_stage"] != fast["career_stage"] else
-                 f"{CAREER_STAGE_LABELS[fast['career_stage']]} wait a median of {fast['median_days']:.0f} days for a first {noun}")
+        title = (
+            f"Newcomers wait a median of {fast['median_days']:.0f} days ({CAREER_STAGE_LABELS[fast['career_stage']].lower()}) "
+            f"to {slow['median_days']:.0f} days ({CAREER_STAGE_LABELS[slow['career_stage']].lower()}) for a first {noun}"
+            if len(shown) > 1 and slow["career_stage"] != fast["career_stage"]
+            else f"{CAREER_STAGE_LABELS[fast['career_stage']]} wait a median of {fast['median_days']:.0f} days for a first {noun}"
+        )
     return finish(fig, title, suppressed_note(hidden_count(frame, "days_suppressed"), min_cell), title_chars=90)

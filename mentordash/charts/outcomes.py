@@ -16,8 +16,11 @@ MENTOR_FLAG_LABELS = {True: "Mentors", False: "Do not mentor"}
 COLOURS = {True: PALETTE[0], False: PALETTE[1]}
 # The groups of early departure split by URiM or gender (metrics.outcomes.GROUP_ORDER).
 DEPARTURE_GROUP_LABELS = {
-    **URIM_LABELS, "unknown": "URiM unknown",
-    "woman": GENDER_LABELS["woman"], "man": GENDER_LABELS["man"], "other_or_unknown": "Other or unknown",
+    **URIM_LABELS,
+    "unknown": "URiM unknown",
+    "woman": GENDER_LABELS["woman"],
+    "man": GENDER_LABELS["man"],
+    "other_or_unknown": "Other or unknown",
 }
 
 
@@ -28,9 +31,15 @@ def _fine_print(frame: pd.DataFrame, min_cell: int, extra: str = "") -> str:
 
 def _error(rows: pd.DataFrame, value: str) -> dict:
     values = rows[value].astype(float)
-    return {"type": "data", "symmetric": False, "thickness": 1.5, "width": 6, "color": "#333",
-            "array": (rows["ci_high"].astype(float) - values).tolist(),
-            "arrayminus": (values - rows["ci_low"].astype(float)).tolist()}
+    return {
+        "type": "data",
+        "symmetric": False,
+        "thickness": 1.5,
+        "width": 6,
+        "color": "#333",
+        "array": (rows["ci_high"].astype(float) - values).tolist(),
+        "arrayminus": (values - rows["ci_low"].astype(float)).tolist(),
+    }
 
 
 def _compare(shown: pd.DataFrame, flag: str, value: str, keys: list[str]) -> list[dict]:
@@ -54,6 +63,7 @@ def _stage(stage: str) -> str:
 
 # --- publications (both sides) ---------------------------------------------------------------------
 
+
 def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored") -> go.Figure:
     """Grouped bars of publications per person-year by career stage, `flag` (mentored, or mentors) True
     against False, with exact Poisson 95% intervals.
@@ -66,20 +76,34 @@ def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored"
         rows = shown[shown[flag] == value]
         if rows.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=[_stage(s) for s in rows["career_stage"]], y=rows["rate"].astype(float), name=labels[value],
-            marker_color=COLOURS[value], error_y=_error(rows, "rate"),
-            customdata=list(zip(rows["publications"], rows["person_years"], rows["people"],
-                                rows["ci_low"], rows["ci_high"])),
-            hovertemplate="%{x}: %{y:.2f} per person-year<br>%{customdata[0]} publications in "
-                          "%{customdata[1]} person-years (%{customdata[2]} people)"
-                          "<br>95% interval %{customdata[3]}-%{customdata[4]}<extra>" + labels[value] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[_stage(s) for s in rows["career_stage"]],
+                y=rows["rate"].astype(float),
+                name=labels[value],
+                marker_color=COLOURS[value],
+                error_y=_error(rows, "rate"),
+                customdata=list(
+                    zip(rows["publications"], rows["person_years"], rows["people"], rows["ci_low"], rows["ci_high"])
+                ),
+                hovertemplate="%{x}: %{y:.2f} per person-year<br>%{customdata[0]} publications in "
+                "%{customdata[1]} person-years (%{customdata[2]} people)"
+                "<br>95% interval %{customdata[3]}-%{customdata[4]}<extra>" + labels[value] + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Publications per person-year", rangemode="tozero")
-    fig.update_xaxes(title_text="Career stage", categoryorder="array",
-                     categoryarray=[CAREER_STAGE_LABELS[s] for s in CAREER_STAGE_LABELS])
-    return finish(fig, _rate_title(shown, flag), _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"), title_chars=TITLE_CHARS)
+    fig.update_xaxes(
+        title_text="Career stage",
+        categoryorder="array",
+        categoryarray=[CAREER_STAGE_LABELS[s] for s in CAREER_STAGE_LABELS],
+    )
+    return finish(
+        fig,
+        _rate_title(shown, flag),
+        _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"),
+        title_chars=TITLE_CHARS,
+    )
 
 
 def _rate_title(shown: pd.DataFrame, flag: str) -> str:
@@ -92,7 +116,7 @@ def _rate_title(shown: pd.DataFrame, flag: str) -> str:
     if len(pairs) == 1:
         p = pairs[0]
         stage = _stage(p["key"][0] if isinstance(p["key"], tuple) else p["key"]).lower()
-        lead = (f"{who[0]} among {stage} published {p['yes']:.2f} a year, {who[1]} {p['no']:.2f}")
+        lead = f"{who[0]} among {stage} published {p['yes']:.2f} a year, {who[1]} {p['no']:.2f}"
     else:
         more = sum(p["yes"] > p["no"] for p in pairs)
         lead = f"{who[0]} published more per person-year in {more} of {len(pairs)} career stages"
@@ -102,6 +126,7 @@ def _rate_title(shown: pd.DataFrame, flag: str) -> str:
 
 
 # --- early departure -------------------------------------------------------------------------------
+
 
 def early_departure(frame: pd.DataFrame, min_cell: int, by: str | None = None) -> go.Figure:
     """Grouped bars of the share who left early or were dismissed, mentored against not, by career stage
@@ -116,17 +141,27 @@ def early_departure(frame: pd.DataFrame, min_cell: int, by: str | None = None) -
             continue
         stages = [_stage(s) for s in rows["career_stage"]]
         x = [stages, [DEPARTURE_GROUP_LABELS.get(g, g) for g in rows[by]]] if by else stages
-        fig.add_trace(go.Bar(
-            x=x, y=rows["pct"].astype(float), name=MENTORED_FLAG_LABELS[value], marker_color=COLOURS[value],
-            error_y=_error(rows, "pct"),
-            customdata=list(zip(rows["departed"], rows["n"], rows["ci_low"], rows["ci_high"])),
-            hovertemplate="%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=x,
+                y=rows["pct"].astype(float),
+                name=MENTORED_FLAG_LABELS[value],
+                marker_color=COLOURS[value],
+                error_y=_error(rows, "pct"),
+                customdata=list(zip(rows["departed"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                hovertemplate="%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
+                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Left early or dismissed in the window (%)", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text="Career stage" + (" and group" if by else ""))
-    return finish(fig, _departure_title(shown, by), _fine_print(frame, min_cell, "Bars: 95% Wilson interval"), title_chars=TITLE_CHARS)
+    return finish(
+        fig,
+        _departure_title(shown, by),
+        _fine_print(frame, min_cell, "Bars: 95% Wilson interval"),
+        title_chars=TITLE_CHARS,
+    )
 
 
 def _departure_title(shown: pd.DataFrame, by: str | None) -> str:
@@ -148,6 +183,7 @@ def _departure_title(shown: pd.DataFrame, by: str | None) -> str:
 
 # --- time to first promotion -----------------------------------------------------------------------
 
+
 def promotion_curves(curves: pd.DataFrame, summary: pd.DataFrame, min_cell: int) -> go.Figure:
     """Kaplan-Meier curves (share not yet promoted) for junior faculty, mentored against not, as steps
     with 95% pointwise bands; each curve stops where fewer than min_cell people remain at risk.
@@ -162,28 +198,52 @@ def promotion_curves(curves: pd.DataFrame, summary: pd.DataFrame, min_cell: int)
         colour = COLOURS[value]
         label = MENTORED_FLAG_LABELS[value]
         x = rows["years"].astype(float).tolist()
-        fig.add_trace(go.Scatter(x=x, y=(100 * rows["ci_high"].astype(float)).tolist(), mode="lines",
-                                 line={"width": 0, "shape": "hv"}, showlegend=False, hoverinfo="skip",
-                                 legendgroup=label))
-        fig.add_trace(go.Scatter(x=x, y=(100 * rows["ci_low"].astype(float)).tolist(), mode="lines",
-                                 line={"width": 0, "shape": "hv"}, fill="tonexty", fillcolor=_tint(colour),
-                                 showlegend=False, hoverinfo="skip", legendgroup=label))
-        fig.add_trace(go.Scatter(
-            x=x, y=(100 * rows["survival"].astype(float)).tolist(), mode="lines", name=label,
-            line={"color": colour, "width": 2.5, "shape": "hv"}, legendgroup=label,
-            customdata=rows["at_risk"].tolist(),
-            hovertemplate="%{x:.1f} years: %{y:.0f}% not yet promoted<br>%{customdata} still followed"
-                          "<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=(100 * rows["ci_high"].astype(float)).tolist(),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=label,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=(100 * rows["ci_low"].astype(float)).tolist(),
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=_tint(colour),
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=label,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=(100 * rows["survival"].astype(float)).tolist(),
+                mode="lines",
+                name=label,
+                line={"color": colour, "width": 2.5, "shape": "hv"},
+                legendgroup=label,
+                customdata=rows["at_risk"].tolist(),
+                hovertemplate="%{x:.1f} years: %{y:.0f}% not yet promoted<br>%{customdata} still followed"
+                "<extra>" + label + "</extra>",
+            )
+        )
     fig.add_hline(y=50, line={"color": "#888", "dash": "dot", "width": 1})
     fig.update_yaxes(title_text="Not yet promoted (%)", range=[0, 102], ticksuffix="%")
     fig.update_xaxes(title_text="Years since joining as junior faculty", rangemode="tozero")
-    note = "Bands: 95% pointwise interval; curves stop where fewer than " f"{min_cell} people remain followed"
+    note = f"Bands: 95% pointwise interval; curves stop where fewer than {min_cell} people remain followed"
     return finish(fig, _promotion_title(summary), _fine_print(summary, min_cell, note), title_chars=TITLE_CHARS)
 
 
 def _tint(hex_colour: str, alpha: float = 0.18) -> str:
-    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
@@ -195,21 +255,25 @@ def _promotion_title(summary: pd.DataFrame) -> str:
     known = {k: float(v) for k, v in medians.items() if v is not None and v == v}
     if len(medians) == 2 and len(known) == 2:
         sooner = "sooner" if known[True] < known[False] else "later" if known[True] > known[False] else "as soon"
-        return (f"Mentored junior faculty were promoted {sooner}: median {known[True]:.1f} years "
-                f"against {known[False]:.1f}")
+        return (
+            f"Mentored junior faculty were promoted {sooner}: median {known[True]:.1f} years against {known[False]:.1f}"
+        )
     if len(medians) == 2 and known:
-        (who, value), = known.items()
-        return (f"Half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty were promoted within {value:.1f} years; "
-                f"fewer than half of the {MENTORED_FLAG_LABELS[not who].lower().replace('not ', 'un')} so far")
+        ((who, value),) = known.items()
+        return (
+            f"Half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty were promoted within {value:.1f} years; "
+            f"fewer than half of the {MENTORED_FLAG_LABELS[not who].lower().replace('not ', 'un')} so far"
+        )
     if len(medians) == 2:
         return "Fewer than half of junior faculty in either group have been promoted so far"
-    (who, value), = medians.items()
+    ((who, value),) = medians.items()
     if who in known:
         return f"Half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty were promoted within {known[who]:.1f} years"
     return f"Fewer than half of {MENTORED_FLAG_LABELS[who].lower()} junior faculty have been promoted so far"
 
 
 # --- career satisfaction ---------------------------------------------------------------------------
+
 
 def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     """Grouped bars per survey wave of the share satisfied with their career, mentored against not,
@@ -224,17 +288,24 @@ def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         rows = shown[shown["mentored"] == value]
         if rows.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=rows["survey"], y=rows["pct"].astype(float), name=MENTORED_FLAG_LABELS[value],
-            marker_color=COLOURS[value], error_y=_error(rows, "pct"),
-            customdata=list(zip(rows["satisfied"], rows["n"], rows["ci_low"], rows["ci_high"])),
-            hovertemplate="%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=rows["survey"],
+                y=rows["pct"].astype(float),
+                name=MENTORED_FLAG_LABELS[value],
+                marker_color=COLOURS[value],
+                error_y=_error(rows, "pct"),
+                customdata=list(zip(rows["satisfied"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                hovertemplate="%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
+                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Satisfied with career (answers of 4 or 5, %)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text="Survey wave", categoryorder="array", categoryarray=waves)
-    unknown = int(frame.loc[frame["mentored"].isna() & ~frame["suppressed"].astype(bool), "n"].sum()) if len(frame) else 0
+    unknown = (
+        int(frame.loc[frame["mentored"].isna() & ~frame["suppressed"].astype(bool), "n"].sum()) if len(frame) else 0
+    )
     extra = "Bars: 95% Wilson interval" + (f" · {unknown} answers with unknown mentoring left out" if unknown else "")
     return finish(fig, _satisfaction_title(shown), _fine_print(known, min_cell, extra), title_chars=TITLE_CHARS)
 
@@ -246,8 +317,10 @@ def _satisfaction_title(shown: pd.DataFrame) -> str:
     if not pairs:
         return "Career satisfaction (no wave has both groups large enough to compare)"
     latest = pairs[-1]
-    lead = (f"In {latest['key'][0] if isinstance(latest['key'], tuple) else latest['key']}, "
-            f"{latest['yes']:.0f}% of mentored people were satisfied with their career against {latest['no']:.0f}%")
+    lead = (
+        f"In {latest['key'][0] if isinstance(latest['key'], tuple) else latest['key']}, "
+        f"{latest['yes']:.0f}% of mentored people were satisfied with their career against {latest['no']:.0f}%"
+    )
     if latest["overlap"]:
         lead += " (intervals overlap)"
     return lead

@@ -20,15 +20,25 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     fig = go.Figure()
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage]
-        fig.add_trace(go.Scatter(
-            x=rows["period"], y=rows["pct"].astype(float), mode="lines+markers", name=CAREER_STAGE_LABELS[stage],
-            line={"color": STAGE_COLOURS[stage], "width": 2.5}, marker={"size": 8},
-            customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
-            hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-                          "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
-        ))
-    fig.update_xaxes(title_text="Academic year (coverage on 30 June), then the as-of date",
-                     type="category", categoryorder="array", categoryarray=periods)
+        fig.add_trace(
+            go.Scatter(
+                x=rows["period"],
+                y=rows["pct"].astype(float),
+                mode="lines+markers",
+                name=CAREER_STAGE_LABELS[stage],
+                line={"color": STAGE_COLOURS[stage], "width": 2.5},
+                marker={"size": 8},
+                customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
+            )
+        )
+    fig.update_xaxes(
+        title_text="Academic year (coverage on 30 June), then the as-of date",
+        type="category",
+        categoryorder="array",
+        categoryarray=periods,
+    )
     fig.update_yaxes(title_text="Active people with an active mentor (%)", range=[0, 105], ticksuffix="%")
     return themed(fig, _title(shown, periods), suppressed_note(int(frame["suppressed"].sum()), min_cell))
 

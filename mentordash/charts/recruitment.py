@@ -32,8 +32,13 @@ COMPARISONS = {
     "pipeline": ("any", "none", "pipeline-program applicants", "those without one"),
     "selection": ("selected", "others", "the filtered applicants", "all other applicants"),
 }
-DIMENSION_NAMES = {"gender": "gender", "urim": "URiM status", "race_ethnicity": "race/ethnicity",
-                   "pipeline": "pipeline program", "selection": "filter"}
+DIMENSION_NAMES = {
+    "gender": "gender",
+    "urim": "URiM status",
+    "race_ethnicity": "race/ethnicity",
+    "pipeline": "pipeline program",
+    "selection": "filter",
+}
 GREY = "#999999"
 
 
@@ -65,6 +70,7 @@ def _group_colours(groups: list[str]) -> dict[str, str]:
 
 # --- the funnel -----------------------------------------------------------------------------------
 
+
 def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: str = "") -> go.Figure:
     """The funnel of one cycle and track: overall (dimension 'all') as bars of counts, or split by a
     dimension as the share of each group's applicants who reached each stage, with 95% intervals.
@@ -91,43 +97,73 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
         if part.empty:
             continue
         y = part["pct_of_applied"].astype(float)
-        fig.add_trace(go.Bar(
-            x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]], y=y.tolist(), name=label, marker_color=colours[group],
-            error_y={"type": "data", "symmetric": False,
-                     "array": (part["ci_high"].astype(float) - y).tolist(),
-                     "arrayminus": (y - part["ci_low"].astype(float)).tolist(), "thickness": 1, "color": "#555"},
-            customdata=list(zip(part["n"], part["ci_low"], part["ci_high"])),
-            hovertemplate="%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
-                          "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]],
+                y=y.tolist(),
+                name=label,
+                marker_color=colours[group],
+                error_y={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["ci_high"].astype(float) - y).tolist(),
+                    "arrayminus": (y - part["ci_low"].astype(float)).tolist(),
+                    "thickness": 1,
+                    "color": "#555",
+                },
+                customdata=list(zip(part["n"], part["ci_low"], part["ci_high"])),
+                hovertemplate="%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
+                "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra>" + label + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="% of the group's applicants", ticksuffix="%", rangemode="tozero")
-    fig.update_xaxes(title_text="Stage reached", categoryorder="array",
-                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES[1:]])
+    fig.update_xaxes(
+        title_text="Stage reached",
+        categoryorder="array",
+        categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES[1:]],
+    )
     fig = themed(fig, _split_funnel_title(rows, dimension), note)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
-                      margin={"r": 260})
+    fig.update_layout(
+        legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}, margin={"r": 260}
+    )
     return fig
 
 
 def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
     shown = shown_rows(rows, value=None)
-    fig = go.Figure(go.Bar(
-        y=[APPLICANT_STAGE_LABELS[s] for s in shown["stage"]], x=[int(n) for n in shown["n"]], orientation="h",
-        marker_color=PALETTE[0], showlegend=False,
-        text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
-        textposition="auto",
-        hovertemplate="%{y}: %{x:,} applicants<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            y=[APPLICANT_STAGE_LABELS[s] for s in shown["stage"]],
+            x=[int(n) for n in shown["n"]],
+            orientation="h",
+            marker_color=PALETTE[0],
+            showlegend=False,
+            text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:,} applicants<extra></extra>",
+        )
+    )
     hidden = rows[rows["suppressed"].astype(bool)]
     if len(hidden):  # say where a stage is, without its number
-        fig.add_trace(go.Scatter(
-            x=[0] * len(hidden), y=[APPLICANT_STAGE_LABELS[s] for s in hidden["stage"]], mode="text", showlegend=False,
-            text=[f"hidden: {_fewer(min_cell)}"] * len(hidden), textposition="middle right",
-            textfont={"color": "#777"}, hoverinfo="skip",
-        ))
-    fig.update_yaxes(autorange="reversed", title_text="Stage reached", categoryorder="array",
-                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES])
+        fig.add_trace(
+            go.Scatter(
+                x=[0] * len(hidden),
+                y=[APPLICANT_STAGE_LABELS[s] for s in hidden["stage"]],
+                mode="text",
+                showlegend=False,
+                text=[f"hidden: {_fewer(min_cell)}"] * len(hidden),
+                textposition="middle right",
+                textfont={"color": "#777"},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_yaxes(
+        autorange="reversed",
+        title_text="Stage reached",
+        categoryorder="array",
+        categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES],
+    )
     fig.update_xaxes(title_text="Applicants (count)")
     return themed(fig, _overall_title(rows), note, height=320)
 
@@ -140,8 +176,9 @@ def _overall_title(rows: pd.DataFrame) -> str:
     for stage, verb in (("matched", "matched"), ("ranked", "were ranked"), ("interviewed", "were interviewed")):
         cell = cells.get(stage)
         if cell is not None and not cell["suppressed"]:
-            return (f"Of {int(applied['n']):,} applicants, {int(cell['n']):,} {verb} "
-                    f"({_fmt_pct(cell['pct_of_applied'])})")
+            return (
+                f"Of {int(applied['n']):,} applicants, {int(cell['n']):,} {verb} ({_fmt_pct(cell['pct_of_applied'])})"
+            )
     return f"{int(applied['n']):,} applicants; later stages too small to show"
 
 
@@ -169,12 +206,15 @@ def _pairs(shown: pd.DataFrame, dimension: str, value: str, key: str) -> dict:
         elif len(part) >= 2:  # race/ethnicity: the lowest against the highest
             part = part.sort_values(value)
             low, high = part.iloc[0], part.iloc[-1]
-            out[k] = ((f"{low['label']} applicants", float(low[value])), (f"{high['label']} applicants",
-                                                                         float(high[value])))
+            out[k] = (
+                (f"{low['label']} applicants", float(low[value])),
+                (f"{high['label']} applicants", float(high[value])),
+            )
     return out
 
 
 # --- conversion by group --------------------------------------------------------------------------
+
 
 def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: str = "") -> go.Figure:
     """Conversion from stage to stage for each group of a dimension, with 95% Wilson intervals.
@@ -193,24 +233,46 @@ def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, contex
             continue
         label = part["label"].iloc[0]
         x = part["rate"].astype(float)
-        fig.add_trace(go.Scatter(
-            y=[TRANSITION_LABELS[(a, b)] for a, b in zip(part["from_stage"], part["to_stage"])], x=x.tolist(),
-            mode="markers", name=label, marker={"color": colours[group], "size": 10}, orientation="h",
-            error_x={"type": "data", "symmetric": False, "array": (part["ci_high"].astype(float) - x).tolist(),
-                     "arrayminus": (x - part["ci_low"].astype(float)).tolist(), "color": colours[group]},
-            customdata=list(zip(part["n_to"], part["n_from"], part["ci_low"], part["ci_high"])),
-            hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} of %{customdata[1]})"
-                          "<br>95% CI %{customdata[2]}–%{customdata[3]}%<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                y=[TRANSITION_LABELS[(a, b)] for a, b in zip(part["from_stage"], part["to_stage"])],
+                x=x.tolist(),
+                mode="markers",
+                name=label,
+                marker={"color": colours[group], "size": 10},
+                orientation="h",
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": (part["ci_high"].astype(float) - x).tolist(),
+                    "arrayminus": (x - part["ci_low"].astype(float)).tolist(),
+                    "color": colours[group],
+                },
+                customdata=list(zip(part["n_to"], part["n_from"], part["ci_low"], part["ci_high"])),
+                hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} of %{customdata[1]})"
+                "<br>95% CI %{customdata[2]}–%{customdata[3]}%<extra>" + label + "</extra>",
+            )
+        )
     fig.update_layout(scattermode="group")
-    fig.update_yaxes(title_text="Step", categoryorder="array", autorange="reversed",
-                     categoryarray=list(TRANSITION_LABELS.values()), showgrid=False)
-    fig.update_xaxes(title_text="Conversion (% of the earlier stage, 95% CI)", ticksuffix="%", rangemode="tozero",
-                     showgrid=True, gridcolor="#e5e5e5")
+    fig.update_yaxes(
+        title_text="Step",
+        categoryorder="array",
+        autorange="reversed",
+        categoryarray=list(TRANSITION_LABELS.values()),
+        showgrid=False,
+    )
+    fig.update_xaxes(
+        title_text="Conversion (% of the earlier stage, 95% CI)",
+        ticksuffix="%",
+        rangemode="tozero",
+        showgrid=True,
+        gridcolor="#e5e5e5",
+    )
     note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
     fig = themed(fig, conversion_title(rows, dimension), note, height=400)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
-                      margin={"r": 260, "l": 170})
+    fig.update_layout(
+        legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}, margin={"r": 260, "l": 170}
+    )
     fig.update_yaxes(title_text="")
     return fig
 
@@ -225,7 +287,8 @@ def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
     # The step where they differ most in relative terms (0% vs 2% is a larger gap than 86% vs 94%);
     # the earlier step wins a tie.
     step, ((a_label, a), (b_label, b)) = max(
-        pairs.items(), key=lambda kv: abs(kv[1][0][1] - kv[1][1][1]) / max(kv[1][0][1], kv[1][1][1], 1e-9))
+        pairs.items(), key=lambda kv: abs(kv[1][0][1] - kv[1][1][1]) / max(kv[1][0][1], kv[1][1][1], 1e-9)
+    )
     subject = a_label[0].upper() + a_label[1:]
     if _fmt_pct(a) == _fmt_pct(b):
         return f"{subject} {TRANSITION_VERBS[step]} the same rate as {b_label} ({_fmt_pct(a)})"
@@ -238,18 +301,26 @@ SHARE_NAMES = {"women": ("Women", "gender"), "urim": ("URiM", "URiM status")}
 # Which national figure stands beside which stage of the residency track (docs/metrics.md, National reference figures).
 # Applicants beside applicants (like with like); the census of all residents beside the matched stage is
 # the closest national figure there is, and the legend and hover say so.
-BENCHMARK_SHORT = {"women_applicants": "applicants", "women_residents": "all residents",
-                   "urim_residents": "all residents"}
+BENCHMARK_SHORT = {
+    "women_applicants": "applicants",
+    "women_residents": "all residents",
+    "urim_residents": "all residents",
+}
 CLOSEST_NOTE = "beside matched: all residents nationally, the closest figure there is (not a match cohort)"
-RESIDENCY_BENCHMARKS = {"women": [("women_applicants", "applied"), ("women_residents", "matched")],
-                        "urim": [("urim_residents", "matched")]}
+RESIDENCY_BENCHMARKS = {
+    "women": [("women_applicants", "applied"), ("women_residents", "matched")],
+    "urim": [("urim_residents", "matched")],
+}
 
 
 def benchmark_hover(bench: dict) -> str:
     """The national figure, its year, what it counts and its full citation, for a hover box."""
     note = str(bench.get("note") or "").strip()
-    lines = [f"National: {bench['figure']}: {bench['value']}% ({bench['year']})", *wrap(note, 80),
-             *wrap(f"Source: {bench['source']}", 80)]
+    lines = [
+        f"National: {bench['figure']}: {bench['value']}% ({bench['year']})",
+        *wrap(note, 80),
+        *wrap(f"Source: {bench['source']}", 80),
+    ]
     return "<br>".join(lines)
 
 
@@ -267,27 +338,48 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
         part = rows[(rows["stage"] == stage) & rows[f"{share}_pct"].notna()]
         if part.empty:
             continue
-        fig.add_trace(go.Scatter(
-            x=part["cycle"].astype(int).tolist(), y=part[f"{share}_pct"].astype(float).tolist(), mode="lines+markers",
-            name=APPLICANT_STAGE_LABELS[stage], line={"color": PALETTE[i], "width": 2.5},
-            customdata=list(zip(part[f"{share}_ci_low"], part[f"{share}_ci_high"], part["n"],
-                                part[unknown].astype("object").where(part[unknown].notna(), "hidden"),
-                                part[f"{unknown}_pct"].astype("object").where(part[f"{unknown}_pct"].notna(), "–"))),
-            hovertemplate="%{x} cycle, " + APPLICANT_STAGE_LABELS[stage].lower() + ": %{y:.1f}% " + name.lower() +
-                          " (of those with known " + attribute + ")<br>95% CI %{customdata[0]}–%{customdata[1]}%"
-                          "<br>%{customdata[2]} applicants; " + attribute + " unknown for %{customdata[3]}"
-                          " (%{customdata[4]}%)<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part["cycle"].astype(int).tolist(),
+                y=part[f"{share}_pct"].astype(float).tolist(),
+                mode="lines+markers",
+                name=APPLICANT_STAGE_LABELS[stage],
+                line={"color": PALETTE[i], "width": 2.5},
+                customdata=list(
+                    zip(
+                        part[f"{share}_ci_low"],
+                        part[f"{share}_ci_high"],
+                        part["n"],
+                        part[unknown].astype("object").where(part[unknown].notna(), "hidden"),
+                        part[f"{unknown}_pct"].astype("object").where(part[f"{unknown}_pct"].notna(), "–"),
+                    )
+                ),
+                hovertemplate="%{x} cycle, "
+                + APPLICANT_STAGE_LABELS[stage].lower()
+                + ": %{y:.1f}% "
+                + name.lower()
+                + " (of those with known "
+                + attribute
+                + ")<br>95% CI %{customdata[0]}–%{customdata[1]}%"
+                "<br>%{customdata[2]} applicants; " + attribute + " unknown for %{customdata[3]}"
+                " (%{customdata[4]}%)<extra></extra>",
+            )
+        )
     applied = rows[(rows["stage"] == "applied") & rows[f"{unknown}_pct"].notna()]
     if len(applied):
-        fig.add_trace(go.Scatter(
-            x=applied["cycle"].astype(int).tolist(), y=applied[f"{unknown}_pct"].astype(float).tolist(),
-            mode="lines+markers",
-            name=f"{attribute[0].upper() + attribute[1:]} unknown (% of all applicants)",
-            line={"color": GREY, "dash": "dot"}, marker={"symbol": "circle-open"},
-            customdata=applied[unknown], hovertemplate="%{x} cycle: " + attribute + " unknown for %{customdata} "
-                                                       "applicants (%{y:.1f}%)<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=applied["cycle"].astype(int).tolist(),
+                y=applied[f"{unknown}_pct"].astype(float).tolist(),
+                mode="lines+markers",
+                name=f"{attribute[0].upper() + attribute[1:]} unknown (% of all applicants)",
+                line={"color": GREY, "dash": "dot"},
+                marker={"symbol": "circle-open"},
+                customdata=applied[unknown],
+                hovertemplate="%{x} cycle: " + attribute + " unknown for %{customdata} "
+                "applicants (%{y:.1f}%)<extra></extra>",
+            )
+        )
     cycles = sorted(rows["cycle"].astype(int).unique()) if len(rows) else []
     bench_lines = []
     if track == "residency" and cycles:
@@ -297,16 +389,23 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
                 continue
             bench_lines.append((bench, stage))
             x = [cycles[0] - 0.3, cycles[-1] + 0.3]
-            fig.add_trace(go.Scatter(
-                x=x, y=[bench["value"]] * 2, mode="lines",
-                name=f"National, {BENCHMARK_SHORT.get(bench['key'], bench['figure'])} ({bench['year']})",
-                line={"color": PALETTE[APPLICANT_STAGES.index(stage)], "dash": "dash", "width": 1.5},
-                hovertemplate=benchmark_hover(bench) + "<extra></extra>",
-            ))
-    fig.update_xaxes(title_text="Application cycle (match year)", tickmode="array", tickvals=cycles,
-                     ticktext=[str(c) for c in cycles])
-    fig.update_yaxes(title_text=f"{name} among those with known {attribute} (%)", ticksuffix="%",
-                     rangemode="tozero")
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=[bench["value"]] * 2,
+                    mode="lines",
+                    name=f"National, {BENCHMARK_SHORT.get(bench['key'], bench['figure'])} ({bench['year']})",
+                    line={"color": PALETTE[APPLICANT_STAGES.index(stage)], "dash": "dash", "width": 1.5},
+                    hovertemplate=benchmark_hover(bench) + "<extra></extra>",
+                )
+            )
+    fig.update_xaxes(
+        title_text="Application cycle (match year)",
+        tickmode="array",
+        tickvals=cycles,
+        ticktext=[str(c) for c in cycles],
+    )
+    fig.update_yaxes(title_text=f"{name} among those with known {attribute} (%)", ticksuffix="%", rangemode="tozero")
     hidden = int(rows[f"{share}_suppressed"].astype(bool).sum()) if len(rows) else 0
     parts = [suppressed_note(hidden, min_cell)]
     if track != "residency":
@@ -314,8 +413,9 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
     elif any(stage == "matched" for _, stage in bench_lines):
         parts.append(CLOSEST_NOTE)
     fig = themed(fig, share_title(rows, share, bench_lines), " · ".join(p for p in parts if p), height=440)
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
-                      margin={"r": 260})
+    fig.update_layout(
+        legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}, margin={"r": 260}
+    )
     return fig
 
 
@@ -344,6 +444,7 @@ def share_title(rows: pd.DataFrame, share: str, bench_lines: list) -> str:
 
 # --- pipeline programs ----------------------------------------------------------------------------
 
+
 def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go.Figure:
     """The share of each stage's applicants who came through each pipeline program.
 
@@ -356,16 +457,23 @@ def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go
         if part.empty:
             continue
         label = part["label"].iloc[0]
-        fig.add_trace(go.Bar(
-            x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]], y=part["pct"].astype(float).tolist(), name=label,
-            marker_color=PALETTE[i % len(PALETTE)] if group != "any" else "#000000",
-            customdata=list(zip(part["n"], part["n_stage"])),
-            hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} of %{customdata[1]})<extra>" + label + "</extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]],
+                y=part["pct"].astype(float).tolist(),
+                name=label,
+                marker_color=PALETTE[i % len(PALETTE)] if group != "any" else "#000000",
+                customdata=list(zip(part["n"], part["n_stage"])),
+                hovertemplate="%{x}: %{y:.1f}% (%{customdata[0]} of %{customdata[1]})<extra>" + label + "</extra>",
+            )
+        )
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Share of the stage's applicants (%)", ticksuffix="%", rangemode="tozero")
-    fig.update_xaxes(title_text="Stage reached", categoryorder="array",
-                     categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES])
+    fig.update_xaxes(
+        title_text="Stage reached",
+        categoryorder="array",
+        categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES],
+    )
     hidden = int(frame["suppressed"].astype(bool).sum()) if len(frame) else 0
     note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
     return themed(fig, pipeline_title(frame), note)
@@ -402,14 +510,25 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
     labels = [CAREER_STAGE_LABELS[s] for s in order]
     for i, (share, name) in enumerate((("women", "Women"), ("urim", "URiM"))):
         part = frame[frame[f"{share}_pct"].notna()]
-        fig.add_trace(go.Bar(
-            y=[CAREER_STAGE_LABELS[s] for s in part["career_stage"]], x=part[f"{share}_pct"].astype(float).tolist(),
-            orientation="h", name=name, marker_color=PALETTE[i],
-            customdata=list(zip(part["n"], part[f"{share}_ci_low"], part[f"{share}_ci_high"],
-                                part["gender_unknown" if share == "women" else "urim_unknown"])),
-            hovertemplate="%{y}: %{x:.1f}% " + name + " (of %{customdata[0]} active; unknown for %{customdata[3]})"
-                          "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Bar(
+                y=[CAREER_STAGE_LABELS[s] for s in part["career_stage"]],
+                x=part[f"{share}_pct"].astype(float).tolist(),
+                orientation="h",
+                name=name,
+                marker_color=PALETTE[i],
+                customdata=list(
+                    zip(
+                        part["n"],
+                        part[f"{share}_ci_low"],
+                        part[f"{share}_ci_high"],
+                        part["gender_unknown" if share == "women" else "urim_unknown"],
+                    )
+                ),
+                hovertemplate="%{y}: %{x:.1f}% " + name + " (of %{customdata[0]} active; unknown for %{customdata[3]})"
+                "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra></extra>",
+            )
+        )
         xs, ys, texts = [], [], []
         for stage, key in REPRESENTATION_BENCHMARKS[share].items():
             bench = benchmarks.get(key)
@@ -417,29 +536,65 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
                 xs.append(bench["value"]), ys.append(CAREER_STAGE_LABELS[stage])
                 texts.append(benchmark_hover(bench))
         if xs:
-            fig.add_trace(go.Scatter(
-                x=xs, y=ys, mode="markers", name="National figure", orientation="h", legendgroup="national",
-                showlegend=i == 0 or not any(t.name == "National figure" for t in fig.data),
-                marker={"symbol": "line-ns-open", "size": 22, "color": "#000000", "line": {"width": 3, "color": "#000000"}},
-                hovertext=texts, hoverinfo="text",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="markers",
+                    name="National figure",
+                    orientation="h",
+                    legendgroup="national",
+                    showlegend=i == 0 or not any(t.name == "National figure" for t in fig.data),
+                    marker={
+                        "symbol": "line-ns-open",
+                        "size": 22,
+                        "color": "#000000",
+                        "line": {"width": 3, "color": "#000000"},
+                    },
+                    hovertext=texts,
+                    hoverinfo="text",
+                )
+            )
         else:  # keep the grouping of bars and markers aligned
-            fig.add_trace(go.Scatter(x=[None], y=[labels[0]] if labels else [None], mode="markers",
-                                     orientation="h", showlegend=False, hoverinfo="skip"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[labels[0]] if labels else [None],
+                    mode="markers",
+                    orientation="h",
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
         hidden_rows = frame[frame[f"{share}_suppressed"].astype(bool)]
         if len(hidden_rows):
-            fig.add_trace(go.Scatter(
-                x=[0.3] * len(hidden_rows), y=[CAREER_STAGE_LABELS[s] for s in hidden_rows["career_stage"]],
-                mode="text", text=[f"{name}: hidden (fewer than {min_cell})"] * len(hidden_rows),
-                textposition="middle right", textfont={"color": "#777", "size": 11}, showlegend=False,
-                hoverinfo="skip", orientation="h",
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=[0.3] * len(hidden_rows),
+                    y=[CAREER_STAGE_LABELS[s] for s in hidden_rows["career_stage"]],
+                    mode="text",
+                    text=[f"{name}: hidden (fewer than {min_cell})"] * len(hidden_rows),
+                    textposition="middle right",
+                    textfont={"color": "#777", "size": 11},
+                    showlegend=False,
+                    hoverinfo="skip",
+                    orientation="h",
+                )
+            )
     fig.update_layout(barmode="group", scattermode="group")
     fig.update_yaxes(categoryorder="array", categoryarray=labels, autorange="reversed", title_text="Career stage")
-    fig.update_xaxes(title_text="Share of active people with a known value (%)", ticksuffix="%", rangemode="tozero",
-                     showgrid=True, gridcolor="#e5e5e5")
-    hidden = int(frame["women_suppressed"].astype(bool).sum() + frame["urim_suppressed"].astype(bool).sum()) \
-        if len(frame) else 0
+    fig.update_xaxes(
+        title_text="Share of active people with a known value (%)",
+        ticksuffix="%",
+        rangemode="tozero",
+        showgrid=True,
+        gridcolor="#e5e5e5",
+    )
+    hidden = (
+        int(frame["women_suppressed"].astype(bool).sum() + frame["urim_suppressed"].astype(bool).sum())
+        if len(frame)
+        else 0
+    )
     note = " · ".join(p for p in (as_of_text, suppressed_note(hidden, min_cell)) if p)
     return themed(fig, representation_title(frame, benchmarks), note, height=500)
 

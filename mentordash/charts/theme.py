@@ -23,7 +23,9 @@ def themed(fig: go.Figure, title: str, subtitle: str = "", height: int = 420) ->
     fig.update_layout(
         title={"text": text, "x": 0, "xanchor": "left", "font": {"size": 18}},
         font={"family": FONT, "size": 13, "color": "#262730"},
-        colorway=PALETTE, template="plotly_white", height=height,
+        colorway=PALETTE,
+        template="plotly_white",
+        height=height,
         margin={"l": 60, "r": 20, "t": 80 if subtitle else 60, "b": 60},
         legend={"orientation": "h", "yanchor": "bottom", "y": -0.3, "x": 0},
         hoverlabel={"font_family": FONT},
@@ -54,8 +56,9 @@ def _disarmed(value):
         return value, False  # numbers and dates
     if isinstance(value, (list, tuple, np.ndarray)):
         kinds = set(map(type, value))
-        if not kinds & _CONTAINERS and (str not in kinds or not _LINK_TAG.search("\x00".join(
-                item for item in value if type(item) is str))):
+        if not kinds & _CONTAINERS and (
+            str not in kinds or not _LINK_TAG.search("\x00".join(item for item in value if type(item) is str))
+        ):
             return value, False  # a flat array: decided without a call per item
         items = [_disarmed(item) for item in value]
         changed = any(flag for _, flag in items)
@@ -74,7 +77,7 @@ def disarm_links(fig: go.Figure) -> go.Figure:
     return go.Figure({"data": fixed["data"], "layout": {**fixed["layout"], "template": fig._layout.get("template")}})
 
 
-TITLE_LINE_PX = 24     # each extra line of a wrapped title
+TITLE_LINE_PX = 24  # each extra line of a wrapped title
 SUBTITLE_LINE_PX = 17  # each extra line of wrapped fine print
 
 
@@ -88,8 +91,14 @@ def wrap(text: str, width: int | None) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
-def finish(fig: go.Figure, title: str, subtitle: str = "", height: int = 420, title_chars: int | None = None,
-           subtitle_chars: int | None = None) -> go.Figure:
+def finish(
+    fig: go.Figure,
+    title: str,
+    subtitle: str = "",
+    height: int = 420,
+    title_chars: int | None = None,
+    subtitle_chars: int | None = None,
+) -> go.Figure:
     """themed(), for titles that may not fit: the finding wrapped at `title_chars` characters and the fine
     print at `subtitle_chars`, the figure made taller and its top margin wider by a line's height for each
     line beyond the first, so that a wrapped title never covers the plot. `height` is the figure's height
@@ -98,8 +107,11 @@ def finish(fig: go.Figure, title: str, subtitle: str = "", height: int = 420, ti
     subtitle_lines = wrap(subtitle, subtitle_chars)
     fig = themed(fig, "<br>".join(title_lines), "</sup><br><sup>".join(subtitle_lines), height=height)
     extra = TITLE_LINE_PX * max(len(title_lines) - 1, 0) + SUBTITLE_LINE_PX * max(len(subtitle_lines) - 1, 0)
-    fig.update_layout(height=height + extra, margin_t=fig.layout.margin.t + extra,
-                      title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}})
+    fig.update_layout(
+        height=height + extra,
+        margin_t=fig.layout.margin.t + extra,
+        title={"yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+    )
     return fig
 
 
@@ -123,5 +135,3 @@ def suppressed_note(count: int, min_cell: int) -> str:
         return ""
     points = "point" if count == 1 else "points"
     return f"{count} {points} hidden: groups of fewer than {min_cell}"
-
-

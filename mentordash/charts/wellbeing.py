@@ -15,8 +15,9 @@ from mentordash.vocabulary import CAREER_STAGE_LABELS, MENTORED_LABELS, URIM_LAB
 _GROUP_LABELS = {"career_stage": CAREER_STAGE_LABELS, "urim": URIM_LABELS, "mentored": MENTORED_LABELS}
 UNKNOWN_LABEL = "Not recorded"
 MENTORED_COLOURS = {"mentored": PALETTE[0], "not_mentored": PALETTE[1], "unknown": "#999999"}
-MENTORED_RULE = ("mentored = active mentor relationship on the submission date (roster-linked responses), "
-                 "else self-reported")
+MENTORED_RULE = (
+    "mentored = active mentor relationship on the submission date (roster-linked responses), else self-reported"
+)
 
 
 def group_label(dimension: str, group: str) -> str:
@@ -30,8 +31,11 @@ def group_label(dimension: str, group: str) -> str:
 
 def measure_title(label: str, source: str) -> str:
     """'Burnout (Mini-Z)', 'Career satisfaction': the measure as titles and axes name it."""
-    return f"{label} ({source})" if label == "Burnout" or label in ("Professional fulfillment",
-                                                                    "Low personal accomplishment") else label
+    return (
+        f"{label} ({source})"
+        if label == "Burnout" or label in ("Professional fulfillment", "Low personal accomplishment")
+        else label
+    )
 
 
 # Characters per line of (title, fine print) in a half-page and a full-page chart.
@@ -45,17 +49,35 @@ def _fine_print(*parts: str) -> str:
 
 def _error(rows: pd.DataFrame) -> dict:
     pct = rows["pct"].astype(float)
-    return {"type": "data", "symmetric": False, "array": rows["ci_high"].astype(float) - pct,
-            "arrayminus": pct - rows["ci_low"].astype(float), "color": "#555", "thickness": 1.2, "width": 5}
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": rows["ci_high"].astype(float) - pct,
+        "arrayminus": pct - rows["ci_low"].astype(float),
+        "color": "#555",
+        "thickness": 1.2,
+        "width": 5,
+    }
 
 
 def _hover(word: str, extra: str = "") -> str:
-    return ("%{y:.1f}% " + word + "<br>%{customdata[0]} of %{customdata[1]} scoreable responses"
-            "<br>95% CI %{customdata[2]}-%{customdata[3]}%" + extra + "<extra></extra>")
+    return (
+        "%{y:.1f}% " + word + "<br>%{customdata[0]} of %{customdata[1]} scoreable responses"
+        "<br>95% CI %{customdata[2]}-%{customdata[3]}%" + extra + "<extra></extra>"
+    )
 
 
-def wave_trend(frame: pd.DataFrame, waves: list[str], label: str, source: str, word: str, rule: str,
-               min_cell: int, benchmarks: list[dict] | None = None, narrow: bool = True) -> go.Figure:
+def wave_trend(
+    frame: pd.DataFrame,
+    waves: list[str],
+    label: str,
+    source: str,
+    word: str,
+    rule: str,
+    min_cell: int,
+    benchmarks: list[dict] | None = None,
+    narrow: bool = True,
+) -> go.Figure:
     """One measure over the survey waves, with intervals and any benchmark of the same instrument.
 
     frame: the measures_by_wave rows of ONE measure (survey, n, positive, pct, ci_low, ci_high, suppressed).
@@ -64,31 +86,52 @@ def wave_trend(frame: pd.DataFrame, waves: list[str], label: str, source: str, w
     # every wave on the axis; a wave without a shown cell is a gap in the line, not a bridge across it
     line = shown.set_index("survey").reindex(list(waves))
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=list(waves), y=line["pct"].astype(float), mode="lines", connectgaps=False, hoverinfo="skip",
-        line={"color": PALETTE[0], "width": 2.5}, showlegend=False,
-    ))
-    fig.add_trace(go.Scatter(
-        x=shown["survey"], y=shown["pct"].astype(float), mode="markers", name=measure_title(label, source),
-        marker={"size": 9, "color": PALETTE[0]}, error_y=_error(shown),
-        customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
-        hovertemplate=_hover(word),
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=list(waves),
+            y=line["pct"].astype(float),
+            mode="lines",
+            connectgaps=False,
+            hoverinfo="skip",
+            line={"color": PALETTE[0], "width": 2.5},
+            showlegend=False,
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shown["survey"],
+            y=shown["pct"].astype(float),
+            mode="markers",
+            name=measure_title(label, source),
+            marker={"size": 9, "color": PALETTE[0]},
+            error_y=_error(shown),
+            customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
+            hovertemplate=_hover(word),
+        )
+    )
     for i, bench in enumerate(benchmarks or []):
         fig.add_hline(
-            y=float(bench["value"]), line={"dash": "dash", "color": PALETTE[5 + i % 2], "width": 1.5},
-            annotation={"text": f"National: {bench['figure']}, {bench['value']:g}%",
-                        "hovertext": f"{bench['figure']}: {bench['value']:g}% ({bench['year']}; {bench['source']})",
-                        "font": {"size": 11, "color": "#444"}},
+            y=float(bench["value"]),
+            line={"dash": "dash", "color": PALETTE[5 + i % 2], "width": 1.5},
+            annotation={
+                "text": f"National: {bench['figure']}, {bench['value']:g}%",
+                "hovertext": f"{bench['figure']}: {bench['value']:g}% ({bench['year']}; {bench['source']})",
+                "font": {"size": 11, "color": "#444"},
+            },
             annotation_position="top right",
         )
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
     fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
     fig.update_layout(showlegend=False)
     title_chars, subtitle_chars = NARROW_CHARS if narrow else WIDE_CHARS
-    return finish(fig, _trend_title(shown, measure_title(label, source), word),
-                  _fine_print(rule, "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
-                  height=380 + TOP, title_chars=title_chars, subtitle_chars=subtitle_chars)
+    return finish(
+        fig,
+        _trend_title(shown, measure_title(label, source), word),
+        _fine_print(rule, "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
+        height=380 + TOP,
+        title_chars=title_chars,
+        subtitle_chars=subtitle_chars,
+    )
 
 
 def _trend_title(shown: pd.DataFrame, name: str, word: str) -> str:
@@ -102,26 +145,50 @@ def _trend_title(shown: pd.DataFrame, name: str, word: str) -> str:
     return text
 
 
-def group_bars(frame: pd.DataFrame, dimension: str, dimension_label: str, label: str, source: str, word: str,
-               rule: str, survey: str, min_cell: int) -> go.Figure:
+def group_bars(
+    frame: pd.DataFrame,
+    dimension: str,
+    dimension_label: str,
+    label: str,
+    source: str,
+    word: str,
+    rule: str,
+    survey: str,
+    min_cell: int,
+) -> go.Figure:
     """One measure in one wave by the groups of one dimension, as horizontal bars with intervals.
 
     frame: the measures_by_group rows of one (survey, measure, dimension)."""
     shown = shown_rows(frame)
     labels = [f"{group_label(dimension, g)} (n={int(n)})" for g, n in zip(shown["group"], shown["n"])]
-    fig = go.Figure(go.Bar(
-        y=labels, x=shown["pct"].astype(float), orientation="h", marker={"color": PALETTE[0]},
-        error_x=_error(shown),
-        customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
-        hovertemplate=_hover(word).replace("%{y:.1f}%", "%{y}: %{x:.1f}%"),
-    ))
+    fig = go.Figure(
+        go.Bar(
+            y=labels,
+            x=shown["pct"].astype(float),
+            orientation="h",
+            marker={"color": PALETTE[0]},
+            error_x=_error(shown),
+            customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
+            hovertemplate=_hover(word).replace("%{y:.1f}%", "%{y}: %{x:.1f}%"),
+        )
+    )
     fig.update_yaxes(title_text=dimension_label, autorange="reversed", type="category")
-    fig.update_xaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%",
-                     showgrid=True, gridcolor="#e5e5e5")
+    fig.update_xaxes(
+        title_text=f"Scoreable responses, {word} (%)",
+        range=[0, 100],
+        ticksuffix="%",
+        showgrid=True,
+        gridcolor="#e5e5e5",
+    )
     height = max(220, 100 + 42 * max(len(shown), 1))
-    return finish(fig, _group_title(shown, dimension, dimension_label, measure_title(label, source), word),
-                  _fine_print(f"{survey}: {rule}", "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
-                  height=height + TOP, title_chars=WIDE_CHARS[0], subtitle_chars=WIDE_CHARS[1])
+    return finish(
+        fig,
+        _group_title(shown, dimension, dimension_label, measure_title(label, source), word),
+        _fine_print(f"{survey}: {rule}", "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
+        height=height + TOP,
+        title_chars=WIDE_CHARS[0],
+        subtitle_chars=WIDE_CHARS[1],
+    )
 
 
 def _group_title(shown: pd.DataFrame, dimension: str, dimension_label: str, name: str, word: str) -> str:
@@ -133,12 +200,15 @@ def _group_title(shown: pd.DataFrame, dimension: str, dimension_label: str, name
         return f"{name}: {row['pct']:.0f}% {word} among {group_label(dimension, row['group'])}; other groups too small"
     high = known.sort_values("pct", ascending=False, kind="stable").iloc[0]
     low = known.sort_values("pct", kind="stable").iloc[0]
-    return (f"{name} by {dimension_label.lower()}: from {low['pct']:.0f}% ({group_label(dimension, low['group'])}) "
-            f"to {high['pct']:.0f}% ({group_label(dimension, high['group'])})")
+    return (
+        f"{name} by {dimension_label.lower()}: from {low['pct']:.0f}% ({group_label(dimension, low['group'])}) "
+        f"to {high['pct']:.0f}% ({group_label(dimension, high['group'])})"
+    )
 
 
-def mentored_comparison(frame: pd.DataFrame, waves: list[str], label: str, source: str, word: str, rule: str,
-                        min_cell: int) -> go.Figure:
+def mentored_comparison(
+    frame: pd.DataFrame, waves: list[str], label: str, source: str, word: str, rule: str, min_cell: int
+) -> go.Figure:
     """Mentored against not mentored, one measure, each wave: grouped bars with intervals and counts.
 
     frame: the measures_by_group rows of one measure with dimension == 'mentored'."""
@@ -148,25 +218,42 @@ def mentored_comparison(frame: pd.DataFrame, waves: list[str], label: str, sourc
         rows = shown[shown["group"] == group]
         if rows.empty:
             continue
-        fig.add_trace(go.Bar(
-            x=rows["survey"], y=rows["pct"].astype(float), name=group_label("mentored", group),
-            marker={"color": MENTORED_COLOURS[group]}, error_y=_error(rows),
-            customdata=list(zip(rows["positive"], rows["n"], rows["ci_low"], rows["ci_high"])),
-            hovertemplate=_hover(word, "<br>" + group_label("mentored", group)),
-        ))
+        fig.add_trace(
+            go.Bar(
+                x=rows["survey"],
+                y=rows["pct"].astype(float),
+                name=group_label("mentored", group),
+                marker={"color": MENTORED_COLOURS[group]},
+                error_y=_error(rows),
+                customdata=list(zip(rows["positive"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                hovertemplate=_hover(word, "<br>" + group_label("mentored", group)),
+            )
+        )
     fig.update_layout(barmode="group", bargap=0.3)
     fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
     fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
-    return finish(fig, _mentored_title(shown, measure_title(label, source), word),
-                  _fine_print(rule, MENTORED_RULE, "95% Wilson intervals; association, not cause",
-                              suppressed_note(hidden_count(frame), min_cell)),
-                  height=400 + TOP, title_chars=WIDE_CHARS[0], subtitle_chars=WIDE_CHARS[1])
+    return finish(
+        fig,
+        _mentored_title(shown, measure_title(label, source), word),
+        _fine_print(
+            rule,
+            MENTORED_RULE,
+            "95% Wilson intervals; association, not cause",
+            suppressed_note(hidden_count(frame), min_cell),
+        ),
+        height=400 + TOP,
+        title_chars=WIDE_CHARS[0],
+        subtitle_chars=WIDE_CHARS[1],
+    )
 
 
 def _mentored_title(shown: pd.DataFrame, name: str, word: str) -> str:
     pairs = shown[shown["group"].isin(["mentored", "not_mentored"])]
-    both = [s for s in dict.fromkeys(pairs["survey"]) if set(pairs[pairs["survey"] == s]["group"]) >= {
-        "mentored", "not_mentored"}]
+    both = [
+        s
+        for s in dict.fromkeys(pairs["survey"])
+        if set(pairs[pairs["survey"] == s]["group"]) >= {"mentored", "not_mentored"}
+    ]
     if not both:
         return f"{name}: mentored and not mentored cannot both be shown for this selection"
     survey = both[-1]
@@ -174,5 +261,4 @@ def _mentored_title(shown: pd.DataFrame, name: str, word: str) -> str:
     m, n = rows.loc["mentored"], rows.loc["not_mentored"]
     overlap = not (m["ci_high"] < n["ci_low"] or n["ci_high"] < m["ci_low"])
     certainty = "intervals overlap" if overlap else "intervals do not overlap"
-    return (f"{name}, {survey}: {m['pct']:.0f}% of mentored vs {n['pct']:.0f}% of not mentored "
-            f"{word} ({certainty})")
+    return f"{name}, {survey}: {m['pct']:.0f}% of mentored vs {n['pct']:.0f}% of not mentored {word} ({certainty})"

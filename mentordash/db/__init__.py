@@ -88,8 +88,15 @@ def _holder(message: str) -> str:
     return f" (process {found.group(1)})" if found else ""
 
 
-_DAMAGE_SIGNS = ("not a valid duckdb database", "could not read enough bytes", "corrupt", "checksum",
-                 "serialization error", "failed to read", "database file is too small")
+_DAMAGE_SIGNS = (
+    "not a valid duckdb database",
+    "could not read enough bytes",
+    "corrupt",
+    "checksum",
+    "serialization error",
+    "failed to read",
+    "database file is too small",
+)
 
 
 def _damaged(path: str, error: Exception) -> DatabaseDamaged | None:
@@ -99,7 +106,8 @@ def _damaged(path: str, error: Exception) -> DatabaseDamaged | None:
     return DatabaseDamaged(
         f"{path} is damaged or is not a MentorDash database ({text.splitlines()[0]}). Nothing was changed. "
         "Restore the latest backup with `python -m mentordash restore BACKUP_FILE --db "
-        f"{path}` (README, \"Backing up\"), or start with a new file.")
+        f'{path}` (README, "Backing up"), or start with a new file.'
+    )
 
 
 def _invalidated(error: Exception) -> bool:
@@ -116,15 +124,18 @@ def _write_failure(path: str, error: Exception) -> DatabaseWriteError | None:
         fix = "Free some space on it (or move the database to a larger disk) and try again."
     elif "read-only" in lowered or "permission denied" in lowered:
         why = f"the database file {path} cannot be written (read-only)"
-        fix = ("Make the file and its folder writable for the account that runs MentorDash, then restart it; "
-               "until then every page keeps showing the data as it is.")
+        fix = (
+            "Make the file and its folder writable for the account that runs MentorDash, then restart it; "
+            "until then every page keeps showing the data as it is."
+        )
     elif isinstance(error, duckdb.IOException) or "could not write" in lowered or "failed to commit" in lowered:
         why = f"writing to {path} failed"
         fix = "Check the disk and try again."
     else:
         return None
-    return DatabaseWriteError(f"Nothing was saved: {why} ({text.splitlines()[0]}). Everything stored "
-                              f"before is intact. {fix}")
+    return DatabaseWriteError(
+        f"Nothing was saved: {why} ({text.splitlines()[0]}). Everything stored before is intact. {fix}"
+    )
 
 
 class Database:
@@ -178,13 +189,15 @@ class Database:
             raise DatabaseTooNew(
                 f"{self.path} was written by a newer MentorDash (database schema version {version}; this "
                 f"version knows up to {SCHEMA_VERSION}). Nothing was changed. Update MentorDash (git pull, then "
-                "make setup) to use it, or restore a backup made by this version (README, \"Backing up\").")
+                'make setup) to use it, or restore a backup made by this version (README, "Backing up").'
+            )
         if self.read_only:
             if version < SCHEMA_VERSION and self.read_only_reason:  # asked to write, cannot upgrade
                 raise DatabaseUnavailable(
                     f"{self.path} needs upgrading to this MentorDash (schema version {version} to "
                     f"{SCHEMA_VERSION}) but cannot be written ({self.read_only_reason or 'opened read-only'}). "
-                    "Make it writable for the account that runs MentorDash, then start it again.")
+                    "Make it writable for the account that runs MentorDash, then start it again."
+                )
             return
         self.migrate(up_to=schema_up_to)
 
@@ -310,8 +323,10 @@ class Database:
         version = self._local.version
         self._begin_snapshot()
         if version is not None and self.data_version() != version:
-            raise DatabaseUnavailable("The data changed while this page was being drawn (the database was "
-                                      "reopened after a failed write): reload the page.")
+            raise DatabaseUnavailable(
+                "The data changed while this page was being drawn (the database was "
+                "reopened after a failed write): reload the page."
+            )
 
     # --- queries --------------------------------------------------------------------------
     def df(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
@@ -336,7 +351,8 @@ class Database:
                 f"Nothing was saved: the database file {self.path} is open read-only"
                 + (f" ({self.read_only_reason})" if self.read_only_reason else "")
                 + ". Make it writable for the account that runs MentorDash and restart it; until then "
-                "every page keeps showing the data as it is.")
+                "every page keeps showing the data as it is."
+            )
         with self._write_lock:
             generation = self._generation
             cur = self._con.cursor()

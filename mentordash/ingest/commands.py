@@ -30,8 +30,12 @@ def register(subparsers) -> None:
     imp.add_argument("--survey", metavar="NAME", help="the survey wave's name, for the whole file")
     imp.add_argument("--date-order", choices=("mdy", "dmy"))
     imp.add_argument("--sheet", metavar="NAME", help="the sheet of an Excel workbook (default: the only one with data)")
-    imp.add_argument("--header-row", type=_row_number, metavar="N",
-                     help="the row of an Excel sheet that holds the header, as Excel numbers it (default: detected)")
+    imp.add_argument(
+        "--header-row",
+        type=_row_number,
+        metavar="N",
+        help="the row of an Excel sheet that holds the header, as Excel numbers it (default: detected)",
+    )
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--json", action="store_true")
     _db_option(imp)
@@ -87,9 +91,17 @@ def run_import(args) -> int:
 def _options(args) -> Options:
     mapping = loads(Path(args.mapping).read_text(encoding="utf-8")) if args.mapping else None
     dictionary = read_dictionary(Path(args.dictionary)) if args.dictionary else None
-    return Options(dataset=args.dataset, format=args.format, mapping=mapping, dictionary=dictionary,
-                   survey=args.survey, date_order=args.date_order, sheet=args.sheet, header_row=args.header_row,
-                   progress=_progress)
+    return Options(
+        dataset=args.dataset,
+        format=args.format,
+        mapping=mapping,
+        dictionary=dictionary,
+        survey=args.survey,
+        date_order=args.date_order,
+        sheet=args.sheet,
+        header_row=args.header_row,
+        progress=_progress,
+    )
 
 
 def _row_number(text: str) -> int:
@@ -114,9 +126,11 @@ def _print_reports(reports: list[dict], as_json: bool) -> None:
         print(json.dumps(reports[0] if len(reports) == 1 else reports, default=str))
         return
     for report in reports:
-        print(f"{report['status']}: {report['dataset']} ({report['format']}, {report['encoding']}), "
-              f"{report['rows_read']} rows read, {report['rows_imported']} imported, "
-              f"{report['rows_skipped']} skipped" + (f", import {report['import_id']}" if report["import_id"] else ""))
+        print(
+            f"{report['status']}: {report['dataset']} ({report['format']}, {report['encoding']}), "
+            f"{report['rows_read']} rows read, {report['rows_imported']} imported, "
+            f"{report['rows_skipped']} skipped" + (f", import {report['import_id']}" if report["import_id"] else "")
+        )
         for error in report["errors"]:
             where = f"row {error['row']}" if error["row"] is not None else "file"
             detail = "".join(f", {k} {error[k]!r}" for k in ("column", "value") if error[k] is not None)
@@ -132,8 +146,15 @@ def run_imports(args) -> int:
     finally:
         db.close()
     if args.json:
-        print(json.dumps([{k: (str(v) if k == "imported_at" else v) for k, v in row.items()}
-                          for row in table.to_dict("records")], default=str))
+        print(
+            json.dumps(
+                [
+                    {k: (str(v) if k == "imported_at" else v) for k, v in row.items()}
+                    for row in table.to_dict("records")
+                ],
+                default=str,
+            )
+        )
     else:
         print(table.to_string(index=False) if len(table) else "No imports yet.")
     return IMPORTED
@@ -148,6 +169,8 @@ def run_undo(args) -> int:
         return USAGE if error.usage else REJECTED
     finally:
         db.close()
-    print(f"undone {result['import_id']}: {result['rows_removed']} {result['dataset']} rows removed, "
-          f"{result['rows_restored']} restored")
+    print(
+        f"undone {result['import_id']}: {result['rows_removed']} {result['dataset']} rows removed, "
+        f"{result['rows_restored']} restored"
+    )
     return IMPORTED

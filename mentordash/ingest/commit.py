@@ -43,7 +43,8 @@ def commit(db: Database, plan: Plan, user: str, progress: Progress | None = None
             cur.execute(
                 "INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, rows, "
                 "status) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'imported')",
-                [import_id, datetime.now(), user, plan.name, plan.raw.sha256, dataset, plan.layout.format, added])
+                [import_id, datetime.now(), user, plan.name, plan.raw.sha256, dataset, plan.layout.format, added],
+            )
             Database.bump_data_version(cur)
     if not added:
         return plan.report("already_imported", also_skipped=skipped)
@@ -51,15 +52,19 @@ def commit(db: Database, plan: Plan, user: str, progress: Progress | None = None
 
 
 def _next_import_id(cur) -> str:
-    number = cur.execute("SELECT coalesce(max(TRY_CAST(substr(import_id, 5) AS INTEGER)), 0) + 1 FROM imports "
-                         "WHERE import_id LIKE 'imp_%'").fetchall()[0][0]
+    number = cur.execute(
+        "SELECT coalesce(max(TRY_CAST(substr(import_id, 5) AS INTEGER)), 0) + 1 FROM imports "
+        "WHERE import_id LIKE 'imp_%'"
+    ).fetchall()[0][0]
     return f"imp_{number:04d}"
 
 
 def _match(dataset: str, columns: list[str], stored: str = "t", new: str = "i") -> str:
     """Identity of docs/datasets.md; a key column the file lacks is blank in it."""
-    return " AND ".join(f"{stored}.{k} IS NOT DISTINCT FROM {new}.{k}" if k in columns else f"{stored}.{k} IS NULL"
-                        for k in schema.KEYS[dataset])
+    return " AND ".join(
+        f"{stored}.{k} IS NOT DISTINCT FROM {new}.{k}" if k in columns else f"{stored}.{k} IS NULL"
+        for k in schema.KEYS[dataset]
+    )
 
 
 def _insert_new(cur, dataset: str, table: pa.Table, import_id: str, progress: Progress) -> tuple[int, list[dict]]:
@@ -69,10 +74,15 @@ def _insert_new(cur, dataset: str, table: pa.Table, import_id: str, progress: Pr
     added, skipped = 0, []
     for start in range(0, max(table.num_rows, 1), CHUNK_ROWS):
         cur.register("incoming", table.slice(start, CHUNK_ROWS))
-        skipped += [{"row": r, "reason": "already imported"}
-                    for (r,) in cur.execute(f"SELECT {ROW} FROM incoming i WHERE {exists} ORDER BY {ROW}").fetchall()]
-        added += cur.execute(f"INSERT INTO {dataset} BY NAME SELECT i.* EXCLUDE ({ROW}), ? AS import_id "
-                             f"FROM incoming i WHERE NOT {exists}", [import_id]).fetchall()[0][0]
+        skipped += [
+            {"row": r, "reason": "already imported"}
+            for (r,) in cur.execute(f"SELECT {ROW} FROM incoming i WHERE {exists} ORDER BY {ROW}").fetchall()
+        ]
+        added += cur.execute(
+            f"INSERT INTO {dataset} BY NAME SELECT i.* EXCLUDE ({ROW}), ? AS import_id "
+            f"FROM incoming i WHERE NOT {exists}",
+            [import_id],
+        ).fetchall()[0][0]
         cur.unregister("incoming")
         progress(min(1.0, (start + CHUNK_ROWS) / max(table.num_rows, 1)), f"{added:,} rows written")
     return added, skipped
@@ -84,24 +94,35 @@ def _upsert(cur, dataset: str, table: pa.Table, import_id: str, progress: Progre
     columns = [c for c in table.column_names if c != ROW]
     cur.register("incoming", table)
     same = " AND ".join(f"t.{c} IS NOT DISTINCT FROM i.{c}" for c in columns)
-    skipped = [{"row": r, "reason": "unchanged"} for (r,) in cur.execute(
-        f"SELECT {ROW} FROM incoming i WHERE EXISTS (SELECT 1 FROM {dataset} t WHERE {same}) ORDER BY {ROW}").fetchall()]
-    cur.execute(f"CREATE TEMP TABLE changed AS SELECT i.* EXCLUDE ({ROW}) FROM incoming i "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {dataset} t WHERE {same})")
+    skipped = [
+        {"row": r, "reason": "unchanged"}
+        for (r,) in cur.execute(
+            f"SELECT {ROW} FROM incoming i WHERE EXISTS (SELECT 1 FROM {dataset} t WHERE {same}) ORDER BY {ROW}"
+        ).fetchall()
+    ]
+    cur.execute(
+        f"CREATE TEMP TABLE changed AS SELECT i.* EXCLUDE ({ROW}) FROM incoming i "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {dataset} t WHERE {same})"
+    )
     kept = [c.name for c in schema.columns(dataset) if c.name not in columns]
     # A new row takes the column's default (formal = true) where no stored row lends a value.
     defaulted = [c for c in kept if (dataset, c) in schema.DEFAULTS]
     keep_sql = "".join(f", coalesce(t.{c}, ?) AS {c}" if c in defaulted else f", t.{c}" for c in kept)
     if dataset in schema.RECORD_KEYED:  # a record keeps its key when updated; a new one draws its own
         keep_sql += f", coalesce(t.record_key, {schema.NEW_RECORD_KEY}) AS record_key"
-    cur.execute(f"CREATE TEMP TABLE merged AS SELECT i.*{keep_sql} FROM changed i "
-                f"LEFT JOIN {dataset} t ON {_match(dataset, columns)}",
-                [schema.DEFAULTS[(dataset, c)] for c in defaulted])
+    cur.execute(
+        f"CREATE TEMP TABLE merged AS SELECT i.*{keep_sql} FROM changed i "
+        f"LEFT JOIN {dataset} t ON {_match(dataset, columns)}",
+        [schema.DEFAULTS[(dataset, c)] for c in defaulted],
+    )
     exists = f"EXISTS (SELECT 1 FROM changed i WHERE {_match(dataset, columns)})"
-    cur.execute(f"INSERT INTO import_replaced SELECT ?, ?, to_json(t) FROM {dataset} t WHERE {exists}",
-                [import_id, dataset])
+    cur.execute(
+        f"INSERT INTO import_replaced SELECT ?, ?, to_json(t) FROM {dataset} t WHERE {exists}", [import_id, dataset]
+    )
     cur.execute(f"DELETE FROM {dataset} t WHERE {exists}")
-    added = cur.execute(f"INSERT INTO {dataset} BY NAME SELECT *, ? AS import_id FROM merged", [import_id]).fetchall()[0][0]
+    added = cur.execute(f"INSERT INTO {dataset} BY NAME SELECT *, ? AS import_id FROM merged", [import_id]).fetchall()[
+        0
+    ][0]
     for name in ("changed", "merged"):
         cur.execute(f"DROP TABLE {name}")
     cur.unregister("incoming")
@@ -117,9 +138,14 @@ def undo(db: Database, import_id: str, user: str) -> dict:
     dataset, status = found[0]
     if status != "imported":
         raise UndoError(f"Import {import_id} was already undone.")
-    later = [r[0] for r in db.rows(
-        "SELECT DISTINCT r.import_id FROM import_replaced r JOIN imports i ON i.import_id = r.import_id "
-        "WHERE i.status = 'imported' AND json_extract_string(r.row_json, '$.import_id') = ? ORDER BY 1", [import_id])]
+    later = [
+        r[0]
+        for r in db.rows(
+            "SELECT DISTINCT r.import_id FROM import_replaced r JOIN imports i ON i.import_id = r.import_id "
+            "WHERE i.status = 'imported' AND json_extract_string(r.row_json, '$.import_id') = ? ORDER BY 1",
+            [import_id],
+        )
+    ]
     if later:
         raise UndoError(f"Import {', '.join(later)} replaced rows that {import_id} added: undo {later[-1]} first.")
     tables = undo_datasets(import_id, dataset)  # only names from schema.DATASETS reach the SQL below
@@ -130,12 +156,21 @@ def undo(db: Database, import_id: str, user: str) -> dict:
             removed += cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id]).fetchall()[0][0]
             restored += cur.execute(
                 f"INSERT INTO {table} BY NAME SELECT unnest(json_transform(row_json, '{structures[table]}')) "
-                "FROM import_replaced WHERE import_id = ? AND dataset = ?", [import_id, table]).fetchall()[0][0]
-        cur.execute("UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
-                    [datetime.now(), user, import_id])
+                "FROM import_replaced WHERE import_id = ? AND dataset = ?",
+                [import_id, table],
+            ).fetchall()[0][0]
+        cur.execute(
+            "UPDATE imports SET status = 'undone', undone_at = ?, undone_by = ? WHERE import_id = ?",
+            [datetime.now(), user, import_id],
+        )
         Database.bump_data_version(cur)
-    return {"status": "undone", "import_id": import_id, "dataset": dataset, "rows_removed": removed,
-            "rows_restored": restored}
+    return {
+        "status": "undone",
+        "import_id": import_id,
+        "dataset": dataset,
+        "rows_removed": removed,
+        "rows_restored": restored,
+    }
 
 
 # The demo database (mentordash/demo.py) is one import that fills all six datasets: its row in imports
@@ -149,26 +184,41 @@ def undo_datasets(import_id: str, dataset: str) -> list[str]:
         return [dataset]
     if dataset == DEMO_DATASET:
         return list(schema.DATASETS)
-    raise UndoError(f"Import {import_id} names the dataset {dataset!r}, which MentorDash does not know "
-                    f"(one of {', '.join(schema.DATASETS)}): nothing was undone.")
+    raise UndoError(
+        f"Import {import_id} names the dataset {dataset!r}, which MentorDash does not know "
+        f"(one of {', '.join(schema.DATASETS)}): nothing was undone."
+    )
 
 
 def _json_structure(db: Database, dataset: str) -> str:
     """json_transform's structure for a table, from the schema itself (inlined: it must be a constant)."""
-    types = db.rows("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? "
-                    "ORDER BY ordinal_position", [dataset])
+    types = db.rows(
+        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [dataset],
+    )
     structure = {name: [kind[:-2]] if kind.endswith("[]") else kind for name, kind in types}
     return json.dumps(structure).replace("'", "''")
 
 
 # --- history and saved mappings ------------------------------------------------------------------
-HISTORY_COLUMNS = ["import_id", "imported_at", "imported_by", "file_name", "sha256", "dataset", "format",
-                   "rows", "status"]
+HISTORY_COLUMNS = [
+    "import_id",
+    "imported_at",
+    "imported_by",
+    "file_name",
+    "sha256",
+    "dataset",
+    "format",
+    "rows",
+    "status",
+]
 
 
 def history(db: Database) -> pd.DataFrame:
-    return db.df(f"SELECT {', '.join(HISTORY_COLUMNS)}, undone_at, undone_by FROM imports "
-                 "ORDER BY imported_at DESC, import_id DESC")
+    return db.df(
+        f"SELECT {', '.join(HISTORY_COLUMNS)}, undone_at, undone_by FROM imports "
+        "ORDER BY imported_at DESC, import_id DESC"
+    )
 
 
 def save_mapping(db: Database, name: str, mapping: Mapping, user: str) -> str:

@@ -65,6 +65,7 @@ class Sheet:
 @dataclass
 class WorkbookFile(RawFile):
     """One sheet of a workbook as records; `encoding` holds the kind (xlsx, xlsm, xls)."""
+
     sheet: str = ""
     header_row: int = 1  # the header's row as Excel numbers it
     sheets: tuple[str, ...] = ()  # every worksheet of the workbook
@@ -101,8 +102,13 @@ def sheets(source: bytes | str | Path, name: str | None = None) -> list[Sheet]:
     return found
 
 
-def load(source: bytes | str | Path, name: str | None = None, sheet: str | None = None,
-         header_row: int | None = None, progress: Progress | None = None) -> WorkbookFile:
+def load(
+    source: bytes | str | Path,
+    name: str | None = None,
+    sheet: str | None = None,
+    header_row: int | None = None,
+    progress: Progress | None = None,
+) -> WorkbookFile:
     """One sheet as records; raise Rejected with a message a coordinator can act on."""
     data, name = _bytes(source, name)
     digest = hashlib.sha256(data).hexdigest()
@@ -126,8 +132,9 @@ def load(source: bytes | str | Path, name: str | None = None, sheet: str | None 
     table, header, more_notes = _records(cells, first_row, merged, meta.name, header_row, first_col)
     # A workbook is imported one sheet at a time: each sheet is its own file for "imported before".
     sha = hashlib.sha256(f"{digest}\x00{meta.name}".encode()).hexdigest()
-    result = WorkbookFile(name, sha, kind, "", table, sheet=meta.name, header_row=header, sheets=names,
-                          notes=notes + more_notes)
+    result = WorkbookFile(
+        name, sha, kind, "", table, sheet=meta.name, header_row=header, sheets=names, notes=notes + more_notes
+    )
     _cache_put(key, result)
     return replace(result, notes=list(result.notes))
 
@@ -168,33 +175,50 @@ def _refuse_not_a_workbook(data: bytes, name: str) -> None:
         except (zipfile.BadZipFile, EOFError, ValueError) as error:
             raise _damaged(name, error) from None
         if "xl/workbook.xml" not in members:
-            what = ("a Word document" if "word/document.xml" in members else "a PowerPoint file"
-                    if "ppt/presentation.xml" in members else "a binary .xlsb workbook"
-                    if "xl/workbook.bin" in members else "a zip archive")
-            raise file_problem(f"{name} is {what}, not an Excel workbook (.xlsx): save it from Excel as "
-                               ".xlsx or as CSV UTF-8, then upload that file.")
+            what = (
+                "a Word document"
+                if "word/document.xml" in members
+                else "a PowerPoint file"
+                if "ppt/presentation.xml" in members
+                else "a binary .xlsb workbook"
+                if "xl/workbook.bin" in members
+                else "a zip archive"
+            )
+            raise file_problem(
+                f"{name} is {what}, not an Excel workbook (.xlsx): save it from Excel as "
+                ".xlsx or as CSV UTF-8, then upload that file."
+            )
         return
     head = data[:4096]
     if b"\x00" not in head:
         lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if lowered.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table")):
-            raise file_problem(f"{name} is a web page or XML file named like a workbook, not an Excel "
-                               "workbook: download the export again as .xlsx or CSV.")
-        raise file_problem(f"{name} is a text file (a CSV export?) named like an Excel workbook: rename "
-                           "it to .csv and upload it again.")
-    raise file_problem(f"{name} is not an Excel workbook (.xlsx, .xlsm or .xls): it is damaged, or "
-                       "another kind of file.")
+            raise file_problem(
+                f"{name} is a web page or XML file named like a workbook, not an Excel "
+                "workbook: download the export again as .xlsx or CSV."
+            )
+        raise file_problem(
+            f"{name} is a text file (a CSV export?) named like an Excel workbook: rename "
+            "it to .csv and upload it again."
+        )
+    raise file_problem(
+        f"{name} is not an Excel workbook (.xlsx, .xlsm or .xls): it is damaged, or another kind of file."
+    )
 
 
 def _encrypted(name: str) -> Rejected:
-    return file_problem(f"{name} is protected with a password (encrypted), so it cannot be read. Open it "
-                        "in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
-                        "Password, clear it), save, and upload that copy.")
+    return file_problem(
+        f"{name} is protected with a password (encrypted), so it cannot be read. Open it "
+        "in Excel, remove the password (File > Info > Protect Workbook > Encrypt with "
+        "Password, clear it), save, and upload that copy."
+    )
 
 
 def _damaged(name: str, error: Exception) -> Rejected:
-    return file_problem(f"{name} is damaged and cannot be read as an Excel workbook ({error}): it was "
-                        "probably cut short while downloading. Download or save it again.")
+    return file_problem(
+        f"{name} is damaged and cannot be read as an Excel workbook ({error}): it was "
+        "probably cut short while downloading. Download or save it again."
+    )
 
 
 def _worksheets(book: calamine.CalamineWorkbook) -> list:
@@ -220,11 +244,11 @@ def _choose_sheet(book, name: str, wanted: str | None, data: bytes):
     worksheets = _worksheets(book)
     listed = ", ".join(repr(m.name) for m in worksheets) or "none"
     if wanted is not None:
-        matches = [m for m in worksheets if m.name == wanted] or \
-                  [m for m in worksheets if m.name.strip().lower() == wanted.strip().lower()]
+        matches = [m for m in worksheets if m.name == wanted] or [
+            m for m in worksheets if m.name.strip().lower() == wanted.strip().lower()
+        ]
         if not matches:
-            raise file_problem(f"There is no sheet {wanted!r} in {name}: its sheets are {listed}.",
-                               value=wanted)
+            raise file_problem(f"There is no sheet {wanted!r} in {name}: its sheets are {listed}.", value=wanted)
         chosen = _get_sheet(book, matches[0].name, name, data)
         if chosen.start is None:
             raise file_problem(f"Sheet {matches[0].name!r} of {name} is empty.", value=matches[0].name)
@@ -240,13 +264,21 @@ def _choose_sheet(book, name: str, wanted: str | None, data: bytes):
     if len(filled) == 1 or len(visible) == 1:
         meta, sheet = filled[0] if len(filled) == 1 else visible[0]
         others = [m.name for m, _ in filled if m.name != meta.name]
-        notes = [f"Sheet {meta.name!r} read; the hidden sheet{'s' if len(others) > 1 else ''} "
-                 f"{', '.join(map(repr, others))} also hold{'' if len(others) > 1 else 's'} data and "
-                 f"{'were' if len(others) > 1 else 'was'} not read (choose with --sheet)."] if others else []
+        notes = (
+            [
+                f"Sheet {meta.name!r} read; the hidden sheet{'s' if len(others) > 1 else ''} "
+                f"{', '.join(map(repr, others))} also hold{'' if len(others) > 1 else 's'} data and "
+                f"{'were' if len(others) > 1 else 'was'} not read (choose with --sheet)."
+            ]
+            if others
+            else []
+        )
         return meta, sheet, notes
     described = ", ".join(f"{m.name!r} ({s.height:,} rows)" for m, s in filled)
-    raise file_problem(f"{name} has {len(filled)} sheets with data: {described}. Choose one: --sheet NAME on "
-                       "the command line, or the Sheet box on the data page.")
+    raise file_problem(
+        f"{name} has {len(filled)} sheets with data: {described}. Choose one: --sheet NAME on "
+        "the command line, or the Sheet box on the data page."
+    )
 
 
 # --- cells to text -------------------------------------------------------------------------------
@@ -272,8 +304,11 @@ def _read(sheet, sheet_name: str, progress: Progress | None):
     if report:
         report(1.0, f"Read sheet {sheet_name!r}: {count:,} rows")
     first_row = end[0] + 1 - count + 1  # calamine yields from row 1, or from the first used row
-    merged = [((r1, c1 - start[1]), (r2, c2 - start[1])) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
-              if c2 >= start[1]]
+    merged = [
+        ((r1, c1 - start[1]), (r2, c2 - start[1]))
+        for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])
+        if c2 >= start[1]
+    ]
     cells = [pa.chunked_array(parts, pa.string()) if parts else pa.chunked_array([], pa.string()) for parts in columns]
     return cells, first_row, merged
 
@@ -306,8 +341,13 @@ def column_text(values) -> pa.Array:
     return pa.array([v if type(v) is str else cell_text(v) for v in values], pa.string())
 
 
-_ARROW_KINDS = {float: pa.float64(), int: pa.int64(), bool: pa.bool_(), dt.datetime: pa.timestamp("us"),
-                dt.date: pa.date32()}
+_ARROW_KINDS = {
+    float: pa.float64(),
+    int: pa.int64(),
+    bool: pa.bool_(),
+    dt.datetime: pa.timestamp("us"),
+    dt.date: pa.date32(),
+}
 
 
 def _arrow_text(typed: pa.Array) -> pa.Array | None:
@@ -370,8 +410,9 @@ def _round_ms(value: dt.datetime) -> dt.datetime:
 
 
 # --- the header ----------------------------------------------------------------------------------
-def _records(cells: list[pa.ChunkedArray], first_row: int, merged, sheet: str,
-             header_row: int | None, first_col: int = 0) -> tuple[pa.Table, int, list[str]]:
+def _records(
+    cells: list[pa.ChunkedArray], first_row: int, merged, sheet: str, header_row: int | None, first_col: int = 0
+) -> tuple[pa.Table, int, list[str]]:
     n = len(cells[0]) if cells else 0
     rows = np.arange(first_row, first_row + n, dtype=np.int64)
     notes: list[str] = []
@@ -415,11 +456,16 @@ def _fill_merged_down(cells, first_row: int, merged) -> tuple[list, list[tuple[i
 
 
 def _note_merged_down(filled, header: int, first_row: int, first_col: int, notes: list[str]) -> None:
-    below = [f"{_ref(c + first_col, top + first_row)}:{_ref(c + first_col, bottom + first_row)} {value[:40]!r}"
-             for c, top, bottom, value in sorted(filled, key=lambda f: (f[1], f[0])) if top > header]
+    below = [
+        f"{_ref(c + first_col, top + first_row)}:{_ref(c + first_col, bottom + first_row)} {value[:40]!r}"
+        for c, top, bottom, value in sorted(filled, key=lambda f: (f[1], f[0]))
+        if top > header
+    ]
     if below:
-        notes.append(f"Cells merged over several rows are read as their value on each row "
-                     f"({', '.join(below[:3])}{', ...' if len(below) > 3 else ''}).")
+        notes.append(
+            f"Cells merged over several rows are read as their value on each row "
+            f"({', '.join(below[:3])}{', ...' if len(below) > 3 else ''})."
+        )
 
 
 def _detect_header(cells, filled: np.ndarray, first_row: int, merged, sheet: str, notes: list[str]) -> int:
@@ -453,9 +499,11 @@ def _detect_header(cells, filled: np.ndarray, first_row: int, merged, sheet: str
 
 def _head_table(cells, filled: np.ndarray, index: int) -> pa.Table:
     """The rows from `index` on (blank rows left out, as read.load leaves them), enough to detect a format."""
-    picked = [int(i) for i in np.flatnonzero(filled[index:index + 10]) + index][:4]
-    return pa.table({f"c{i}": pa.array([c[j].as_py() for j in picked], pa.string()) for i, c in enumerate(cells)}
-                    | {ROW: pa.array(picked, pa.int64())})
+    picked = [int(i) for i in np.flatnonzero(filled[index : index + 10]) + index][:4]
+    return pa.table(
+        {f"c{i}": pa.array([c[j].as_py() for j in picked], pa.string()) for i, c in enumerate(cells)}
+        | {ROW: pa.array(picked, pa.int64())}
+    )
 
 
 def _check_header_width(cells, filled, nonblank, header: int, first_row: int, sheet: str) -> None:
@@ -472,11 +520,19 @@ def _check_header_width(cells, filled, nonblank, header: int, first_row: int, sh
         names = [t for t in texts if t.strip()]
         if len(names) * 2 > widest and all(_looks_like_a_name(t) for t in names):
             number = j + first_row
-            raise Rejected([Problem(header + first_row, None, None,
-                                    f"Sheet {sheet!r}: row {header + first_row} has {int(filled[header])} filled "
-                                    f"cells where row {number} has {len(names)}: the header seems to be on row "
-                                    f"{number}: use --header-row {number} (on the data page: Header row "
-                                    f"{number}).")])
+            raise Rejected(
+                [
+                    Problem(
+                        header + first_row,
+                        None,
+                        None,
+                        f"Sheet {sheet!r}: row {header + first_row} has {int(filled[header])} filled "
+                        f"cells where row {number} has {len(names)}: the header seems to be on row "
+                        f"{number}: use --header-row {number} (on the data page: Header row "
+                        f"{number}).",
+                    )
+                ]
+            )
     return
 
 
@@ -491,12 +547,22 @@ def _given_header(header_row: int, filled: np.ndarray, first_row: int, n: int, s
     if header_row < 1:
         raise file_problem(f"The header row must be 1 or more, not {header_row}.", value=str(header_row))
     if header_row > last:
-        raise file_problem(f"Row {header_row} is past the end of sheet {sheet!r}: its last row is {last}.",
-                           value=str(header_row))
+        raise file_problem(
+            f"Row {header_row} is past the end of sheet {sheet!r}: its last row is {last}.", value=str(header_row)
+        )
     index = header_row - first_row
     if index < 0 or not filled[index]:
-        raise Rejected([Problem(header_row, None, None, f"Row {header_row} of sheet {sheet!r} is blank: it "
-                                "cannot be the header. Choose the row that names the columns.")])
+        raise Rejected(
+            [
+                Problem(
+                    header_row,
+                    None,
+                    None,
+                    f"Row {header_row} of sheet {sheet!r} is blank: it "
+                    "cannot be the header. Choose the row that names the columns.",
+                )
+            ]
+        )
     return index
 
 
@@ -504,24 +570,38 @@ def _note_skipped(cells, first: int, header: int, first_row: int, sheet: str, no
     above = [c[first].as_py().strip() for c in cells if c[first].as_py().strip()]
     title = f" ({above[0][:60]!r})" if above else ""
     rows = f"row {first + first_row}" if header - first == 1 else f"rows {first + first_row}-{header + first_row - 1}"
-    notes.append(f"Sheet {sheet!r}: the header is on row {header + first_row}; {rows} above it{title} "
-                 f"{'is a title' if rows.startswith('row ') else 'are a title or column groups'}, not data "
-                 "(--header-row, or Header row on the data page, chooses another row).")
+    notes.append(
+        f"Sheet {sheet!r}: the header is on row {header + first_row}; {rows} above it{title} "
+        f"{'is a title' if rows.startswith('row ') else 'are a title or column groups'}, not data "
+        "(--header-row, or Header row on the data page, chooses another row)."
+    )
 
 
 def _note_merged_across(cells, header: int, first_row: int, first_col: int, merged, notes: list[str]) -> None:
     """A header cell merged across columns names only its first column; say so once."""
-    spans = [(c1, c2) for (r1, c1), (r2, c2) in merged
-             if r1 <= header + first_row - 1 <= r2 and c2 > c1 and 0 <= c1 < len(cells)]
-    data_under = [(c1, c2) for c1, c2 in spans
-                  if any(pc.any(pc.not_equal(pc.utf8_trim_whitespace(cells[c].slice(header + 1)), "")).as_py()
-                         for c in range(c1 + 1, min(c2, len(cells) - 1) + 1))]
+    spans = [
+        (c1, c2)
+        for (r1, c1), (r2, c2) in merged
+        if r1 <= header + first_row - 1 <= r2 and c2 > c1 and 0 <= c1 < len(cells)
+    ]
+    data_under = [
+        (c1, c2)
+        for c1, c2 in spans
+        if any(
+            pc.any(pc.not_equal(pc.utf8_trim_whitespace(cells[c].slice(header + 1)), "")).as_py()
+            for c in range(c1 + 1, min(c2, len(cells) - 1) + 1)
+        )
+    ]
     if data_under:
-        shown = ", ".join(f"{cells[c1][header].as_py()!r} ({_ref(c1 + first_col, header + first_row)}:"
-                          f"{_ref(c2 + first_col, header + first_row)})"
-                          for c1, c2 in data_under[:3])
-        notes.append(f"Header cells merged across columns name only their first column: {shown}. The "
-                     "columns after it are read as '(blank header)'; unmerge the header in Excel to name them.")
+        shown = ", ".join(
+            f"{cells[c1][header].as_py()!r} ({_ref(c1 + first_col, header + first_row)}:"
+            f"{_ref(c2 + first_col, header + first_row)})"
+            for c1, c2 in data_under[:3]
+        )
+        notes.append(
+            f"Header cells merged across columns name only their first column: {shown}. The "
+            "columns after it are read as '(blank header)'; unmerge the header in Excel to name them."
+        )
 
 
 def _ref(column: int, row: int) -> str:
@@ -582,11 +662,14 @@ def _check_extent(data: bytes, sheet: str, name: str) -> None:
     columns = max(_column_index(c.decode()) for c, _ in refs) + 1
     if rows * columns > MAX_CELLS:
         corner = _ref(columns - 1, rows)
-        raise file_problem(f"Sheet {sheet!r} of {name} reaches cell {corner}: {rows:,} rows by {columns:,} columns "
-                           f"({rows * columns:,} cells), more than MentorDash reads at once ({MAX_CELLS:,}). A stray "
-                           "value far below or to the right of the data makes a sheet this large: in Excel, "
-                           "Ctrl+End shows the last cell; delete the empty rows and columns before it and save, or "
-                           "save the sheet as CSV.", value=sheet)
+        raise file_problem(
+            f"Sheet {sheet!r} of {name} reaches cell {corner}: {rows:,} rows by {columns:,} columns "
+            f"({rows * columns:,} cells), more than MentorDash reads at once ({MAX_CELLS:,}). A stray "
+            "value far below or to the right of the data makes a sheet this large: in Excel, "
+            "Ctrl+End shows the last cell; delete the empty rows and columns before it and save, or "
+            "save the sheet as CSV.",
+            value=sheet,
+        )
 
 
 # --- error cells: calamine reads #N/A, #DIV/0! as empty; a CSV save holds their text ---------------
@@ -638,7 +721,7 @@ def _contains(archive: zipfile.ZipFile, path: str, needle: bytes) -> bool:
         for block in iter(lambda: part.read(4 * 1024 * 1024), b""):
             if needle in tail + block:
                 return True
-            tail = block[-len(needle):]
+            tail = block[-len(needle) :]
     return False
 
 
@@ -661,9 +744,11 @@ def _put_errors(cells, errors: dict[tuple[int, int], str], first_row: int, first
             values[index] = text
         cells[column] = pa.chunked_array([pa.array(values, pa.string())])
     shown = sorted((row, col, text) for (row, col), text in errors.items())[:3]
-    notes.append(f"{len(errors)} cell{'s hold' if len(errors) > 1 else ' holds'} an Excel error where a formula "
-                 f"failed ({', '.join(f'{_ref(c, r + 1)} {t}' for r, c, t in shown)}"
-                 f"{', ...' if len(errors) > 3 else ''}): read as that text, as a CSV save would hold it.")
+    notes.append(
+        f"{len(errors)} cell{'s hold' if len(errors) > 1 else ' holds'} an Excel error where a formula "
+        f"failed ({', '.join(f'{_ref(c, r + 1)} {t}' for r, c, t in shown)}"
+        f"{', ...' if len(errors) > 3 else ''}): read as that text, as a CSV save would hold it."
+    )
     return cells
 
 

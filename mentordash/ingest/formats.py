@@ -17,21 +17,45 @@ from mentordash.ingest.read import ROW, RawFile
 
 FORMATS = ("generic", "redcap", "qualtrics", "surveymonkey", "google_forms", "ms_forms")
 FORMAT_LABELS = {
-    "generic": "Generic CSV (canonical columns)", "redcap": "REDCap", "qualtrics": "Qualtrics",
-    "surveymonkey": "SurveyMonkey", "google_forms": "Google Forms", "ms_forms": "Microsoft Forms",
+    "generic": "Generic CSV (canonical columns)",
+    "redcap": "REDCap",
+    "qualtrics": "Qualtrics",
+    "surveymonkey": "SurveyMonkey",
+    "google_forms": "Google Forms",
+    "ms_forms": "Microsoft Forms",
 }
-REDCAP_META = ("redcap_event_name", "redcap_repeat_instrument", "redcap_repeat_instance",
-               "redcap_survey_identifier", "redcap_data_access_group")
-REDCAP_LABEL_META = ("Event Name", "Repeat Instrument", "Repeat Instance", "Survey Identifier",
-                     "Survey Timestamp", "Data Access Group")
+REDCAP_META = (
+    "redcap_event_name",
+    "redcap_repeat_instrument",
+    "redcap_repeat_instance",
+    "redcap_survey_identifier",
+    "redcap_data_access_group",
+)
+REDCAP_LABEL_META = (
+    "Event Name",
+    "Repeat Instrument",
+    "Repeat Instance",
+    "Survey Identifier",
+    "Survey Timestamp",
+    "Data Access Group",
+)
 CHOICE_HEADER = re.compile(r"^(?P<base>.*\S)\s*\(choice=(?P<code>.*)\)$")
 REDCAP_CHECKBOX = re.compile(r"^(?P<base>[a-z][a-z0-9_]*)___(?P<code>[A-Za-z0-9_.-]+)$")
 QUALTRICS_SPLIT = re.compile(r"^(?P<base>Q\w*?\d+)_(?P<code>\d+)$")
 # Qualtrics Status: numeric codes and their text; everything but a normal response is skipped.
 QUALTRICS_NOT_RESPONSES = {
-    "1": "survey preview", "2": "survey test", "8": "spam", "9": "spam", "12": "spam", "17": "survey preview",
-    "survey preview": "survey preview", "survey test": "survey test", "spam": "spam",
-    "preview spam": "spam", "imported spam": "spam", "offline survey preview": "survey preview",
+    "1": "survey preview",
+    "2": "survey test",
+    "8": "spam",
+    "9": "spam",
+    "12": "spam",
+    "17": "survey preview",
+    "survey preview": "survey preview",
+    "survey test": "survey test",
+    "spam": "spam",
+    "preview spam": "spam",
+    "imported spam": "spam",
+    "offline survey preview": "survey preview",
 }
 
 
@@ -97,8 +121,10 @@ def parse(raw: RawFile, fmt: str = "auto") -> Layout:
     layout.spans = getattr(raw, "spans", {})
     layout = _skip_repeated_headers(raw, layout)
     if layout.data.num_rows == 0 and not layout.skipped:
-        raise file_problem(f"The file has only its header row{'s' if layout.header_rows > 1 else ''}: "
-                           "there are no responses or records in it.")
+        raise file_problem(
+            f"The file has only its header row{'s' if layout.header_rows > 1 else ''}: "
+            "there are no responses or records in it."
+        )
     return layout
 
 
@@ -129,12 +155,24 @@ def _redcap(raw: RawFile) -> Layout:
 def _qualtrics(raw: RawFile) -> Layout:
     ids, questions = [h.strip() for h in raw.row(0)], raw.row(1)
     legacy = ids[:2] == ["V1", "V2"]
-    layout = _layout(raw, "qualtrics", "legacy" if legacy else "current", 2 if legacy else 3,
-                     _unique(ids), questions, QUALTRICS_SPLIT, member_label=_after_dash)
+    layout = _layout(
+        raw,
+        "qualtrics",
+        "legacy" if legacy else "current",
+        2 if legacy else 3,
+        _unique(ids),
+        questions,
+        QUALTRICS_SPLIT,
+        member_label=_after_dash,
+    )
     layout.multi_separator = ","
     by_meaning = {q.strip().lower() if legacy else i.lower(): i for i, q in zip(ids, questions)}
-    for role, keys in {"response_id": ("responseid",), "submitted_at": ("recordeddate", "enddate"),
-                       "finished": ("finished",), "status": ("status",)}.items():
+    for role, keys in {
+        "response_id": ("responseid",),
+        "submitted_at": ("recordeddate", "enddate"),
+        "finished": ("finished",),
+        "status": ("status",),
+    }.items():
         found = next((by_meaning[k] for k in keys if k in by_meaning), None)
         if found:
             layout.roles[role] = found
@@ -180,16 +218,31 @@ def _ms_forms(raw: RawFile) -> Layout:
     return layout
 
 
-PARSERS = {"generic": _generic, "redcap": _redcap, "qualtrics": _qualtrics, "surveymonkey": _surveymonkey,
-           "google_forms": _google_forms, "ms_forms": _ms_forms}
+PARSERS = {
+    "generic": _generic,
+    "redcap": _redcap,
+    "qualtrics": _qualtrics,
+    "surveymonkey": _surveymonkey,
+    "google_forms": _google_forms,
+    "ms_forms": _ms_forms,
+}
 
 
 # --- shared pieces -------------------------------------------------------------------------------
-def _layout(raw: RawFile, fmt: str, variant: str, header_rows: int, names: list[str], questions: list[str],
-            group_pattern: re.Pattern | None = None, member_label=None) -> Layout:
+def _layout(
+    raw: RawFile,
+    fmt: str,
+    variant: str,
+    header_rows: int,
+    names: list[str],
+    questions: list[str],
+    group_pattern: re.Pattern | None = None,
+    member_label=None,
+) -> Layout:
     if raw.records.num_rows < header_rows:
-        raise file_problem(f"This looks like a {FORMAT_LABELS[fmt]} export, but it has fewer than its "
-                           f"{header_rows} header rows.")
+        raise file_problem(
+            f"This looks like a {FORMAT_LABELS[fmt]} export, but it has fewer than its {header_rows} header rows."
+        )
     data = raw.records.slice(header_rows)
     data = data.rename_columns(names + [ROW])
     columns = [SourceColumn(n, q.strip()) for n, q in zip(names, questions)]
@@ -209,8 +262,11 @@ def _groups(names, questions, pattern, member_label) -> list[SourceColumn]:
             label = member_label(question) if member_label else code
             found.setdefault(base, []).append((code, name, label))
             first_question.setdefault(base, question)
-    return [SourceColumn(base, _before_dash(first_question[base]), tuple(members))
-            for base, members in found.items() if base not in names]
+    return [
+        SourceColumn(base, _before_dash(first_question[base]), tuple(members))
+        for base, members in found.items()
+        if base not in names
+    ]
 
 
 def _after_dash(question: str) -> str:

@@ -63,7 +63,7 @@ def loads(text: str) -> Mapping:
         raise MappingError(f"Unknown format {mapping.format!r} in the mapping.")
     mapping.date_order = data.pop("date_order", None)
     if mapping.date_order not in (None, "mdy", "dmy"):
-        raise MappingError("date_order must be \"mdy\" or \"dmy\".")
+        raise MappingError('date_order must be "mdy" or "dmy".')
     mapping.columns = _checked_strings(data.pop("columns", {}), canonical, "[columns]")
     mapping.values = _checked_values(data.pop("values", {}), canonical)
     mapping.constants = _checked_strings(data, canonical, "the top level")
@@ -200,8 +200,9 @@ def source_values(layout: Layout, source: str, dictionary: Dictionary | None = N
     return [(v, v) for v in sorted(values)]
 
 
-def suggest_values(layout: Layout, dataset: str, canonical: str, source: str,
-                   dictionary: Dictionary | None = None) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
+def suggest_values(
+    layout: Layout, dataset: str, canonical: str, source: str, dictionary: Dictionary | None = None
+) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
     """A [values.*] table for the choices that need one, and the (value, label) choices nothing maps."""
     col = schema.column(dataset, canonical)
     if col.kind in ("text", "date", "datetime"):
@@ -227,8 +228,11 @@ def _canonical_key(value) -> str:
 
 def fits(mapping: Mapping, layout: Layout) -> list[str]:
     """Why a saved mapping does not fit this file (empty when it applies without questions)."""
-    problems = [f"column {source!r} (for {canonical}) is not in the file"
-                for canonical, source in mapping.columns.items() if not layout.has(source)]
+    problems = [
+        f"column {source!r} (for {canonical}) is not in the file"
+        for canonical, source in mapping.columns.items()
+        if not layout.has(source)
+    ]
     if mapping.format not in ("auto", layout.format):
         problems.insert(0, f"it is for {mapping.format} exports, this file is {layout.format}")
     return problems

@@ -19,8 +19,12 @@ from mentordash.ingest.mapping import Dictionary, Mapping, dictionary_from_rows,
 from mentordash.ingest.problems import Problem, Rejected
 from mentordash.ingest.validate import Validated, validate
 
-ROSTER_REFERENCES = {"survey": ("person_id",), "mentorships": ("mentee_id",), "meetings": ("mentee_id",),
-                     "outcomes": ("person_id",)}
+ROSTER_REFERENCES = {
+    "survey": ("person_id",),
+    "mentorships": ("mentee_id",),
+    "meetings": ("mentee_id",),
+    "outcomes": ("person_id",),
+}
 
 
 @dataclass
@@ -63,22 +67,29 @@ class Plan:
     def skipped(self) -> list[dict]:
         return self.layout.skipped if self.layout else []
 
-    def report(self, status: str, rows_imported: int = 0, also_skipped: list[dict] | None = None,
-               import_id: str | None = None) -> dict:
+    def report(
+        self, status: str, rows_imported: int = 0, also_skipped: list[dict] | None = None, import_id: str | None = None
+    ) -> dict:
         """The object `import --json` prints (docs/command-line.md)."""
         skipped = self.skipped + (also_skipped or [])
         return {
-            "status": status, "dataset": self.dataset,
+            "status": status,
+            "dataset": self.dataset,
             "format": self.layout.format if self.layout else None,
             "encoding": self.raw.encoding if self.raw else None,
             "rows_read": self.layout.rows_read if self.layout else 0,
-            "rows_imported": rows_imported, "rows_skipped": len(skipped), "skipped": skipped,
-            "errors": [p.as_dict() for p in self.problems], "warnings": self.warnings, "import_id": import_id,
+            "rows_imported": rows_imported,
+            "rows_skipped": len(skipped),
+            "skipped": skipped,
+            "errors": [p.as_dict() for p in self.problems],
+            "warnings": self.warnings,
+            "import_id": import_id,
         }
 
 
-def prepare(source: bytes | str | Path, name: str | None = None, options: Options | None = None,
-            db: Database | None = None) -> Plan:
+def prepare(
+    source: bytes | str | Path, name: str | None = None, options: Options | None = None, db: Database | None = None
+) -> Plan:
     """Everything short of writing: a plan that is ok, or that lists every problem found."""
     options = options or Options()
     plan = Plan(name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv"))
@@ -87,8 +98,9 @@ def prepare(source: bytes | str | Path, name: str | None = None, options: Option
             plan.raw = excel.load(source, plan.name, options.sheet, options.header_row, options.progress)
         else:
             plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
-        plan.layout = parse(plan.raw, options.mapping.format if options.mapping and options.format == "auto"
-                            else options.format)
+        plan.layout = parse(
+            plan.raw, options.mapping.format if options.mapping and options.format == "auto" else options.format
+        )
         plan.mapping = effective_mapping(plan.layout, options)
         plan.validated = validate(plan.layout, plan.mapping, options.dictionary)
         plan.problems = plan.validated.problems
@@ -105,8 +117,16 @@ def effective_mapping(layout: Layout, options: Options) -> Mapping:
     if dataset not in schema.DATASETS:
         raise Rejected([Problem(None, None, dataset, f"Unknown dataset: use one of {', '.join(schema.DATASETS)}.")])
     if options.mapping and options.mapping.dataset != dataset:
-        raise Rejected([Problem(None, None, options.mapping.dataset,
-                                f"The mapping is for {options.mapping.dataset}, but the import is for {dataset}.")])
+        raise Rejected(
+            [
+                Problem(
+                    None,
+                    None,
+                    options.mapping.dataset,
+                    f"The mapping is for {options.mapping.dataset}, but the import is for {dataset}.",
+                )
+            ]
+        )
     mapping = options.mapping or suggest(layout, dataset, options.dictionary)
     mapping = replace(mapping, constants=dict(mapping.constants), columns=dict(mapping.columns))
     if options.survey:
@@ -142,8 +162,10 @@ def unknown_people_warnings(db: Database, validated: Validated) -> list[str]:
         unknown = ids.filter(pc.invert(pc.is_in(ids, value_set=roster)))
         if len(unknown):
             sample = ", ".join(unknown.to_pylist()[:5])
-            warnings.append(f"{len(unknown)} {column} values are not in the roster (e.g. {sample}): imported, "
-                            "and counted as unknown until the roster holds them.")
+            warnings.append(
+                f"{len(unknown)} {column} values are not in the roster (e.g. {sample}): imported, "
+                "and counted as unknown until the roster holds them."
+            )
     return warnings
 
 

@@ -48,8 +48,9 @@ class RawFile:
         return [self.records.column(i)[index].as_py() for i in range(self.width)]
 
 
-def load(source: bytes | str | Path, name: str | None = None, encoding: str | None = None,
-         delimiter: str | None = None) -> RawFile:
+def load(
+    source: bytes | str | Path, name: str | None = None, encoding: str | None = None, delimiter: str | None = None
+) -> RawFile:
     """Read an export as the tool wrote it; raise Rejected with a message a coordinator can act on."""
     if isinstance(source, (str, Path)):
         path = Path(source)
@@ -59,7 +60,7 @@ def load(source: bytes | str | Path, name: str | None = None, encoding: str | No
         data = path.read_bytes()
     else:
         data = bytes(source)
-        _check_record_lengths(data[i:i + 8 * 1024 * 1024] for i in range(0, len(data), 8 * 1024 * 1024))
+        _check_record_lengths(data[i : i + 8 * 1024 * 1024] for i in range(0, len(data), 8 * 1024 * 1024))
     _refuse_non_csv(data)
     encoding = encoding or detect_encoding(data)
     text = decode(data, encoding)
@@ -91,8 +92,16 @@ def _check_record_lengths(chunks: Iterable[bytes]) -> None:
 
 def _too_long(line: int) -> Rejected:
     limit = MAX_RECORD_BYTES // (1024 * 1024)
-    return Rejected([Problem(line, None, None, f"This line is longer than {limit} MB: the file is not a "
-                                               "survey or roster export, or it is damaged.")])
+    return Rejected(
+        [
+            Problem(
+                line,
+                None,
+                None,
+                f"This line is longer than {limit} MB: the file is not a survey or roster export, or it is damaged.",
+            )
+        ]
+    )
 
 
 def _refuse_non_csv(data: bytes) -> None:
@@ -100,13 +109,17 @@ def _refuse_non_csv(data: bytes) -> None:
     if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
         raise file_problem("The file is empty.")
     if data.startswith(b"PK\x03\x04"):
-        raise file_problem("This is an Excel workbook (.xlsx) renamed .csv. Open it in Excel and use "
-                           "File > Save As > CSV UTF-8, then upload that file.")
+        raise file_problem(
+            "This is an Excel workbook (.xlsx) renamed .csv. Open it in Excel and use "
+            "File > Save As > CSV UTF-8, then upload that file."
+        )
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise file_problem("This is an old Excel workbook (.xls). Save it as CSV UTF-8 and upload that file.")
     if head.startswith((b"<!doctype html", b"<html", b"<?xml", b"<table", b"<head", b"<body")):
-        raise file_problem("This is a web page (HTML) saved as .csv, not an export. Download the export "
-                           "again with the tool's CSV export button.")
+        raise file_problem(
+            "This is a web page (HTML) saved as .csv, not an export. Download the export "
+            "again with the tool's CSV export button."
+        )
     if not data.startswith((b"\xff\xfe", b"\xfe\xff")) and b"\x00" in data[:SNIFF_CHARS]:
         raise file_problem("This is not a text file (it holds binary data). Upload the CSV export.")
 
@@ -130,10 +143,19 @@ def decode(data: bytes, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as error:
-        bad = data[error.start:error.start + 4]
+        bad = data[error.start : error.start + 4]
         line = data.count(b"\n", 0, error.start) + 1
-        raise Rejected([Problem(line, None, bad.hex(" "), f"These bytes are not valid {encoding}: the file "
-                                "uses another encoding (try Windows-1252 or UTF-16), or it is damaged.")]) from error
+        raise Rejected(
+            [
+                Problem(
+                    line,
+                    None,
+                    bad.hex(" "),
+                    f"These bytes are not valid {encoding}: the file "
+                    "uses another encoding (try Windows-1252 or UTF-16), or it is damaged.",
+                )
+            ]
+        ) from error
 
 
 def sniff_delimiter(sample: str) -> str:
@@ -161,7 +183,7 @@ def _sample(text: str) -> str:
     """The first SNIFF_CHARS characters, extended to the end of the line they stop in: a header longer
     than the sample (thousands of columns, long question texts) is still read whole."""
     end = text.find("\n", SNIFF_CHARS)
-    return text if end < 0 else text[:end + 1]
+    return text if end < 0 else text[: end + 1]
 
 
 def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
@@ -172,10 +194,14 @@ def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
         table = pacsv.read_csv(
             io.BytesIO(utf8),
             read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True,
-                                              invalid_row_handler=lambda row: ragged.append(1) or "skip"),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: ragged.append(1) or "skip"
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
         )
     except pa.ArrowInvalid as error:  # a record longer than a block: a huge quoted cell, or an open quote
         raise _unreadable(text, delimiter, error) from None
@@ -201,14 +227,31 @@ def _parse_ragged(text: str, delimiter: str, width: int) -> pa.Table:
             record = record[:width]
         if len(record) != width:
             shown = delimiter.join(record)[:80]
-            over = (f" It runs over lines {first} to {line} of the file: a quote in it is not closed where it "
-                    "should be." if line > first else "")
-            problems.append(Problem(number, None, shown, f"This row has {len(record)} cells where the header "
-                                    f"has {width}: a cell holds an unquoted {DELIMITERS[delimiter]}, or "
-                                    f"the row was cut.{over}"))
+            over = (
+                f" It runs over lines {first} to {line} of the file: a quote in it is not closed where it should be."
+                if line > first
+                else ""
+            )
+            problems.append(
+                Problem(
+                    number,
+                    None,
+                    shown,
+                    f"This row has {len(record)} cells where the header "
+                    f"has {width}: a cell holds an unquoted {DELIMITERS[delimiter]}, or "
+                    f"the row was cut.{over}",
+                )
+            )
             if len(problems) >= MAX_RAGGED_PROBLEMS:
-                problems.append(Problem(None, None, None, "... and possibly more rows like these: the file is "
-                                        "not a table with one header width (is it the right file?)."))
+                problems.append(
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        "... and possibly more rows like these: the file is "
+                        "not a table with one header width (is it the right file?).",
+                    )
+                )
                 break
         rows.append(record)
     if problems:
@@ -231,13 +274,30 @@ def _unreadable(text: str, delimiter: str, error: Exception) -> Rejected:
         for number, _ in enumerate(reader, start=1):  # noqa: B007 (the count is read after the loop)
             line = reader.line_num
     except csv.Error:  # "field larger than field limit": the cell is over MAX_RECORD_BYTES
-        return Rejected([Problem(number + 1, None, None,
-                                 f"A cell that starts on line {line + 1} of the file is longer than {limit} MB "
-                                 "(it runs over many lines): a quote opened there is not closed where it should "
-                                 "be, or the file is not a survey or roster export.")])
-    return Rejected([Problem(None, None, None, f"A record of this file is longer than "
-                             f"{ARROW_BLOCK_BYTES // (1024 * 1024)} MB: the file is not a survey or roster "
-                             f"export, or it is damaged ({str(error).splitlines()[0]}).")])
+        return Rejected(
+            [
+                Problem(
+                    number + 1,
+                    None,
+                    None,
+                    f"A cell that starts on line {line + 1} of the file is longer than {limit} MB "
+                    "(it runs over many lines): a quote opened there is not closed where it should "
+                    "be, or the file is not a survey or roster export.",
+                )
+            ]
+        )
+    return Rejected(
+        [
+            Problem(
+                None,
+                None,
+                None,
+                f"A record of this file is longer than "
+                f"{ARROW_BLOCK_BYTES // (1024 * 1024)} MB: the file is not a survey or roster "
+                f"export, or it is damaged ({str(error).splitlines()[0]}).",
+            )
+        ]
+    )
 
 
 def _check_open_quote(utf8: bytes, text: str, delimiter: str, table: pa.Table) -> None:
@@ -263,10 +323,18 @@ def _check_open_quote(utf8: bytes, text: str, delimiter: str, table: pa.Table) -
         opened = text.split("\n", line + 1)[line] if line < lines else ""
         cells = next(csv.reader([opened], delimiter=delimiter), [])
         column = table.column(len(cells) - 1)[0].as_py() if 0 < len(cells) <= table.num_columns else None
-        raise Rejected([Problem(number + 1, column, _shown(opened),
-                                f"A quote (\") opened in this row (line {line + 1} of the file) is never closed: "
-                                f"everything after it, to the end of the file (line {lines}), would be read as "
-                                "one cell. Close the quote, or remove it, and upload the file again.")]) from None
+        raise Rejected(
+            [
+                Problem(
+                    number + 1,
+                    column,
+                    _shown(opened),
+                    f'A quote (") opened in this row (line {line + 1} of the file) is never closed: '
+                    f"everything after it, to the end of the file (line {lines}), would be read as "
+                    "one cell. Close the quote, or remove it, and upload the file again.",
+                )
+            ]
+        ) from None
 
 
 def _check_cell_sizes(table: pa.Table) -> None:
@@ -276,9 +344,17 @@ def _check_cell_sizes(table: pa.Table) -> None:
         longest = pc.max(lengths).as_py() or 0
         if longest > MAX_RECORD_BYTES:
             index = pc.index(lengths, longest).as_py()
-            raise Rejected([Problem(index + 1, table[name][0].as_py() if index else None, None,
-                                    f"This row holds a cell longer than {limit} MB: a quote opened in it is not "
-                                    "closed where it should be, or the file is not a survey or roster export.")])
+            raise Rejected(
+                [
+                    Problem(
+                        index + 1,
+                        table[name][0].as_py() if index else None,
+                        None,
+                        f"This row holds a cell longer than {limit} MB: a quote opened in it is not "
+                        "closed where it should be, or the file is not a survey or roster export.",
+                    )
+                ]
+            )
 
 
 def _check_multiline(records: pa.Table, text: str, delimiter: str) -> dict[int, tuple[int, int]]:
@@ -314,12 +390,20 @@ def _check_multiline(records: pa.Table, text: str, delimiter: str) -> dict[int, 
             if not swallowed:
                 continue
             row, (start, end) = int(rows[index]), spans[int(rows[index])]
-            raise Rejected([Problem(row, header[position] if row > 1 else None, _shown(cell),
-                                    f"A quote opened in this row (line {start} of the file) is closed only on line "
-                                    f"{end}: {_lines(start + 1, end)}, which hold rows of their own, were read as "
-                                    f"part of this one cell. The file has {total_lines} "
-                                    f"lines but only {records.num_rows} records could be read. Close the quote "
-                                    "where the cell ends (or remove it) and upload the file again.")])
+            raise Rejected(
+                [
+                    Problem(
+                        row,
+                        header[position] if row > 1 else None,
+                        _shown(cell),
+                        f"A quote opened in this row (line {start} of the file) is closed only on line "
+                        f"{end}: {_lines(start + 1, end)}, which hold rows of their own, were read as "
+                        f"part of this one cell. The file has {total_lines} "
+                        f"lines but only {records.num_rows} records could be read. Close the quote "
+                        "where the cell ends (or remove it) and upload the file again.",
+                    )
+                ]
+            )
     return spans
 
 

@@ -71,32 +71,59 @@ def _survey_items() -> tuple[Column, ...]:
 
 DATASETS: dict[str, tuple[Column, ...]] = {
     "people": (
-        _text("person_id", True), _enum("career_stage", vocabulary.CAREER_STAGES, True), _int("pgy", 1, 7),
-        _text("division"), *_DEMOGRAPHICS, _bool("first_generation"), _date("start_date", True),
-        _date("end_date"), _enum("departure_reason", vocabulary.DEPARTURE_REASONS), _text("institution"),
+        _text("person_id", True),
+        _enum("career_stage", vocabulary.CAREER_STAGES, True),
+        _int("pgy", 1, 7),
+        _text("division"),
+        *_DEMOGRAPHICS,
+        _bool("first_generation"),
+        _date("start_date", True),
+        _date("end_date"),
+        _enum("departure_reason", vocabulary.DEPARTURE_REASONS),
+        _text("institution"),
     ),
     "mentorships": (
-        _text("mentor_id", True), _text("mentee_id", True), _enum("role", vocabulary.ROLES, True),
-        _bool("formal"), _enum("source", vocabulary.SOURCES), _date("start_date", True), _date("end_date"),
+        _text("mentor_id", True),
+        _text("mentee_id", True),
+        _enum("role", vocabulary.ROLES, True),
+        _bool("formal"),
+        _enum("source", vocabulary.SOURCES),
+        _date("start_date", True),
+        _date("end_date"),
     ),
     "meetings": (
-        _text("mentor_id", True), _text("mentee_id", True), _date("date", True),
-        _int("minutes", 1, 100_000, sql_type="INTEGER"), _enum("kind", vocabulary.MEETING_KINDS),
+        _text("mentor_id", True),
+        _text("mentee_id", True),
+        _date("date", True),
+        _int("minutes", 1, 100_000, sql_type="INTEGER"),
+        _enum("kind", vocabulary.MEETING_KINDS),
     ),
     "survey": (
-        _text("response_id", True), _text("survey", True),
-        Column("submitted_at", "datetime", True, sql_type="TIMESTAMP"), _text("person_id"),
-        _enum("career_stage", vocabulary.CAREER_STAGES), *_DEMOGRAPHICS, _bool("has_mentor"),
-        *_survey_items(), _int("career_satisfaction", 1, 5), _int("mentorship_satisfaction", 1, 5),
+        _text("response_id", True),
+        _text("survey", True),
+        Column("submitted_at", "datetime", True, sql_type="TIMESTAMP"),
+        _text("person_id"),
+        _enum("career_stage", vocabulary.CAREER_STAGES),
+        *_DEMOGRAPHICS,
+        _bool("has_mentor"),
+        *_survey_items(),
+        _int("career_satisfaction", 1, 5),
+        _int("mentorship_satisfaction", 1, 5),
         _bool("intent_to_leave"),
     ),
     "applicants": (
-        _text("applicant_id", True), _int("cycle", 1900, 2200, True, "INTEGER"),
-        _enum("track", vocabulary.TRACKS, True), *_DEMOGRAPHICS, _list("pipeline", vocabulary.PIPELINES),
-        _enum("stage_reached", vocabulary.APPLICANT_STAGES, True), _text("institution"),
+        _text("applicant_id", True),
+        _int("cycle", 1900, 2200, True, "INTEGER"),
+        _enum("track", vocabulary.TRACKS, True),
+        *_DEMOGRAPHICS,
+        _list("pipeline", vocabulary.PIPELINES),
+        _enum("stage_reached", vocabulary.APPLICANT_STAGES, True),
+        _text("institution"),
     ),
     "outcomes": (
-        _text("person_id", True), _date("date", True), _enum("kind", vocabulary.OUTCOME_KINDS, True),
+        _text("person_id", True),
+        _date("date", True),
+        _enum("kind", vocabulary.OUTCOME_KINDS, True),
         _int("count", 1, 1_000_000, sql_type="INTEGER"),
     ),
 }
@@ -121,9 +148,11 @@ RECORD_KEYED = ("people", "survey", "applicants")
 NEW_RECORD_KEY = "(floor(random() * 4294967296))::UINTEGER"
 
 MBI_PREFIX = "mbi_"
-MBI_NOTE = ("MBI items are mapped. The Maslach Burnout Inventory is copyrighted by Mind Garden, which "
-            "licenses its administration: MentorDash ships no MBI item text, forms or norms, and only adds "
-            "up the responses a licensed department uploads.")
+MBI_NOTE = (
+    "MBI items are mapped. The Maslach Burnout Inventory is copyrighted by Mind Garden, which "
+    "licenses its administration: MentorDash ships no MBI item text, forms or norms, and only adds "
+    "up the responses a licensed department uploads."
+)
 
 
 def columns(dataset: str) -> tuple[Column, ...]:
@@ -143,16 +172,41 @@ def norm(text: str) -> str:
 # --- column synonyms: header, question text or dictionary label -> canonical column ---------------
 COLUMN_SYNONYMS: dict[str, tuple[str, ...]] = {
     "person_id": ("person id", "personid", "pid", "employee id", "staff id", "trainee id", "faculty id"),
-    "response_id": ("response id", "responseid", "respondent id", "record id", "submission id",
-                    "participant id", "id"),
-    "submitted_at": ("submitted at", "recordeddate", "recorded date", "completion time", "timestamp",
-                     "survey timestamp", "submission time", "date submitted", "end date", "enddate"),
+    "response_id": ("response id", "responseid", "respondent id", "record id", "submission id", "participant id", "id"),
+    "submitted_at": (
+        "submitted at",
+        "recordeddate",
+        "recorded date",
+        "completion time",
+        "timestamp",
+        "survey timestamp",
+        "submission time",
+        "date submitted",
+        "end date",
+        "enddate",
+    ),
     "survey": ("survey name", "wave"),
-    "career_stage": ("career stage", "stage", "position", "academic rank", "rank", "training level",
-                     "level of training", "current position", "what is your current position"),
+    "career_stage": (
+        "career stage",
+        "stage",
+        "position",
+        "academic rank",
+        "rank",
+        "training level",
+        "level of training",
+        "current position",
+        "what is your current position",
+    ),
     "gender": ("gender", "sex", "gender identity", "what is your gender", "what is your gender identity"),
-    "race_ethnicity": ("race ethnicity", "race and ethnicity", "race or ethnicity", "race", "ethnicity",
-                       "what is your race", "what is your race or ethnicity"),
+    "race_ethnicity": (
+        "race ethnicity",
+        "race and ethnicity",
+        "race or ethnicity",
+        "race",
+        "ethnicity",
+        "what is your race",
+        "what is your race or ethnicity",
+    ),
     "urim": ("urim", "urm", "underrepresented in medicine"),
     "has_mentor": ("has mentor", "do you have a mentor", "have a mentor", "do you currently have a mentor"),
     "pgy": ("pgy", "pgy level", "postgraduate year", "post graduate year"),
@@ -197,22 +251,50 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "man": ("male", "m", "men", "cisgender man", "transgender man"),
         "nonbinary": ("non binary", "genderqueer", "gender non conforming"),
         "another": ("other", "another gender", "self describe", "prefer to self describe"),
-        "undisclosed": ("prefer not to say", "prefer not to answer", "decline to answer", "unknown",
-                        "not reported", "unknown not reported"),
+        "undisclosed": (
+            "prefer not to say",
+            "prefer not to answer",
+            "decline to answer",
+            "unknown",
+            "not reported",
+            "unknown not reported",
+        ),
     },
     "race_ethnicity": {
-        "american_indian_alaska_native": ("american indian or alaska native", "american indian alaska native",
-                                          "american indian", "alaska native", "native american"),
+        "american_indian_alaska_native": (
+            "american indian or alaska native",
+            "american indian alaska native",
+            "american indian",
+            "alaska native",
+            "native american",
+        ),
         "asian": ("asian american",),
         "black": ("black or african american", "african american", "black african american"),
-        "hispanic_latino": ("hispanic latino or of spanish origin", "hispanic", "latino", "latina", "latinx",
-                            "hispanic or latino", "hispanic latino"),
-        "native_hawaiian_pacific_islander": ("native hawaiian or other pacific islander", "pacific islander",
-                                             "native hawaiian", "native hawaiian or pacific islander"),
+        "hispanic_latino": (
+            "hispanic latino or of spanish origin",
+            "hispanic",
+            "latino",
+            "latina",
+            "latinx",
+            "hispanic or latino",
+            "hispanic latino",
+        ),
+        "native_hawaiian_pacific_islander": (
+            "native hawaiian or other pacific islander",
+            "pacific islander",
+            "native hawaiian",
+            "native hawaiian or pacific islander",
+        ),
         "white": ("caucasian", "white or caucasian"),
         "another": ("other", "another race", "more than one race", "multiracial", "self describe"),
-        "undisclosed": ("prefer not to say", "prefer not to answer", "unknown", "not reported",
-                        "unknown not reported", "decline to answer"),
+        "undisclosed": (
+            "prefer not to say",
+            "prefer not to answer",
+            "unknown",
+            "not reported",
+            "unknown not reported",
+            "decline to answer",
+        ),
     },
     "departure_reason": {
         "completed": ("graduated", "finished training", "graduation", "completed training"),
@@ -221,8 +303,7 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "retired": ("retirement",),
     },
     "source": {
-        "society": ("rjos", "jrgos", "nth dimensions", "perry initiative", "other societies",
-                    "professional society"),
+        "society": ("rjos", "jrgos", "nth dimensions", "perry initiative", "other societies", "professional society"),
         "formal_program": ("formal", "program", "formal mentoring program"),
         "social_media": ("twitter", "x", "linkedin"),
     },
@@ -235,16 +316,37 @@ VALUE_SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
 # Answer labels of the instruments' scales (Google Forms, SurveyMonkey and Microsoft Forms write the
 # label, not the number); matched by their opening words, since tools trim or reword the tail.
 SCALE_LABELS: dict[str, tuple[tuple[str, int], ...]] = {
-    "mbi": (("never", 0), ("a few times a year", 1), ("once a month", 2), ("a few times a month", 3),
-            ("once a week", 4), ("a few times a week", 5), ("every day", 6)),
-    "pfi": (("not at all true", 0), ("somewhat true", 1), ("moderately true", 2), ("very true", 3),
-            ("completely true", 4)),
-    "satisfaction": (("very dissatisfied", 1), ("dissatisfied", 2), ("neither", 3), ("satisfied", 4),
-                     ("very satisfied", 5)),
+    "mbi": (
+        ("never", 0),
+        ("a few times a year", 1),
+        ("once a month", 2),
+        ("a few times a month", 3),
+        ("once a week", 4),
+        ("a few times a week", 5),
+        ("every day", 6),
+    ),
+    "pfi": (
+        ("not at all true", 0),
+        ("somewhat true", 1),
+        ("moderately true", 2),
+        ("very true", 3),
+        ("completely true", 4),
+    ),
+    "satisfaction": (
+        ("very dissatisfied", 1),
+        ("dissatisfied", 2),
+        ("neither", 3),
+        ("satisfied", 4),
+        ("very satisfied", 5),
+    ),
     "agree": (("strongly disagree", 1), ("disagree", 2), ("neither", 3), ("agree", 4), ("strongly agree", 5)),
-    "mini_z_burnout": (("i enjoy my work", 1), ("occasionally i am under stress", 2),
-                       ("i am definitely burning out", 3), ("the symptoms of burnout", 4),
-                       ("i feel completely burned out", 5)),
+    "mini_z_burnout": (
+        ("i enjoy my work", 1),
+        ("occasionally i am under stress", 2),
+        ("i am definitely burning out", 3),
+        ("the symptoms of burnout", 4),
+        ("i feel completely burned out", 5),
+    ),
 }
 
 

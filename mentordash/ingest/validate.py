@@ -65,18 +65,31 @@ def validate(layout: Layout, mapping: Mapping, dictionary: Dictionary | None = N
     problems += [p for p in _blank_required(table, mapping) if (p.row, p.column) not in reported]
     problems += _end_before_start(table, mapping)
     problems += _duplicates(table, mapping.dataset)
-    problems.sort(key=lambda p: (p.row or 0))
-    return Validated(mapping.dataset, table, problems[:MAX_PROBLEMS] + _overflow(problems),
-                     warnings + _unmapped_warnings(layout, mapping) + _notes(mapping), layout.skipped)
+    problems.sort(key=lambda p: p.row or 0)
+    return Validated(
+        mapping.dataset,
+        table,
+        problems[:MAX_PROBLEMS] + _overflow(problems),
+        warnings + _unmapped_warnings(layout, mapping) + _notes(mapping),
+        layout.skipped,
+    )
 
 
 def _check_mapping_fits(layout: Layout, mapping: Mapping) -> None:
-    problems = [Problem(None, source, None, f"The mapping names column {source!r} for {canonical}, "
-                        "but the file has no such column.")
-                for canonical, source in mapping.columns.items() if not layout.has(source)]
+    problems = [
+        Problem(
+            None, source, None, f"The mapping names column {source!r} for {canonical}, but the file has no such column."
+        )
+        for canonical, source in mapping.columns.items()
+        if not layout.has(source)
+    ]
     for col in schema.columns(mapping.dataset):
-        if col.required and col.name not in mapping.columns and col.name not in mapping.constants \
-                and not _derived_id(layout, mapping, col.name):
+        if (
+            col.required
+            and col.name not in mapping.columns
+            and col.name not in mapping.constants
+            and not _derived_id(layout, mapping, col.name)
+        ):
             problems.append(Problem(None, col.name, None, _missing_message(mapping.dataset, col.name)))
     if problems:
         raise Rejected(problems)
@@ -84,10 +97,14 @@ def _check_mapping_fits(layout: Layout, mapping: Mapping) -> None:
 
 def _missing_message(dataset: str, name: str) -> str:
     if name == "survey":
-        return ("The survey's name is missing: give it once for the whole file (--survey, or the name box "
-                "on the data page), or map a column holding it.")
-    return (f"The required column {name!r} of {dataset} is missing: the file has no column of that name, "
-            "and no mapping names one.")
+        return (
+            "The survey's name is missing: give it once for the whole file (--survey, or the name box "
+            "on the data page), or map a column holding it."
+        )
+    return (
+        f"The required column {name!r} of {dataset} is missing: the file has no column of that name, "
+        "and no mapping names one."
+    )
 
 
 def _derived_id(layout: Layout, mapping: Mapping, name: str) -> bool:
@@ -118,13 +135,13 @@ def _convert(layout, mapping, col, cells, dictionary) -> Converted:
         return convert_text(cells)
     if col.kind in ("date", "datetime"):
         try:
-            return convert_dates(_redcap_unfinished_blank(cells), col.kind, _source_name(mapping, col.name),
-                                 mapping.date_order)
+            return convert_dates(
+                _redcap_unfinished_blank(cells), col.kind, _source_name(mapping, col.name), mapping.date_order
+            )
         except AmbiguousDates as error:
             raise ambiguous_problem(error) from None
     entry = (dictionary or {}).get(mapping.columns.get(col.name, ""))
-    resolver = Resolver(col, mapping.values.get(col.name), entry.choices if entry else None,
-                        layout.multi_separator)
+    resolver = Resolver(col, mapping.values.get(col.name), entry.choices if entry else None, layout.multi_separator)
     return convert_choices(cells, resolver)
 
 
@@ -135,8 +152,11 @@ def _redcap_unfinished_blank(cells):
 def _convert_group(layout: Layout, mapping: Mapping, col: schema.Column, group, dictionary) -> Converted:
     """A checkbox field, one column per choice: the list of the ticked choices' canonical values."""
     entry = (dictionary or {}).get(group.name)
-    resolver = Resolver(schema.Column(col.name, "enum", choices=col.choices), mapping.values.get(col.name),
-                        entry.choices if entry else None)
+    resolver = Resolver(
+        schema.Column(col.name, "enum", choices=col.choices),
+        mapping.values.get(col.name),
+        entry.choices if entry else None,
+    )
     ticked, meanings, problems = {}, [], []
     for i, (code, member, label) in enumerate(group.members):
         is_ticked = _ticked(layout, layout.data[member])
@@ -144,8 +164,10 @@ def _convert_group(layout: Layout, mapping: Mapping, col: schema.Column, group, 
         meaning = meaning if meaning is not None else resolver.try_resolve(label)
         if meaning is None:
             chosen = layout.data.filter(is_ticked)
-            problems += [Problem(r, member, cell, f"the choice {label!r} is not a known {col.name}: map it "
-                                 "in the mapping") for r, cell in zip(chosen[ROW].to_pylist(), chosen[member].to_pylist())]
+            problems += [
+                Problem(r, member, cell, f"the choice {label!r} is not a known {col.name}: map it in the mapping")
+                for r, cell in zip(chosen[ROW].to_pylist(), chosen[member].to_pylist())
+            ]
             continue
         ticked[f"m{i}"] = is_ticked
         meanings.append(meaning)
@@ -168,7 +190,8 @@ def _lists_from_ticks(ticked: dict[str, pa.Array], meanings: list[str], n: int) 
         con.register("ticks", pa.table(ticked))
         lists = con.sql(
             f"SELECT CASE WHEN len(l) = 0 THEN NULL ELSE l END AS v FROM "
-            f"(SELECT list_sort(list_distinct(list_filter([{cases}], lambda x: x IS NOT NULL))) AS l FROM ticks)", params=meanings,
+            f"(SELECT list_sort(list_distinct(list_filter([{cases}], lambda x: x IS NOT NULL))) AS l FROM ticks)",
+            params=meanings,
         ).to_arrow_table()["v"]
     finally:
         con.close()
@@ -196,8 +219,10 @@ def _fill_derived(layout: Layout, mapping: Mapping, columns: dict, n: int) -> li
             now = pa.scalar(datetime.now().replace(microsecond=0), pa.timestamp("us"))
             columns["submitted_at"] = pc.if_else(unfinished, now, columns["submitted_at"])
             complete = pc.and_(complete, pc.invert(unfinished))
-            warnings.append(f"{pc.sum(unfinished).as_py()} responses are marked [not completed]: kept as "
-                            "incomplete, dated at the import, and left out of prevalence figures.")
+            warnings.append(
+                f"{pc.sum(unfinished).as_py()} responses are marked [not completed]: kept as "
+                "incomplete, dated at the import, and left out of prevalence figures."
+            )
     columns["complete"] = complete
     if _derived_id(layout, mapping, "response_id") and "response_id" not in columns:
         columns["response_id"] = _content_ids(layout, mapping)
@@ -205,8 +230,9 @@ def _fill_derived(layout: Layout, mapping: Mapping, columns: dict, n: int) -> li
         columns["response_id"] = _redcap_instance_ids(layout, columns["response_id"])
     incomplete = n - pc.sum(complete).as_py() if n else 0
     if incomplete:
-        warnings.append(f"{incomplete} responses are unfinished: kept, flagged incomplete, and left out of "
-                        "prevalence figures.")
+        warnings.append(
+            f"{incomplete} responses are unfinished: kept, flagged incomplete, and left out of prevalence figures."
+        )
     return warnings
 
 
@@ -236,11 +262,15 @@ def _skip_absent_redcap_forms(layout: Layout, mapping: Mapping) -> Layout:
     complete = _redcap_complete_column(layout, mapping)
     if mapping.dataset != "survey" or not stamp or not complete or not layout.has(stamp):
         return layout
-    blank = pc.and_(pc.equal(pc.utf8_trim_whitespace(layout.data[stamp]), ""),
-                    pc.equal(pc.utf8_trim_whitespace(layout.data[complete]), ""))
+    blank = pc.and_(
+        pc.equal(pc.utf8_trim_whitespace(layout.data[stamp]), ""),
+        pc.equal(pc.utf8_trim_whitespace(layout.data[complete]), ""),
+    )
     if pc.any(blank).as_py():
-        layout.skipped += [{"row": r, "reason": "another REDCap event or form on this row"}
-                           for r in layout.data.filter(blank)[ROW].to_pylist()]
+        layout.skipped += [
+            {"row": r, "reason": "another REDCap event or form on this row"}
+            for r in layout.data.filter(blank)[ROW].to_pylist()
+        ]
         layout.data = layout.data.filter(pc.invert(blank))
     return layout
 
@@ -275,8 +305,10 @@ def _blank_required(table: pa.Table, mapping: Mapping) -> list[Problem]:
             blank = pc.is_null(table[col.name])
             if pc.any(blank).as_py():
                 source = _source_name(mapping, col.name)
-                problems += [Problem(r, source, "", f"{col.name} is required and this row leaves it blank")
-                             for r in table.filter(blank)[ROW].to_pylist()[:MAX_PROBLEMS]]
+                problems += [
+                    Problem(r, source, "", f"{col.name} is required and this row leaves it blank")
+                    for r in table.filter(blank)[ROW].to_pylist()[:MAX_PROBLEMS]
+                ]
     return problems
 
 
@@ -292,12 +324,16 @@ def _duplicates(table: pa.Table, dataset: str) -> list[Problem]:
                 f"SELECT {ROW}, first_row, concat_ws(' / ', {key_list}) FROM "
                 f"(SELECT *, min({ROW}) OVER (PARTITION BY {key_list}) AS first_row FROM incoming) "
                 f"WHERE {ROW} <> first_row AND NOT ({' OR '.join(f'{k} IS NULL' for k in keys)}) "
-                f"ORDER BY {ROW} LIMIT ?", [MAX_PROBLEMS]).fetchall()
+                f"ORDER BY {ROW} LIMIT ?",
+                [MAX_PROBLEMS],
+            ).fetchall()
         finally:
             con.close()
         column = keys[-1]
-        return [Problem(row, column, str(value), f"duplicate {' + '.join(keys)}: row {first} has the same")
-                for row, first, value in found]
+        return [
+            Problem(row, column, str(value), f"duplicate {' + '.join(keys)}: row {first} has the same")
+            for row, first, value in found
+        ]
     return []
 
 
@@ -318,10 +354,16 @@ def _line_breaks(layout: Layout, mapping: Mapping) -> list[Problem]:
             for row, cell in zip(found[ROW].to_pylist(), pc.utf8_trim_whitespace(found[member]).to_pylist()):
                 span = layout.spans.get(row)
                 where = f" (lines {span[0]} to {span[1]} of the file)" if span else ""
-                problems.append(Problem(row, member, cell if len(cell) <= 80 else cell[:80] + "…",
-                                        f"this cell runs over several lines{where}, but {canonical} holds one value "
-                                        "on one line: a quote opened in this row is not closed where it should be, "
-                                        "or the cell holds a line break. Fix the cell and upload the file again."))
+                problems.append(
+                    Problem(
+                        row,
+                        member,
+                        cell if len(cell) <= 80 else cell[:80] + "…",
+                        f"this cell runs over several lines{where}, but {canonical} holds one value "
+                        "on one line: a quote opened in this row is not closed where it should be, "
+                        "or the cell holds a line break. Fix the cell and upload the file again.",
+                    )
+                )
                 if len(problems) >= MAX_PROBLEMS:
                     return problems
     return problems
@@ -340,13 +382,20 @@ def _end_before_start(table: pa.Table, mapping: Mapping) -> list[Problem]:
     if not pc.any(wrong).as_py():
         return []
     found = table.filter(wrong)
-    what = "the person leaves before joining" if mapping.dataset == "people" else "the relationship ends before it starts"
+    what = (
+        "the person leaves before joining" if mapping.dataset == "people" else "the relationship ends before it starts"
+    )
     start_name, end_name = _source_name(mapping, start), _source_name(mapping, end)
-    return [Problem(row, end_name, f"{e.isoformat()}",
-                    f"{end} {e.isoformat()} is before {start} {s.isoformat()} (column {start_name!r}): {what}. "
-                    "Correct one of the two dates.")
-            for row, s, e in zip(found[ROW].to_pylist()[:MAX_PROBLEMS], found[start].to_pylist(),
-                                 found[end].to_pylist())]
+    return [
+        Problem(
+            row,
+            end_name,
+            f"{e.isoformat()}",
+            f"{end} {e.isoformat()} is before {start} {s.isoformat()} (column {start_name!r}): {what}. "
+            "Correct one of the two dates.",
+        )
+        for row, s, e in zip(found[ROW].to_pylist()[:MAX_PROBLEMS], found[start].to_pylist(), found[end].to_pylist())
+    ]
 
 
 def _overflow(problems: list[Problem]) -> list[Problem]:

@@ -19,15 +19,27 @@ from mentordash.ingest.problems import Problem, Rejected
 
 INTEGER = re.compile(r"^[+-]?\d+(?:[.,]0*)?$")
 EXCEL_DATE = re.compile(r"^\d{1,2}-[A-Za-z]{3}$|^[A-Za-z]{3}-\d{1,2}$")
-ARROW_TYPES = {"text": pa.string(), "enum": pa.string(), "list": pa.list_(pa.string()), "bool": pa.bool_(),
-               "int": pa.int32(), "date": pa.date32(), "datetime": pa.timestamp("us")}
+ARROW_TYPES = {
+    "text": pa.string(),
+    "enum": pa.string(),
+    "list": pa.list_(pa.string()),
+    "bool": pa.bool_(),
+    "int": pa.int32(),
+    "date": pa.date32(),
+    "datetime": pa.timestamp("us"),
+}
 
 
 class Resolver:
     """Resolves one source value of one canonical column: the mapping's table, then the synonyms."""
 
-    def __init__(self, col: schema.Column, table: dict[str, list[str]] | None,
-                 labels: dict[str, str] | None = None, separator: str = ";"):
+    def __init__(
+        self,
+        col: schema.Column,
+        table: dict[str, list[str]] | None,
+        labels: dict[str, str] | None = None,
+        separator: str = ";",
+    ):
         self.col = col
         self.index = {schema.norm(s): canonical for canonical, sources in (table or {}).items() for s in sources}
         self.labels = labels or {}
@@ -58,8 +70,9 @@ class Resolver:
                 value = schema.enum_value(self.col.name, candidate, self.col.choices)
                 if value:
                     return value
-        raise ValueError(f"not a known {self.col.name}: use one of {', '.join(self.col.choices)}, "
-                         "or map this value in the mapping")
+        raise ValueError(
+            f"not a known {self.col.name}: use one of {', '.join(self.col.choices)}, or map this value in the mapping"
+        )
 
     def _bool(self, raw: str) -> bool:
         for candidate in (raw, self._mapped(raw)):
@@ -74,9 +87,13 @@ class Resolver:
             number = self._number(mapped) if mapped is not None else None
         if number is None:
             if EXCEL_DATE.match(raw.strip()):
-                raise ValueError("Excel turned this value into a date (e.g. 1-2 into 2-Jan): "
-                                 "export again, or format the column as text")
-            raise ValueError("not a whole number" + (" or a known answer label" if schema.scale_of(self.col.name) else ""))
+                raise ValueError(
+                    "Excel turned this value into a date (e.g. 1-2 into 2-Jan): "
+                    "export again, or format the column as text"
+                )
+            raise ValueError(
+                "not a whole number" + (" or a known answer label" if schema.scale_of(self.col.name) else "")
+            )
         if not self.col.low <= number <= self.col.high:
             raise ValueError(f"out of range: {self.col.name} goes from {self.col.low} to {self.col.high}")
         return number
@@ -98,8 +115,10 @@ class Resolver:
             found = _greedy_join([p for p in pieces if p], separator, element)
             if found is not None:
                 return sorted(set(found))
-        raise ValueError(f"holds a value that is not a known {self.col.name}: use "
-                         f"{', '.join(self.col.choices)}, or map it in the mapping")
+        raise ValueError(
+            f"holds a value that is not a known {self.col.name}: use "
+            f"{', '.join(self.col.choices)}, or map it in the mapping"
+        )
 
 
 def _greedy_join(pieces: list[str], separator: str, element: Resolver) -> list[str] | None:
@@ -148,14 +167,33 @@ def convert_text(cells) -> Converted:
 
 
 # --- dates ---------------------------------------------------------------------------------------
-ISO_FORMATS = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M",
-               "%Y-%m-%d", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%fZ",
-               "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y"]
+ISO_FORMATS = [
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%fZ",
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+]
 # After the slash formats: "7/2/26" must not read as the year 7.
 YEAR_FIRST_SLASH = ["%Y/%m/%d %I:%M:%S %p", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d"]
 # Two-digit years first: %Y would read "26" as the year 26.
-_SLASH_TAILS = ["%y %H:%M:%S", "%y %H:%M", "%y %I:%M:%S %p", "%y %I:%M %p", "%y",
-                "%Y %H:%M:%S", "%Y %H:%M", "%Y %I:%M:%S %p", "%Y %I:%M %p", "%Y"]
+_SLASH_TAILS = [
+    "%y %H:%M:%S",
+    "%y %H:%M",
+    "%y %I:%M:%S %p",
+    "%y %I:%M %p",
+    "%y",
+    "%Y %H:%M:%S",
+    "%Y %H:%M",
+    "%Y %I:%M:%S %p",
+    "%Y %I:%M %p",
+    "%Y",
+]
 SLASH_FORMATS = {"mdy": [f"%m/%d/{t}" for t in _SLASH_TAILS], "dmy": [f"%d/%m/{t}" for t in _SLASH_TAILS]}
 # Google Forms appends the sheet's time zone ("8:24:52 PM GMT"); the wall-clock time is what we keep.
 ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$|\s+[A-Z]{3,4}$"
@@ -163,8 +201,10 @@ ZONE_SUFFIX = r"\s+(GMT|UTC)([+-]\d{1,2}(:?\d\d)?)?$|\s+[A-Z]{3,4}$"
 
 # An Excel serial number (days since 1899-12-30; 10000-99999 is 1927-2173), as a workbook's General-formatted
 # date cell or its CSV save holds it: unambiguous, read to the millisecond. Fixed SQL text, no input in it.
-EXCEL_SERIAL = ("CASE WHEN regexp_full_match(v, '[1-9][0-9]{4}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' + "
-                "to_microseconds(CAST(round(CAST(v AS DOUBLE) * 86400000) AS BIGINT) * 1000) END")
+EXCEL_SERIAL = (
+    "CASE WHEN regexp_full_match(v, '[1-9][0-9]{4}(\\.[0-9]+)?') THEN TIMESTAMP '1899-12-30' + "
+    "to_microseconds(CAST(round(CAST(v AS DOUBLE) * 86400000) AS BIGINT) * 1000) END"
+)
 
 
 class AmbiguousDates(Exception):
@@ -180,11 +220,15 @@ def convert_dates(cells, kind: str, column: str, date_order: str | None) -> Conv
         con.register("cells", pa.table({"v": pc.utf8_trim_whitespace(cells)}))
         order = date_order or _date_order(con, column)
         formats = ISO_FORMATS + SLASH_FORMATS[order] + YEAR_FIRST_SLASH
-        parsed = con.sql(f"SELECT coalesce(try_strptime(regexp_replace(v, ?, ''), ?), {EXCEL_SERIAL}) AS t FROM cells",
-                         params=[ZONE_SUFFIX, formats]).to_arrow_table()["t"]
+        parsed = con.sql(
+            f"SELECT coalesce(try_strptime(regexp_replace(v, ?, ''), ?), {EXCEL_SERIAL}) AS t FROM cells",
+            params=[ZONE_SUFFIX, formats],
+        ).to_arrow_table()["t"]
         failed = con.execute(
             f"SELECT DISTINCT v FROM cells WHERE v <> '' AND coalesce(try_strptime(regexp_replace(v, ?, ''), ?), "
-            f"{EXCEL_SERIAL}) IS NULL LIMIT 1000", [ZONE_SUFFIX, formats]).fetchall()
+            f"{EXCEL_SERIAL}) IS NULL LIMIT 1000",
+            [ZONE_SUFFIX, formats],
+        ).fetchall()
     finally:
         con.close()
     parsed = parsed.cast(pa.timestamp("us"))
@@ -200,7 +244,8 @@ def _date_order(con: duckdb.DuckDBPyConnection, column: str) -> str:
         "WITH p AS (SELECT v, regexp_extract(v, '^(\\d{1,2})/(\\d{1,2})/\\d{2,4}', ['a', 'b']) AS s "
         "FROM cells WHERE regexp_matches(v, '^\\d{1,2}/\\d{1,2}/\\d{2,4}')) "
         "SELECT bool_or(s.a::INT > 12), bool_or(s.b::INT > 12), "
-        "min(v) FILTER (WHERE s.a::INT <> s.b::INT) FROM p").fetchall()[0]
+        "min(v) FILTER (WHERE s.a::INT <> s.b::INT) FROM p"
+    ).fetchall()[0]
     if second and not first:
         return "mdy"
     if first and not second:
@@ -222,6 +267,14 @@ def bad_rows(cells, rows: pa.Array, bad: dict[str, str], column: str) -> list[Pr
 
 
 def ambiguous_problem(error: AmbiguousDates) -> Rejected:
-    return Rejected([Problem(None, error.column, error.example,
-                             "Dates like this could be day-first or month-first: choose the date order "
-                             "(--date-order dmy or mdy, or on the data page).")])
+    return Rejected(
+        [
+            Problem(
+                None,
+                error.column,
+                error.example,
+                "Dates like this could be day-first or month-first: choose the date order "
+                "(--date-order dmy or mdy, or on the data page).",
+            )
+        ]
+    )

@@ -22,15 +22,18 @@ COVERAGE_PARTS = {"covered": "n", "engaged": "n"}
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
 
 
-def coverage_counts(db: Database, days: Sequence[date], filters: Filters,
-                    roles: Sequence[str] = DEFAULT_ROLES) -> pd.DataFrame:
+def coverage_counts(
+    db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str] = DEFAULT_ROLES
+) -> pd.DataFrame:
     """True counts n, covered and engaged for each day and career stage, each with its cell key column: the
     raw material of every coverage cell, for metrics to share one query (never for display: pass the
     rows you need to coverage_cell)."""
     settings = db.settings()
     params = {
-        "dates": list(days), "roles": list(roles),
-        "window": int(settings["engaged_window_days"]), "urim_list": settings["urim_list"],
+        "dates": list(days),
+        "roles": list(roles),
+        "window": int(settings["engaged_window_days"]),
+        "urim_list": settings["urim_list"],
     }
     sql = load_sql("coverage_by_day_stage", people_filter=where_sql(filters, people_columns("p"), params))
     return db.df(sql, params)
@@ -40,8 +43,11 @@ def rates(n: int, covered: int, engaged: int) -> dict:
     """One coverage cell from its counts: pct, engaged_pct and the 95% Wilson interval of pct, in percent."""
     low, high = wilson(covered, n)
     return {
-        "n": int(n), "covered": int(covered), "pct": pct(covered, n),
-        "engaged": int(engaged), "engaged_pct": pct(engaged, n),
+        "n": int(n),
+        "covered": int(covered),
+        "pct": pct(covered, n),
+        "engaged": int(engaged),
+        "engaged_pct": pct(engaged, n),
         "ci_low": None if low is None else round(100 * low, 1),
         "ci_high": None if high is None else round(100 * high, 1),
     }
@@ -49,38 +55,48 @@ def rates(n: int, covered: int, engaged: int) -> dict:
 
 def _with_rates(counts: pd.DataFrame) -> pd.DataFrame:
     keys = [c for c in counts.columns if c not in ("n", "covered", "engaged")]
-    rows = [{**{k: row[k] for k in keys}, **rates(row["n"], row["covered"], row["engaged"])}
-            for row in counts.to_dict("records")]
+    rows = [
+        {**{k: row[k] for k in keys}, **rates(row["n"], row["covered"], row["engaged"])}
+        for row in counts.to_dict("records")
+    ]
     return pd.DataFrame(rows, columns=[*keys, "n", "covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"])
 
 
 _RATE_COLUMNS = ["covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"]
 
 
-def coverage_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                      audience: str = privacy.EXACT) -> pd.DataFrame:
+def coverage_by_stage(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """One row per career stage with active people, with complementary suppression (the total is shown)."""
     counts = coverage_counts(db, [as_of], filters, roles).drop(columns="day")
     counts = counts.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
     return _coverage_cells(counts, db.settings()["min_cell"], audience, complementary=True)
 
 
-def coverage_total(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                   audience: str = privacy.EXACT) -> dict:
+def coverage_total(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> dict:
     """Coverage of the whole filtered group at as_of, as one cell."""
     counts = coverage_counts(db, [as_of], filters, roles)
     return coverage_cell(counts, db.settings()["min_cell"], audience)
 
 
-def coverage_over_time(db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                       audience: str = privacy.EXACT) -> pd.DataFrame:
+def coverage_over_time(
+    db: Database,
+    days: Sequence[date],
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    audience: str = privacy.EXACT,
+) -> pd.DataFrame:
     """Coverage by career stage on each day; each (day, stage) cell is judged on its own."""
     counts = coverage_counts(db, days, filters, roles)
     return _coverage_cells(counts, db.settings()["min_cell"], audience)
 
 
-def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                audience: str = privacy.EXACT) -> dict:
+def mentor_load(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> dict:
     """mentors, mean, max and over_capacity of mentees per mentor, as one cell counted in mentors.
 
     Viewers get the mean with a keyed relative perturbation and no max (one mentor's own load)."""
@@ -88,17 +104,34 @@ def mentor_load(db: Database, as_of: date, filters: Filters, roles: Sequence[str
     loads = _mentor_loads(db, as_of, filters, roles, settings)
     capacity = int(settings["capacity"])
     loads["over"] = loads["mentees"] > capacity
-    cell = privacy.key_sums(loads.assign(all=0), ["all"], {"mentors": None, "over_capacity": "over"}) \
-        if len(loads) else pd.DataFrame([{"mentors": 0, "mentors_key": 0, "over_capacity": 0, "over_capacity_key": 0}])
-    record = {**cell.iloc[0].drop(labels="all", errors="ignore").to_dict(),
-              "mean": float(loads["mentees"].mean()) if len(loads) else None,
-              "max": int(loads["mentees"].max()) if len(loads) and audience == privacy.EXACT else None}
-    record = privacy.publish_record(record, audience, ["mentors", "over_capacity"], settings["min_cell"],
-                                    magnitudes={"mean": "mentors"}, at_most={"over_capacity": "mentors"})
+    cell = (
+        privacy.key_sums(loads.assign(all=0), ["all"], {"mentors": None, "over_capacity": "over"})
+        if len(loads)
+        else pd.DataFrame([{"mentors": 0, "mentors_key": 0, "over_capacity": 0, "over_capacity_key": 0}])
+    )
+    record = {
+        **cell.iloc[0].drop(labels="all", errors="ignore").to_dict(),
+        "mean": float(loads["mentees"].mean()) if len(loads) else None,
+        "max": int(loads["mentees"].max()) if len(loads) and audience == privacy.EXACT else None,
+    }
+    record = privacy.publish_record(
+        record,
+        audience,
+        ["mentors", "over_capacity"],
+        settings["min_cell"],
+        magnitudes={"mean": "mentors"},
+        at_most={"over_capacity": "mentors"},
+    )
     record["mean"] = None if record["mean"] is None or record["mean"] != record["mean"] else round(record["mean"], 2)
     record = {key: record[key] for key in ("mentors", "mean", "max", "over_capacity")}
-    out = privacy.suppress_record(record, "mentors", ["mean", "max", "over_capacity"], settings["min_cell"],
-                                  audience=audience, numerators={"over_capacity": []})
+    out = privacy.suppress_record(
+        record,
+        "mentors",
+        ["mean", "max", "over_capacity"],
+        settings["min_cell"],
+        audience=audience,
+        numerators={"over_capacity": []},
+    )
     out["capacity"] = capacity
     return out
 
@@ -107,22 +140,25 @@ def _with_active_pairs(name: str, mentee_filter: str = "", **other_parts: str) -
     """load_sql(name) with its `{active_mentor_pairs}` CTEs (active_mentor_pairs.sql) spliced in, their
     mentees narrowed by `mentee_filter` (a where_sql fragment; none when the filters select the mentors),
     and the query's own placeholders filled from `other_parts`."""
-    return load_sql(name, active_mentor_pairs=load_sql("active_mentor_pairs", mentee_filter=mentee_filter),
-                    **other_parts)
+    return load_sql(
+        name, active_mentor_pairs=load_sql("active_mentor_pairs", mentee_filter=mentee_filter), **other_parts
+    )
 
 
 def _with_active_relationships(name: str, people_filter: str) -> str:
     """load_sql(name) with its `{active_mentee_relationships}` CTE (active_mentee_relationships.sql: the
     relationships active at $as_of whose mentee is an active person of the filtered group) spliced in."""
-    return load_sql(name, active_mentee_relationships=load_sql("active_mentee_relationships",
-                                                                people_filter=people_filter))
+    return load_sql(
+        name, active_mentee_relationships=load_sql("active_mentee_relationships", people_filter=people_filter)
+    )
 
 
 def _mentors_sql(name: str, people_filter: str) -> str:
     """A per-mentor query (mentor_loads, mentor_over_capacity): the filters select the mentors, so external
     mentors (no roster row) count only when no filter is set."""
-    return _with_active_pairs(name, mentor_filter_applies="p.person_id IS NOT NULL" if people_filter else "TRUE",
-                              people_filter=people_filter)
+    return _with_active_pairs(
+        name, mentor_filter_applies="p.person_id IS NOT NULL" if people_filter else "TRUE", people_filter=people_filter
+    )
 
 
 def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[str], settings: dict) -> pd.DataFrame:
@@ -131,8 +167,9 @@ def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     return db.df(_mentors_sql("mentor_loads", people_filter), params)
 
 
-def active_relationships(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                         audience: str = privacy.EXACT) -> dict:
+def active_relationships(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> dict:
     """How many relationships of `roles` are active at as_of with a mentee of the filtered group.
 
     Counted in mentees for suppression: a handful of relationships would point at a handful of people."""
@@ -158,8 +195,9 @@ def _params(db: Database, filters: Filters, alias: str = "p", **values) -> tuple
     return params, where_sql(filters, people_columns(alias), params), settings
 
 
-def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = ROLES,
-                     audience: str = privacy.EXACT) -> pd.DataFrame:
+def coverage_by_role(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Coverage at as_of for each role on its own and for any of them ('any'), by career stage and for
     all stages ('all'), in one query. Within each role the stages are a breakdown of the 'all' row, so
     suppression is complementary there; every role has the same denominators, so the same cells hide.
@@ -174,8 +212,18 @@ def coverage_by_role(db: Database, as_of: date, filters: Filters, roles: Sequenc
         stages = _coverage_cells(rows, min_cell, audience, complementary=True)
         total = coverage_cell(rows, min_cell, audience, career_stage=ALL_STAGES)
         parts.append(pd.concat([stages, pd.DataFrame([total])], ignore_index=True).assign(role=role))
-    columns = ["role", "career_stage", "n", "covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high",
-               "suppressed"]
+    columns = [
+        "role",
+        "career_stage",
+        "n",
+        "covered",
+        "pct",
+        "engaged",
+        "engaged_pct",
+        "ci_low",
+        "ci_high",
+        "suppressed",
+    ]
     if not parts:
         return pd.DataFrame(columns=columns)
     out = pd.concat(parts, ignore_index=True)[columns]
@@ -193,15 +241,17 @@ def month_ends(db: Database, as_of: date) -> list[date]:
     return [*days, as_of]
 
 
-def coverage_monthly(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                     audience: str = privacy.EXACT) -> pd.DataFrame:
+def coverage_monthly(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Coverage by career stage at every month end over all the years in the data (one query over all
     the dates); each (month, stage) cell is judged on its own."""
     return coverage_over_time(db, month_ends(db, as_of), filters, roles, audience=audience)
 
 
-def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                      audience: str = privacy.EXACT) -> pd.DataFrame:
+def coverage_by_group(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Coverage at as_of by gender, URiM, race/ethnicity and division, with 95% Wilson intervals.
 
     One row per (dimension, group); blank values form their own group ('not_recorded', URiM 'unknown').
@@ -225,13 +275,17 @@ def coverage_by_group(db: Database, as_of: date, filters: Filters, roles: Sequen
     if pooled:
         counts = db.df(sql, params)
     order = {d: i for i, d in enumerate(GROUP_DIMENSIONS)}
-    counts = counts.sort_values(["dimension", "n", "group"], ascending=[True, False, True],
-                                key=lambda s: s.map(order) if s.name == "dimension" else s).reset_index(drop=True)
+    counts = counts.sort_values(
+        ["dimension", "n", "group"],
+        ascending=[True, False, True],
+        key=lambda s: s.map(order) if s.name == "dimension" else s,
+    ).reset_index(drop=True)
     return _coverage_cells(counts, settings["min_cell"], audience, complementary=True, within=["dimension"])
 
 
-def mentor_load_distribution(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                             audience: str = privacy.EXACT) -> pd.DataFrame:
+def mentor_load_distribution(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """How many mentors carry each load (distinct active mentees) at as_of: load, mentors, over_capacity.
 
     The same mentors as mentor_load (the filters select the mentors); one cell counted in mentors, so
@@ -250,18 +304,24 @@ def mentor_load_distribution(db: Database, as_of: date, filters: Filters, roles:
     frame["load"] = frame["load"].astype(int)
     frame["over_capacity"] = frame["load"] > capacity
     frame["total_mentors"] = int(total["mentors"])
-    return privacy.suppress(frame[columns], "total_mentors", ["mentors"], min_cell, audience=audience,
-                            numerators={"mentors": []})
+    return privacy.suppress(
+        frame[columns], "total_mentors", ["mentors"], min_cell, audience=audience, numerators={"mentors": []}
+    )
 
 
 # The counts of one minority-tax row, and the sums of mentees (load) drawn from each count's cell key.
 _TAX_COUNTS = ["faculty_in_group", "faculty_known", "faculty", "mentees"]
-_TAX_LOADS = {"load_in_group": "faculty_in_group", "load_known": "faculty_known", "load_faculty": "faculty",
-              "load_all": "mentees"}
+_TAX_LOADS = {
+    "load_in_group": "faculty_in_group",
+    "load_known": "faculty_known",
+    "load_faculty": "faculty",
+    "load_all": "mentees",
+}
 
 
-def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                  audience: str = privacy.EXACT) -> pd.DataFrame:
+def load_by_group(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """The minority tax: the share of the mentoring of the filtered group that women and URiM faculty
     carry, against their share of the department's active faculty (both among those whose value is known).
 
@@ -270,30 +330,57 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     the rest of the known faculty or the mentees number fewer than min_cell."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     sql = _with_active_pairs("mentor_load_by_group", people_filter, urim_expr=people_columns("f")["urim"])
-    raw = privacy.publish_counts(db.df(sql, params), audience, _TAX_COUNTS, settings["min_cell"],
-                                 magnitudes=_TAX_LOADS,
-                                 at_most={"faculty_in_group": "faculty_known", "faculty_known": "faculty"})
+    raw = privacy.publish_counts(
+        db.df(sql, params),
+        audience,
+        _TAX_COUNTS,
+        settings["min_cell"],
+        magnitudes=_TAX_LOADS,
+        at_most={"faculty_in_group": "faculty_known", "faculty_known": "faculty"},
+    )
     rows = []
     for row in raw.to_dict("records"):
         in_group, known = int(row["faculty_in_group"]), int(row["faculty_known"])
         load_in, load_known = round(float(row["load_in_group"])), round(float(row["load_known"]))
         rest, rest_load = known - in_group, load_known - load_in
-        rows.append({
-            "group": row["group"], "faculty": int(row["faculty"]), "faculty_known": known,
-            "faculty_unknown": max(int(row["faculty"]) - known, 0), "faculty_in_group": in_group,
-            "faculty_share_pct": pct(in_group, known),
-            "load_known": load_known, "load_in_group": load_in, "load_share_pct": pct(load_in, load_known),
-            "mentees_per_faculty": round(load_in / in_group, 2) if in_group else None,
-            "mentees_per_other_faculty": round(rest_load / rest, 2) if rest > 0 else None,
-            "load_outside_faculty": max(round(float(row["load_all"])) - round(float(row["load_faculty"])), 0),
-            "mentees": int(row["mentees"]),
-            # the smallest group any number of the row describes
-            "smallest": min(in_group, rest, int(row["mentees"])) if known else 0,
-        })
-    frame = pd.DataFrame(rows, columns=["group", "faculty", "faculty_known", "faculty_unknown", "faculty_in_group",
-                                        "faculty_share_pct", "load_known", "load_in_group", "load_share_pct",
-                                        "mentees_per_faculty", "mentees_per_other_faculty",
-                                        "load_outside_faculty", "mentees", "smallest"])
+        rows.append(
+            {
+                "group": row["group"],
+                "faculty": int(row["faculty"]),
+                "faculty_known": known,
+                "faculty_unknown": max(int(row["faculty"]) - known, 0),
+                "faculty_in_group": in_group,
+                "faculty_share_pct": pct(in_group, known),
+                "load_known": load_known,
+                "load_in_group": load_in,
+                "load_share_pct": pct(load_in, load_known),
+                "mentees_per_faculty": round(load_in / in_group, 2) if in_group else None,
+                "mentees_per_other_faculty": round(rest_load / rest, 2) if rest > 0 else None,
+                "load_outside_faculty": max(round(float(row["load_all"])) - round(float(row["load_faculty"])), 0),
+                "mentees": int(row["mentees"]),
+                # the smallest group any number of the row describes
+                "smallest": min(in_group, rest, int(row["mentees"])) if known else 0,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "group",
+            "faculty",
+            "faculty_known",
+            "faculty_unknown",
+            "faculty_in_group",
+            "faculty_share_pct",
+            "load_known",
+            "load_in_group",
+            "load_share_pct",
+            "mentees_per_faculty",
+            "mentees_per_other_faculty",
+            "load_outside_faculty",
+            "mentees",
+            "smallest",
+        ],
+    )
     values = [c for c in frame.columns if c not in ("group", "smallest")]
     out = privacy.suppress(frame, "smallest", values, settings["min_cell"], audience=audience)
     # A zero group (no women faculty at all, no mentees) is "no data": nothing to compare.
@@ -303,8 +390,9 @@ def load_by_group(db: Database, as_of: date, filters: Filters, roles: Sequence[s
     return out.drop(columns="smallest")
 
 
-def relationship_sources(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                         audience: str = privacy.EXACT) -> pd.DataFrame:
+def relationship_sources(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """How the relationships active at as_of began, by the mentee's career stage: one row per
     (stage, source) with relationships, share of the stage's relationships, and formal ones among them.
 
@@ -315,9 +403,13 @@ def relationship_sources(db: Database, as_of: date, filters: Filters, roles: Seq
     if raw.empty:
         return pd.DataFrame(columns=[*columns, "suppressed"])
     min_cell = db.settings()["min_cell"]
-    grouped = privacy.publish_counts(raw, audience, ["relationships", "formal", "stage_relationships",
-                                                     "stage_mentees"], min_cell,
-                                     at_most={"relationships": "stage_relationships", "formal": "relationships"})
+    grouped = privacy.publish_counts(
+        raw,
+        audience,
+        ["relationships", "formal", "stage_relationships", "stage_mentees"],
+        min_cell,
+        at_most={"relationships": "stage_relationships", "formal": "relationships"},
+    )
     grouped["pct"] = [pct(r, t) for r, t in zip(grouped["relationships"], grouped["stage_relationships"])]
     grouped = grouped[columns]
     stages = grouped.groupby("career_stage", as_index=False)["stage_mentees"].first()
@@ -326,15 +418,24 @@ def relationship_sources(db: Database, as_of: date, filters: Filters, roles: Seq
     grouped["suppressed"] = grouped["career_stage"].isin(hidden)
     for col in ("relationships", "formal", "pct", "stage_relationships", "stage_mentees"):
         grouped[col] = grouped[col].astype("object").where(~grouped["suppressed"], None)
-    grouped = privacy.suppress(grouped, "stage_mentees", [], min_cell, flag="stage_small", audience=audience,
-                               numerators={"relationships": ["pct"], "formal": []}).drop(columns="stage_small")
+    grouped = privacy.suppress(
+        grouped,
+        "stage_mentees",
+        [],
+        min_cell,
+        flag="stage_small",
+        audience=audience,
+        numerators={"relationships": ["pct"], "formal": []},
+    ).drop(columns="stage_small")
     source_order = {s: i for i, s in enumerate(SOURCES)}
-    return grouped.sort_values(["career_stage", "source"], key=lambda s: s.map(
-        _STAGE_ORDER if s.name == "career_stage" else source_order)).reset_index(drop=True)
+    return grouped.sort_values(
+        ["career_stage", "source"], key=lambda s: s.map(_STAGE_ORDER if s.name == "career_stage" else source_order)
+    ).reset_index(drop=True)
 
 
-def formal_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                    audience: str = privacy.EXACT) -> pd.DataFrame:
+def formal_by_stage(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Formal against informal relationships active at as_of by the mentee's career stage, with the
     formal share's Wilson interval (counted in relationships); suppression as relationship_sources."""
     columns = ["career_stage", "relationships", "formal", "informal", "formal_pct", "ci_low", "ci_high", "suppressed"]
@@ -343,9 +444,13 @@ def formal_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence
         return pd.DataFrame(columns=columns, dtype="object")
     min_cell = db.settings()["min_cell"]
     stages = raw.groupby("career_stage", as_index=False, sort=False).agg(
-        relationships=("stage_relationships", "first"), relationships_key=("stage_relationships_key", "first"),
-        formal=("formal", "sum"), formal_key=("formal_key", "sum"),
-        mentees=("stage_mentees", "first"), mentees_key=("stage_mentees_key", "first"))
+        relationships=("stage_relationships", "first"),
+        relationships_key=("stage_relationships_key", "first"),
+        formal=("formal", "sum"),
+        formal_key=("formal_key", "sum"),
+        mentees=("stage_mentees", "first"),
+        mentees_key=("stage_mentees_key", "first"),
+    )
     stages["formal_key"] = stages["formal_key"] % privacy.KEY_MODULUS
     stages = privacy.publish_counts(stages, audience, ["relationships", "formal", "mentees"], min_cell)
     stages["formal"] = stages[["formal", "relationships"]].min(axis=1)
@@ -355,49 +460,115 @@ def formal_by_stage(db: Database, as_of: date, filters: Filters, roles: Sequence
     stages["ci_low"] = [None if lo is None else round(100 * lo, 1) for lo, _ in bounds]
     stages["ci_high"] = [None if hi is None else round(100 * hi, 1) for _, hi in bounds]
     stages = stages.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
-    out = privacy.suppress(stages, "mentees", ["relationships", "formal", "informal", "formal_pct", "ci_low",
-                                               "ci_high"], min_cell, complementary=True, audience=audience,
-                           numerators={"formal": ["formal_pct", "ci_low", "ci_high"],
-                                       "informal": ["formal_pct", "ci_low", "ci_high"]})
+    out = privacy.suppress(
+        stages,
+        "mentees",
+        ["relationships", "formal", "informal", "formal_pct", "ci_low", "ci_high"],
+        min_cell,
+        complementary=True,
+        audience=audience,
+        numerators={"formal": ["formal_pct", "ci_low", "ci_high"], "informal": ["formal_pct", "ci_low", "ci_high"]},
+    )
     return out[columns].astype("object")
 
 
-def time_to_match(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES,
-                  years_back: int = MATCH_YEARS_BACK, audience: str = privacy.EXACT) -> pd.DataFrame:
+def time_to_match(
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    years_back: int = MATCH_YEARS_BACK,
+    audience: str = privacy.EXACT,
+) -> pd.DataFrame:
     """Time to match for people who started in the `years_back` years ending at as_of, by career stage:
     n, matched (by as_of), pct matched with its Wilson interval, the median and quartiles of days to the
     first relationship among the matched, and matched within 90 days among those who started at least
     90 days before as_of (its own cell, n90). Each stage is judged on its own. Viewers get the days with
     a keyed relative perturbation (they are order statistics: one person's own wait)."""
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
-                                              since=years_before(as_of, years_back))
+    params, people_filter, settings = _params(
+        db, filters, as_of=as_of, roles=list(roles), since=years_before(as_of, years_back)
+    )
     min_cell = settings["min_cell"]
     raw = db.df(load_sql("coverage_time_to_match", people_filter=people_filter), params)
     raw = raw.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
-    raw = privacy.publish_counts(raw, audience, ["n", "matched", "n90", "within_90"], min_cell,
-                                 magnitudes={"median_days": "matched", "q1_days": "matched", "q3_days": "matched"})
+    raw = privacy.publish_counts(
+        raw,
+        audience,
+        ["n", "matched", "n90", "within_90"],
+        min_cell,
+        magnitudes={"median_days": "matched", "q1_days": "matched", "q3_days": "matched"},
+    )
     rows = []
     for row in raw.to_dict("records"):
         n, matched, n90, within = (int(row[k]) for k in ("n", "matched", "n90", "within_90"))
         matched, within = min(matched, n), min(within, n90)
         low, high = wilson(matched, n)
-        rows.append({
-            "career_stage": row["career_stage"], "n": n, "matched": matched, "pct": pct(matched, n),
-            "ci_low": None if low is None else round(100 * low, 1),
-            "ci_high": None if high is None else round(100 * high, 1),
-            **{k: None if pd.isna(row[k]) else round(float(row[k]), 1) for k in ("median_days", "q1_days", "q3_days")},
-            "n90": n90, "within_90": within, "within_90_pct": pct(within, n90),
-        })
-    frame = pd.DataFrame(rows, columns=["career_stage", "n", "matched", "pct", "ci_low", "ci_high", "median_days",
-                                        "q1_days", "q3_days", "n90", "within_90", "within_90_pct"])
+        rows.append(
+            {
+                "career_stage": row["career_stage"],
+                "n": n,
+                "matched": matched,
+                "pct": pct(matched, n),
+                "ci_low": None if low is None else round(100 * low, 1),
+                "ci_high": None if high is None else round(100 * high, 1),
+                **{
+                    k: None if pd.isna(row[k]) else round(float(row[k]), 1)
+                    for k in ("median_days", "q1_days", "q3_days")
+                },
+                "n90": n90,
+                "within_90": within,
+                "within_90_pct": pct(within, n90),
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "career_stage",
+            "n",
+            "matched",
+            "pct",
+            "ci_low",
+            "ci_high",
+            "median_days",
+            "q1_days",
+            "q3_days",
+            "n90",
+            "within_90",
+            "within_90_pct",
+        ],
+    )
     # Quartiles describe the matched people only: they hide when fewer than min_cell are matched.
-    frame = privacy.suppress(frame, "matched", ["median_days", "q1_days", "q3_days"], min_cell,
-                             flag="days_suppressed", audience=audience)
-    frame = privacy.suppress(frame, "n90", ["within_90", "within_90_pct"], min_cell, flag="within_90_suppressed",
-                             audience=audience, numerators={"within_90": ["within_90_pct"]})
-    frame = privacy.suppress(frame, "n", ["matched", "pct", "ci_low", "ci_high", "median_days", "q1_days",
-                                          "q3_days", "n90", "within_90", "within_90_pct"], min_cell, audience=audience,
-                             numerators={"matched": ["pct", "ci_low", "ci_high"]})
+    frame = privacy.suppress(
+        frame, "matched", ["median_days", "q1_days", "q3_days"], min_cell, flag="days_suppressed", audience=audience
+    )
+    frame = privacy.suppress(
+        frame,
+        "n90",
+        ["within_90", "within_90_pct"],
+        min_cell,
+        flag="within_90_suppressed",
+        audience=audience,
+        numerators={"within_90": ["within_90_pct"]},
+    )
+    frame = privacy.suppress(
+        frame,
+        "n",
+        [
+            "matched",
+            "pct",
+            "ci_low",
+            "ci_high",
+            "median_days",
+            "q1_days",
+            "q3_days",
+            "n90",
+            "within_90",
+            "within_90_pct",
+        ],
+        min_cell,
+        audience=audience,
+        numerators={"matched": ["pct", "ci_low", "ci_high"]},
+    )
     frame["days_suppressed"] = frame["days_suppressed"] | frame["suppressed"]
     frame["within_90_suppressed"] = frame["within_90_suppressed"] | frame["suppressed"]
     return frame
@@ -408,8 +579,9 @@ def _require_coordinator(user) -> None:
         raise PermissionError("row-level roster lists are for program coordinators only (docs/privacy.md)")
 
 
-def unmatched_list(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *,
-                   user) -> pd.DataFrame:
+def unmatched_list(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *, user
+) -> pd.DataFrame:
     """The unmatched people at as_of (person_id, career_stage, division, days_since_start), longest
     waiting first. Row-level: refuses anyone but a coordinator, whatever the caller."""
     _require_coordinator(user)
@@ -417,13 +589,15 @@ def unmatched_list(db: Database, as_of: date, filters: Filters, roles: Sequence[
     return db.df(load_sql("coverage_unmatched", people_filter=people_filter), params)
 
 
-def over_capacity_list(db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *,
-                       user) -> pd.DataFrame:
+def over_capacity_list(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *, user
+) -> pd.DataFrame:
     """Mentors over capacity at as_of (mentor_id, career_stage, division, external, mentees), the same
     mentors mentor_load counts. Row-level: refuses anyone but a coordinator."""
     _require_coordinator(user)
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles),
-                                              capacity=int(db.settings()["capacity"]))
+    params, people_filter, settings = _params(
+        db, filters, as_of=as_of, roles=list(roles), capacity=int(db.settings()["capacity"])
+    )
     return db.df(_mentors_sql("mentor_over_capacity", people_filter), params)
 
 
@@ -438,28 +612,40 @@ def benchmark(db: Database, key: str) -> dict | None:
 def resident_benchmark(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The department's residents with an active mentor (the summary's cell) beside the national figure
     (benchmark 'residents_with_mentor'). `department` is None when residents are outside the filters."""
-    rows = coverage_by_stage(db, as_of, filters, audience=audience) \
-        if (not filters.career_stage or "resident" in filters.career_stage) else pd.DataFrame()
+    rows = (
+        coverage_by_stage(db, as_of, filters, audience=audience)
+        if (not filters.career_stage or "resident" in filters.career_stage)
+        else pd.DataFrame()
+    )
     residents = rows[rows["career_stage"] == "resident"].to_dict("records") if len(rows) else []
     return {"department": residents[0] if residents else None, "benchmark": benchmark(db, "residents_with_mentor")}
 
 
-def _coverage_cells(counts: pd.DataFrame, min_cell: int, audience: str, complementary: bool = False,
-                    within: list[str] | None = None) -> pd.DataFrame:
+def _coverage_cells(
+    counts: pd.DataFrame, min_cell: int, audience: str, complementary: bool = False, within: list[str] | None = None
+) -> pd.DataFrame:
     """Coverage counts (with their keys) as the audience may see them, with rates and suppression."""
     published = privacy.publish_counts(counts, audience, COVERAGE_COUNTS, min_cell, at_most=COVERAGE_PARTS)
-    return privacy.suppress(_with_rates(published), "n", _RATE_COLUMNS, min_cell, complementary=complementary,
-                            within=within, audience=audience, numerators=COVERAGE_NUMERATORS)
+    return privacy.suppress(
+        _with_rates(published),
+        "n",
+        _RATE_COLUMNS,
+        min_cell,
+        complementary=complementary,
+        within=within,
+        audience=audience,
+        numerators=COVERAGE_NUMERATORS,
+    )
 
 
 def coverage_cell(counts: pd.DataFrame, min_cell: int, audience: str, **labels) -> dict:
     """The whole of several coverage_counts rows (disjoint groups of people) as one published cell: the
     same people give the same figures as coverage_total of the filters that select them."""
-    total = privacy.publish_record(privacy.total_of(counts, COVERAGE_COUNTS), audience, COVERAGE_COUNTS, min_cell,
-                                   at_most=COVERAGE_PARTS)
+    total = privacy.publish_record(
+        privacy.total_of(counts, COVERAGE_COUNTS), audience, COVERAGE_COUNTS, min_cell, at_most=COVERAGE_PARTS
+    )
     row = {**labels, **rates(*(int(total[key]) for key in COVERAGE_COUNTS))}
-    return privacy.suppress_record(row, "n", _RATE_COLUMNS, min_cell, audience=audience,
-                                   numerators=COVERAGE_NUMERATORS)
+    return privacy.suppress_record(row, "n", _RATE_COLUMNS, min_cell, audience=audience, numerators=COVERAGE_NUMERATORS)
 
 
 def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
@@ -472,13 +658,15 @@ def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[
     raw["formal_count"] = raw["relationships"].where(raw["formal"].astype(bool), 0)
     raw["formal_key"] = raw["relationships_key"].where(raw["formal"].astype(bool), 0)
     grouped = raw.groupby(["career_stage", "source"], as_index=False).agg(
-        relationships=("relationships", "sum"), relationships_key=("relationships_key", "sum"),
-        formal=("formal_count", "sum"), formal_key=("formal_key", "sum"),
+        relationships=("relationships", "sum"),
+        relationships_key=("relationships_key", "sum"),
+        formal=("formal_count", "sum"),
+        formal_key=("formal_key", "sum"),
         stage_relationships=("stage_relationships", "first"),
         stage_relationships_key=("stage_relationships_key", "first"),
-        stage_mentees=("stage_mentees", "first"), stage_mentees_key=("stage_mentees_key", "first"))
+        stage_mentees=("stage_mentees", "first"),
+        stage_mentees_key=("stage_mentees_key", "first"),
+    )
     for column in ("relationships_key", "formal_key"):
         grouped[column] = grouped[column] % privacy.KEY_MODULUS
     return grouped
-
-

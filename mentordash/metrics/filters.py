@@ -111,9 +111,12 @@ def where_sql(filters: Filters, columns: dict[str, str], params: dict) -> str:
 
 def people_columns(alias: str = "p") -> dict[str, str]:
     return {
-        "career_stage": f"{alias}.career_stage", "gender": f"{alias}.gender",
-        "division": f"{alias}.division", "institution": f"{alias}.institution",
-        "race_ethnicity": f"{alias}.race_ethnicity", "urim": urim_sql(alias),
+        "career_stage": f"{alias}.career_stage",
+        "gender": f"{alias}.gender",
+        "division": f"{alias}.division",
+        "institution": f"{alias}.institution",
+        "race_ethnicity": f"{alias}.race_ethnicity",
+        "urim": urim_sql(alias),
     }
 
 
@@ -121,6 +124,7 @@ def people_columns(alias: str = "p") -> dict[str, str]:
 def available_values(db) -> dict[str, list[str]]:
     """The divisions and institutions present in the roster, for the sidebar's choices."""
     divisions = [r[0] for r in db.rows("SELECT DISTINCT division FROM people WHERE division IS NOT NULL ORDER BY 1")]
-    institutions = [r[0] for r in db.rows(
-        "SELECT DISTINCT institution FROM people WHERE institution IS NOT NULL ORDER BY 1")]
+    institutions = [
+        r[0] for r in db.rows("SELECT DISTINCT institution FROM people WHERE institution IS NOT NULL ORDER BY 1")
+    ]
     return {"division": divisions, "institution": institutions}

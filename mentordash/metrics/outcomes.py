@@ -54,6 +54,7 @@ ASSOCIATION_NOTE = (
 
 # --- the window ------------------------------------------------------------------------------------
 
+
 @privacy.figure_free
 def window_years(db: Database) -> int:
     return int(db.settings()["outcomes_window_years"])
@@ -82,8 +83,7 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
     metrics (no audience: the app refuses it for viewers)."""
     settings = db.settings()
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
-    sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params),
-                   urim=urim_sql("p"))
+    sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params), urim=urim_sql("p"))
     frame = db.df(sql, params)
     for col in ("window_days", "mentee_days", "mentor_days", "publications"):
         frame[col] = frame[col].astype("int64")
@@ -99,8 +99,7 @@ def people_total(db: Database, as_of: date, filters: Filters, audience: str = pr
     record = privacy.total_of(_key_counts(people, {"n": None, "mentored": "mentored"}), ["n", "mentored"])
     record = privacy.publish_record(record, audience, ["n", "mentored"], min_cell)
     record = {"n": int(record["n"]), "mentored": int(record["mentored"])}
-    return privacy.suppress_record(record, "n", ["mentored"], min_cell, audience=audience,
-                                   numerators={"mentored": []})
+    return privacy.suppress_record(record, "n", ["mentored"], min_cell, audience=audience, numerators={"mentored": []})
 
 
 def _key_counts(people: pd.DataFrame, flags: dict, by: list[str] | None = None) -> pd.DataFrame:
@@ -113,6 +112,7 @@ def _key_counts(people: pd.DataFrame, flags: dict, by: list[str] | None = None) 
 
 
 # --- intervals -------------------------------------------------------------------------------------
+
 
 def poisson_rate_interval(count: int, person_years: float) -> tuple[float | None, float | None]:
     """Exact (Garwood) 95% interval of a Poisson count, per person-year."""
@@ -149,22 +149,33 @@ def _rates(people: pd.DataFrame, flag: str, min_cell: int, audience: str = priva
     if people.empty:
         return pd.DataFrame(columns=columns)
     by = ["career_stage", flag]
-    sums = people.groupby(by, sort=False).agg(days=("window_days", "sum"),
-                                              publications=("publications", "sum")).reset_index()
+    sums = (
+        people.groupby(by, sort=False)
+        .agg(days=("window_days", "sum"), publications=("publications", "sum"))
+        .reset_index()
+    )
     grouped = _key_counts(people, {"people": None}, by).merge(sums, on=by, how="left", sort=False)
-    grouped = privacy.publish_counts(grouped, audience, ["people"], min_cell,
-                                     magnitudes={"days": "people", "publications": "people"})
+    grouped = privacy.publish_counts(
+        grouped, audience, ["people"], min_cell, magnitudes={"days": "people", "publications": "people"}
+    )
     if audience == privacy.PROTECTED:  # publications are whole numbers, also as published
         grouped["publications"] = grouped["publications"].round().clip(lower=0).astype("int64")
     rows = []
     for row in grouped.to_dict("records"):
         years = row["days"] / DAYS_PER_YEAR
         low, high = poisson_rate_interval(int(row["publications"]), years)
-        rows.append({
-            "career_stage": row["career_stage"], flag: bool(row[flag]), "people": int(row["people"]),
-            "person_years": round(years, 1), "publications": int(row["publications"]),
-            "rate": round(row["publications"] / years, 2), "ci_low": round(low, 2), "ci_high": round(high, 2),
-        })
+        rows.append(
+            {
+                "career_stage": row["career_stage"],
+                flag: bool(row[flag]),
+                "people": int(row["people"]),
+                "person_years": round(years, 1),
+                "publications": int(row["publications"]),
+                "rate": round(row["publications"] / years, 2),
+                "ci_low": round(low, 2),
+                "ci_high": round(high, 2),
+            }
+        )
     return _stage_sort(pd.DataFrame(rows, columns=columns), flag)
 
 
@@ -199,16 +210,20 @@ def _group_value(people: pd.DataFrame, by: str) -> pd.Series:
     if by == "urim":
         return people["urim"].map({True: "urim", False: "not_urim"}).fillna("unknown")
     if by == "gender":
-        return people["gender"].where(people["gender"].isin(["woman", "man"]), "other_or_unknown").fillna(
-            "other_or_unknown")
+        return (
+            people["gender"]
+            .where(people["gender"].isin(["woman", "man"]), "other_or_unknown")
+            .fillna("other_or_unknown")
+        )
     raise ValueError(f"no grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
 
 
 GROUP_ORDER = {"urim": ["urim", "not_urim", "unknown"], "gender": ["woman", "man", "other_or_unknown"]}
 
 
-def early_departure(db: Database, as_of: date, filters: Filters, by: str | None = None,
-                    audience: str = privacy.EXACT) -> pd.DataFrame:
+def early_departure(
+    db: Database, as_of: date, filters: Filters, by: str | None = None, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Share of people with window days who left early or were dismissed with an end_date in the window,
     by career stage (and `by`: 'urim' or 'gender'), mentored against not.
 
@@ -234,9 +249,17 @@ def early_departure(db: Database, as_of: date, filters: Filters, by: str | None 
             # min: a viewer's published part may come out above its whole (exact counts: no change)
             share = min(int(row["departed"]), int(row["n"]))
             low, high = wilson(share, int(row["n"]))
-            rows.append({**{k: row[k] for k in keys}, "mentored": bool(row["mentored"]), "n": int(row["n"]),
-                         "departed": int(row["departed"]), "pct": pct(share, int(row["n"])),
-                         "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
+            rows.append(
+                {
+                    **{k: row[k] for k in keys},
+                    "mentored": bool(row["mentored"]),
+                    "n": int(row["n"]),
+                    "departed": int(row["departed"]),
+                    "pct": pct(share, int(row["n"])),
+                    "ci_low": round(100 * low, 1),
+                    "ci_high": round(100 * high, 1),
+                }
+            )
         frame = pd.DataFrame(rows, columns=columns)
         extra = None
         if by:
@@ -246,8 +269,16 @@ def early_departure(db: Database, as_of: date, filters: Filters, by: str | None 
         frame = frame.drop(columns=[c for c in ["_group"] if c in frame.columns])
     numerators = {"departed": ["pct", "ci_low", "ci_high"]}
     if by:
-        return privacy.suppress(frame, "n", SHARE_VALUES, min_cell, complementary=True,
-                                within=["career_stage", "mentored"], audience=audience, numerators=numerators)
+        return privacy.suppress(
+            frame,
+            "n",
+            SHARE_VALUES,
+            min_cell,
+            complementary=True,
+            within=["career_stage", "mentored"],
+            audience=audience,
+            numerators=numerators,
+        )
     return privacy.suppress(frame, "n", SHARE_VALUES, min_cell, audience=audience, numerators=numerators)
 
 
@@ -292,9 +323,15 @@ def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[
         high = np.where(surv >= 1, 1.0, high)
     times = np.asarray(fit.surv_times, dtype=float)
     at_risk = np.asarray(fit.n_risk, dtype=int)
-    curve = pd.DataFrame({"years": [0.0, *times], "survival": [1.0, *surv],
-                          "ci_low": [1.0, *np.nan_to_num(low, nan=0.0)], "ci_high": [1.0, *np.nan_to_num(high, nan=1.0)],
-                          "at_risk": [len(days), *at_risk]})
+    curve = pd.DataFrame(
+        {
+            "years": [0.0, *times],
+            "survival": [1.0, *surv],
+            "ci_low": [1.0, *np.nan_to_num(low, nan=0.0)],
+            "ci_high": [1.0, *np.nan_to_num(high, nan=1.0)],
+            "at_risk": [len(days), *at_risk],
+        }
+    )
     # Privacy: a step where fewer than min_cell are at risk points at a few people's promotion dates.
     curve = curve[curve["at_risk"] >= min_cell].reset_index(drop=True)
 
@@ -327,26 +364,48 @@ def time_to_promotion(db: Database, as_of: date, filters: Filters, audience: str
         if group.empty:
             continue
         counts = _key_counts(group, {"people": None, "promoted": "promoted", "censored": "censored"}).iloc[0]
-        row = {"mentored": mentored, **{c: int(v) for c, v in counts.items()},
-               "median_years": None, "median_low": None, "median_high": None}
+        row = {
+            "mentored": mentored,
+            **{c: int(v) for c, v in counts.items()},
+            "median_years": None,
+            "median_low": None,
+            "median_high": None,
+        }
         if len(group) >= min_cell:
             curve, median = _kaplan_meier(group["days"].to_numpy(), group["promoted"].to_numpy(), min_cell)
             row.update(median)
             curves.append(curve.assign(mentored=mentored))
         rows.append(row)
-    summary = pd.DataFrame(rows, columns=["mentored", "people", "people_key", "promoted", "promoted_key",
-                                          "censored", "censored_key", "median_years", "median_low", "median_high"])
+    summary = pd.DataFrame(
+        rows,
+        columns=[
+            "mentored",
+            "people",
+            "people_key",
+            "promoted",
+            "promoted_key",
+            "censored",
+            "censored_key",
+            "median_years",
+            "median_low",
+            "median_high",
+        ],
+    )
     if audience == privacy.PROTECTED and len(summary):
         for column in ("median_years", "median_low", "median_high"):
             scaled = privacy.perturb_magnitude(summary[column], summary["people_key"])
             summary[column] = [None if v != v else round(float(v), 1) for v in scaled]
         curves = []  # withheld: individual promotion times (see above)
     summary = privacy.publish_counts(summary, audience, ["people", "promoted", "censored"], min_cell)
-    summary = privacy.suppress(summary, "people", PROMOTION_VALUES, min_cell, audience=audience,
-                               numerators={"promoted": ["median_years", "median_low", "median_high"],
-                                           "censored": []})
-    curve_frame = pd.concat(curves, ignore_index=True)[CURVE_COLUMNS] if curves else pd.DataFrame(
-        columns=CURVE_COLUMNS)
+    summary = privacy.suppress(
+        summary,
+        "people",
+        PROMOTION_VALUES,
+        min_cell,
+        audience=audience,
+        numerators={"promoted": ["median_years", "median_low", "median_high"], "censored": []},
+    )
+    curve_frame = pd.concat(curves, ignore_index=True)[CURVE_COLUMNS] if curves else pd.DataFrame(columns=CURVE_COLUMNS)
     return {"summary": summary, "curves": curve_frame}
 
 
@@ -366,15 +425,20 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
     of the responses' record keys), the share from those; satisfied of 1 .. min_cell-1 is hidden with it."""
     settings = db.settings()
     min_cell = _min_cell(db)
-    params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"],
-              "satisfied": int(settings["cutoffs"]["satisfied"])}
+    params = {
+        "as_of": as_of,
+        "window_start": window_start(db, as_of),
+        "urim_list": settings["urim_list"],
+        "satisfied": int(settings["cutoffs"]["satisfied"]),
+    }
     sql = respondents_sql("outcomes_satisfaction", filters, params)
     counts = privacy.publish_counts(db.df(sql, params), audience, ["n", "satisfied"], min_cell)
     columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
     numerators = {"satisfied": ["pct", "ci_low", "ci_high"]}
     if counts.empty:
-        return privacy.suppress(pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, min_cell, audience=audience,
-                                numerators=numerators)
+        return privacy.suppress(
+            pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, min_cell, audience=audience, numerators=numerators
+        )
     counts["wave_last"] = counts.groupby("survey")["last_submitted"].transform("max")
     counts["_flag"] = counts["mentored"].map({True: 0, False: 1}).fillna(2)
     counts = counts.sort_values(["wave_last", "survey", "_flag"], kind="stable")
@@ -383,8 +447,16 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
         n, yes = int(row["n"]), int(row["satisfied"])
         low, high = wilson(min(yes, n), n)  # min: a viewer's published part may exceed its whole
         mentored = row["mentored"]
-        rows.append({"survey": row["survey"], "mentored": None if pd.isna(mentored) else bool(mentored),
-                     "n": n, "satisfied": yes, "pct": pct(min(yes, n), n),
-                     "ci_low": round(100 * low, 1), "ci_high": round(100 * high, 1)})
+        rows.append(
+            {
+                "survey": row["survey"],
+                "mentored": None if pd.isna(mentored) else bool(mentored),
+                "n": n,
+                "satisfied": yes,
+                "pct": pct(min(yes, n), n),
+                "ci_low": round(100 * low, 1),
+                "ci_high": round(100 * high, 1),
+            }
+        )
     frame = pd.DataFrame(rows, columns=columns)
     return privacy.suppress(frame, "n", SATISFACTION_VALUES, min_cell, audience=audience, numerators=numerators)

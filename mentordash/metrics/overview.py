@@ -20,11 +20,11 @@ from mentordash.vocabulary import CAREER_STAGES, TRAINEE_STAGES
 class Tile:
     key: str
     label: str
-    value: float | None       # None: suppressed or no data
-    unit: str                 # "%" or "" (a count)
-    previous: float | None    # the same figure a year (or a wave, a cycle) earlier
-    compared_with: str        # what `previous` is: "a year earlier", "Wellbeing 2025 Spring", "2025 cycle"
-    n: int | None             # the denominator, for the tile's help text
+    value: float | None  # None: suppressed or no data
+    unit: str  # "%" or "" (a count)
+    previous: float | None  # the same figure a year (or a wave, a cycle) earlier
+    compared_with: str  # what `previous` is: "a year earlier", "Wellbeing 2025 Spring", "2025 cycle"
+    n: int | None  # the denominator, for the tile's help text
     suppressed: bool
     note: str = ""
     section: str = "Mentorship"
@@ -46,13 +46,24 @@ def _year_earlier(as_of: date) -> str:
     return f"{years_before(as_of, 1):%b %Y}"
 
 
-def _coverage_tile(counts: pd.DataFrame, days: tuple[date, date], stages: tuple[str, ...] | None, key: str,
-                   label: str, note: str, min_cell: int, audience: str, field: str = "pct") -> Tile:
+def _coverage_tile(
+    counts: pd.DataFrame,
+    days: tuple[date, date],
+    stages: tuple[str, ...] | None,
+    key: str,
+    label: str,
+    note: str,
+    min_cell: int,
+    audience: str,
+    field: str = "pct",
+) -> Tile:
     """A coverage tile now and a year earlier, from one coverage_counts query over both days."""
     if stages is None:
         return Tile(key, label, None, "%", None, "", 0, False, "Not in the chosen career stages.")
-    now, before = (coverage.coverage_cell(counts[(counts["day"] == day) & counts["career_stage"].isin(stages)],
-                                          min_cell, audience) for day in days)
+    now, before = (
+        coverage.coverage_cell(counts[(counts["day"] == day) & counts["career_stage"].isin(stages)], min_cell, audience)
+        for day in days
+    )
     return Tile(key, label, now[field], "%", before[field], _year_earlier(days[0]), now["n"], now["suppressed"], note)
 
 
@@ -68,21 +79,60 @@ def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = 
     load = coverage.mentor_load(db, as_of, filters, audience=audience)
     load_before = coverage.mentor_load(db, earlier, filters, audience=audience)
     return [
-        _coverage_tile(counts, days, _stages(filters, TRAINEE_STAGES), "trainee_coverage", "Trainees mentored",
-                       "Active students, residents and fellows who are mentee in an active mentor relationship.",
-                       min_cell, audience),
-        _coverage_tile(counts, days, _stages(filters, ("junior_faculty",)), "junior_faculty_coverage",
-                       "Junior faculty mentored", "Active junior faculty who are mentee in an active mentor relationship.",
-                       min_cell, audience),
-        _coverage_tile(counts, days, _stages(filters, CAREER_STAGES), "engaged_coverage", "Engaged with a mentor",
-                       f"Active people who met an active mentor in the {settings['engaged_window_days']} days "
-                       "up to the as-of date.", min_cell, audience, field="engaged_pct"),
-        Tile("active_relationships", "Active relationships", relationships["relationships"], "",
-             relationships_before["relationships"], _year_earlier(as_of), relationships["mentees"],
-             relationships["suppressed"], "Mentor relationships active on the as-of date (counted in mentees)."),
-        Tile("over_capacity", "Mentors over capacity", load["over_capacity"], "", load_before["over_capacity"],
-             _year_earlier(as_of), load["mentors"], load["suppressed"],
-             f"Mentors with more than {load['capacity']} active mentees (out of all mentors)."),
+        _coverage_tile(
+            counts,
+            days,
+            _stages(filters, TRAINEE_STAGES),
+            "trainee_coverage",
+            "Trainees mentored",
+            "Active students, residents and fellows who are mentee in an active mentor relationship.",
+            min_cell,
+            audience,
+        ),
+        _coverage_tile(
+            counts,
+            days,
+            _stages(filters, ("junior_faculty",)),
+            "junior_faculty_coverage",
+            "Junior faculty mentored",
+            "Active junior faculty who are mentee in an active mentor relationship.",
+            min_cell,
+            audience,
+        ),
+        _coverage_tile(
+            counts,
+            days,
+            _stages(filters, CAREER_STAGES),
+            "engaged_coverage",
+            "Engaged with a mentor",
+            f"Active people who met an active mentor in the {settings['engaged_window_days']} days "
+            "up to the as-of date.",
+            min_cell,
+            audience,
+            field="engaged_pct",
+        ),
+        Tile(
+            "active_relationships",
+            "Active relationships",
+            relationships["relationships"],
+            "",
+            relationships_before["relationships"],
+            _year_earlier(as_of),
+            relationships["mentees"],
+            relationships["suppressed"],
+            "Mentor relationships active on the as-of date (counted in mentees).",
+        ),
+        Tile(
+            "over_capacity",
+            "Mentors over capacity",
+            load["over_capacity"],
+            "",
+            load_before["over_capacity"],
+            _year_earlier(as_of),
+            load["mentors"],
+            load["suppressed"],
+            f"Mentors with more than {load['capacity']} active mentees (out of all mentors).",
+        ),
     ]
 
 
@@ -98,17 +148,22 @@ def burnout_tile(db: Database, filters: Filters, audience: str = privacy.EXACT) 
     previous = earlier.iloc[-1] if len(earlier) else None
     name = INSTRUMENTS[row["instrument"]].name
     return Tile(
-        "burnout", f"Burnout ({name})", row["pct"], "%",
-        None if previous is None else previous["pct"], "last wave",
-        row["n"], bool(row["suppressed"]),
-        note=f"{latest_survey}" + ("" if previous is None else f", against {previous['survey']}")
-             + f". {row['rule']}.",
+        "burnout",
+        f"Burnout ({name})",
+        row["pct"],
+        "%",
+        None if previous is None else previous["pct"],
+        "last wave",
+        row["n"],
+        bool(row["suppressed"]),
+        note=f"{latest_survey}" + ("" if previous is None else f", against {previous['survey']}") + f". {row['rule']}.",
         section=f"Wellbeing: {latest_survey}",
     )
 
 
-def recruitment_tiles(db: Database, filters: Filters, track: str = "residency",
-                      audience: str = privacy.EXACT) -> list[Tile]:
+def recruitment_tiles(
+    db: Database, filters: Filters, track: str = "residency", audience: str = privacy.EXACT
+) -> list[Tile]:
     """Women and URiM among the latest cycle's applicants and matches, against the cycle before."""
     frame = recruitment.funnel(db, filters, audience=audience)
     frame = frame[frame["track"] == track]
@@ -135,9 +190,14 @@ def _share_tile(frame: pd.DataFrame, cycles: list[int], stage: str, share: str, 
     now, before = cell(cycles[-1]), (cell(cycles[-2]) if len(cycles) > 1 else None)
     known = "gender" if share == "women_pct" else "URiM status"
     return Tile(
-        f"{share}_{stage}", label, value_of(now), "%", value_of(before),
+        f"{share}_{stage}",
+        label,
+        value_of(now),
+        "%",
+        value_of(before),
         f"{cycles[-2]} cycle" if len(cycles) > 1 else "",
-        None if now is None else now["n"], now is not None and bool(now["suppressed"] or now[flag]),
+        None if now is None else now["n"],
+        now is not None and bool(now["suppressed"] or now[flag]),
         f"{cycles[-1]} cycle; share of those whose {known} is known.",
         section=f"Recruitment: {track.replace('_', ' ')}, {cycles[-1]} cycle",
     )
@@ -150,7 +210,6 @@ def coverage_by_year(db: Database, as_of: date, filters: Filters, audience: str 
     return frame
 
 
-
 def data_freshness(db: Database, audience: str = privacy.EXACT) -> pd.DataFrame:
     """How recent each dataset is (its newest date). The row counts only for exact figures: whole-table
     counts are not protected and could be set against protected ones."""
@@ -161,5 +220,8 @@ def data_freshness(db: Database, audience: str = privacy.EXACT) -> pd.DataFrame:
 def all_tiles(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> list[Tile]:
     """Every headline tile the overview shows, in reading order; families without data add none."""
     burnout = burnout_tile(db, filters, audience=audience)
-    return [*coverage_tiles(db, as_of, filters, audience=audience), *([burnout] if burnout else []),
-            *recruitment_tiles(db, filters, audience=audience)]
+    return [
+        *coverage_tiles(db, as_of, filters, audience=audience),
+        *([burnout] if burnout else []),
+        *recruitment_tiles(db, filters, audience=audience),
+    ]

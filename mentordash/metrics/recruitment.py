@@ -31,8 +31,12 @@ from mentordash.vocabulary import APPLICANT_STAGES, CAREER_STAGES, TRACKS
 
 # The filters that select applicants, as SQL on the applicants table (alias a); institution is the
 # department applied to (migration 004), so a consortium's filter applies to recruitment too.
-APPLICANT_COLUMNS = {"gender": "a.gender", "race_ethnicity": "a.race_ethnicity", "urim": urim_sql("a"),
-                     "institution": "a.institution"}
+APPLICANT_COLUMNS = {
+    "gender": "a.gender",
+    "race_ethnicity": "a.race_ethnicity",
+    "urim": urim_sql("a"),
+    "institution": "a.institution",
+}
 # Filters that describe people but not applicants: the page says so when they are set.
 NOT_APPLICANT_FILTERS = ("career_stage", "division")
 
@@ -48,8 +52,12 @@ def ignored_filters(db: Database, filters: Filters) -> list[str]:
 REPRESENTATION_FILTERS = ("career_stage", "division", "institution")
 
 STAGE_LABELS = {"applied": "Applied", "interviewed": "Interviewed", "ranked": "Ranked", "matched": "Matched"}
-TRACK_LABELS = {"residency": "Residency", "fellowship": "Fellowship", "faculty": "Faculty",
-                "student_rotation": "Student rotations"}
+TRACK_LABELS = {
+    "residency": "Residency",
+    "fellowship": "Fellowship",
+    "faculty": "Faculty",
+    "student_rotation": "Student rotations",
+}
 TRANSITIONS = (("applied", "interviewed"), ("interviewed", "ranked"), ("ranked", "matched"), ("applied", "matched"))
 # Groups of each dimension in display order, with their labels.
 GROUP_LABELS: dict[str, dict[str, str]] = {
@@ -57,14 +65,24 @@ GROUP_LABELS: dict[str, dict[str, str]] = {
     "gender": {"woman": "Women", "man": "Men", "another": "Nonbinary or another gender", "unknown": "Gender unknown"},
     "urim": {"urim": "URiM", "not_urim": "Not URiM", "unknown": "URiM status unknown"},
     "race_ethnicity": {
-        "american_indian_alaska_native": "American Indian or Alaska Native", "asian": "Asian",
-        "black": "Black or African American", "hispanic_latino": "Hispanic or Latino",
-        "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander", "white": "White",
-        "another": "Another race/ethnicity", "unknown": "Race/ethnicity unknown",
+        "american_indian_alaska_native": "American Indian or Alaska Native",
+        "asian": "Asian",
+        "black": "Black or African American",
+        "hispanic_latino": "Hispanic or Latino",
+        "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander",
+        "white": "White",
+        "another": "Another race/ethnicity",
+        "unknown": "Race/ethnicity unknown",
     },
-    "pipeline": {"any": "Any pipeline program", "none": "No pipeline program",
-                 "perry_initiative": "Perry Initiative", "nth_dimensions": "Nth Dimensions", "rjos": "RJOS",
-                 "jrgos": "JRGOS", "other": "Other program"},
+    "pipeline": {
+        "any": "Any pipeline program",
+        "none": "No pipeline program",
+        "perry_initiative": "Perry Initiative",
+        "nth_dimensions": "Nth Dimensions",
+        "rjos": "RJOS",
+        "jrgos": "JRGOS",
+        "other": "Other program",
+    },
     "selection": {"selected": "Filtered applicants", "others": "All other applicants"},
 }
 # Breakdowns whose total (the overall funnel) is shown beside them: complementary suppression applies.
@@ -101,17 +119,20 @@ def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, b
     order, as the split on the page, so that a share never gives back a count that the split hides."""
     if not splits:
         return []
-    long = pd.DataFrame([{"row": i, "group": g, "n": int(v)} for i, split in enumerate(splits)
-                         for g, v in split.items()])
+    long = pd.DataFrame(
+        [{"row": i, "group": g, "n": int(v)} for i, split in enumerate(splits) for g, v in split.items()]
+    )
     long["is_unknown"] = long["group"] == "unknown"
     # Only a split with exactly one small cell takes a complementary one: pass those through the
     # complementary rule (its per-split loop is slow over thousands of splits), the rest through the plain one.
     small = (long["n"] > 0) & (long["n"] < privacy.effective_min_cell(floor)) & ~long["is_unknown"]
     lone = long["row"].map(small.groupby(long["row"]).sum()) == 1
-    out = pd.concat([
-        privacy.suppress(long[lone], "n", [], floor, complementary=True, within=["row"], exempt="is_unknown"),
-        privacy.suppress(long[~lone], "n", [], floor, exempt="is_unknown"),
-    ])
+    out = pd.concat(
+        [
+            privacy.suppress(long[lone], "n", [], floor, complementary=True, within=["row"], exempt="is_unknown"),
+            privacy.suppress(long[~lone], "n", [], floor, exempt="is_unknown"),
+        ]
+    )
     hidden: list[dict[str, bool]] = [{} for _ in splits]
     for row, group, flag in zip(out["row"], out["group"], out["suppressed"]):
         hidden[row][group] = bool(flag)
@@ -120,8 +141,17 @@ def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, b
 
 # The counts of a funnel or department row (each with its cell key from SQL), and for viewers the figures
 # computed from each: hidden with it where it is 1 .. min_cell-1.
-SHARE_COUNTS = ["n", "gender_known", "women", "men", "gender_another", "urim_known", "urim",
-                "gender_unknown", "urim_unknown"]
+SHARE_COUNTS = [
+    "n",
+    "gender_known",
+    "women",
+    "men",
+    "gender_another",
+    "urim_known",
+    "urim",
+    "gender_unknown",
+    "urim_unknown",
+]
 _SHARE_PARTS = (("women", "women", "gender_known", "gender_unknown"), ("urim", "urim", "urim_known", "urim_unknown"))
 
 
@@ -139,14 +169,25 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
         return _protected_share_cells(frame, floor)
     out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
     rows = out.to_dict("records")
-    for name, part, known, unknown in (("women", "women", "gender_known", "gender_unknown"),
-                                       ("urim", "urim", "urim_known", "urim_unknown")):
+    for name, part, known, unknown in (
+        ("women", "women", "gender_known", "gender_unknown"),
+        ("urim", "urim", "urim_known", "urim_unknown"),
+    ):
         if name == "women":
-            splits = [{"woman": r["women"], "man": r["men"], "another": r["gender_another"],
-                       "unknown": r["n"] - r["gender_known"]} for r in rows]
+            splits = [
+                {
+                    "woman": r["women"],
+                    "man": r["men"],
+                    "another": r["gender_another"],
+                    "unknown": r["n"] - r["gender_known"],
+                }
+                for r in rows
+            ]
         else:
-            splits = [{"urim": r["urim"], "not_urim": r["urim_known"] - r["urim"],
-                       "unknown": r["n"] - r["urim_known"]} for r in rows]
+            splits = [
+                {"urim": r["urim"], "not_urim": r["urim_known"] - r["urim"], "unknown": r["n"] - r["urim_known"]}
+                for r in rows
+            ]
         hidden_groups = _splits_hidden(splits, floor)
         cols: dict[str, list] = {c: [] for c in ("pct", "ci_low", "ci_high", "suppressed")}
         unknowns, unknown_pcts, unknown_hidden = [], [], []
@@ -207,9 +248,22 @@ def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
     return out.drop(columns=["men", "gender_another"])
 
 
-SHARE_COLUMNS = ["gender_known", "women", "women_pct", "women_ci_low", "women_ci_high",
-                 "gender_unknown", "gender_unknown_pct", "urim_known", "urim", "urim_pct", "urim_ci_low",
-                 "urim_ci_high", "urim_unknown", "urim_unknown_pct"]
+SHARE_COLUMNS = [
+    "gender_known",
+    "women",
+    "women_pct",
+    "women_ci_low",
+    "women_ci_high",
+    "gender_unknown",
+    "gender_unknown_pct",
+    "urim_known",
+    "urim",
+    "urim_pct",
+    "urim_ci_low",
+    "urim_ci_high",
+    "urim_unknown",
+    "urim_unknown_pct",
+]
 
 
 def _with_shares(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT) -> pd.DataFrame:
@@ -226,11 +280,14 @@ def funnel(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.
     institution do not describe applicants and are not applied."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"]}
-    sql = load_sql("recruitment_funnel", urim_expr=urim_sql("a"),
-                   applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
+    sql = load_sql(
+        "recruitment_funnel", urim_expr=urim_sql("a"), applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params)
+    )
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
-    frame = frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
+    frame = (
+        frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
+    )
     return _with_shares(frame, _min_cell(db), audience)
 
 
@@ -238,8 +295,9 @@ def applicant_total(db: Database, filters: Filters, audience: str = privacy.EXAC
     """How many applications (all cycles and tracks) the filters select, as one cell: the page shows
     nothing else when it is hidden."""
     params = {"urim_list": db.settings()["urim_list"]}
-    sql = ("SELECT count(*) AS n, cell_key(sum(a.record_key)) AS n_key FROM applicants a WHERE TRUE "
-           + where_sql(filters, APPLICANT_COLUMNS, params))
+    sql = "SELECT count(*) AS n, cell_key(sum(a.record_key)) AS n_key FROM applicants a WHERE TRUE " + where_sql(
+        filters, APPLICANT_COLUMNS, params
+    )
     n, key = db.rows(sql, params)[0]
     floor = _min_cell(db)
     record = privacy.publish_record({"n": int(n or 0), "n_key": int(key or 0)}, audience, ["n"], floor)
@@ -253,29 +311,39 @@ def cycles(db: Database, filters: Filters) -> pd.DataFrame:
     sql = load_sql("recruitment_cycles", applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = db.df(sql, params)
     frame["track_order"] = frame["track"].map(TRACKS.index)
-    return frame.sort_values(["track_order", "cycle"], ascending=[True, False]).drop(columns="track_order") \
+    return (
+        frame.sort_values(["track_order", "cycle"], ascending=[True, False])
+        .drop(columns="track_order")
         .reset_index(drop=True)
+    )
 
 
-def _group_counts(db: Database, filters: Filters, track: str, cycle: int,
-                  audience: str = privacy.EXACT) -> pd.DataFrame:
+def _group_counts(
+    db: Database, filters: Filters, track: str, cycle: int, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """Counts by (dimension, group, stage), every stage present for every group, published for `audience`
     (each group's count, each side of the selection split included, with its own cell key) and suppressed."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], "track": track, "cycle": int(cycle)}
-    sql = load_sql("recruitment_groups", urim_expr=urim_sql("a"),
-                   applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
+    sql = load_sql(
+        "recruitment_groups", urim_expr=urim_sql("a"), applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params)
+    )
     frame = db.df(sql, params)
     if not any(k in APPLICANT_COLUMNS for k in filters.as_dict()):
         frame = frame[frame["dimension"] != "selection"]  # no filter on applicants: nobody is "other"
     frame = frame[frame["dimension"].isin(GROUP_LABELS)]
     order = {(d, g): i for d, groups in GROUP_LABELS.items() for i, g in enumerate(groups)}
-    frame = frame.assign(
-        dim_order=frame["dimension"].map(list(GROUP_LABELS).index),
-        group_order=[order.get((d, g), 99) for d, g in zip(frame["dimension"], frame["group"])],
-        label=[GROUP_LABELS[d].get(g, g) for d, g in zip(frame["dimension"], frame["group"])],
-        cycle=int(cycle), track=track,
-    ).sort_values(["dim_order", "group_order", "stage_order"]).drop(columns=["dim_order", "group_order"])
+    frame = (
+        frame.assign(
+            dim_order=frame["dimension"].map(list(GROUP_LABELS).index),
+            group_order=[order.get((d, g), 99) for d, g in zip(frame["dimension"], frame["group"])],
+            label=[GROUP_LABELS[d].get(g, g) for d, g in zip(frame["dimension"], frame["group"])],
+            cycle=int(cycle),
+            track=track,
+        )
+        .sort_values(["dim_order", "group_order", "stage_order"])
+        .drop(columns=["dim_order", "group_order"])
+    )
     frame = frame.reset_index(drop=True)
     floor = _min_cell(db)
     frame = privacy.publish_counts(frame, audience, ["n"], floor)
@@ -287,9 +355,18 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int,
         # shares can be read honestly; it may still be taken as the complementary cell. For viewers no
         # published count is 1 .. min_cell-1, unknown included (complementary suppression is skipped).
         part = part.assign(is_unknown=(part["group"] == "unknown") & (audience == privacy.EXACT))
-        parts.append(privacy.suppress(part, "n", [], floor, complementary=dimension in COMPLEMENTED,
-                                      within=["stage"], exempt="is_unknown", audience=audience)
-                     .drop(columns="is_unknown"))
+        parts.append(
+            privacy.suppress(
+                part,
+                "n",
+                [],
+                floor,
+                complementary=dimension in COMPLEMENTED,
+                within=["stage"],
+                exempt="is_unknown",
+                audience=audience,
+            ).drop(columns="is_unknown")
+        )
     out = pd.concat(parts).sort_index()
     # A stage with too few applicants overall shows nothing at all, unknown included.
     hidden_stages = set(out[(out["dimension"] == "all") & out["suppressed"]]["stage"])
@@ -299,8 +376,7 @@ def _group_counts(db: Database, filters: Filters, track: str, cycle: int,
     return out.reset_index(drop=True)
 
 
-def group_funnel(db: Database, filters: Filters, track: str, cycle: int,
-                 audience: str = privacy.EXACT) -> pd.DataFrame:
+def group_funnel(db: Database, filters: Filters, track: str, cycle: int, audience: str = privacy.EXACT) -> pd.DataFrame:
     """The funnel of one cycle and track, overall (dimension 'all') and by group.
 
     Columns: dimension, group, label, stage, stage_order, n, pct_of_applied (the share of the group's
@@ -321,8 +397,7 @@ def group_funnel(db: Database, filters: Filters, track: str, cycle: int,
     return _none_for_missing(frame, ["pct_of_applied", "ci_low", "ci_high"])
 
 
-def conversions(db: Database, filters: Filters, track: str, cycle: int,
-                audience: str = privacy.EXACT) -> pd.DataFrame:
+def conversions(db: Database, filters: Filters, track: str, cycle: int, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Conversion from stage to stage (and applied to matched) for every group of one cycle and track.
 
     Columns: dimension, group, label, from_stage, to_stage, n_from, n_to, rate (%), ci_low, ci_high
@@ -336,15 +411,47 @@ def conversions(db: Database, filters: Filters, track: str, cycle: int,
         for a, b in TRANSITIONS:
             first, second = cells[(g["dimension"], g["group"], a)], cells[(g["dimension"], g["group"], b)]
             hidden = bool(first["suppressed"] or second["suppressed"])
-            row = {**g, "cycle": int(cycle), "track": track, "from_stage": a, "to_stage": b,
-                   "n_from": None, "n_to": None, "rate": None, "ci_low": None, "ci_high": None, "suppressed": hidden}
+            row = {
+                **g,
+                "cycle": int(cycle),
+                "track": track,
+                "from_stage": a,
+                "to_stage": b,
+                "n_from": None,
+                "n_to": None,
+                "rate": None,
+                "ci_low": None,
+                "ci_high": None,
+                "suppressed": hidden,
+            }
             if not hidden:
                 low, high = _ci(second["n"], first["n"])
-                row.update(n_from=int(first["n"]), n_to=int(second["n"]), rate=_pct(second["n"], first["n"]),
-                           ci_low=low, ci_high=high)
+                row.update(
+                    n_from=int(first["n"]),
+                    n_to=int(second["n"]),
+                    rate=_pct(second["n"], first["n"]),
+                    ci_low=low,
+                    ci_high=high,
+                )
             rows.append(row)
-    frame = pd.DataFrame(rows, columns=["dimension", "group", "label", "cycle", "track", "from_stage", "to_stage",
-                                        "n_from", "n_to", "rate", "ci_low", "ci_high", "suppressed"])
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "dimension",
+            "group",
+            "label",
+            "cycle",
+            "track",
+            "from_stage",
+            "to_stage",
+            "n_from",
+            "n_to",
+            "rate",
+            "ci_low",
+            "ci_high",
+            "suppressed",
+        ],
+    )
     return _none_for_missing(frame, ["n_from", "n_to", "rate", "ci_low", "ci_high"])
 
 
@@ -355,8 +462,9 @@ def _none_for_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     return frame
 
 
-def pipeline_share(db: Database, filters: Filters, track: str, cycle: int,
-                   audience: str = privacy.EXACT) -> pd.DataFrame:
+def pipeline_share(
+    db: Database, filters: Filters, track: str, cycle: int, audience: str = privacy.EXACT
+) -> pd.DataFrame:
     """For each pipeline program (and any program) and each stage: how many of the stage's applicants
     came through it, and their share. Columns: group, label, stage, stage_order, n_stage, n, pct, suppressed.
     For viewers both counts are published ones."""
@@ -367,11 +475,18 @@ def pipeline_share(db: Database, filters: Filters, track: str, cycle: int,
     for row in programs.to_dict("records"):
         total = totals.get(row["stage"])
         hidden = bool(row["suppressed"] or total is None or total["suppressed"])
-        rows.append({
-            "group": row["group"], "label": row["label"], "stage": row["stage"], "stage_order": row["stage_order"],
-            "n_stage": None if hidden else int(total["n"]), "n": None if hidden else int(row["n"]),
-            "pct": None if hidden else _pct(row["n"], total["n"]), "suppressed": hidden,
-        })
+        rows.append(
+            {
+                "group": row["group"],
+                "label": row["label"],
+                "stage": row["stage"],
+                "stage_order": row["stage_order"],
+                "n_stage": None if hidden else int(total["n"]),
+                "n": None if hidden else int(row["n"]),
+                "pct": None if hidden else _pct(row["n"], total["n"]),
+                "suppressed": hidden,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["group", "label", "stage", "stage_order", "n_stage", "n", "pct", "suppressed"])
     return _none_for_missing(frame, ["n_stage", "n", "pct"])
 
@@ -383,11 +498,18 @@ def representation(db: Database, as_of: date, filters: Filters, audience: str = 
     settings = db.settings()
     people_filters = Filters.of(**{k: v for k, v in filters.as_dict().items() if k in REPRESENTATION_FILTERS})
     params = {"urim_list": settings["urim_list"], "as_of": as_of}
-    sql = load_sql("recruitment_department", urim_expr=urim_sql("p"),
-                   people_filter=where_sql(people_filters, people_columns("p"), params))
+    sql = load_sql(
+        "recruitment_department",
+        urim_expr=urim_sql("p"),
+        people_filter=where_sql(people_filters, people_columns("p"), params),
+    )
     frame = db.df(sql, params)
-    frame = frame.assign(stage_order=frame["career_stage"].map(CAREER_STAGES.index)) \
-        .sort_values("stage_order").drop(columns="stage_order").reset_index(drop=True)
+    frame = (
+        frame.assign(stage_order=frame["career_stage"].map(CAREER_STAGES.index))
+        .sort_values("stage_order")
+        .drop(columns="stage_order")
+        .reset_index(drop=True)
+    )
     return _with_shares(frame, _min_cell(db), audience)
 
 
@@ -397,5 +519,15 @@ def benchmarks(db: Database) -> dict[str, dict]:
     return {b["key"]: b for b in db.settings()["benchmarks"] if "key" in b}
 
 
-__all__ = ["funnel", "applicant_total", "cycles", "group_funnel", "conversions", "pipeline_share", "representation", "benchmarks",
-           "ignored_filters", "APPLICANT_STAGES"]
+__all__ = [
+    "funnel",
+    "applicant_total",
+    "cycles",
+    "group_funnel",
+    "conversions",
+    "pipeline_share",
+    "representation",
+    "benchmarks",
+    "ignored_filters",
+    "APPLICANT_STAGES",
+]

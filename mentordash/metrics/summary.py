@@ -41,7 +41,10 @@ def coverage_part(db: Database, as_of: date, filters: Filters, audience: str = p
 
 
 def mentor_load_part(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
-    return _cell(coverage.mentor_load(db, as_of, filters, audience=audience), ("mentors", "mean", "max", "over_capacity", "capacity"))
+    return _cell(
+        coverage.mentor_load(db, as_of, filters, audience=audience),
+        ("mentors", "mean", "max", "over_capacity", "capacity"),
+    )
 
 
 def burnout_part(db: Database, filters: Filters, audience: str = privacy.EXACT) -> list[dict]:
@@ -70,8 +73,10 @@ def outcomes_part(db: Database, as_of: date, filters: Filters, audience: str = p
     departures = outcomes_metrics.early_departure(db, as_of, filters, audience=audience).to_dict("records")
     return {
         "window_start": outcomes_metrics.window_start(db, as_of).isoformat(),
-        "publications": [_cell(row, ("career_stage", "mentored", "people", "person_years", "publications", "rate"))
-                         for row in publications],
+        "publications": [
+            _cell(row, ("career_stage", "mentored", "people", "person_years", "publications", "rate"))
+            for row in publications
+        ],
         "early_departure": [_cell(row, ("career_stage", "mentored", "n", "departed", "pct")) for row in departures],
     }
 

@@ -30,4 +30,4 @@ def academic_year_ends(db: Database, as_of: date) -> list[date]:
         return [as_of]
     first_end = date(first.year if first.month < 7 else first.year + 1, 6, 30)
     ends = [date(year, 6, 30) for year in range(first_end.year, as_of.year + 1) if date(year, 6, 30) < as_of]
-    return [*ends[-MAX_YEARS_SHOWN + 1:], as_of]
+    return [*ends[-MAX_YEARS_SHOWN + 1 :], as_of]

@@ -28,8 +28,12 @@ from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
 # The filter columns of a survey_respondents.sql row (aliased r): shared with metrics.outcomes.
 RESPONDENT_COLUMNS = {
-    "career_stage": "r.eff_stage", "gender": "r.eff_gender", "division": "r.eff_division",
-    "institution": "r.eff_institution", "race_ethnicity": "r.race_ethnicity", "urim": urim_sql("r"),
+    "career_stage": "r.eff_stage",
+    "gender": "r.eff_gender",
+    "division": "r.eff_division",
+    "institution": "r.eff_institution",
+    "race_ethnicity": "r.race_ethnicity",
+    "urim": urim_sql("r"),
 }
 
 
@@ -37,13 +41,25 @@ def respondents_sql(name: str, filters: Filters, params: dict) -> str:
     """load_sql(name) with its `{survey_respondents}` CTE (survey_respondents.sql: complete responses with
     their respondent's effective groups) spliced in and its `{respondent_filter}` fragment for the filters
     (values bound into params)."""
-    return load_sql(name, survey_respondents=load_sql("survey_respondents"),
-                    respondent_filter=where_sql(filters, RESPONDENT_COLUMNS, params))
+    return load_sql(
+        name,
+        survey_respondents=load_sql("survey_respondents"),
+        respondent_filter=where_sql(filters, RESPONDENT_COLUMNS, params),
+    )
+
+
 DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")
-DIMENSION_LABELS = {"career_stage": "Career stage", "gender": "Gender", "urim": "URiM", "division": "Division",
-                    "mentored": "Mentored"}
+DIMENSION_LABELS = {
+    "career_stage": "Career stage",
+    "gender": "Gender",
+    "urim": "URiM",
+    "division": "Division",
+    "mentored": "Mentored",
+}
 _FIXED_GROUP_ORDER = {
-    "career_stage": CAREER_STAGES, "gender": GENDERS, "urim": ("urim", "not_urim"),
+    "career_stage": CAREER_STAGES,
+    "gender": GENDERS,
+    "urim": ("urim", "not_urim"),
     "mentored": ("mentored", "not_mentored"),
 }
 CELL_VALUES = ["positive", "pct", "ci_low", "ci_high"]
@@ -122,19 +138,38 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
     sql = head + load_sql("wellbeing_response_rate", people_filter=where_sql(filters, people_columns("p"), params))
     frame = db.df(sql, params)
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
-    frame = privacy.publish_counts(frame, audience, ["eligible", "respondents", "responses", "linked_responses"],
-                                   settings["min_cell"],
-                                   at_most={"respondents": "eligible", "linked_responses": "responses"})
+    frame = privacy.publish_counts(
+        frame,
+        audience,
+        ["eligible", "respondents", "responses", "linked_responses"],
+        settings["min_cell"],
+        at_most={"respondents": "eligible", "linked_responses": "responses"},
+    )
     frame["roster_allows"] = (frame["linked_responses"] > 0) & (frame["eligible"] > 0)
-    frame["rate"] = [pct(r, e) if ok else None
-                     for r, e, ok in zip(frame["respondents"], frame["eligible"], frame["roster_allows"])]
+    frame["rate"] = [
+        pct(r, e) if ok else None for r, e, ok in zip(frame["respondents"], frame["eligible"], frame["roster_allows"])
+    ]
     frame["eligible"] = frame["eligible"].where(frame["roster_allows"], 0)
-    frame = frame[["survey", "last_day", "eligible", "respondents", "rate", "responses", "linked_responses",
-                   "roster_allows"]]
-    frame = privacy.suppress(frame, "responses", ["linked_responses"], settings["min_cell"],
-                             flag="responses_suppressed", audience=audience, numerators={"linked_responses": []})
-    return privacy.suppress(frame, "eligible", ["respondents", "rate"], settings["min_cell"], audience=audience,
-                            numerators={"respondents": ["rate"]})
+    frame = frame[
+        ["survey", "last_day", "eligible", "respondents", "rate", "responses", "linked_responses", "roster_allows"]
+    ]
+    frame = privacy.suppress(
+        frame,
+        "responses",
+        ["linked_responses"],
+        settings["min_cell"],
+        flag="responses_suppressed",
+        audience=audience,
+        numerators={"linked_responses": []},
+    )
+    return privacy.suppress(
+        frame,
+        "eligible",
+        ["respondents", "rate"],
+        settings["min_cell"],
+        audience=audience,
+        numerators={"respondents": ["rate"]},
+    )
 
 
 def _group_order(dimension: str, group: str) -> tuple:
@@ -155,15 +190,23 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
     suppression applies within each (survey, measure, dimension). Columns: survey, last_submitted,
     dimension, group, measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
     head, params, settings = _head(db, filters)
-    sql = head + load_sql("wellbeing_by_group", urim_expr=urim_sql("f"), measure_flags=measure_flags("f"),
-                          measure_counts=measure_counts(), measure_sums=measure_sums())
+    sql = head + load_sql(
+        "wellbeing_by_group",
+        urim_expr=urim_sql("f"),
+        measure_flags=measure_flags("f"),
+        measure_counts=measure_counts(),
+        measure_sums=measure_sums(),
+    )
     wide = db.df(sql, params).rename(columns={"grp": "group"})
     frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
     frame["m_order"] = frame["measure"].map(MEASURE_ORDER.index)
     frame["d_order"] = frame["dimension"].map(DIMENSIONS.index)
     frame["g_order"] = [_group_order(d, g) for d, g in zip(frame["dimension"], frame["group"])]
-    frame = (frame.sort_values(["last_submitted", "survey", "m_order", "d_order", "g_order"])
-             .drop(columns=["m_order", "d_order", "g_order"]).reset_index(drop=True))
+    frame = (
+        frame.sort_values(["last_submitted", "survey", "m_order", "d_order", "g_order"])
+        .drop(columns=["m_order", "d_order", "g_order"])
+        .reset_index(drop=True)
+    )
     return _measure_cells(frame, settings, audience, complementary=True, within=["survey", "measure", "dimension"])
 
 
@@ -199,16 +242,25 @@ def _measure_cells(frame: pd.DataFrame, settings: dict, audience: str, **suppres
     min_cell = settings["min_cell"]
     frame = privacy.publish_counts(frame, audience, MEASURE_COUNTS, min_cell, at_most={"positive": "n"})
     frame = _add_shares(frame, settings["cutoffs"])
-    return privacy.suppress(frame, "n", CELL_VALUES, min_cell, audience=audience, numerators=MEASURE_NUMERATORS,
-                            **suppression)
+    return privacy.suppress(
+        frame, "n", CELL_VALUES, min_cell, audience=audience, numerators=MEASURE_NUMERATORS, **suppression
+    )
 
 
 def burnout_rows(by_wave: pd.DataFrame) -> pd.DataFrame:
     """The burnout measures of a measures_by_wave frame, as burnout_prevalence returns them (so that a page
     holding measures_by_wave derives them without a second query)."""
     frame = by_wave[by_wave["measure"].isin(BURNOUT_MEASURES)].rename(columns={"positive": "burned_out"})
-    columns = ["survey", "instrument", "last_submitted", "n", "burned_out", "pct", "ci_low", "ci_high", "rule",
-               "suppressed"]
+    columns = [
+        "survey",
+        "instrument",
+        "last_submitted",
+        "n",
+        "burned_out",
+        "pct",
+        "ci_low",
+        "ci_high",
+        "rule",
+        "suppressed",
+    ]
     return frame[columns].reset_index(drop=True)
-
-

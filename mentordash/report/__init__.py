@@ -28,14 +28,17 @@ from mentordash.report.pdf import html_to_pdf
 TEMPLATES = Path(__file__).parent / "templates"
 FORMATS = ("html", "pdf")
 
-__all__ = ["EXACT", "PROTECTED", "Report", "ReportError", "html_to_pdf", "make_report", "render_html",
-           "write_report"]
+__all__ = ["EXACT", "PROTECTED", "Report", "ReportError", "html_to_pdf", "make_report", "render_html", "write_report"]
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html", "j2"]),
-                       trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -54,16 +57,29 @@ class Report:
         return html_to_pdf(self.html, self.header)
 
 
-def make_report(db: Database, as_of: date, filters: Filters, audience: str = EXACT,
-                generated: date | None = None, call: Callable | None = None) -> Report:
+def make_report(
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    audience: str = EXACT,
+    generated: date | None = None,
+    call: Callable | None = None,
+) -> Report:
     """Gather every figure for this reader (through `call`, the app's cache, when given), lay it out
     and render the HTML."""
     data = gather(db, as_of, filters, audience, call)
     sections, figures = build_sections(data)
     head = build_header(data, generated or date.today())
-    html = _environment().get_template("report.html.j2").render(
-        header=head, sections=sections, css=(TEMPLATES / "report.css").read_text(), plotly_js=_plotly_js(),
-        figures_json=figures.json(),
+    html = (
+        _environment()
+        .get_template("report.html.j2")
+        .render(
+            header=head,
+            sections=sections,
+            css=(TEMPLATES / "report.css").read_text(),
+            plotly_js=_plotly_js(),
+            figures_json=figures.json(),
+        )
     )
     return Report(html=html, header=head)
 

@@ -34,7 +34,7 @@ class Gatherer:
 
     db: Database
     audience: str
-    call: Callable | None = None   # call(func, *args, **kwargs) -> func(db, ...): the app passes its cache
+    call: Callable | None = None  # call(func, *args, **kwargs) -> func(db, ...): the app passes its cache
     called: list[str] = field(default_factory=list)
     _memo: dict = field(default_factory=dict)
 
@@ -52,8 +52,10 @@ class Gatherer:
         try:  # the one disclosure gate, as the app's cache uses it: figures carry the reader's audience
             kwargs = privacy.gate(func, self.audience, kwargs)
         except PermissionError as refused:
-            raise ReportError(f"{name} cannot give protected figures yet, so a viewer's report cannot be made "
-                              f"({refused}). Ask a coordinator for the report.") from refused
+            raise ReportError(
+                f"{name} cannot give protected figures yet, so a viewer's report cannot be made "
+                f"({refused}). Ask a coordinator for the report."
+            ) from refused
         if self.call is not None:
             return self.call(func, *args, **kwargs)
         return func(self.db, *args, **kwargs)
@@ -62,18 +64,45 @@ class Gatherer:
 def missing_audience() -> list[str]:
     """The figure-returning metrics functions the report calls that do not take `audience` yet."""
     funcs = [
-        coverage.coverage_total, coverage.coverage_by_stage, coverage.coverage_by_role, coverage.mentor_load,
-        coverage.resident_benchmark, coverage.coverage_by_group, coverage.mentor_load_distribution,
-        coverage.load_by_group, coverage.time_to_match, overview.all_tiles, overview.coverage_by_year,
-        recruitment.ignored_filters, recruitment.applicant_total, recruitment.cycles, recruitment.group_funnel,
-        recruitment.conversions, recruitment.funnel, recruitment.benchmarks, recruitment.pipeline_share,
-        recruitment.representation, wellbeing.responses_total, wellbeing.measures_by_wave,
-        wellbeing.burnout_prevalence, wellbeing.response_rates, wellbeing.measures_by_group, wellbeing.benchmarks,
-        outcomes.window, outcomes.people_total, outcomes.publications, outcomes.time_to_promotion,
-        outcomes.early_departure, outcomes.satisfaction, outcomes.mentor_publications,
+        coverage.coverage_total,
+        coverage.coverage_by_stage,
+        coverage.coverage_by_role,
+        coverage.mentor_load,
+        coverage.resident_benchmark,
+        coverage.coverage_by_group,
+        coverage.mentor_load_distribution,
+        coverage.load_by_group,
+        coverage.time_to_match,
+        overview.all_tiles,
+        overview.coverage_by_year,
+        recruitment.ignored_filters,
+        recruitment.applicant_total,
+        recruitment.cycles,
+        recruitment.group_funnel,
+        recruitment.conversions,
+        recruitment.funnel,
+        recruitment.benchmarks,
+        recruitment.pipeline_share,
+        recruitment.representation,
+        wellbeing.responses_total,
+        wellbeing.measures_by_wave,
+        wellbeing.burnout_prevalence,
+        wellbeing.response_rates,
+        wellbeing.measures_by_group,
+        wellbeing.benchmarks,
+        outcomes.window,
+        outcomes.people_total,
+        outcomes.publications,
+        outcomes.time_to_promotion,
+        outcomes.early_departure,
+        outcomes.satisfaction,
+        outcomes.mentor_publications,
     ]
-    return [f"{f.__module__}.{f.__qualname__}" for f in funcs
-            if not privacy.takes_audience(f) and not getattr(f, "figure_free", False)]
+    return [
+        f"{f.__module__}.{f.__qualname__}"
+        for f in funcs
+        if not privacy.takes_audience(f) and not getattr(f, "figure_free", False)
+    ]
 
 
 def _share_filters(filters: Filters) -> tuple[Filters, Filters]:
@@ -83,8 +112,7 @@ def _share_filters(filters: Filters) -> tuple[Filters, Filters]:
     return women, urim
 
 
-def gather(db: Database, as_of: date, filters: Filters, audience: str = EXACT,
-           call: Callable | None = None) -> dict:
+def gather(db: Database, as_of: date, filters: Filters, audience: str = EXACT, call: Callable | None = None) -> dict:
     """Everything the report shows, section by section. `call`, when given, makes each metrics call
     (the app passes its cache, ui.cache.cached); by default each function is called on `db`."""
     if audience not in AUDIENCES:
@@ -92,7 +120,10 @@ def gather(db: Database, as_of: date, filters: Filters, audience: str = EXACT,
     get = Gatherer(db, audience, call)
     settings = db.settings()
     out: dict[str, Any] = {
-        "as_of": as_of, "filters": filters, "audience": audience, "settings": settings,
+        "as_of": as_of,
+        "filters": filters,
+        "audience": audience,
+        "settings": settings,
         "min_cell": privacy.effective_min_cell(settings["min_cell"]),
         "latest_dates": get(overview.data_freshness),  # row counts only for exact figures
     }
@@ -125,10 +156,12 @@ def gather(db: Database, as_of: date, filters: Filters, audience: str = EXACT,
 
 
 def _recruitment(get: Gatherer, as_of: date, filters: Filters) -> dict:
-    section: dict[str, Any] = {"ignored": get(recruitment.ignored_filters, filters),
-                               "total": get(recruitment.applicant_total, filters),
-                               "people": get(recruitment.representation, as_of, filters),
-                               "benchmarks": get(recruitment.benchmarks)}
+    section: dict[str, Any] = {
+        "ignored": get(recruitment.ignored_filters, filters),
+        "total": get(recruitment.applicant_total, filters),
+        "people": get(recruitment.representation, as_of, filters),
+        "benchmarks": get(recruitment.benchmarks),
+    }
     if section["total"].get("suppressed") or not section["total"].get("n"):
         return section
     pairs = get(recruitment.cycles, filters)
@@ -137,7 +170,8 @@ def _recruitment(get: Gatherer, as_of: date, filters: Filters) -> dict:
     cycle = int(pairs[pairs["track"] == track]["cycle"].max())
     women_filters, urim_filters = _share_filters(filters)
     section.update(
-        track=track, cycle=cycle,
+        track=track,
+        cycle=cycle,
         groups=get(recruitment.group_funnel, filters, track, cycle),
         conversions=get(recruitment.conversions, filters, track, cycle),
         funnel=get(recruitment.funnel, filters),
@@ -163,8 +197,10 @@ def _wellbeing(get: Gatherer, filters: Filters) -> dict:
 
 
 def _outcomes(get: Gatherer, as_of: date, filters: Filters) -> dict:
-    section: dict[str, Any] = {"window": get(outcomes.window, as_of),
-                               "total": get(outcomes.people_total, as_of, filters)}
+    section: dict[str, Any] = {
+        "window": get(outcomes.window, as_of),
+        "total": get(outcomes.people_total, as_of, filters),
+    }
     if section["total"].get("suppressed") or not section["total"].get("n"):
         return section
     section.update(

@@ -15,9 +15,16 @@ import tempfile
 import threading
 from pathlib import Path
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-PRINT_SCALE = 0.8        # 900px charts in a 7.5 inch column
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PRINT_SCALE = 0.8  # 900px charts in a 7.5 inch column
 RENDER_TIMEOUT_MS = 60_000
 
 
@@ -29,15 +36,19 @@ def chromium_path() -> str:
     """$MENTORDASH_CHROMIUM, else Debian's /usr/bin/chromium (installed by `make setup-test` / apt)."""
     path = os.environ.get("MENTORDASH_CHROMIUM", "/usr/bin/chromium")
     if not Path(path).exists():
-        raise PdfError(f"Chromium not found at {path}: install it with `apt-get install -y chromium` "
-                       "(or set MENTORDASH_CHROMIUM), or save the report as HTML instead.")
+        raise PdfError(
+            f"Chromium not found at {path}: install it with `apt-get install -y chromium` "
+            "(or set MENTORDASH_CHROMIUM), or save the report as HTML instead."
+        )
     return path
 
 
 def _margin_template(text: str, right: str = "") -> str:
-    return ('<div style="font-family: Helvetica, Arial, sans-serif; font-size: 8px; color: #5f6370; width: 100%; '
-            'padding: 0 12mm; display: flex; justify-content: space-between;">'
-            f"<span>{text}</span><span>{right}</span></div>")
+    return (
+        '<div style="font-family: Helvetica, Arial, sans-serif; font-size: 8px; color: #5f6370; width: 100%; '
+        'padding: 0 12mm; display: flex; justify-content: space-between;">'
+        f"<span>{text}</span><span>{right}</span></div>"
+    )
 
 
 def _print(html: str, header: dict) -> bytes:
@@ -63,12 +74,15 @@ def _print(html: str, header: dict) -> bytes:
                 raise PdfError(f"the report's page raised an error while drawing its charts: {errors[0]}")
             page.emulate_media(media="print")
             return page.pdf(
-                format="Letter", print_background=True, prefer_css_page_size=True, scale=PRINT_SCALE,
+                format="Letter",
+                print_background=True,
+                prefer_css_page_size=True,
+                scale=PRINT_SCALE,
                 display_header_footer=True,
                 header_template=_margin_template(top),
-                footer_template=_margin_template("MentorDash report",
-                                                 'Page <span class="pageNumber"></span> of '
-                                                 '<span class="totalPages"></span>'),
+                footer_template=_margin_template(
+                    "MentorDash report", 'Page <span class="pageNumber"></span> of <span class="totalPages"></span>'
+                ),
                 margin={"top": "16mm", "bottom": "16mm", "left": "12mm", "right": "12mm"},
             )
         finally:

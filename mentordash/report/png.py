@@ -12,7 +12,7 @@ import threading
 import plotly.graph_objects as go
 
 DEFAULT_WIDTH = 1200  # pixels before `scale`: a chart as wide as a slide
-SCALE = 2             # twice that, sharp when printed or projected
+SCALE = 2  # twice that, sharp when printed or projected
 _started = threading.Lock()
 _server = {"running": False}
 
@@ -33,9 +33,12 @@ def figure_png(fig: go.Figure, width: int | None = None, height: int | None = No
     _ensure_server()
     spec = fig.to_plotly_json()
     layout = spec.get("layout", {})
-    opts = {"format": "png", "scale": scale,
-            "width": int(width or layout.get("width") or DEFAULT_WIDTH),
-            "height": int(height or layout.get("height") or 450)}
+    opts = {
+        "format": "png",
+        "scale": scale,
+        "width": int(width or layout.get("width") or DEFAULT_WIDTH),
+        "height": int(height or layout.get("height") or 450),
+    }
     return kaleido.calc_fig_sync(spec, opts=opts)
 
 

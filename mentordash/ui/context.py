@@ -104,8 +104,11 @@ def audience() -> str:
 def protection_note_once() -> None:
     """Tell a viewer, once on every page, that the figures are protected and by how much they may differ."""
     if audience() == privacy.PROTECTED:
-        st.caption(privacy.protection_note(), help="docs/privacy.md in the MentorDash repository: the cell key "
-                   "method of official statistics (ABS TableBuilder).")
+        st.caption(
+            privacy.protection_note(),
+            help="docs/privacy.md in the MentorDash repository: the cell key "
+            "method of official statistics (ABS TableBuilder).",
+        )
 
 
 def min_cell() -> int:
@@ -146,10 +149,12 @@ def data_snapshot() -> Iterator[None]:
     try:
         with db.snapshot():
             if db.read_only_reason:
-                st.warning(f"The database file cannot be written ({db.read_only_reason}): every page shows "
-                           "the data as it is, but imports and settings changes are refused until it is "
-                           "writable for the account that runs MentorDash (then restart it).",
-                           icon=":material/lock:")
+                st.warning(
+                    f"The database file cannot be written ({db.read_only_reason}): every page shows "
+                    "the data as it is, but imports and settings changes are refused until it is "
+                    "writable for the account that runs MentorDash (then restart it).",
+                    icon=":material/lock:",
+                )
             yield
     except (DatabaseUnavailable, DatabaseWriteError) as problem:
         st.error(str(problem))

@@ -10,8 +10,15 @@ from mentordash.metrics import coverage
 from mentordash.ui.tables import count, fewer_than, hidden_note, numbers_table, percent
 from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
 
-COVERAGE_COLUMNS = {"n": "People", "covered": "Covered", "pct": "Covered %", "ci_low": "95% CI low",
-                    "ci_high": "95% CI high", "engaged": "Engaged", "engaged_pct": "Engaged %"}
+COVERAGE_COLUMNS = {
+    "n": "People",
+    "covered": "Covered",
+    "pct": "Covered %",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "engaged": "Engaged",
+    "engaged_pct": "Engaged %",
+}
 
 
 def roles_for(role: str) -> tuple:
@@ -33,17 +40,32 @@ def tiles(everyone: dict, load: dict, noun: str, window_days: int, min_cell: int
     hidden = hidden_note(min_cell)
     shown = not everyone["suppressed"]
     return [
-        {"label": f"Have an active {noun}", "value": percent(everyone["pct"]) if shown else hidden,
-         "help": f"{count(everyone['covered'])} of {count(everyone['n'])} active people." if shown else None},
-        {"label": f"Engaged with their {noun}", "value": percent(everyone["engaged_pct"]) if shown else hidden,
-         "help": (f"{count(everyone['engaged'])} of {count(everyone['n'])} active people met their {noun} in the "
-                  f"last {window_days} days.") if shown else None},
+        {
+            "label": f"Have an active {noun}",
+            "value": percent(everyone["pct"]) if shown else hidden,
+            "help": f"{count(everyone['covered'])} of {count(everyone['n'])} active people." if shown else None,
+        },
+        {
+            "label": f"Engaged with their {noun}",
+            "value": percent(everyone["engaged_pct"]) if shown else hidden,
+            "help": (
+                f"{count(everyone['engaged'])} of {count(everyone['n'])} active people met their {noun} in the "
+                f"last {window_days} days."
+            )
+            if shown
+            else None,
+        },
         {"label": "Active people in this view", "value": count(everyone["n"]) if shown else hidden, "help": None},
-        {"label": "Mentors over capacity",
-         "value": hidden if load["suppressed"] else (
-             f"{fewer_than(min_cell) if load['over_capacity'] is None else count(load['over_capacity'])} of "
-             f"{count(load['mentors'])}"),
-         "help": f"Mentors with more than {load['capacity']} active mentees (the capacity setting)."},
+        {
+            "label": "Mentors over capacity",
+            "value": hidden
+            if load["suppressed"]
+            else (
+                f"{fewer_than(min_cell) if load['over_capacity'] is None else count(load['over_capacity'])} of "
+                f"{count(load['mentors'])}"
+            ),
+            "help": f"Mentors with more than {load['capacity']} active mentees (the capacity setting).",
+        },
     ]
 
 
@@ -66,14 +88,25 @@ def stage_table(rows: pd.DataFrame, min_cell: int) -> pd.DataFrame:
 
 
 def group_table(groups: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    table = groups.assign(group=groups["group"].map(charts.group_label),
-                          dimension=groups["dimension"].map(DIMENSION_LABELS))
+    table = groups.assign(
+        group=groups["group"].map(charts.group_label), dimension=groups["dimension"].map(DIMENSION_LABELS)
+    )
     return numbers_table(table, {"dimension": "Dimension", "group": "Group", **COVERAGE_COLUMNS}, min_cell)
 
 
 def match_table(match: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    return numbers_table(match.assign(career_stage=match["career_stage"].map(CAREER_STAGE_LABELS)), {
-        "career_stage": "Career stage", "n": "Started", "matched": "Matched so far", "pct": "Matched %",
-        "median_days": "Median days", "q1_days": "25th pct days", "q3_days": "75th pct days",
-        "n90": "Started 90+ days ago", "within_90_pct": "Matched within 90 days %",
-    }, min_cell)
+    return numbers_table(
+        match.assign(career_stage=match["career_stage"].map(CAREER_STAGE_LABELS)),
+        {
+            "career_stage": "Career stage",
+            "n": "Started",
+            "matched": "Matched so far",
+            "pct": "Matched %",
+            "median_days": "Median days",
+            "q1_days": "25th pct days",
+            "q3_days": "75th pct days",
+            "n90": "Started 90+ days ago",
+            "within_90_pct": "Matched within 90 days %",
+        },
+        min_cell,
+    )

@@ -42,5 +42,6 @@ def download_csv(label: str, frame: pd.DataFrame, file_name: str, key: str | Non
     """A download button for the frame as an escaped CSV."""
     import streamlit as st
 
-    st.download_button(label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key,
-                       icon=":material/download:")
+    st.download_button(
+        label, data=csv_bytes(frame), file_name=file_name, mime="text/csv", key=key, icon=":material/download:"
+    )

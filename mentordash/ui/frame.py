@@ -44,8 +44,11 @@ class View:
 
 def _choices(options: dict) -> dict[str, tuple[str, ...]]:
     return {
-        "f_stage": CAREER_STAGES, "f_gender": GENDERS, "f_race": tuple(RACE_ETHNICITIES),
-        "f_division": tuple(options["division"]), "f_institution": tuple(options["institution"]),
+        "f_stage": CAREER_STAGES,
+        "f_gender": GENDERS,
+        "f_race": tuple(RACE_ETHNICITIES),
+        "f_division": tuple(options["division"]),
+        "f_institution": tuple(options["institution"]),
     }
 
 
@@ -98,19 +101,25 @@ def sidebar_filters() -> View:
     st.session_state.setdefault("f_as_of", date.today())
     with st.sidebar:
         st.header("Filters")
-        st.date_input("As of", key="f_as_of", help="The date the figures describe.",
-                      min_value=EARLIEST_AS_OF, max_value=latest_as_of())
-        st.multiselect("Career stage", CAREER_STAGES, key="f_stage", format_func=CAREER_STAGE_LABELS.get,
-                       placeholder="All stages")
+        st.date_input(
+            "As of",
+            key="f_as_of",
+            help="The date the figures describe.",
+            min_value=EARLIEST_AS_OF,
+            max_value=latest_as_of(),
+        )
+        st.multiselect(
+            "Career stage", CAREER_STAGES, key="f_stage", format_func=CAREER_STAGE_LABELS.get, placeholder="All stages"
+        )
         st.multiselect("Gender", GENDERS, key="f_gender", format_func=str.capitalize, placeholder="All")
-        st.multiselect("Race/ethnicity (any of)", RACE_ETHNICITIES, key="f_race", format_func=RACE_LABELS.get,
-                       placeholder="All")
+        st.multiselect(
+            "Race/ethnicity (any of)", RACE_ETHNICITIES, key="f_race", format_func=RACE_LABELS.get, placeholder="All"
+        )
         st.radio("URiM", URIM_CHOICES, key="f_urim", format_func=URIM_CHOICE_LABELS.get, horizontal=True)
         if options["division"]:
             st.multiselect("Division", choices["f_division"], key="f_division", placeholder="All divisions")
         if len(options["institution"]) > 1:
-            st.multiselect("Institution", choices["f_institution"], key="f_institution",
-                           placeholder="All institutions")
+            st.multiselect("Institution", choices["f_institution"], key="f_institution", placeholder="All institutions")
     for rejected in st.session_state.pop("_rejected_params", []):  # untrusted: shown as plain text
         st.warning(f"Ignored a link parameter that is not a valid filter: {plain(rejected)}")
     _write_to_url()
@@ -121,7 +130,11 @@ def current_view() -> View:
     state = st.session_state
     urim = {"all": None, "urim": True, "not_urim": False}[state.get("f_urim", "all")]
     filters = Filters.of(
-        career_stage=state.get("f_stage"), gender=state.get("f_gender"), race_ethnicity=state.get("f_race"),
-        urim=urim, division=state.get("f_division"), institution=state.get("f_institution"),
+        career_stage=state.get("f_stage"),
+        gender=state.get("f_gender"),
+        race_ethnicity=state.get("f_race"),
+        urim=urim,
+        division=state.get("f_division"),
+        institution=state.get("f_institution"),
     )
     return View(as_of=state.get("f_as_of", date.today()), filters=filters)

@@ -47,19 +47,24 @@ def upload_limit_mb() -> int:
 
 def render_upload(db: Database, user: User) -> None:
     limit = upload_limit_mb()
-    files = st.file_uploader("Exports (CSV or Excel, as the tool wrote it)",
-                             type=["csv", "tsv", "txt", *workbook.UPLOAD_TYPES],
-                             accept_multiple_files=True, key="import_files",
-                             help=f"Up to {limit} MB per file; larger exports import with `python -m mentordash import`.")
+    files = st.file_uploader(
+        "Exports (CSV or Excel, as the tool wrote it)",
+        type=["csv", "tsv", "txt", *workbook.UPLOAD_TYPES],
+        accept_multiple_files=True,
+        key="import_files",
+        help=f"Up to {limit} MB per file; larger exports import with `python -m mentordash import`.",
+    )
     dictionary_file = st.file_uploader("REDCap data dictionary (optional)", type=["csv"], key="import_dictionary")
     dictionary = _dictionary(dictionary_file)
     for index, uploaded in enumerate(files or []):
         with st.container(border=True):
             st.subheader(plain(uploaded.name), anchor=False)  # names, headers and cells of uploads: never Markdown
             if uploaded.size > limit * 1024 * 1024:  # checked on the server too: a client can skip its own check
-                st.error(f"{plain(uploaded.name)} is {uploaded.size / 1024 / 1024:.1f} MB, over the {limit} MB upload "
-                         "limit: nothing was read. Import it from the command line instead "
-                         "(`python -m mentordash import FILE`).")
+                st.error(
+                    f"{plain(uploaded.name)} is {uploaded.size / 1024 / 1024:.1f} MB, over the {limit} MB upload "
+                    "limit: nothing was read. Import it from the command line instead "
+                    "(`python -m mentordash import FILE`)."
+                )
                 continue
             render_one_file(db, user, uploaded.name, uploaded.getvalue(), dictionary, f"f{index}")
 
@@ -101,49 +106,79 @@ def _detection_options(key: str) -> Options:
     with st.expander("Reading the file (detected automatically; change only if it looks wrong)"):
         cols = st.columns(3)
         encoding = cols[0].selectbox("Encoding", ["detect", *ENCODINGS], key=f"{key}_encoding")
-        delimiter = cols[1].selectbox("Delimiter", ["detect", *DELIMITERS], key=f"{key}_delimiter",
-                                      format_func=lambda d: DELIMITERS.get(d, d))
-        fmt = cols[2].selectbox("Format", ["auto", *FORMATS], key=f"{key}_format",
-                                format_func=lambda f: FORMAT_LABELS.get(f, "detect"))
-    return Options(format=fmt, encoding=None if encoding == "detect" else encoding,
-                   delimiter=None if delimiter == "detect" else delimiter)
+        delimiter = cols[1].selectbox(
+            "Delimiter", ["detect", *DELIMITERS], key=f"{key}_delimiter", format_func=lambda d: DELIMITERS.get(d, d)
+        )
+        fmt = cols[2].selectbox(
+            "Format", ["auto", *FORMATS], key=f"{key}_format", format_func=lambda f: FORMAT_LABELS.get(f, "detect")
+        )
+    return Options(
+        format=fmt,
+        encoding=None if encoding == "detect" else encoding,
+        delimiter=None if delimiter == "detect" else delimiter,
+    )
 
 
 def _mapping_options(db: Database, plan: Plan, options: Options, key: str) -> Options:
     """A saved mapping that fits the file applies without questions; the coordinator may pick another."""
     saved = saved_mappings(db)
     fitting = [row.name for row in saved.itertuples() if not fits(loads(row.toml), plan.layout)]
-    choice = st.selectbox("Saved mapping", ["(suggest one)", *fitting], key=f"{key}_saved",
-                          index=1 if fitting else 0)
+    choice = st.selectbox("Saved mapping", ["(suggest one)", *fitting], key=f"{key}_saved", index=1 if fitting else 0)
     mapping = loads(saved.set_index("name").loc[choice, "toml"]) if choice in fitting else None
     cols = st.columns(3)
     datasets = list(schema.DATASETS)
-    dataset = cols[0].selectbox("Dataset it fills", datasets, key=f"{key}_dataset",
-                                index=datasets.index(mapping.dataset if mapping else plan.dataset or "survey"))
-    survey = cols[1].text_input("Survey name (for the whole file)", key=f"{key}_survey",
-                                value=(mapping.constants.get("survey", "") if mapping else ""))
-    order = cols[2].radio("Dates like 03/04/2026 are", ["ask", "mdy", "dmy"], horizontal=True, key=f"{key}_order",
-                          format_func={"ask": "ask me", "mdy": "month first", "dmy": "day first"}.get)
-    return Options(dataset=dataset, format=options.format, mapping=mapping, dictionary=options.dictionary,
-                   survey=survey or None, date_order=None if order == "ask" else order,
-                   encoding=options.encoding, delimiter=options.delimiter, sheet=options.sheet,
-                   header_row=options.header_row)
+    dataset = cols[0].selectbox(
+        "Dataset it fills",
+        datasets,
+        key=f"{key}_dataset",
+        index=datasets.index(mapping.dataset if mapping else plan.dataset or "survey"),
+    )
+    survey = cols[1].text_input(
+        "Survey name (for the whole file)",
+        key=f"{key}_survey",
+        value=(mapping.constants.get("survey", "") if mapping else ""),
+    )
+    order = cols[2].radio(
+        "Dates like 03/04/2026 are",
+        ["ask", "mdy", "dmy"],
+        horizontal=True,
+        key=f"{key}_order",
+        format_func={"ask": "ask me", "mdy": "month first", "dmy": "day first"}.get,
+    )
+    return Options(
+        dataset=dataset,
+        format=options.format,
+        mapping=mapping,
+        dictionary=options.dictionary,
+        survey=survey or None,
+        date_order=None if order == "ask" else order,
+        encoding=options.encoding,
+        delimiter=options.delimiter,
+        sheet=options.sheet,
+        header_row=options.header_row,
+    )
 
 
 def _show_detected(plan: Plan) -> None:
     raw, layout = plan.raw, plan.layout
-    read_as = workbook.detected_caption(raw) if workbook.is_workbook(plan.name) else \
-        f"Encoding **{raw.encoding}** · delimiter **{DELIMITERS.get(raw.delimiter, raw.delimiter)}**"
-    st.caption(f"{read_as} · "
-               f"format **{FORMAT_LABELS[layout.format]}**{' (' + layout.variant + ')' if layout.variant else ''} · "
-               f"fills **{plain(plan.dataset)}** · {layout.rows_read} rows read, {len(layout.skipped)} skipped")
+    read_as = (
+        workbook.detected_caption(raw)
+        if workbook.is_workbook(plan.name)
+        else f"Encoding **{raw.encoding}** · delimiter **{DELIMITERS.get(raw.delimiter, raw.delimiter)}**"
+    )
+    st.caption(
+        f"{read_as} · "
+        f"format **{FORMAT_LABELS[layout.format]}**{' (' + layout.variant + ')' if layout.variant else ''} · "
+        f"fills **{plain(plan.dataset)}** · {layout.rows_read} rows read, {len(layout.skipped)} skipped"
+    )
 
 
 def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str, expanded: bool) -> None:
     """One select per canonical column (suggested), the values each choice maps to, the TOML."""
     layout, mapping = plan.layout, plan.mapping
-    labels = {c.name: f"{c.name} — {c.question}" if c.question and c.question != c.name else c.name
-              for c in layout.columns}
+    labels = {
+        c.name: f"{c.name} — {c.question}" if c.question and c.question != c.name else c.name for c in layout.columns
+    }
     sources = [NOT_MAPPED, *labels]
     with st.expander("Mapping: which column holds what", expanded=expanded):
         grid = st.columns(MAPPING_COLUMNS)  # some fifty survey fields: a grid, not one long column
@@ -162,9 +197,13 @@ def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str
 
 
 def _column_choice(layout, mapping, col, current: str, sources: list, labels: dict, dictionary, key: str) -> None:
-    st.selectbox(f"{col.name}{' (required)' if col.required else ''}", sources, key=f"{key}_col_{col.name}",
-                 index=sources.index(current) if current in sources else 0,
-                 format_func=lambda s: labels.get(s, s))
+    st.selectbox(
+        f"{col.name}{' (required)' if col.required else ''}",
+        sources,
+        key=f"{key}_col_{col.name}",
+        index=sources.index(current) if current in sources else 0,
+        format_func=lambda s: labels.get(s, s),
+    )
     chosen = st.session_state[f"{key}_col_{col.name}"]
     if chosen != NOT_MAPPED and col.kind in ("enum", "list", "bool", "int"):
         _value_table(layout, mapping, col.name, chosen, dictionary, key)
@@ -178,15 +217,18 @@ def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: 
         st.caption(" · ".join(f"{plain(', '.join(v))} → {plain(k)}" for k, v in table.items()))
     if not unmapped:
         return
-    st.warning(f"Values of {quoted(source)} nothing maps yet: choose what each means (or leave it, and rows "
-               "holding it are listed as problems).")
+    st.warning(
+        f"Values of {quoted(source)} nothing maps yet: choose what each means (or leave it, and rows "
+        "holding it are listed as problems)."
+    )
     meanings = [NOT_MAPPED, *_canonical_values(schema.column(mapping.dataset, canonical))]
     chosen = st.session_state.setdefault(f"{key}_value_widgets", {})
     for value, label in unmapped:
         widget = f"{key}_val_{canonical}_{hashlib.sha1(value.encode()).hexdigest()[:10]}"
         chosen[widget] = (canonical, value)
-        st.selectbox(plain(value, 200) if value == label else f"{plain(value, 200)} ({plain(label, 200)})", meanings,
-                     key=widget)
+        st.selectbox(
+            plain(value, 200) if value == label else f"{plain(value, 200)} ({plain(label, 200)})", meanings, key=widget
+        )
 
 
 def _canonical_values(col) -> list[str]:
@@ -237,13 +279,19 @@ def _show_problems(plan: Plan, key: str) -> None:
     if not plan.problems:
         return
     count = len(plan.problems)
-    st.error(f"{count} problem{'s' if count != 1 else ''}: nothing will be imported until "
-             f"{'they are' if count != 1 else 'it is'} fixed. The table says where (row as your spreadsheet "
-             "numbers it, column, value) and what to change.")
+    st.error(
+        f"{count} problem{'s' if count != 1 else ''}: nothing will be imported until "
+        f"{'they are' if count != 1 else 'it is'} fixed. The table says where (row as your spreadsheet "
+        "numbers it, column, value) and what to change."
+    )
     frame = pd.DataFrame([p.as_dict() for p in plan.problems], columns=["row", "column", "value", "message"])
     st.dataframe(frame, hide_index=True, key=f"{key}_problems")
-    st.download_button("Download the problems (CSV)", csv_bytes(frame), file_name=file_name(f"problems_{plan.name}"),
-                       key=f"{key}_download_problems")
+    st.download_button(
+        "Download the problems (CSV)",
+        csv_bytes(frame),
+        file_name=file_name(f"problems_{plan.name}"),
+        key=f"{key}_download_problems",
+    )
 
 
 def _show_preview(plan: Plan) -> None:
@@ -258,8 +306,10 @@ def _commit_button(db: Database, user: User, plan: Plan, key: str) -> None:
     bar = st.progress(0.0, text="Importing…")
     report = commit(db, plan, user.email, progress=lambda fraction, text: bar.progress(fraction, text=text))
     if report["status"] == "imported":
-        st.success(f"Imported {report['rows_imported']} rows as {report['import_id']} "
-                   f"({report['rows_skipped']} skipped). Every page shows them now.")
+        st.success(
+            f"Imported {report['rows_imported']} rows as {report['import_id']} "
+            f"({report['rows_skipped']} skipped). Every page shows them now."
+        )
     else:
         st.info("Nothing new: this file, or every row in it, was imported before.")
 
@@ -275,7 +325,7 @@ def render_history(db: Database, user: User) -> None:
     if not active:
         return
     if st.session_state.get("undo_choices") != active:  # a new import or an undo: start again from the newest,
-        st.session_state.pop("undo_choice", None)      # never from a choice made among older imports
+        st.session_state.pop("undo_choice", None)  # never from a choice made among older imports
         st.session_state["undo_choices"] = active
     chosen = st.selectbox("Undo an import", active, key="undo_choice")
     if st.button("Undo", key="undo_button"):
@@ -292,8 +342,11 @@ def render_saved_mappings(db: Database) -> None:
         st.info("No saved mappings yet: build one on the Import tab and save it.")
         return
     for row in saved.itertuples():
-        with st.expander(f"{plain(row.name)} ({plain(row.dataset)}), saved {row.saved_at:%Y-%m-%d} by "
-                         f"{plain(row.saved_by)}"):
+        with st.expander(
+            f"{plain(row.name)} ({plain(row.dataset)}), saved {row.saved_at:%Y-%m-%d} by {plain(row.saved_by)}"
+        ):
             st.code(row.toml, language="toml")
             digest = hashlib.sha1(row.name.encode()).hexdigest()[:8]
-            st.download_button("Download", row.toml, file_name=file_name(f"{row.name}.toml"), key=f"dl_mapping_{digest}")
+            st.download_button(
+                "Download", row.toml, file_name=file_name(f"{row.name}.toml"), key=f"dl_mapping_{digest}"
+            )

@@ -25,35 +25,66 @@ def mentors_label(value) -> str:
 
 def rates_table(frame: pd.DataFrame, min_cell: int, flag: str = "mentored") -> pd.DataFrame:
     """Publications per person-year, by career stage and `flag` ('mentored', or 'mentors' for the mentors' side)."""
-    return display_table(frame, [
-        ("career_stage", "Career stage", stage_label),
-        (flag, "Group", mentors_label if flag == "mentors" else mentored_label),
-        ("people", "People", COUNT), ("person_years", "Person-years", "{:.1f}"),
-        ("publications", "Publications", COUNT), ("rate", "Per person-year", "{:.2f}"),
-        ("ci_low", "95% low", "{:.2f}"), ("ci_high", "95% high", "{:.2f}"),
-    ], min_cell)
+    return display_table(
+        frame,
+        [
+            ("career_stage", "Career stage", stage_label),
+            (flag, "Group", mentors_label if flag == "mentors" else mentored_label),
+            ("people", "People", COUNT),
+            ("person_years", "Person-years", "{:.1f}"),
+            ("publications", "Publications", COUNT),
+            ("rate", "Per person-year", "{:.2f}"),
+            ("ci_low", "95% low", "{:.2f}"),
+            ("ci_high", "95% high", "{:.2f}"),
+        ],
+        min_cell,
+    )
 
 
 def promotion_table(summary: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    return display_table(summary, [
-        ("mentored", "Group", mentored_label), ("people", "People", COUNT), ("promoted", "Promoted", COUNT),
-        ("censored", "Not yet promoted (censored)", COUNT), ("median_years", "Median years", "{:.1f}"),
-        ("median_low", "95% low", "{:.1f}"), ("median_high", "95% high", "{:.1f}"),
-    ], min_cell)
+    return display_table(
+        summary,
+        [
+            ("mentored", "Group", mentored_label),
+            ("people", "People", COUNT),
+            ("promoted", "Promoted", COUNT),
+            ("censored", "Not yet promoted (censored)", COUNT),
+            ("median_years", "Median years", "{:.1f}"),
+            ("median_low", "95% low", "{:.1f}"),
+            ("median_high", "95% high", "{:.1f}"),
+        ],
+        min_cell,
+    )
 
 
 def departure_table(frame: pd.DataFrame, min_cell: int, by: str | None) -> pd.DataFrame:
-    return display_table(frame, [
-        ("career_stage", "Career stage", stage_label), *([(by, "Group", DEPARTURE_GROUP_LABELS)] if by else []),
-        ("mentored", "Mentored", mentored_label), ("n", "People", COUNT),
-        ("departed", "Left early or dismissed", COUNT), ("pct", "%", PERCENT),
-        ("ci_low", "95% low", PERCENT), ("ci_high", "95% high", PERCENT),
-    ], min_cell)
+    return display_table(
+        frame,
+        [
+            ("career_stage", "Career stage", stage_label),
+            *([(by, "Group", DEPARTURE_GROUP_LABELS)] if by else []),
+            ("mentored", "Mentored", mentored_label),
+            ("n", "People", COUNT),
+            ("departed", "Left early or dismissed", COUNT),
+            ("pct", "%", PERCENT),
+            ("ci_low", "95% low", PERCENT),
+            ("ci_high", "95% high", PERCENT),
+        ],
+        min_cell,
+    )
 
 
 def satisfaction_table(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    return display_table(frame, [
-        ("survey", "Survey", as_is), ("mentored", "Mentored", mentored_label), ("n", "Answers", COUNT),
-        ("satisfied", "Satisfied (4 or 5)", COUNT), ("pct", "%", PERCENT),
-        ("ci_low", "95% low", PERCENT), ("ci_high", "95% high", PERCENT),
-    ], min_cell)
+    return display_table(
+        frame,
+        [
+            ("survey", "Survey", as_is),
+            ("mentored", "Mentored", mentored_label),
+            ("n", "Answers", COUNT),
+            ("satisfied", "Satisfied (4 or 5)", COUNT),
+            ("pct", "%", PERCENT),
+            ("ci_low", "95% low", PERCENT),
+            ("ci_high", "95% high", PERCENT),
+        ],
+        min_cell,
+    )

@@ -14,10 +14,13 @@ SPLITS = {"urim": "URiM", "gender": "Gender", "race_ethnicity": "Race/ethnicity"
 
 # --- filters and choices ---------------------------------------------------------------------------
 
+
 def ignored_note(ignored: list[str]) -> str:
     names = ", ".join(n.replace("_", " ") for n in ignored)
-    return (f"The {names} filter does not describe applicants, so the funnel, conversion, trend and pipeline "
-            "sections ignore it. It applies to the department section at the bottom.")
+    return (
+        f"The {names} filter does not describe applicants, so the funnel, conversion, trend and pipeline "
+        "sections ignore it. It applies to the department section at the bottom."
+    )
 
 
 def applicant_filters(filters, ignored: list[str]) -> dict:
@@ -60,13 +63,16 @@ def share_filters(filters):
     set_aside = [name for name, on in (("gender", bool(filters.gender)), ("URiM", filters.urim is not None)) if on]
     note = ""
     if set_aside:
-        note = (f"The {' and '.join(set_aside)} filter is set aside in the chart of its own share (a share of URiM "
-                "among URiM applicants is 100% by construction): each chart shows where that group stands among "
-                "all applicants, against the nation. The table below keeps every filter.")
+        note = (
+            f"The {' and '.join(set_aside)} filter is set aside in the chart of its own share (a share of URiM "
+            "among URiM applicants is 100% by construction): each chart shows where that group stands among "
+            "all applicants, against the nation. The table below keeps every filter."
+        )
     return women, urim, note
 
 
 # --- tables ----------------------------------------------------------------------------------------
+
 
 def _hidden_share(min_cell: int) -> str:
     return f"hidden (a group of {fewer_than(min_cell)})"
@@ -80,8 +86,12 @@ def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataF
         record = {"Group": part["label"].iloc[0]}
         for row in part.to_dict("records"):
             text = cell(row["n"], bool(row["suppressed"]), min_cell, COUNT)
-            if not row["suppressed"] and row["stage"] != "applied" and row["pct_of_applied"] is not None \
-                    and not pd.isna(row["pct_of_applied"]):
+            if (
+                not row["suppressed"]
+                and row["stage"] != "applied"
+                and row["pct_of_applied"] is not None
+                and not pd.isna(row["pct_of_applied"])
+            ):
                 text += f" ({percent(row['pct_of_applied'])})"
             record[APPLICANT_STAGE_LABELS[row["stage"]]] = text
         out.append(record)
@@ -94,13 +104,17 @@ def conversion_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.D
     for row in rows.to_dict("records"):
         hidden = bool(row["suppressed"])
         no_data = not hidden and not row["n_from"]
-        out.append({
-            "Group": row["label"], "Step": TRANSITION_LABELS[(row["from_stage"], row["to_stage"])],
-            "Counts": fewer_than(min_cell) if hidden else (
-                "no applicants" if no_data else f"{COUNT.format(row['n_to'])} of {COUNT.format(row['n_from'])}"),
-            "Conversion": MISSING if hidden or no_data else percent(row["rate"]),
-            "95% CI": MISSING if hidden or no_data else interval(row["ci_low"], row["ci_high"]),
-        })
+        out.append(
+            {
+                "Group": row["label"],
+                "Step": TRANSITION_LABELS[(row["from_stage"], row["to_stage"])],
+                "Counts": fewer_than(min_cell)
+                if hidden
+                else ("no applicants" if no_data else f"{COUNT.format(row['n_to'])} of {COUNT.format(row['n_from'])}"),
+                "Conversion": MISSING if hidden or no_data else percent(row["rate"]),
+                "95% CI": MISSING if hidden or no_data else interval(row["ci_low"], row["ci_high"]),
+            }
+        )
     return pd.DataFrame(out, columns=["Group", "Step", "Counts", "Conversion", "95% CI"])
 
 
@@ -119,29 +133,47 @@ def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
                 return "hidden"
             return f"{COUNT.format(row[col])} ({percent(row[f'{col}_pct'])})"
 
-        out.append({
-            "Cycle": int(row["cycle"]), "Stage": APPLICANT_STAGE_LABELS[row["stage"]],
-            "Applicants": cell(row["n"], hidden, min_cell, COUNT),
-            "Women (of known)": share("women"), "Gender unknown": unknown("gender_unknown"),
-            "URiM (of known)": share("urim"), "URiM status unknown": unknown("urim_unknown"),
-        })
-    return pd.DataFrame(out, columns=["Cycle", "Stage", "Applicants", "Women (of known)", "Gender unknown",
-                                      "URiM (of known)", "URiM status unknown"])
+        out.append(
+            {
+                "Cycle": int(row["cycle"]),
+                "Stage": APPLICANT_STAGE_LABELS[row["stage"]],
+                "Applicants": cell(row["n"], hidden, min_cell, COUNT),
+                "Women (of known)": share("women"),
+                "Gender unknown": unknown("gender_unknown"),
+                "URiM (of known)": share("urim"),
+                "URiM status unknown": unknown("urim_unknown"),
+            }
+        )
+    return pd.DataFrame(
+        out,
+        columns=[
+            "Cycle",
+            "Stage",
+            "Applicants",
+            "Women (of known)",
+            "Gender unknown",
+            "URiM (of known)",
+            "URiM status unknown",
+        ],
+    )
 
 
 def representation_table(frame: pd.DataFrame, benchmarks: dict, min_cell: int) -> pd.DataFrame:
     out = []
     for row in frame.to_dict("records"):
         hidden = bool(row["suppressed"])
-        record = {"Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
-                  "Active people": cell(row["n"], hidden, min_cell, COUNT)}
+        record = {
+            "Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
+            "Active people": cell(row["n"], hidden, min_cell, COUNT),
+        }
         for share, name, unknown in (("women", "Women", "gender_unknown"), ("urim", "URiM", "urim_unknown")):
             hidden_share = hidden or row[f"{share}_suppressed"]
             record[f"{name} (of known)"] = _hidden_share(min_cell) if hidden_share else percent(row[f"{share}_pct"])
             record[f"{name}: unknown"] = "hidden" if hidden or row[f"{unknown}_suppressed"] else f"{int(row[unknown])}"
             key = REPRESENTATION_BENCHMARKS[share].get(row["career_stage"])
             bench = benchmarks.get(key) if key else None
-            record[f"{name}: national"] = (f"{bench['value']}% ({bench['year']}, {bench['source']})" if bench
-                                           else MISSING)
+            record[f"{name}: national"] = (
+                f"{bench['value']}% ({bench['year']}, {bench['source']})" if bench else MISSING
+            )
         out.append(record)
     return pd.DataFrame(out)

@@ -32,6 +32,7 @@ def _identity(view: View, audience: str) -> tuple:
 
 def build_files(view: View, audience: str, progress=None) -> dict:
     """The report as HTML and PDF for this view and audience (the app's cache serves the figures)."""
+
     def step(fraction: float, text: str) -> None:
         if progress is not None:
             progress.progress(fraction, text=text)
@@ -55,9 +56,14 @@ def _panel(view: View) -> None:
     stored = st.session_state.get(STATE)
     if stored is not None and stored["identity"] != identity:
         stored = st.session_state[STATE] = None
-    if st.button("Download report", key="report_build", icon=":material/description:", width="stretch",
-                 help="The leadership report for the date and filters above, as HTML and PDF: summary, coverage, "
-                      "recruitment, wellbeing, outcomes, definitions. Same figures as the pages, same privacy."):
+    if st.button(
+        "Download report",
+        key="report_build",
+        icon=":material/description:",
+        width="stretch",
+        help="The leadership report for the date and filters above, as HTML and PDF: summary, coverage, "
+        "recruitment, wellbeing, outcomes, definitions. Same figures as the pages, same privacy.",
+    ):
         progress = st.progress(0.0, text="Starting…")
         try:
             files = build_files(view, audience, progress)
@@ -70,11 +76,27 @@ def _panel(view: View) -> None:
     if stored is None:
         return
     stem = f"mentordash-report-{view.as_of.isoformat()}"
-    st.download_button("Report as HTML", data=stored["html"], file_name=f"{stem}.html", mime="text/html",
-                       key="report_html", icon=":material/download:", width="stretch", on_click="ignore")
+    st.download_button(
+        "Report as HTML",
+        data=stored["html"],
+        file_name=f"{stem}.html",
+        mime="text/html",
+        key="report_html",
+        icon=":material/download:",
+        width="stretch",
+        on_click="ignore",
+    )
     if stored["pdf"] is not None:
-        st.download_button("Report as PDF", data=stored["pdf"], file_name=f"{stem}.pdf", mime="application/pdf",
-                           key="report_pdf", icon=":material/download:", width="stretch", on_click="ignore")
+        st.download_button(
+            "Report as PDF",
+            data=stored["pdf"],
+            file_name=f"{stem}.pdf",
+            mime="application/pdf",
+            key="report_pdf",
+            icon=":material/download:",
+            width="stretch",
+            on_click="ignore",
+        )
     else:
         st.warning(f"No PDF: {stored['pdf_error']}")
     st.caption(f"For {date.fromisoformat(identity[0]):%d %b %Y} and the filters above.")
@@ -92,6 +114,12 @@ def plotly_chart(container, fig: go.Figure, key: str, **kwargs) -> None:
     the server by kaleido, made only when clicked."""
     container.plotly_chart(fig, key=key, **kwargs)
     container.download_button(
-        "PNG", data=lambda: figure_png(fig), file_name=file_name(fig.layout.title.text or key),
-        mime="image/png", key=f"{key}_png", icon=":material/image:", on_click="ignore",
-        help="This chart as a PNG image (1200 pixels wide, twice that for print), drawn on the server.")
+        "PNG",
+        data=lambda: figure_png(fig),
+        file_name=file_name(fig.layout.title.text or key),
+        mime="image/png",
+        key=f"{key}_png",
+        icon=":material/image:",
+        on_click="ignore",
+        help="This chart as a PNG image (1200 pixels wide, twice that for print), drawn on the server.",
+    )

@@ -34,29 +34,54 @@ def render(db: Database, user: User) -> None:
         st.subheader("Privacy and mentoring")
         values = {
             "department_name": st.text_input(
-                "Department name (the leadership report's header)", value=current["department_name"],
-                key="s_department", max_chars=120, placeholder="Department of Orthopaedic Surgery"),
-            "min_cell": _number("Smallest group shown (min_cell, never below 3)", current["min_cell"], 1, "s_min_cell",
-                                "Any figure about fewer people than this is hidden everywhere."),
+                "Department name (the leadership report's header)",
+                value=current["department_name"],
+                key="s_department",
+                max_chars=120,
+                placeholder="Department of Orthopaedic Surgery",
+            ),
+            "min_cell": _number(
+                "Smallest group shown (min_cell, never below 3)",
+                current["min_cell"],
+                1,
+                "s_min_cell",
+                "Any figure about fewer people than this is hidden everywhere.",
+            ),
             "protect_viewer_figures": st.checkbox(
-                "Protect viewers' figures against differencing", value=bool(current["protect_viewer_figures"]),
-                key="s_protect", help="Viewers see every count changed by up to 2 (the cell key method), so "
+                "Protect viewers' figures against differencing",
+                value=bool(current["protect_viewer_figures"]),
+                key="s_protect",
+                help="Viewers see every count changed by up to 2 (the cell key method), so "
                 "that two views cannot be subtracted to reveal a small group. Turning this off shows viewers "
-                "exact counts: any two filters can then be subtracted."),
+                "exact counts: any two filters can then be subtracted.",
+            ),
             "capacity": _number("Mentor capacity (mentees per mentor)", current["capacity"], 1, "s_capacity"),
             "engaged_window_days": _number("Engaged window (days)", current["engaged_window_days"], 1, "s_window"),
-            "outcomes_window_years": _number("Outcomes window (years)", current["outcomes_window_years"], 1,
-                                             "s_outcomes_window"),
+            "outcomes_window_years": _number(
+                "Outcomes window (years)", current["outcomes_window_years"], 1, "s_outcomes_window"
+            ),
         }
         values["urim_list"] = st.multiselect(
-            "Groups counted as URiM", [r for r in RACE_ETHNICITIES if r != "undisclosed"],
-            default=current["urim_list"], format_func=RACE_LABELS.get, key="s_urim")
+            "Groups counted as URiM",
+            [r for r in RACE_ETHNICITIES if r != "undisclosed"],
+            default=current["urim_list"],
+            format_func=RACE_LABELS.get,
+            key="s_urim",
+        )
         st.subheader("Burnout cut-offs")
-        values["cutoffs"] = {name: _number(label, current["cutoffs"][name], step, f"s_cut_{name}")
-                             for name, (label, step) in CUTOFF_LABELS.items()}
+        values["cutoffs"] = {
+            name: _number(label, current["cutoffs"][name], step, f"s_cut_{name}")
+            for name, (label, step) in CUTOFF_LABELS.items()
+        }
         st.subheader("National benchmarks")
-        edited = st.data_editor(pd.DataFrame(current["benchmarks"]), key="s_benchmarks", hide_index=True,
-                                width="stretch", disabled=["key"], num_rows="fixed")
+        edited = st.data_editor(
+            pd.DataFrame(current["benchmarks"]),
+            key="s_benchmarks",
+            hide_index=True,
+            width="stretch",
+            disabled=["key"],
+            num_rows="fixed",
+        )
         values["benchmarks"] = _records(edited)
         submitted = st.form_submit_button("Save settings", type="primary")
     if submitted:
@@ -89,5 +114,3 @@ def save(db: Database, user: User, current: dict, values: dict) -> None:
         st.success(f"Saved {saved} setting{'s' if saved != 1 else ''}; every page now uses the new values.")
     elif not errors:
         st.info("Nothing changed.")
-
-

@@ -51,10 +51,14 @@ def show_tiles(tiles: list[Tile], min_cell: int, per_row: int = 4) -> None:
 def _show_row(tiles: list[Tile], min_cell: int, per_row: int) -> None:
     for start in range(0, len(tiles), per_row):
         columns = st.columns(per_row)
-        for column, tile in zip(columns, tiles[start:start + per_row]):
+        for column, tile in zip(columns, tiles[start : start + per_row]):
             neutral = tile.suppressed or tile.delta == 0
-            column.metric(plain(tile.label), _value_text(tile, min_cell), _delta_text(tile, min_cell),
-                          help=_help_text(tile, min_cell), border=True,
-                          delta_color="off" if neutral else
-                          "inverse" if tile.key in ("burnout", "over_capacity") else "normal",
-                          delta_arrow="off" if neutral else "auto")
+            column.metric(
+                plain(tile.label),
+                _value_text(tile, min_cell),
+                _delta_text(tile, min_cell),
+                help=_help_text(tile, min_cell),
+                border=True,
+                delta_color="off" if neutral else "inverse" if tile.key in ("burnout", "over_capacity") else "normal",
+                delta_arrow="off" if neutral else "auto",
+            )

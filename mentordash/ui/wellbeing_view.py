@@ -27,8 +27,17 @@ def rules(by_wave: pd.DataFrame) -> dict:
 
 def trend(by_wave: pd.DataFrame, key: str, waves: list[str], benchmarks: dict, min_cell: int, narrow: bool):
     m = MEASURES[key]
-    return charts.wave_trend(by_wave[by_wave["measure"] == key], waves, m.label, m.source, m.positive_word,
-                             rules(by_wave)[key], min_cell, benchmarks["by_instrument"].get(key, []), narrow=narrow)
+    return charts.wave_trend(
+        by_wave[by_wave["measure"] == key],
+        waves,
+        m.label,
+        m.source,
+        m.positive_word,
+        rules(by_wave)[key],
+        min_cell,
+        benchmarks["by_instrument"].get(key, []),
+        narrow=narrow,
+    )
 
 
 def group_dimensions(dimensions) -> list[str]:
@@ -52,15 +61,21 @@ def benchmark_note(present_keys: list[str], benchmarks: dict) -> str:
     unmatched = [MEASURES[k].source for k in present_keys if not by_instrument.get(k)]
     notes = []
     if matched:
-        notes.append("National benchmarks are drawn (dashed) only beside figures of the instrument they were "
-                     "measured with: " + ", ".join(matched) + ".")
+        notes.append(
+            "National benchmarks are drawn (dashed) only beside figures of the instrument they were "
+            "measured with: " + ", ".join(matched) + "."
+        )
     if unmatched:
-        notes.append("No national benchmark was measured with " + " or ".join(unmatched) + ", so none is drawn "
-                     "beside " + ("it" if len(unmatched) == 1 else "them") + ".")
+        notes.append(
+            "No national benchmark was measured with " + " or ".join(unmatched) + ", so none is drawn "
+            "beside " + ("it" if len(unmatched) == 1 else "them") + "."
+        )
     if benchmarks["unmatched"]:
-        notes.append("Not compared: " + "; ".join(
-            f"{b['figure']} {b['value']:g}% ({b['year']}, {b['source']})" for b in benchmarks["unmatched"])
-            + ", which names no instrument.")
+        notes.append(
+            "Not compared: "
+            + "; ".join(f"{b['figure']} {b['value']:g}% ({b['year']}, {b['source']})" for b in benchmarks["unmatched"])
+            + ", which names no instrument."
+        )
     return " ".join(notes)
 
 
@@ -69,11 +84,19 @@ def instrument_name(key: str) -> str:
 
 
 def prevalence_table(prevalence: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    return display_table(prevalence, [
-        ("survey", "Survey", as_is), ("instrument", "Instrument", instrument_name),
-        ("n", "Scoreable responses", COUNT), ("burned_out", "Burned out", COUNT), ("pct", "Burnout", PERCENT),
-        (("ci_low", "ci_high"), "95% CI", "interval"), ("rule", "Rule", as_is),
-    ], min_cell)
+    return display_table(
+        prevalence,
+        [
+            ("survey", "Survey", as_is),
+            ("instrument", "Instrument", instrument_name),
+            ("n", "Scoreable responses", COUNT),
+            ("burned_out", "Burned out", COUNT),
+            ("pct", "Burnout", PERCENT),
+            (("ci_low", "ci_high"), "95% CI", "interval"),
+            ("rule", "Rule", as_is),
+        ],
+        min_cell,
+    )
 
 
 def _day(value) -> str:
@@ -82,16 +105,22 @@ def _day(value) -> str:
 
 def rate_table(rates: pd.DataFrame, min_cell: int) -> pd.DataFrame:
     """Response rate by survey; a survey with no roster link has no count of people surveyed, nor a rate."""
+
     def known(column, fmt, otherwise):
-        return [cell(v, s, min_cell, fmt) if ok else otherwise
-                for v, s, ok in zip(rates[column], rates["suppressed"], rates["roster_allows"])]
-    return pd.DataFrame({
-        "Survey": rates["survey"],
-        "Last submission": [_day(d) for d in rates["last_day"]],
-        "People surveyed": known("eligible", COUNT, "not known"),
-        "Known respondents": known("respondents", COUNT, "not known"),
-        "Response rate": known("rate", PERCENT, "anonymous survey"),
-    })
+        return [
+            cell(v, s, min_cell, fmt) if ok else otherwise
+            for v, s, ok in zip(rates[column], rates["suppressed"], rates["roster_allows"])
+        ]
+
+    return pd.DataFrame(
+        {
+            "Survey": rates["survey"],
+            "Last submission": [_day(d) for d in rates["last_day"]],
+            "People surveyed": known("eligible", COUNT, "not known"),
+            "Known respondents": known("respondents", COUNT, "not known"),
+            "Response rate": known("rate", PERCENT, "anonymous survey"),
+        }
+    )
 
 
 def mentored_label(group) -> str:
@@ -99,7 +128,14 @@ def mentored_label(group) -> str:
 
 
 def mentored_table(rows: pd.DataFrame, positive_word: str, min_cell: int) -> pd.DataFrame:
-    return display_table(rows, [
-        ("survey", "Survey", as_is), ("group", "Group", mentored_label), ("n", "Scoreable responses", COUNT),
-        ("pct", positive_word.capitalize(), PERCENT), (("ci_low", "ci_high"), "95% CI", "interval"),
-    ], min_cell)
+    return display_table(
+        rows,
+        [
+            ("survey", "Survey", as_is),
+            ("group", "Group", mentored_label),
+            ("n", "Scoreable responses", COUNT),
+            ("pct", positive_word.capitalize(), PERCENT),
+            (("ci_low", "ci_high"), "95% CI", "interval"),
+        ],
+        min_cell,
+    )

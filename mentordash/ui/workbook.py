@@ -35,12 +35,23 @@ def workbook_options(name: str, data: bytes, options: Options, key: str) -> Opti
             names = [s.name for s in found]
             labels = {s.name: f"{s.name} ({s.rows:,} rows{', hidden' if s.hidden else ''})" for s in found}
             visible = [i for i, s in enumerate(found) if not s.hidden]  # one visible: read by default
-            sheet = st.selectbox("Sheet", names, index=visible[0] if len(visible) == 1 else None, key=f"{key}_sheet",
-                                 placeholder="Choose a sheet", format_func=labels.get)
-        header = st.number_input("Header row (0: detect it)", min_value=0, max_value=1_048_576, value=0, step=1,
-                                 key=f"{key}_header_row",
-                                 help="The row that names the columns, as Excel numbers it. Rows above it are "
-                                      "not read.")
+            sheet = st.selectbox(
+                "Sheet",
+                names,
+                index=visible[0] if len(visible) == 1 else None,
+                key=f"{key}_sheet",
+                placeholder="Choose a sheet",
+                format_func=labels.get,
+            )
+        header = st.number_input(
+            "Header row (0: detect it)",
+            min_value=0,
+            max_value=1_048_576,
+            value=0,
+            step=1,
+            key=f"{key}_header_row",
+            help="The row that names the columns, as Excel numbers it. Rows above it are not read.",
+        )
     if len(found) > 1 and sheet is None:
         st.info(f"This workbook has {len(found)} sheets with data: choose the sheet to import.")
         return None

@@ -35,8 +35,10 @@ def server(demo_db) -> str:
 def browser_type_launch_args(browser_type_launch_args):
     """pytest-playwright's browser, launched from Debian's Chromium (Playwright cannot download its own here)."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` "
-                    "(make test does this)", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install -y chromium` (make test does this)",
+            pytrace=False,
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 

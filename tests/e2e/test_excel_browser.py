@@ -15,8 +15,9 @@ def test_upload_a_two_sheet_workbook_choose_the_sheet_and_import(server, page, t
     for number, row in enumerate(rows[1:], start=1):  # ids of their own: the demo database holds others
         row[0] = f"xlsx-browser-{number}"
         row[2] = row[2] + dt.timedelta(days=1)
-    path = build(tmp_path / "Mentoring survey.xlsx",
-                 {"Form1": rows, "Summary": [["Question", "Responses"], ["Gender", 3]]})
+    path = build(
+        tmp_path / "Mentoring survey.xlsx", {"Form1": rows, "Summary": [["Question", "Responses"], ["Gender", 3]]}
+    )
     page.goto(f"{server}/data")
     wait_for_run(page)
     uploader = page.get_by_test_id("stFileUploader").filter(has_text="Exports")

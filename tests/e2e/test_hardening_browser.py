@@ -39,12 +39,14 @@ def test_tables_have_no_built_in_csv_download(server, page):
 
 def test_an_upload_with_markdown_in_its_name_headers_and_values_renders_no_link(server, page):
     header = "[Sign in](https://evil.example/h)"
-    content = (f'person_id,career_stage,start_date,"{header}",![x](https://evil.example/pixel.png)\n'
-               f"P1,{LINK},2024-07-01,a,b\n")
+    content = (
+        f'person_id,career_stage,start_date,"{header}",![x](https://evil.example/pixel.png)\nP1,{LINK},2024-07-01,a,b\n'
+    )
     page.goto(f"{server}/data")
     wait_for_run(page, timeout=60_000)
     page.locator("[data-testid=stFileUploader] input[type=file]").first.set_input_files(
-        {"name": "[file](https://evil.example/f).csv", "mimeType": "text/csv", "buffer": content.encode()})
+        {"name": "[file](https://evil.example/f).csv", "mimeType": "text/csv", "buffer": content.encode()}
+    )
     page.get_by_text("nothing will be imported", exact=False).first.wait_for(timeout=60_000)
     wait_for_run(page, timeout=60_000)
     page.get_by_text("Mapping: which column holds what").first.click()

@@ -33,8 +33,12 @@ def report_file(tmp_path_factory):
 def test_report_opens_offline_without_console_errors(page, report_file):
     url = report_file.as_uri()
     refused, problems = [], []
-    page.route("**/*", lambda route: route.continue_() if route.request.url == url
-               else (refused.append(route.request.url), route.abort()))
+    page.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url == url else (refused.append(route.request.url), route.abort())
+        ),
+    )
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
     page.goto(url)

@@ -94,8 +94,8 @@ def _stop(process: subprocess.Popen) -> None:
 def readme_deployment() -> tuple[str, list[str]]:
     """The secrets file and the command exactly as the README's "Deploying for a department" shows them."""
     text = README.read_text()
-    section = text[text.index("### Deploying for a department"):]
-    section = section[:section.index("\n## ")]
+    section = text[text.index("### Deploying for a department") :]
+    section = section[: section.index("\n## ")]
     blocks = re.findall(r"```(\w+)\n(.*?)```", section, flags=re.S)
     toml = [re.sub(r"^ {3}", "", body, flags=re.M) for lang, body in blocks if lang == "toml"]
     commands = [body.strip() for lang, body in blocks if lang == "sh" and "streamlit run" in body]
@@ -117,9 +117,21 @@ def provider(tmp_path_factory) -> str:
     port = _free_port()
     log = tmp_path_factory.mktemp("provider") / "provider.log"
     claims = [json.dumps({"sub": sub, **c}) for sub, c in USERS.items()]
-    process = _start([sys.executable, "-m", "oidc_provider_mock", "--host", "127.0.0.1", "--port", str(port),
-                      *[arg for c in claims for arg in ("--user-claims", c)]],
-                     cwd=ROOT, log=log, ready_url=f"http://127.0.0.1:{port}/.well-known/openid-configuration")
+    process = _start(
+        [
+            sys.executable,
+            "-m",
+            "oidc_provider_mock",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *[arg for c in claims for arg in ("--user-claims", c)],
+        ],
+        cwd=ROOT,
+        log=log,
+        ready_url=f"http://127.0.0.1:{port}/.well-known/openid-configuration",
+    )
     try:
         yield f"http://127.0.0.1:{port}"
     finally:
@@ -151,16 +163,22 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(days=1))
-            .not_valid_after(now + datetime.timedelta(days=2))
-            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-                           critical=False)
-            .sign(key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
     cert_path, key_path = folder / "proxy.pem", folder / "proxy.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert_path, key_path
 
 
@@ -190,7 +208,8 @@ def nginx_config(folder: Path, app_port: int, https_port: int, http_port: int) -
         "events { worker_connections 128; }\n"
         f"http {{\n  access_log {folder / 'access.log'};\n"
         + "".join(f"  {name}_temp_path {path};\n" for name, path in temp.items())
-        + f"  include {folder / 'mentordash.conf'};\n}}\n")
+        + f"  include {folder / 'mentordash.conf'};\n}}\n"
+    )
     return main
 
 
@@ -212,8 +231,9 @@ def deployment(provider, tmp_path_factory) -> Deployment:
     for sub in ("pages", "mentordash", ".streamlit"):
         shutil.copytree(ROOT / sub, folder / sub, ignore=ignore)
     env = {k: v for k, v in os.environ.items() if k != "MENTORDASH_DB"}  # the default database location
-    subprocess.run([sys.executable, "-m", "mentordash", "demo"], cwd=folder, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "mentordash", "demo"], cwd=folder, env=env, check=True, stdout=subprocess.DEVNULL
+    )
     assert (folder / "data" / "mentordash.duckdb").exists()
 
     readme_secrets, command = readme_deployment()
@@ -226,22 +246,35 @@ def deployment(provider, tmp_path_factory) -> Deployment:
     command = [sys.executable, *command[1:]]
     command[command.index("--server.port") + 1] = str(app_port)
     url = f"https://127.0.0.1:{https_port}"
-    values = {"redirect_uri": f"{url}/oauth2callback", "cookie_secret": secrets.token_hex(32),
-              "client_id": "mentordash", "client_secret": secrets.token_urlsafe(16),
-              "server_metadata_url": f"{provider}/.well-known/openid-configuration"}
+    values = {
+        "redirect_uri": f"{url}/oauth2callback",
+        "cookie_secret": secrets.token_hex(32),
+        "client_id": "mentordash",
+        "client_secret": secrets.token_urlsafe(16),
+        "server_metadata_url": f"{provider}/.well-known/openid-configuration",
+    }
     deployment = Deployment(folder, url, readme_secrets, values)
     deployment.plain_http = f"http://127.0.0.1:{http_port}"
     deployment.write_secrets(deployment.real_secrets())
     roles = tomllib.loads(deployment.real_secrets())["roles"]
     assert COORDINATOR in roles["coordinators"] and STRANGER.split("@")[1] not in str(roles)
-    app = _start(command, cwd=folder, log=folder.parent / "server.log", env=env,
-                 ready_url=f"http://127.0.0.1:{app_port}/_stcore/health")
+    app = _start(
+        command,
+        cwd=folder,
+        log=folder.parent / "server.log",
+        env=env,
+        ready_url=f"http://127.0.0.1:{app_port}/_stcore/health",
+    )
     try:
         proxy_folder = folder.parent / "proxy"
         proxy_folder.mkdir()
         conf = nginx_config(proxy_folder, app_port, https_port, http_port)
-        proxy = _start([_nginx(), "-e", "stderr", "-p", str(proxy_folder), "-c", str(conf), "-g", "daemon off;"],
-                       cwd=proxy_folder, log=proxy_folder / "nginx.log", ready_url=f"{url}/_stcore/health")
+        proxy = _start(
+            [_nginx(), "-e", "stderr", "-p", str(proxy_folder), "-c", str(conf), "-g", "daemon off;"],
+            cwd=proxy_folder,
+            log=proxy_folder / "nginx.log",
+            ready_url=f"{url}/_stcore/health",
+        )
         try:
             yield deployment
         finally:
@@ -334,7 +367,7 @@ def test_a_server_without_auth_never_serves_local_mode_through_the_proxy(deploym
     """[auth] removed from a deployment's secrets: local mode, which refuses the proxied request."""
     page = anonymous
     real = deployment.real_secrets()
-    deployment.write_secrets(real[real.index("[roles]"):])
+    deployment.write_secrets(real[real.index("[roles]") :])
     try:
         open_app(page, deployment.url, "is not this computer")
         assert "Local mode: no sign-in" not in body(page)
@@ -440,6 +473,7 @@ def test_roles_change_without_a_restart(browser, deployment, provider):
 
 # --- Local mode answers only this computer, by its own name (issue 13, item 9) ------------------------------
 
+
 def _streamlit_run(url: str, host: str, extra_headers: dict | None = None) -> list[str]:
     """One script run over a raw WebSocket handshake to the server at `url`, sending `host` as Host
     (what a browser sends for a page whose DNS name was rebound to 127.0.0.1); the texts it shows."""
@@ -451,10 +485,15 @@ def _streamlit_run(url: str, host: str, extra_headers: dict | None = None) -> li
 
     async def run() -> list[str]:
         texts = []
-        async with websockets.connect(f"ws://{host}/_stcore/stream", host="127.0.0.1", port=port,
-                                      subprotocols=["streamlit"], max_size=None, open_timeout=60,
-                                      additional_headers={"Origin": f"http://{host}", **(extra_headers or {})}
-                                      ) as ws:
+        async with websockets.connect(
+            f"ws://{host}/_stcore/stream",
+            host="127.0.0.1",
+            port=port,
+            subprotocols=["streamlit"],
+            max_size=None,
+            open_timeout=60,
+            additional_headers={"Origin": f"http://{host}", **(extra_headers or {})},
+        ) as ws:
             back = BackMsg()
             back.rerun_script.query_string = ""
             await ws.send(back.SerializeToString())
@@ -466,8 +505,10 @@ def _streamlit_run(url: str, host: str, extra_headers: dict | None = None) -> li
                     kind = element.WhichOneof("type")
                     if kind:
                         texts.append(f"{kind}: {getattr(element, kind)}")
-                if message.WhichOneof("type") == "script_finished" \
-                        and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                if (
+                    message.WhichOneof("type") == "script_finished"
+                    and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN
+                ):
                     return texts
 
     return run_async(run())
@@ -490,8 +531,11 @@ def test_local_mode_refuses_a_rebound_host_name(server):
 def test_local_mode_refuses_a_browser_sent_by_a_rebound_name(server, browser_type):
     """Chromium resolving evil.example to 127.0.0.1, as after DNS rebinding: the page shows the refusal."""
     port = server.rsplit(":", 1)[1]
-    browser = browser_type.launch(executable_path=CHROMIUM, headless=True,
-                                  args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1"])
+    browser = browser_type.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1"],
+    )
     try:
         page = browser.new_page()
         page.goto(f"http://evil.example:{port}/")

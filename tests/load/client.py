@@ -17,10 +17,34 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-WIDGETS = {"button", "button_group", "checkbox", "color_picker", "date_input", "date_time_input",
-           "download_button", "file_uploader", "multiselect", "number_input", "radio", "selectbox", "slider",
-           "text_area", "text_input", "time_input", "page_link", "chat_input", "camera_input", "audio_input",
-           "link_button", "menu_button", "spinner", "skeleton", "empty", "progress"}
+WIDGETS = {
+    "button",
+    "button_group",
+    "checkbox",
+    "color_picker",
+    "date_input",
+    "date_time_input",
+    "download_button",
+    "file_uploader",
+    "multiselect",
+    "number_input",
+    "radio",
+    "selectbox",
+    "slider",
+    "text_area",
+    "text_input",
+    "time_input",
+    "page_link",
+    "chat_input",
+    "camera_input",
+    "audio_input",
+    "link_button",
+    "menu_button",
+    "spinner",
+    "skeleton",
+    "empty",
+    "progress",
+}
 ERROR_ALERT = 1
 
 
@@ -64,8 +88,9 @@ class Session:
         self.socket = None
 
     async def __aenter__(self) -> Session:
-        self.socket = await websockets.connect(self.ws_url, subprotocols=["streamlit"], max_size=None,
-                                               open_timeout=60, ping_interval=None)
+        self.socket = await websockets.connect(
+            self.ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=60, ping_interval=None
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:

@@ -59,8 +59,10 @@ def roster(path: Path, rows: int) -> Path:
     """A roster export of `rows` newcomers (none mentored yet): it moves the figures of every page."""
     with path.open("w") as handle:
         handle.write("person_id,career_stage,division,gender,race_ethnicity,start_date\n")
-        handle.writelines(f"L{i:07d},{STAGES[i % 4]},{DIVISIONS[i % 5]},{'woman' if i % 2 else 'man'},"
-                          f"{RACES[i % 4]},2025-07-01\n" for i in range(rows))
+        handle.writelines(
+            f"L{i:07d},{STAGES[i % 4]},{DIVISIONS[i % 5]},{'woman' if i % 2 else 'man'},{RACES[i % 4]},2025-07-01\n"
+            for i in range(rows)
+        )
     return path
 
 
@@ -80,6 +82,7 @@ class Log:
 @dataclass
 class Record:
     """One page run by one user: when it began and ended, what it drew."""
+
     user: str
     kind: str  # "websocket" or "browser"
     page: str
@@ -100,8 +103,17 @@ class Timeline:
 
 
 class Load:
-    def __init__(self, url: str, sessions: int, browsers: int, seconds: float, rows: int, filters: list[str],
-                 workdir: Path, log: Log):
+    def __init__(
+        self,
+        url: str,
+        sessions: int,
+        browsers: int,
+        seconds: float,
+        rows: int,
+        filters: list[str],
+        workdir: Path,
+        log: Log,
+    ):
         self.url, self.ws_url = url, url.replace("http://", "ws://") + "/_stcore/stream"
         self.sessions, self.browsers, self.seconds, self.rows = sessions, browsers, seconds, rows
         self.filters, self.workdir, self.log = filters, workdir, log
@@ -137,10 +149,25 @@ class Load:
                 try:
                     run = await one_run(self.ws_url, page, query(filters))
                 except Exception as error:  # a dropped connection is an error of the session
-                    run = Run(page=page, query=query(filters), seconds=time.monotonic() - began,
-                              errors=[f"{type(error).__name__}: {error}"])
-                self.records.append(Record(f"ws{number}", "websocket", page, filters, began, time.monotonic(),
-                                           run.seconds, run.signature, run.errors))
+                    run = Run(
+                        page=page,
+                        query=query(filters),
+                        seconds=time.monotonic() - began,
+                        errors=[f"{type(error).__name__}: {error}"],
+                    )
+                self.records.append(
+                    Record(
+                        f"ws{number}",
+                        "websocket",
+                        page,
+                        filters,
+                        began,
+                        time.monotonic(),
+                        run.seconds,
+                        run.signature,
+                        run.errors,
+                    )
+                )
                 await asyncio.sleep(rng.uniform(0.2, 1.0))  # reading the page
 
     async def browser_user(self, browser, number: int) -> None:
@@ -169,8 +196,9 @@ class Load:
                     errors.append(f"{type(error).__name__}: {str(error).splitlines()[0]}")
                     filters = start_filters
                 ended = time.monotonic()
-                self.records.append(Record(f"browser{number}", "browser", path, filters, began, ended, ended - began,
-                                           "", errors))
+                self.records.append(
+                    Record(f"browser{number}", "browser", path, filters, began, ended, ended - began, "", errors)
+                )
                 await asyncio.sleep(rng.uniform(0.5, 1.5))
         finally:
             await context.close()
@@ -221,8 +249,13 @@ class Load:
     def check_backup(self, db_path: Path, when: str) -> None:
         """A backup made through the running app: does it hold all of the import (or, undone, none)?"""
         out = self.workdir / f"backup-{len(self.log.lines)}.duckdb"
-        done = subprocess.run([sys.executable, "-m", "mentordash", "backup", "--db", str(db_path), "--out", str(out)],
-                              cwd=ROOT, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "-m", "mentordash", "backup", "--db", str(db_path), "--out", str(out)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if done.returncode != 0:
             self.problems.append(f"backup {when}: {done.stdout}{done.stderr}")
             return
@@ -276,7 +309,13 @@ class Load:
             if new is None:
                 self.problems.append("the import never landed: nothing to compare with")
                 break
-            side = ("either" if old == new else "old") if record.signature == old else "new" if record.signature == new else None
+            side = (
+                ("either" if old == new else "old")
+                if record.signature == old
+                else "new"
+                if record.signature == new
+                else None
+            )
             if side is None:
                 self.problems.append(f"{where}: drew neither the data before the import nor after it (a mix)")
                 continue
@@ -287,14 +326,20 @@ class Load:
                 self.problems.append(f"{where}: began after the import landed but did not show it")
             if side == "new" and (record.ended < (t.import_clicked or 0) or (t.undone and record.began > t.undone)):
                 self.problems.append(f"{where}: showed the import outside the time it was in the database")
-        times = {kind: sorted(r.seconds for r in self.records if r.kind == kind and not r.errors)
-                 for kind in ("websocket", "browser")}
+        times = {
+            kind: sorted(r.seconds for r in self.records if r.kind == kind and not r.errors)
+            for kind in ("websocket", "browser")
+        }
         changed = sum(1 for k, v in self.expected["old"].items() if self.expected["new"].get(k) not in (None, v))
         return {
-            "sessions": self.sessions, "browsers": self.browsers, "seconds": round(self.seconds),
-            "rows_imported": self.rows, "page_runs": len(self.records),
+            "sessions": self.sessions,
+            "browsers": self.browsers,
+            "seconds": round(self.seconds),
+            "rows_imported": self.rows,
+            "page_runs": len(self.records),
             "runs_with_errors": sum(1 for r in self.records if r.errors),
-            "runs_showing": counts, "page_views_the_import_changes": f"{changed} of {len(self.expected['old'])}",
+            "runs_showing": counts,
+            "page_views_the_import_changes": f"{changed} of {len(self.expected['old'])}",
             "page_seconds": {kind: _stats(values) for kind, values in times.items()},
             "import_seconds": _span(t.import_clicked, t.import_landed),
             "undo_seconds": _span(t.undo_clicked, t.undone),
@@ -305,8 +350,12 @@ class Load:
 def _stats(values: list[float]) -> dict:
     if not values:
         return {"runs": 0}
-    return {"runs": len(values), "median": round(statistics.median(values), 2),
-            "p90": round(values[int(0.9 * (len(values) - 1))], 2), "worst": round(values[-1], 2)}
+    return {
+        "runs": len(values),
+        "median": round(statistics.median(values), 2),
+        "p90": round(values[int(0.9 * (len(values) - 1))], 2),
+        "worst": round(values[-1], 2),
+    }
 
 
 def _span(start: float | None, end: float | None) -> float | None:
@@ -326,15 +375,26 @@ async def _page_errors(page) -> list[str]:
     return errors
 
 
-def load_test(sessions: int = 20, browsers: int = 4, minutes: float = 4, rows: int = 20_000,
-              scale: str = "department", filters: list[str] | None = None, quiet: bool = False) -> dict:
+def load_test(
+    sessions: int = 20,
+    browsers: int = 4,
+    minutes: float = 4,
+    rows: int = 20_000,
+    scale: str = "department",
+    filters: list[str] | None = None,
+    quiet: bool = False,
+) -> dict:
     """Build a demo database, serve it, run the load; the verdict with the server's peak memory."""
     log = Log(quiet=quiet)
     with tempfile.TemporaryDirectory(prefix="mentordash-load-") as tmp:
         workdir = Path(tmp)
         db_path = workdir / "load.duckdb"
-        subprocess.run([sys.executable, "-m", "mentordash", "demo", "--scale", scale, "--db", str(db_path)],
-                       cwd=ROOT, check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "mentordash", "demo", "--scale", scale, "--db", str(db_path)],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
         roster_file = roster(workdir / "roster.csv", rows)
         with streamlit_server(ROOT / "app.py", db_path, PORTS) as (url, pid):
             log(f"server {url} (pid {pid}) on a {scale} demo database")
@@ -348,15 +408,20 @@ def load_test(sessions: int = 20, browsers: int = 4, minutes: float = 4, rows: i
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.load.run", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.load.run", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sessions", type=int, default=20, help="users at once, browsers included (default 20)")
     parser.add_argument("--browsers", type=int, default=4, help="of which real Chromium browsers (default 4)")
     parser.add_argument("--minutes", type=float, default=4, help="how long the load lasts (default 4)")
     parser.add_argument("--rows", type=int, default=20_000, help="people in the coordinator's roster (default 20000)")
-    parser.add_argument("--filter", action="append", metavar="QUERY",
-                        help='a set of filters as a link carries them ("" for none, "gender=woman&urim=urim"); '
-                             "repeat for several (default: six sets)")
+    parser.add_argument(
+        "--filter",
+        action="append",
+        metavar="QUERY",
+        help='a set of filters as a link carries them ("" for none, "gender=woman&urim=urim"); '
+        "repeat for several (default: six sets)",
+    )
     parser.add_argument("--scale", default="department", choices=("department", "consortium"))
     parser.add_argument("--json", metavar="FILE", help="also write the result as JSON")
     args = parser.parse_args(argv)
