@@ -472,6 +472,22 @@ def formal_by_stage(
     return out[columns].astype("object")
 
 
+_MATCH_COLUMNS = [
+    "career_stage",
+    "n",
+    "matched",
+    "pct",
+    "ci_low",
+    "ci_high",
+    "median_days",
+    "q1_days",
+    "q3_days",
+    "n90",
+    "within_90",
+    "within_90_pct",
+]
+
+
 def time_to_match(
     db: Database,
     as_of: date,
@@ -520,23 +536,7 @@ def time_to_match(
                 "within_90_pct": pct(within, n90),
             }
         )
-    frame = pd.DataFrame(
-        rows,
-        columns=[
-            "career_stage",
-            "n",
-            "matched",
-            "pct",
-            "ci_low",
-            "ci_high",
-            "median_days",
-            "q1_days",
-            "q3_days",
-            "n90",
-            "within_90",
-            "within_90_pct",
-        ],
-    )
+    frame = pd.DataFrame(rows, columns=_MATCH_COLUMNS)
     # Quartiles describe the matched people only: they hide when fewer than min_cell are matched.
     frame = privacy.suppress(
         frame, "matched", ["median_days", "q1_days", "q3_days"], min_cell, flag="days_suppressed", audience=audience
@@ -553,18 +553,7 @@ def time_to_match(
     frame = privacy.suppress(
         frame,
         "n",
-        [
-            "matched",
-            "pct",
-            "ci_low",
-            "ci_high",
-            "median_days",
-            "q1_days",
-            "q3_days",
-            "n90",
-            "within_90",
-            "within_90_pct",
-        ],
+        _MATCH_COLUMNS[2:],  # everything but the stage and its size
         min_cell,
         audience=audience,
         numerators={"matched": ["pct", "ci_low", "ci_high"]},
