@@ -346,6 +346,7 @@ def suppress_record(
 # --- the gate the app goes through ------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=256)  # asked on every cached() call of every page run
 def takes_audience(func: Callable) -> bool:
     return "audience" in inspect.signature(func).parameters
 

@@ -528,8 +528,7 @@ def relationship_sources(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     fig = go.Figure()
     for source in [s for s in SOURCE_LABELS if s in set(shown["source"])]:
         part = shown[shown["source"] == source].set_index("career_stage")
-        # a source of too few relationships to publish (viewers) has no share: it is left out
-        present = [s for s in stages if s in part.index and not pd.isna(part.loc[s, "pct"])]
+        present = [s for s in stages if s in part.index]
         fig.add_trace(
             go.Bar(
                 y=[CAREER_STAGE_LABELS[s] for s in present],
@@ -579,11 +578,8 @@ def _count(value, min_cell: int) -> str:
 def _sources_title(shown: pd.DataFrame) -> str:
     if shown.empty:
         return "No relationships can be shown for this selection"
-    counts = pd.to_numeric(shown["relationships"], errors="coerce").fillna(0)  # too few to publish: left out
-    totals = counts.groupby(shown["source"]).sum().astype(int)
+    totals = shown.groupby("source")["relationships"].sum().astype(int)
     all_relationships = int(totals.sum())
-    if not all_relationships:
-        return "No relationships can be shown for this selection"
     top = totals.sort_values(ascending=False).index[0]
     share = 100 * int(totals[top]) / all_relationships
     return f"{share:.0f}% of active relationships began through {SOURCE_LABELS[top].split(' (')[0].lower()}"
