@@ -43,7 +43,7 @@ run: $(VENV)/.installed $(DB)
 	  --server.headless true --browser.gatherUsageStats false
 
 test: setup-test lint
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 # ruff's settings are in pyproject.toml.
 lint: $(VENV)/.installed-test

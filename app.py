@@ -7,6 +7,7 @@ import streamlit as st
 from mentordash.ui import context
 from mentordash.ui.frame import sidebar_filters
 from mentordash.ui.report_button import report_button
+from mentordash.ui.safe import plain
 
 st.set_page_config(page_title="MentorDash", page_icon=":bar_chart:", layout="wide")
 
@@ -65,13 +66,6 @@ def navigation(user):
     return current
 
 
-def _plain(text: str) -> str:
-    """Text from outside (a provider's e-mail claim) shown as typed, never as Markdown: a code span
-    (no link, no formatting inside it), on one line, without the backticks that could close it."""
-    text = " ".join(text.replace("`", "'").split())
-    return f"`{text}`" if text else ""
-
-
 def _refuse(message: str, sign_out: bool = False) -> None:
     no_navigation()
     st.title("MentorDash")
@@ -116,14 +110,14 @@ def main() -> None:
         st.stop()
     if not user.verified:
         _refuse(
-            f"Your sign-in provider has not verified that {_plain(user.email) or 'this address'} is yours, so "
+            f"Your sign-in provider has not verified that {plain(user.email) or 'this address'} is yours, so "
             "MentorDash cannot let you in with it. Ask your IT department to verify the address, then "
             "sign in again.",
             sign_out=True,
         )
     if not user.may_view:
         _refuse(
-            f"{_plain(user.email) or 'Your account'} is not on the list of people who may use MentorDash. "
+            f"{plain(user.email) or 'Your account'} is not on the list of people who may use MentorDash. "
             "Ask your department's program coordinator to add you.",
             sign_out=True,
         )
@@ -140,7 +134,7 @@ def main() -> None:
             if context.is_local_mode():
                 st.caption("Local mode")
             else:
-                st.caption(f"Signed in as {_plain(user.email)} ({user.role})")
+                st.caption(f"Signed in as {plain(user.email)} ({user.role})")
                 st.button("Sign out", on_click=st.logout, key="sign_out")
         context.protection_note_once()  # viewers: figures are protected, once on every page
         with context.frame_run():

@@ -1,6 +1,6 @@
-"""The app in a real browser: the server's peak memory with every page loaded at national scale, and at
-department scale the latency of a filter change and of the overview's first load against a trivial
-Streamlit page served the same way in the same run.
+"""The app in a real browser: the server's peak memory and every page's first load at national scale;
+the latency of a filter change on every page at department and consortium scale; and the overview's
+first load against a trivial Streamlit page served the same way in the same run.
 
 Servers are started with tests/server.py (`streamlit run` on 127.0.0.1 at a free port of the given
 range, headless, stopped by its own pid), as the browser tests start theirs; the browser is Debian's
@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mentordash.vocabulary import URIM_FILTER_LABELS
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, process_memory_mb, streamlit_server
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -106,7 +107,7 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
     charts' data changed."""
     _load(page, url)
     sidebar = page.locator("[data-testid=stSidebar]")
-    options = ["URiM only", "Not URiM only", "Everyone"]
+    options = [URIM_FILTER_LABELS[key] for key in ("urim", "not_urim", "all")]
     times = []
     for i in range(changes):
         label = options[i % len(options)]
@@ -126,54 +127,78 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
         times.append(time.perf_counter() - start)
     log(
         f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
-        f"(first {len(options)} uncached: {', '.join(f'{t:.2f}' for t in times[: len(options)])})"
+        f"(first two uncached: {', '.join(f'{t:.2f}' for t in times[:2])})"
     )
     return times
 
 
 def browser_latency(
-    db_path: Path, ports: tuple[int, int], log: Callable[[str], None], loads: int = 7, changes: int = 9
+    db_paths: dict[str, Path], ports: tuple[int, int], log: Callable[[str], None], loads: int = 7, changes: int = 9
 ) -> dict:
-    """Median filter-change latency (overview and coverage pages) and the overview's first load against a
-    trivial page, each first load in a new browser session, both servers measured in the same run."""
+    """Median filter-change latency on every page at each scale of db_paths (each page in a new browser
+    session, its first section open), and the overview's first load against a trivial page at the first
+    scale (department), each first load in a new browser session, both servers measured in the same run."""
+    by_scale: dict[str, dict[str, list[float]]] = {}
     with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
         trivial_script = Path(tmp) / "trivial.py"
         trivial_script.write_text(TRIVIAL_APP)
-        with (
-            streamlit_server(ROOT / "app.py", db_path, ports) as (url, _),
-            streamlit_server(trivial_script, None, ports) as (trivial_url, _),
-        ):
-            # one untimed visit each, so that neither side pays for the server's first imports
-            for target in (url, trivial_url):
-                context, page = _new_page(browser)
-                _load(page, target)
-                context.close()
-            overview_loads, trivial_loads = [], []
-            for _ in range(loads):  # interleaved, so that a busy moment hits both alike
-                for target, sink in ((url, overview_loads), (trivial_url, trivial_loads)):
+        first_scale = next(iter(db_paths))
+        for scale, db_path in db_paths.items():
+            with streamlit_server(ROOT / "app.py", db_path, ports) as (url, _):
+                if scale == first_scale:
+                    with streamlit_server(trivial_script, None, ports) as (trivial_url, _):
+                        overview_loads, trivial_loads = _first_loads(browser, url, trivial_url, loads)
+                else:  # one untimed visit, so that the timings do not pay for the server's first imports
+                    context, page = _new_page(browser)
+                    _load(page, url)
+                    context.close()
+                for name, path in PAGE_PATHS.items():
                     context, page = _new_page(browser)
                     try:
-                        sink.append(_load(page, target))
+                        by_scale.setdefault(scale, {})[name] = _filter_changes(
+                            page, f"{url}/{path}", changes, log, f"{scale} {name}"
+                        )
                     finally:
                         context.close()
-            changes_by_page = {}
-            for name in ("overview", "coverage"):
-                context, page = _new_page(browser)
-                try:
-                    changes_by_page[name] = _filter_changes(page, f"{url}/{PAGE_PATHS[name]}", changes, log, name)
-                finally:
-                    context.close()
     overview_s, trivial_s = statistics.median(overview_loads), statistics.median(trivial_loads)
-    every_change = [t for ts in changes_by_page.values() for t in ts]
+    first = by_scale[first_scale]
+    every_change = [t for ts in first.values() for t in ts]
     log(f"  overview first load {overview_s:.2f} s vs trivial page {trivial_s:.2f} s")
     return {
+        "scale": first_scale,
         "filter_change_s": round(statistics.median(every_change), 3),
         "filter_change_p90_s": round(sorted(every_change)[int(0.9 * (len(every_change) - 1))], 3),
-        "filter_change_by_page_s": {k: round(statistics.median(v), 3) for k, v in changes_by_page.items()},
-        "filter_change_uncached_s": round(statistics.median([t for ts in changes_by_page.values() for t in ts[:3]]), 3),
+        "filter_change_by_page_s": {k: round(statistics.median(v), 3) for k, v in first.items()},
+        "filter_change_by_scale_s": {
+            scale: {k: round(statistics.median(v), 3) for k, v in pages.items()} for scale, pages in by_scale.items()
+        },
+        "filter_change_uncached_by_scale_s": {
+            scale: {k: round(statistics.median(v[:2]), 3) for k, v in pages.items()}
+            for scale, pages in by_scale.items()
+        },
+        "filter_change_uncached_s": round(statistics.median([t for ts in first.values() for t in ts[:2]]), 3),
         "filter_changes": len(every_change),
         "overview_first_load_s": round(overview_s, 3),
         "trivial_first_load_s": round(trivial_s, 3),
         "first_load_ratio": round(overview_s / trivial_s, 2) if trivial_s else None,
         "first_loads": loads,
     }
+
+
+def _first_loads(browser, url: str, trivial_url: str, loads: int) -> tuple[list[float], list[float]]:
+    """The overview's and the trivial page's first loads, each in a new browser session, interleaved so
+    that a busy moment hits both alike (after one untimed visit each, so that neither side pays for the
+    server's first imports)."""
+    for target in (url, trivial_url):
+        context, page = _new_page(browser)
+        _load(page, target)
+        context.close()
+    overview_loads, trivial_loads = [], []
+    for _ in range(loads):
+        for target, sink in ((url, overview_loads), (trivial_url, trivial_loads)):
+            context, page = _new_page(browser)
+            try:
+                sink.append(_load(page, target))
+            finally:
+                context.close()
+    return overview_loads, trivial_loads

@@ -1,29 +1,26 @@
-"""Page data: how long each page's metrics take, uncached and on a warm cache, against a pandas baseline
-and a hand-written floor query.
+"""Page data: how long each page's data takes, uncached and on a warm cache, against the same figures
+computed in pandas and a hand-written floor query.
 
 For each page and each filter (the default view, and a demographic filter), over repeated runs:
-- `ms`: every metrics call the page makes (PAGE_CALLS, read off pages/*.py and checked against them by
-  tests/test_bench.py), called directly: no Streamlit cache, so each run queries DuckDB ("cold-ish": the
-  OS and DuckDB's buffers are warm, no result is reused);
-- `warm_ms`: the same calls through ui.cache.cached with the cache filled, plus the calls the page makes
-  outside the cache: what a rerun costs once a view has been seen;
-- `pandas_ms`: the page's headline figures the way a typical Streamlit dashboard computes them (tables
-  loaded into pandas once, then filtered and grouped in pandas: benchmarks/pandas_baseline.py), and
-  `speedup`;
+- `ms`: the page's data with every section open, gathered by the page's own function
+  (mentordash.ui.<page>_view.page_data, which the page itself calls section by section) with a plain
+  call on the connection in place of the app's cache: each run queries DuckDB ("cold-ish": the OS and
+  DuckDB's buffers are warm, no result is reused; an identical call repeated within one page run is
+  computed once, as on a cold Streamlit cache), plus the sidebar's;
+- `warm_ms` (benchmarks/warm.py): the same functions through ui.cache.cached once its cache holds them;
+- `pandas_ms`: the same figures computed in pandas from tables loaded once, as a typical Streamlit
+  dashboard does (benchmarks/pandas_baseline.py), and `speedup` = pandas_ms / ms, page for page;
 - `floor_ms`: the fastest single hand-written DuckDB query for one headline figure of the page.
-Everything goes through the package's public functions: metrics, Database.rows and ui.cache.cached.
+Everything goes through the package's public functions: the page-data functions, metrics, Database.
 """
 
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -31,113 +28,16 @@ from typing import Any
 
 from benchmarks import pandas_baseline
 from mentordash.db import Database
-from mentordash.metrics import coverage, outcomes, overview, recruitment, wellbeing
+from mentordash.metrics import outcomes
 from mentordash.metrics.filters import Filters, available_values
-from mentordash.vocabulary import TRACK_LABELS
+from mentordash.ui import coverage_view, outcomes_view, overview_view, recruitment_view, wellbeing_view
+from mentordash.ui.frame import View
 
 PAGES = ("overview", "coverage", "recruitment", "wellbeing", "outcomes")
 FILTERS = {"default": Filters(), "gender=woman": Filters.of(gender=["woman"])}
 
 
-# --- what each page computes -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Call:
-    """One metrics call of a page: func(db, *args, **kwargs), with symbolic arguments resolved per view.
-
-    Argument names: as_of, filters, roles (the coverage page's default role, 'mentor'), group_filters
-    (its 'compare within: all stages' default), track and cycle (the recruitment page's default track and
-    newest cycle), women_filters and urim_filters (its share charts' filters, each with its own attribute
-    set aside), user (the local-mode coordinator). `cached` says whether the page goes through
-    ui.cache.cached (False: called on every rerun, as the page does)."""
-
-    func: Callable
-    args: tuple[str, ...] = ()
-    kwargs: tuple[tuple[str, Any], ...] = ()
-    cached: bool = True
-
-    @property
-    def name(self) -> str:
-        return qualified_name(self.func)
-
-
-def qualified_name(func: Callable) -> str:
-    return f"{func.__module__}.{func.__qualname__}"
-
-
-_VIEW = ("as_of", "filters")
-_ROLES = ("as_of", "filters", "roles")
-
-# Read off pages/<page>.py: every `cached(func, ...)` call in the order the page makes it on a default
-# load, and the direct metrics calls (cached=False). tests/test_bench.py parses the pages and fails when
-# this table and a page disagree.
-PAGE_CALLS: dict[str, list[Call]] = {
-    "overview": [
-        Call(coverage.coverage_total, _VIEW),
-        Call(overview.all_tiles, _VIEW),
-        Call(overview.coverage_by_year, _VIEW),
-        Call(overview.data_freshness),
-    ],
-    "coverage": [
-        Call(coverage.coverage_total, _VIEW),
-        Call(coverage.coverage_by_role, _VIEW),
-        Call(coverage.mentor_load, _ROLES),
-        Call(coverage.resident_benchmark, _VIEW),
-        Call(coverage.coverage_monthly, _ROLES),
-        Call(coverage.coverage_total, ("as_of", "group_filters", "roles")),
-        Call(coverage.coverage_by_group, ("as_of", "group_filters", "roles")),
-        Call(coverage.mentor_load_distribution, _ROLES),
-        Call(coverage.load_by_group, _ROLES),
-        Call(coverage.relationship_sources, _ROLES),
-        Call(coverage.formal_by_stage, _ROLES),
-        Call(coverage.time_to_match, _ROLES),
-        Call(coverage.unmatched_list, _ROLES, (("user", "user"),), cached=False),
-        Call(coverage.over_capacity_list, _ROLES, (("user", "user"),), cached=False),
-    ],
-    "recruitment": [
-        Call(recruitment.ignored_filters, ("filters",)),
-        Call(recruitment.applicant_total, ("filters",)),
-        Call(recruitment.cycles, ("filters",)),
-        Call(recruitment.group_funnel, ("filters", "track", "cycle")),
-        Call(recruitment.conversions, ("filters", "track", "cycle")),
-        Call(recruitment.funnel, ("filters",)),
-        Call(recruitment.benchmarks),
-        Call(recruitment.funnel, ("women_filters",)),
-        Call(recruitment.funnel, ("urim_filters",)),
-        Call(recruitment.pipeline_share, ("filters", "track", "cycle")),
-        Call(recruitment.representation, _VIEW),
-    ],
-    "wellbeing": [
-        Call(wellbeing.responses_total, ("filters",)),
-        Call(wellbeing.measures_by_wave, ("filters",)),
-        Call(wellbeing.response_rates, ("filters",)),
-        Call(wellbeing.measures_by_group, ("filters",)),
-        Call(wellbeing.benchmarks),
-    ],
-    "outcomes": [
-        Call(outcomes.window, ("as_of",)),
-        Call(outcomes.people_total, _VIEW),
-        Call(outcomes.publications, _VIEW),
-        Call(outcomes.time_to_promotion, _VIEW),
-        Call(outcomes.early_departure, _VIEW, (("by", None),)),
-        Call(outcomes.satisfaction, _VIEW),
-        Call(outcomes.mentor_publications, _VIEW),
-    ],
-}
-
-# app.py's frame runs on every page: the sidebar's choices (cached) and the min_cell lookup (db.settings(),
-# not cached). Checked against mentordash/ui/frame.py by the test as well.
-FRAME_CALLS: list[Call] = [Call(available_values), Call(Database.settings, cached=False)]
-
-# The one function behind each page's headline figure, which the pandas baseline recomputes.
-HEADLINE_CALLS: dict[str, Call] = {
-    "overview": Call(overview.coverage_by_year, _VIEW),
-    "coverage": Call(coverage.coverage_by_stage, _VIEW),
-    "recruitment": Call(recruitment.funnel, ("filters",)),
-    "wellbeing": Call(wellbeing.burnout_prevalence, ("filters",)),
-    "outcomes": Call(outcomes.publications, _VIEW),
-}
+# --- what each page computes: the page's own function ----------------------------------------------
 
 
 class _Coordinator:
@@ -148,58 +48,68 @@ class _Coordinator:
     role = "coordinator"
 
 
-def view_context(db: Database, as_of: date, filters: Filters) -> dict:
-    """The values the pages derive before calling metrics, on a default load with these filters."""
-    pairs = recruitment.cycles(db, filters)
-    tracks = [t for t in TRACK_LABELS if t in set(pairs["track"])]
-    track = tracks[0] if tracks else "residency"
-    track_cycles = [int(c) for c in pairs[pairs["track"] == track]["cycle"]]
-    return {
-        "as_of": as_of,
-        "filters": filters,
-        "roles": coverage.DEFAULT_ROLES,
-        "group_filters": filters,
-        "track": track,
-        "cycle": track_cycles[0] if track_cycles else as_of.year,
-        "user": _Coordinator(),
-        # the recruitment page's share charts set their own attribute's filter aside
-        "women_filters": filters.narrowed(gender=()) if filters.gender else filters,
-        "urim_filters": filters.narrowed(urim=None) if filters.urim is not None else filters,
-    }
+COORDINATOR = _Coordinator()
+
+# Each page's data with every section open, on a first visit (default widget choices), through the
+# function the page itself calls: (view, cached, uncached) -> {figure name: result}. `cached` stands for the
+# app's cache (ui.cache.cached), `uncached` for the calls a page makes outside it (the coverage page's
+# roster lists); the uncached runs pass a Calls for both.
+PAGE_DATA: dict[str, Callable[[View, Callable, Callable], dict]] = {
+    "overview": lambda view, cached, uncached: overview_view.page_data(view, cached=cached),
+    "coverage": lambda view, cached, uncached: coverage_view.page_data(view, COORDINATOR, cached=cached, call=uncached),
+    "recruitment": lambda view, cached, uncached: recruitment_view.page_data(view, cached=cached),
+    "wellbeing": lambda view, cached, uncached: wellbeing_view.page_data(view, cached=cached),
+    "outcomes": lambda view, cached, uncached: outcomes_view.page_data(view, cached=cached),
+}
 
 
-def resolve(call: Call, context: dict) -> tuple[tuple, dict]:
-    args = tuple(context[name] for name in call.args)
-    kwargs = {key: (context[value] if isinstance(value, str) else value) for key, value in call.kwargs}
-    return args, kwargs
+# Values a page's data function derives from its figures without a metrics call (the wave order, the
+# instruments' rules, a note, a flag): not figures of their own, so not counted against the baseline.
+DERIVED = frozenset({"waves", "rules", "set_aside_note", "too_few"})
 
 
-def _call_key(call: Call, args: tuple, kwargs: dict) -> tuple:
-    def freeze(value):
-        return ("filters", value.key()) if isinstance(value, Filters) else value
+def frame_data(db: Database, call: Callable) -> dict:
+    """What app.py's frame computes on every page: the sidebar's choices (cached) and the settings behind
+    the privacy threshold (read on every run)."""
+    return {"choices": call(available_values), "settings": db.settings()}
 
-    return (call.name, tuple(freeze(a) for a in args), tuple(sorted((k, freeze(v)) for k, v in kwargs.items())))
 
+class Calls:
+    """call(func, *args, **kwargs) -> func(db, *args, **kwargs), as ui.cache.cached would on a cold cache:
+    nothing is reused from an earlier page run, an identical call within this one is computed once. The
+    time of each distinct function (ms) is added to `timings`."""
 
-def run_calls(db: Database, calls: list[Call], context: dict, timings: dict[str, list[float]] | None = None) -> list:
-    """Every call once, with nothing cached from earlier runs; per-call times (ms) appended to `timings`.
+    def __init__(self, db: Database, timings: dict[str, list[float]] | None = None):
+        self.db, self.timings, self._memo = db, timings, {}
+        self.called: list[str] = []
 
-    As on a cold Streamlit cache, a cached() call repeated with the same arguments in the same page run
-    (the recruitment page's funnel when no gender or URiM filter is set) is computed once."""
-    results, seen = [], {}
-    for index, call in enumerate(calls):
-        args, kwargs = resolve(call, context)
-        key = _call_key(call, args, kwargs) if call.cached else None
-        if key is not None and key in seen:
-            results.append(seen[key])
-            continue
+    def __call__(self, func: Callable, *args: Any, **kwargs: Any) -> Any:
+        key = (func, tuple(_freeze(a) for a in args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
+        if key in self._memo:
+            return self._memo[key]
         start = time.perf_counter()
-        results.append(call.func(db, *args, **kwargs))
-        if key is not None:
-            seen[key] = results[-1]
-        if timings is not None:
-            timings.setdefault(f"{index:02d} {call.func.__qualname__}", []).append(1000 * (time.perf_counter() - start))
-    return results
+        result = self._memo[key] = func(self.db, *args, **kwargs)
+        name = func.__qualname__
+        self.called.append(f"{func.__module__}.{name}")
+        if self.timings is not None:
+            self.timings.setdefault(name, []).append(1000 * (time.perf_counter() - start))
+        return result
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, Filters):
+        return ("filters", value.key())
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+def page_run(db: Database, page: str, view: View, timings: dict[str, list[float]] | None = None) -> dict:
+    """One uncached run of a page's data (and the frame's), as a first visit with every section open."""
+    call = Calls(db, timings)
+    with db.snapshot():  # as app.py runs every page: one read snapshot, whose shared results the page's calls reuse
+        frame_data(db, call)
+        return PAGE_DATA[page](view, call, call)
 
 
 # --- statistics -------------------------------------------------------------------------------------
@@ -282,34 +192,32 @@ def bench_pages(
     log: Callable[[str], None],
     tables: dict,
     pages: tuple[str, ...] = PAGES,
-    cached: Callable | None = None,
+    warm: dict | None = None,
+    filters: tuple[str, ...] = tuple(FILTERS),
 ) -> list[dict]:
-    """One result per (page, filter): uncached page times, pandas baseline (on `tables`, from load_pandas),
-    floor, and with `cached` (the app's ui.cache.cached, from app_cache) the warm-cache page times."""
+    """One result per (page, filter): uncached page times, the same figures in pandas (on `tables`, from
+    load_pandas), the floor, and the warm-cache times when `warm` (benchmarks/warm.py) holds them."""
     settings = db.settings()
     results = []
-    for filter_name, filters in FILTERS.items():
-        context = view_context(db, as_of, filters)
+    for filter_name in filters:
+        view = View(as_of=as_of, filters=FILTERS[filter_name])
         for page in pages:
-            calls = [*FRAME_CALLS, *PAGE_CALLS[page]]
             per_call: dict[str, list[float]] = {}
-            run_calls(db, calls, context)  # warm-up: loads SQL files, imports, DuckDB's buffers
+            figures = page_run(db, page, view)  # warm-up: loads SQL files, imports, DuckDB's buffers
             samples, cpu = [], []
             for _ in range(repeat):
                 gc.collect()
                 begin, begin_cpu = time.perf_counter(), time.process_time()
-                run_calls(db, calls, context, per_call)
+                page_run(db, page, view, per_call)
                 samples.append(1000 * (time.perf_counter() - begin))
                 cpu.append(1000 * (time.process_time() - begin_cpu))
             stats = summarize(samples)
-            headline = HEADLINE_CALLS[page]
-            headline_samples = timed(partial(run_calls, db, [headline], context), repeat)
-            pandas_samples = timed(
-                partial(pandas_baseline.HEADLINES[page], tables, settings, as_of, filters, context), repeat
-            )
-            floor_samples = timed(partial(floor_query, db, page, as_of, filters, settings, context), max(repeat, 5))
-            pandas_stats, floor_stats = summarize(pandas_samples), summarize(floor_samples)
-            headline_stats = summarize(headline_samples)
+            baseline = partial(pandas_baseline.PAGES[page], tables, settings, view)
+            pandas_figures = baseline()  # also its warm-up
+            pandas_stats = summarize(timed(baseline, repeat, warmup=0))
+            context = {"cycle": default_cycle(db, view)}
+            floor = partial(floor_query, db, page, as_of, view.filters, settings, context)
+            floor_stats = summarize(timed(floor, max(repeat, 3)))
             result = {
                 "scale": scale,
                 "page": page,
@@ -319,22 +227,22 @@ def bench_pages(
                 "p90_ms": stats["p90"],
                 "iqr_ms": stats["iqr"],
                 "runs": stats["n"],
-                "calls": len(calls),
+                "figures": len(set(figures) - DERIVED),
+                "calls": sum(len(v) for v in per_call.values()) // max(stats["n"], 1),
                 "cpu_ms": summarize(cpu)["median"],
                 "pandas_ms": pandas_stats["median"],
                 "pandas_p10_ms": pandas_stats["p10"],
                 "pandas_p90_ms": pandas_stats["p90"],
+                "pandas_figures": sorted(pandas_figures),
+                "pandas_missing": sorted(set(figures) - set(pandas_figures) - DERIVED),
                 "speedup": _ratio(pandas_stats["median"], stats["median"]),
-                "headline": headline.name.rsplit(".", 1)[-1],
-                "headline_ms": headline_stats["median"],
-                "headline_speedup": _ratio(pandas_stats["median"], headline_stats["median"]),
                 "floor_ms": floor_stats["median"],
                 "floor_p90_ms": floor_stats["p90"],
                 "floor_figure": FLOOR_FIGURES[page],
                 "slowest_calls": _slowest(per_call),
             }
-            if cached is not None:
-                warm_stats = bench_warm(db, calls, context, repeat, cached)
+            warm_stats = (warm or {}).get(filter_name, {}).get(page)
+            if warm_stats:
                 result.update(
                     warm_ms=warm_stats["median"],
                     warm_p10_ms=warm_stats["p10"],
@@ -345,9 +253,16 @@ def bench_pages(
             log(
                 f"  {page:12} {filter_name:13} {stats['median']:8.1f} ms (p10 {stats['p10']:.1f}, p90 "
                 f"{stats['p90']:.1f})  warm {result.get('warm_ms', float('nan')):6.1f}  pandas "
-                f"{pandas_stats['median']:8.1f}  floor {floor_stats['median']:6.1f}"
+                f"{pandas_stats['median']:8.1f}  ({len(pandas_figures)}/{result['figures']} figures)  "
+                f"floor {floor_stats['median']:6.1f}"
             )
     return results
+
+
+def default_cycle(db: Database, view: View) -> int:
+    """The cycle the recruitment page shows on a first visit (its first track's newest)."""
+    pairs = recruitment_view.header_data(view, Calls(db))["pairs"]
+    return int(recruitment_view.default_choice(pairs)[1]) if len(pairs) else view.as_of.year
 
 
 def _ratio(numerator: float | None, denominator: float | None) -> float | None:
@@ -358,59 +273,7 @@ def _ratio(numerator: float | None, denominator: float | None) -> float | None:
 
 def _slowest(per_call: dict[str, list[float]], keep: int = 3) -> list[dict]:
     medians = sorted(((statistics.median(v), k) for k, v in per_call.items()), reverse=True)[:keep]
-    return [{"call": name.split(" ", 1)[1], "ms": round(ms, 2)} for ms, name in medians]
-
-
-# --- warm cache: ui.cache.cached outside a Streamlit server ------------------------------------------
-
-
-def bench_warm(db: Database, calls: list[Call], context: dict, repeat: int, cached: Callable) -> dict:
-    """The page's calls through ui.cache.cached once its cache holds them (st.cache_data works without a
-    server, in memory: the same key building, data-version query and unpickling as in the app), plus
-    the calls the page makes outside the cache."""
-
-    def once():
-        for call in calls:
-            args, kwargs = resolve(call, context)
-            if call.cached:
-                cached(call.func, *args, **kwargs)
-            else:
-                call.func(db, *args, **kwargs)
-
-    return summarize(timed(once, repeat, warmup=1))
-
-
-@contextmanager
-def app_cache(db_path: str | Path) -> Iterator[Callable]:
-    """ui.cache.cached as the pages call it, serving the database at db_path.
-
-    The app finds its database through $MENTORDASH_DB (docs/command-line.md), set for the block and
-    restored after. On exit the app's connection is closed and Streamlit's resource cache emptied, so
-    that the file is free for the app server and the next scale."""
-    import streamlit as st
-
-    from mentordash.ui.cache import cached
-    from mentordash.ui.context import get_db
-
-    for name in (
-        "streamlit",
-        "streamlit.runtime.caching.cache_data_api",
-        "streamlit.runtime.scriptrunner_utils.script_run_context",
-    ):
-        logging.getLogger(name).setLevel(logging.ERROR)  # "no script run context": expected outside a server
-    previous = os.environ.get("MENTORDASH_DB")
-    os.environ["MENTORDASH_DB"] = str(db_path)
-    try:
-        yield cached
-    finally:
-        get_db().close()
-        st.cache_resource.clear()
-        st.cache_data.clear()
-        if previous is None:
-            del os.environ["MENTORDASH_DB"]
-        else:
-            os.environ["MENTORDASH_DB"] = previous
-        gc.collect()
+    return [{"call": name, "ms": round(ms, 2)} for ms, name in medians]
 
 
 # --- the floor: one hand-written query per page ------------------------------------------------------

@@ -1,7 +1,10 @@
-"""The pandas baseline: each page's headline figure the way a typical Streamlit dashboard computes it.
+"""The pandas baseline: each page's figures the way a typical Streamlit dashboard computes them.
 
 The tables are loaded into pandas once (`SELECT *` into DataFrames, as an `st.cache_data` loader would),
-then every rerun filters, joins and groups them in pandas. The rules are the metrics layer's (docs/metrics.md):
+then every rerun filters, joins and groups them in pandas. PAGES[page](tables, settings, view) returns the
+page's figures under the names the page's own data function uses (mentordash.ui.<page>_view.page_data);
+a figure the baseline does not compute is listed by the benchmark as `pandas_missing`, which makes the
+page-for-page speedup conservative (pandas does less than the page). The rules are the metrics layer's (docs/metrics.md):
 the same active-on-a-day tests, engaged window, effective URiM, respondent groups and half-of-days
 mentored rule, so that tests/test_bench.py can check that both give the same numbers; suppression is
 left out (a typical dashboard has none), which only makes the baseline cheaper.
@@ -9,7 +12,7 @@ left out (a typical dashboard has none), which only makes the baseline cheaper.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -20,10 +23,11 @@ from mentordash.ingest.schema import DATASETS
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.intervals import pct
 from mentordash.metrics.time import MAX_YEARS_SHOWN, years_before
-from mentordash.vocabulary import APPLICANT_STAGES
+from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, APPLICANT_STAGES, NOT_RECORDED, ROLES, TRACK_LABELS
 
 TABLES = tuple(DATASETS)
 STAGE_ORDER = {stage: i for i, stage in enumerate(APPLICANT_STAGES, start=1)}
+TRACK_ORDER = {track: i for i, track in enumerate(TRACK_LABELS)}
 DAYS_PER_YEAR = 365.25
 
 
@@ -86,39 +90,67 @@ def apply_filters(
 # --- coverage (overview and coverage pages) ---------------------------------------------------------
 
 
+def _expand(frame: pd.DataFrame, days: np.ndarray, first: np.ndarray, stop: np.ndarray) -> pd.DataFrame:
+    """frame's rows repeated once for each day index in [first, stop), with that day as `day`."""
+    counts = np.clip(stop - first, 0, None)
+    rows = np.repeat(np.arange(len(frame)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    out = frame.iloc[rows].reset_index(drop=True)
+    out["day"] = days[np.repeat(first, counts) + offsets]
+    return out
+
+
 def coverage_counts(
     tables: dict, settings: dict, days: list[date], filters: Filters, roles: tuple[str, ...] = ("mentor",)
 ) -> pd.DataFrame:
-    """day, career_stage, n, covered, engaged: coverage_by_day_stage.sql in pandas, one day at a time."""
+    """day, career_stage, n, covered, engaged: coverage_by_day_stage.sql in pandas, for all the days at
+    once (each person, relationship and meeting expanded to the days it counts on)."""
+    grid = np.array(sorted(pd.Timestamp(d) for d in days), dtype="datetime64[ns]")
     people = apply_filters(tables["people"], filters, settings["urim_list"])
-    relationships = tables["mentorships"][tables["mentorships"]["role"].isin(roles)]
-    meetings = tables["meetings"]
-    window = pd.Timedelta(days=int(settings["engaged_window_days"]))
-    parts = []
-    for day in days:
-        ts = pd.Timestamp(day)
-        active = people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
-        rel = relationships[
-            (relationships["start_date"] <= ts)
-            & (relationships["end_date"].isna() | (relationships["end_date"] >= ts))
-            & relationships["mentee_id"].isin(active["person_id"])
-        ]
-        met = meetings[(meetings["date"] > ts - window) & (meetings["date"] <= ts)]
-        engaged = rel.merge(met[["mentee_id", "mentor_id"]], on=["mentee_id", "mentor_id"])["mentee_id"]
-        flags = active.assign(
-            covered=active["person_id"].isin(rel["mentee_id"]), engaged=active["person_id"].isin(engaged)
-        )
-        counts = (
-            flags.groupby("career_stage")
-            .agg(n=("person_id", "size"), covered=("covered", "sum"), engaged=("engaged", "sum"))
-            .reset_index()
-        )
-        parts.append(counts.assign(day=day))
-    frame = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["career_stage", "n", "covered", "engaged", "day"])
+    far = np.datetime64("2262-01-01")
+    # a person is active on day d when start <= d < end; a relationship when start <= d <= end
+    active = _expand(
+        people[["person_id", "career_stage"]],
+        grid,
+        np.searchsorted(grid, people["start_date"].to_numpy("datetime64[ns]"), "left"),
+        np.searchsorted(grid, people["end_date"].fillna(far).to_numpy("datetime64[ns]"), "left"),
     )
+    m = tables["mentorships"]
+    m = m[m["role"].isin(roles) & m["mentee_id"].isin(people["person_id"])]
+    rel = _expand(
+        m[["mentee_id", "mentor_id"]],
+        grid,
+        np.searchsorted(grid, m["start_date"].to_numpy("datetime64[ns]"), "left"),
+        np.searchsorted(grid, m["end_date"].fillna(far).to_numpy("datetime64[ns]"), "right"),
+    )
+    rel = rel.merge(active[["person_id", "day"]], left_on=["mentee_id", "day"], right_on=["person_id", "day"])
+    # a meeting engages its pair on the days d with date <= d < date + window
+    window = np.timedelta64(int(settings["engaged_window_days"]), "D")
+    met = tables["meetings"]
+    met = met[met["mentee_id"].isin(people["person_id"])]
+    dates = met["date"].to_numpy("datetime64[ns]")
+    met = _expand(
+        met[["mentee_id", "mentor_id"]],
+        grid,
+        np.searchsorted(grid, dates, "left"),
+        np.searchsorted(grid, dates + window, "left"),
+    )
+    engaged = rel.merge(met, on=["mentee_id", "mentor_id", "day"])[["mentee_id", "day"]].drop_duplicates()
+    covered = rel[["mentee_id", "day"]].drop_duplicates()
+    flags = active.merge(
+        covered.assign(covered=True), left_on=["person_id", "day"], right_on=["mentee_id", "day"], how="left"
+    ).drop(columns="mentee_id")
+    flags = flags.merge(
+        engaged.assign(engaged=True), left_on=["person_id", "day"], right_on=["mentee_id", "day"], how="left"
+    ).drop(columns="mentee_id")
+    flags["covered"] = flags["covered"].notna()
+    flags["engaged"] = flags["engaged"].notna()
+    frame = (
+        flags.groupby(["day", "career_stage"])
+        .agg(n=("person_id", "size"), covered=("covered", "sum"), engaged=("engaged", "sum"))
+        .reset_index()
+    )
+    frame["day"] = [d.date() for d in frame["day"]]
     frame["pct"] = [pct(c, n) for c, n in zip(frame["covered"], frame["n"])]
     frame["engaged_pct"] = [pct(e, n) for e, n in zip(frame["engaged"], frame["n"])]
     return frame[["day", "career_stage", "n", "covered", "pct", "engaged", "engaged_pct"]]
@@ -145,7 +177,155 @@ def coverage_headline(tables, settings, as_of, filters, context=None) -> pd.Data
     return coverage_counts(tables, settings, [as_of], filters).drop(columns="day")
 
 
+def coverage_total(tables, settings, as_of, filters, roles=("mentor",)) -> dict:
+    """Coverage of the whole filtered group at as_of: n, covered, engaged, pct."""
+    counts = coverage_counts(tables, settings, [as_of], filters, roles)
+    n, covered, engaged = (int(counts[c].sum()) for c in ("n", "covered", "engaged"))
+    return {"n": n, "covered": covered, "engaged": engaged, "pct": pct(covered, n)}
+
+
+def coverage_by_role(tables, settings, as_of, filters) -> pd.DataFrame:
+    """Coverage by career stage and for all stages, for each role on its own and for any of them."""
+    parts = []
+    for role, roles in [*((r, (r,)) for r in ROLES), (ANY_ROLE, tuple(ROLES))]:
+        rows = coverage_counts(tables, settings, [as_of], filters, roles).drop(columns="day")
+        total = {
+            "career_stage": ALL_STAGES,
+            **{c: int(rows[c].sum()) for c in ("n", "covered", "engaged")},
+        }
+        total["pct"], total["engaged_pct"] = pct(total["covered"], total["n"]), pct(total["engaged"], total["n"])
+        parts.append(pd.concat([rows, pd.DataFrame([total])], ignore_index=True).assign(role=role))
+    return pd.concat(parts, ignore_index=True)
+
+
+def month_ends(tables, as_of: date) -> list[date]:
+    """Every month end from the first relationship's month to as_of, then as_of."""
+    m = tables["mentorships"]
+    starts = m.loc[m["start_date"] <= pd.Timestamp(as_of), "start_date"]
+    if starts.empty:
+        return [as_of]
+    first = starts.min()
+    ends = pd.date_range(pd.Timestamp(first.year, first.month, 1), pd.Timestamp(as_of), freq="ME")
+    return [*(d.date() for d in ends if d.date() < as_of), as_of]
+
+
+def _active_people(tables, settings, as_of, filters) -> pd.DataFrame:
+    ts = pd.Timestamp(as_of)
+    people = apply_filters(tables["people"], filters, settings["urim_list"])
+    return people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
+
+
+def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",)) -> pd.DataFrame:
+    """dimension, group, n, covered, pct at as_of by gender, URiM, race/ethnicity (each person under every
+    group they chose) and division; blank values form their own group (small groups are not pooled)."""
+    ts = pd.Timestamp(as_of)
+    active = _active_people(tables, settings, as_of, filters)
+    m = tables["mentorships"]
+    rel = m[
+        m["role"].isin(roles)
+        & (m["start_date"] <= ts)
+        & (m["end_date"].isna() | (m["end_date"] >= ts))
+        & m["mentee_id"].isin(active["person_id"])
+    ]
+    flags = active.assign(
+        covered=active["person_id"].isin(rel["mentee_id"]),
+        urim_effective=effective_urim(active["urim"], active["race_ethnicity"], settings["urim_list"]),
+    )
+    parts = []
+    for dimension, values in (
+        ("gender", flags["gender"].fillna(NOT_RECORDED)),
+        ("urim", flags["urim_effective"].map({True: "urim", False: "not_urim"}).fillna("unknown")),
+        ("division", flags["division"].fillna("none")),
+    ):
+        counts = flags.assign(group=values).groupby("group").agg(n=("person_id", "size"), covered=("covered", "sum"))
+        parts.append(counts.reset_index().assign(dimension=dimension))
+    races = flags.assign(
+        group=flags["race_ethnicity"].map(
+            lambda v: list(v) if isinstance(v, (list, np.ndarray)) and len(v) else [NOT_RECORDED]
+        )
+    ).explode("group")
+    counts = races.groupby("group").agg(n=("person_id", "size"), covered=("covered", "sum"))
+    parts.append(counts.reset_index().assign(dimension="race_ethnicity"))
+    frame = pd.concat(parts, ignore_index=True)
+    frame["pct"] = [pct(c, n) for c, n in zip(frame["covered"], frame["n"])]
+    return frame[["dimension", "group", "n", "covered", "pct"]]
+
+
+def _loads(tables, settings, as_of, filters, roles=("mentor",)) -> pd.Series:
+    """Distinct active mentees of each mentor with a relationship of `roles` active at as_of (the
+    filters select the mentors; external mentors count only when no filter is set)."""
+    ts = pd.Timestamp(as_of)
+    people = tables["people"]
+    active = people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
+    m = tables["mentorships"]
+    pairs = m.loc[
+        m["role"].isin(roles)
+        & (m["start_date"] <= ts)
+        & (m["end_date"].isna() | (m["end_date"] >= ts))
+        & m["mentee_id"].isin(active["person_id"]),
+        ["mentor_id", "mentee_id"],
+    ].drop_duplicates()
+    loads = pairs.groupby("mentor_id").size().rename("mentees")
+    if filters.as_dict():
+        mentors = apply_filters(people, filters, settings["urim_list"])["person_id"]
+        loads = loads[loads.index.isin(mentors)]
+    return loads
+
+
+def mentor_loads(tables, settings, as_of, filters) -> dict:
+    """mentors, mean, max and over_capacity of mentees per mentor."""
+    loads = _loads(tables, settings, as_of, filters)
+    return {
+        "mentors": int(len(loads)),
+        "mean": round(float(loads.mean()), 2) if len(loads) else None,
+        "max": int(loads.max()) if len(loads) else None,
+        "over_capacity": int((loads > int(settings["capacity"])).sum()),
+    }
+
+
+def load_distribution(tables, settings, as_of, filters) -> pd.DataFrame:
+    """load, mentors: how many mentors carry each load."""
+    loads = _loads(tables, settings, as_of, filters)
+    frame = loads.value_counts().rename("mentors").rename_axis("load").reset_index().sort_values("load")
+    frame["over_capacity"] = frame["load"] > int(settings["capacity"])
+    return frame.reset_index(drop=True)
+
+
+def data_freshness(tables) -> pd.DataFrame:
+    """The newest date in each dataset and its rows."""
+
+    def newest(*values):
+        found = [v for v in values if pd.notna(v)]
+        return max(found).date() if found else None
+
+    t = tables
+    rows = [
+        ("people", newest(t["people"]["start_date"].max(), t["people"]["end_date"].max()), len(t["people"])),
+        (
+            "mentorships",
+            newest(t["mentorships"]["start_date"].max(), t["mentorships"]["end_date"].max()),
+            len(t["mentorships"]),
+        ),
+        ("meetings", newest(t["meetings"]["date"].max()), len(t["meetings"])),
+        ("survey", newest(t["survey"]["submitted_at"].max()), len(t["survey"])),
+        (
+            "applicants",
+            date(int(t["applicants"]["cycle"].max()), 6, 30) if len(t["applicants"]) else None,
+            len(t["applicants"]),
+        ),
+        ("outcomes", newest(t["outcomes"]["date"].max()), len(t["outcomes"])),
+    ]
+    return pd.DataFrame(rows, columns=["dataset", "latest", "rows"])
+
+
 # --- recruitment ------------------------------------------------------------------------------------
+
+
+def applicant_cycles(tables, settings, filters) -> pd.DataFrame:
+    """track, cycle of the filtered applicants: tracks in their usual order, newest cycle first."""
+    a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=("gender",))
+    pairs = a[["track", "cycle"]].drop_duplicates().assign(order=lambda f: f["track"].map(TRACK_ORDER))
+    return pairs.sort_values(["order", "cycle"], ascending=[True, False]).drop(columns="order").reset_index(drop=True)
 
 
 def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
@@ -219,13 +399,15 @@ def wellbeing_headline(tables, settings, as_of, filters, context=None) -> pd.Dat
 # --- outcomes ---------------------------------------------------------------------------------------
 
 
-def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
-    """Publications per person-year by career stage, mentored (half of one's window days) against not."""
+def window_people(tables, settings, as_of, filters) -> pd.DataFrame:
+    """Everyone with days in the outcomes window: person_id, career_stage, a, b (their first and last
+    window day), window_days, mentored (mentee in a mentor relationship on half of those days or more),
+    departed_early (end date in the window, reason left early or dismissed)."""
     start = pd.Timestamp(years_before(as_of, int(settings["outcomes_window_years"])))
     end = pd.Timestamp(as_of)
     one = pd.Timedelta(days=1)
     people = apply_filters(tables["people"], filters, settings["urim_list"])
-    w = people[["person_id", "career_stage"]].copy()
+    w = people[["person_id", "career_stage", "end_date", "departure_reason"]].copy()
     w["a"] = people["start_date"].where(people["start_date"] > start + one, start + one)
     b = (people["end_date"] - one).fillna(end)
     w["b"] = b.where(b < end, end)
@@ -247,7 +429,18 @@ def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.Data
     mentee_days = spans.groupby("person_id")["days"].sum()
     w["mentee_days"] = w["person_id"].map(mentee_days).fillna(0)
     w["mentored"] = 2 * w["mentee_days"] >= w["window_days"]
+    w["departed_early"] = (
+        w["end_date"].notna()
+        & (w["end_date"] > start)
+        & (w["end_date"] <= end)
+        & w["departure_reason"].isin(["left_early", "dismissed"])
+    )
+    return w
 
+
+def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
+    """Publications per person-year by career stage, mentored (half of one's window days) against not."""
+    w = window_people(tables, settings, as_of, filters)
     o = tables["outcomes"]
     pubs = o[o["kind"] == "publication"].merge(w[["person_id", "a", "b"]], on="person_id")
     pubs = pubs[(pubs["date"] >= pubs["a"]) & (pubs["date"] <= pubs["b"])]
@@ -265,10 +458,85 @@ def outcomes_headline(tables, settings, as_of, filters, context=None) -> pd.Data
     return grouped.drop(columns="days")
 
 
-HEADLINES = {
-    "overview": overview_headline,
-    "coverage": coverage_headline,
-    "recruitment": recruitment_headline,
-    "wellbeing": wellbeing_headline,
-    "outcomes": outcomes_headline,
+def early_departure(w: pd.DataFrame) -> pd.DataFrame:
+    """career_stage, mentored, n, departed, pct: who left early or was dismissed in the window."""
+    grouped = (
+        w.groupby(["career_stage", "mentored"])
+        .agg(n=("person_id", "size"), departed=("departed_early", "sum"))
+        .reset_index()
+    )
+    grouped["pct"] = [pct(d, n) for d, n in zip(grouped["departed"], grouped["n"])]
+    return grouped
+
+
+def outcomes_window(settings, as_of) -> dict:
+    start = years_before(as_of, int(settings["outcomes_window_years"]))
+    years = int(settings["outcomes_window_years"])
+    return {"years": years, "start": start, "first_day": start + timedelta(days=1), "last_day": as_of}
+
+
+# --- whole pages ------------------------------------------------------------------------------------
+
+
+def overview_page(tables, settings, view) -> dict:
+    return {
+        "total": coverage_total(tables, settings, view.as_of, view.filters),
+        "by_year": overview_headline(tables, settings, view.as_of, view.filters),
+        "freshness": data_freshness(tables),
+    }
+
+
+def coverage_page(tables, settings, view) -> dict:
+    by_role = coverage_by_role(tables, settings, view.as_of, view.filters)
+    return {
+        "total": coverage_total(tables, settings, view.as_of, view.filters),
+        "by_role": by_role,
+        "load": mentor_loads(tables, settings, view.as_of, view.filters),
+        "benchmark": by_role[(by_role["role"] == "mentor") & (by_role["career_stage"] == "resident")],
+        "monthly": coverage_counts(tables, settings, month_ends(tables, view.as_of), view.filters),
+        "group_total": coverage_total(tables, settings, view.as_of, view.filters),
+        "groups": coverage_by_group(tables, settings, view.as_of, view.filters),
+        "distribution": load_distribution(tables, settings, view.as_of, view.filters),
+    }
+
+
+def recruitment_page(tables, settings, view) -> dict:
+    funnel = recruitment_headline(tables, settings, view.as_of, view.filters)
+    women = view.filters.narrowed(gender=()) if view.filters.gender else view.filters
+    urim = view.filters.narrowed(urim=None) if view.filters.urim is not None else view.filters
+    return {
+        "ignored": [name for name in ("career_stage", "division") if getattr(view.filters, name)],
+        "benchmarks": {b["key"]: b for b in settings["benchmarks"] if "key" in b},
+        "total": int(funnel.loc[funnel["stage"] == "applied", "n"].sum()),
+        "pairs": applicant_cycles(tables, settings, view.filters),
+        "funnel": funnel,
+        "women": funnel if women == view.filters else recruitment_headline(tables, settings, view.as_of, women),
+        "urim": funnel if urim == view.filters else recruitment_headline(tables, settings, view.as_of, urim),
+    }
+
+
+def wellbeing_page(tables, settings, view) -> dict:
+    respondents_frame = respondents(tables, settings, view.filters)
+    return {
+        "total": int(len(respondents_frame)),
+        "by_wave": wellbeing_headline(tables, settings, view.as_of, view.filters),
+    }
+
+
+def outcomes_page(tables, settings, view) -> dict:
+    people = window_people(tables, settings, view.as_of, view.filters)
+    return {
+        "window": outcomes_window(settings, view.as_of),
+        "total": {"n": int(len(people)), "mentored": int(people["mentored"].sum())},
+        "publications": outcomes_headline(tables, settings, view.as_of, view.filters),
+        "departures": early_departure(people),
+    }
+
+
+PAGES = {
+    "overview": overview_page,
+    "coverage": coverage_page,
+    "recruitment": recruitment_page,
+    "wellbeing": wellbeing_page,
+    "outcomes": outcomes_page,
 }

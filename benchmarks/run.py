@@ -22,21 +22,25 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from benchmarks.pages import FILTERS, PAGES, app_cache, bench_pages, load_pandas
+from benchmarks.pages import FILTERS, PAGES, bench_pages, load_pandas
 from mentordash.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = ("department", "consortium", "national")
 DEFAULT_SCALES = ("department", "consortium")
 DEFAULT_DB_DIR = ROOT / "data" / "bench"
+BROWSER_SCALES = ("department", "consortium")
 
-# Targets (on a 2-core machine; docs/benchmarks.md).
-TARGET_PAGE_MS = {"department": 50.0, "consortium": 300.0}
-TARGET_SPEEDUP = {"consortium": 5.0}
-TARGET_IMPORT_RATIO = 4.0
+# Targets (issue 15, on a 2-core machine; docs/benchmarks.md).
+TARGET_PAGE_MS = {"department": 100.0, "consortium": 300.0}  # page data, uncached
+TARGET_WARM_MS = {"department": 50.0, "consortium": 300.0}  # a rerun on a warm cache
+TARGET_SPEEDUP = {"consortium": 3.0}  # page for page against pandas
+TARGET_IMPORT_RATIO = 3.0
+TARGET_IMPORT_RSS_MB = 700.0
 TARGET_APP_RSS_MB = {"national": 600.0}
-TARGET_FILTER_LATENCY_S = 1.0
-TARGET_FIRST_LOAD_RATIO = 1.5
+TARGET_FIRST_LOAD_S = 5.0  # every page's first load, national scale
+TARGET_FILTER_LATENCY_S = 0.5  # every page, department and consortium
+TARGET_FIRST_LOAD_RATIO = 1.3
 
 
 # --- demo databases ---------------------------------------------------------------------------------
@@ -114,65 +118,64 @@ def evaluate_targets(report: dict) -> list[dict]:
         rows = [r for r in results if r["scale"] == scale]
         if not rows:
             continue
-        worst_warm = max(rows, key=lambda r: r.get("warm_ms") or 0)
-        add(
-            f"every page < {limit:g} ms at {scale} scale, warm caches (worst: {worst_warm['page']}, "
-            f"{worst_warm['filter']})",
-            worst_warm.get("warm_ms"),
-            limit,
-        )
         worst = max(rows, key=lambda r: r["ms"] or 0)
         add(
-            f"every page < {limit:g} ms at {scale} scale, uncached (worst: {worst['page']}, {worst['filter']})",
+            f"every page's data < {limit:g} ms at {scale} scale, uncached (worst: {worst['page']}, {worst['filter']})",
             worst["ms"],
             limit,
-            note="stricter than the issue: no cache at all",
         )
+        warm_rows = [r for r in rows if r.get("warm_ms") is not None]
+        if warm_rows and scale in TARGET_WARM_MS:
+            worst_warm = max(warm_rows, key=lambda r: r["warm_ms"])
+            add(
+                f"every page < {TARGET_WARM_MS[scale]:g} ms at {scale} scale, warm cache (worst: {worst_warm['page']}, "
+                f"{worst_warm['filter']})",
+                worst_warm["warm_ms"],
+                TARGET_WARM_MS[scale],
+            )
     for scale, limit in TARGET_SPEEDUP.items():
         rows = [r for r in results if r["scale"] == scale and r.get("speedup")]
         if rows:
             worst = min(rows, key=lambda r: r["speedup"])
             add(
-                f">= {limit:g}x faster than pandas at {scale} scale, whole page vs pandas headline (worst: "
-                f"{worst['page']}, {worst['filter']})",
+                f">= {limit:g}x faster than pandas at {scale} scale, page for page (worst: {worst['page']}, "
+                f"{worst['filter']})",
                 worst["speedup"],
                 limit,
                 lower_is_better=False,
+                note="pandas computes the figures listed in pandas_figures; those in pandas_missing only the page"
+                if any(r.get("pandas_missing") for r in rows)
+                else "",
             )
-            worst_h = min(rows, key=lambda r: r.get("headline_speedup") or 0)
-            add(
-                f">= {limit:g}x faster than pandas at {scale} scale, same figure (worst: {worst_h['page']}, "
-                f"{worst_h['filter']})",
-                worst_h.get("headline_speedup"),
-                limit,
-                lower_is_better=False,
-            )
-            warm_rows = [r for r in rows if r.get("warm_speedup")]
-            if warm_rows:
-                worst_w = min(warm_rows, key=lambda r: r["warm_speedup"])
-                add(
-                    f">= {limit:g}x faster than pandas at {scale} scale, a rerun: warm page vs pandas recomputing "
-                    f"its headline (worst: {worst_w['page']}, {worst_w['filter']})",
-                    worst_w["warm_speedup"],
-                    limit,
-                    lower_is_better=False,
-                )
     imp = report.get("import")
     if imp:
-        add("1M-row import < 4x read_csv", imp.get("ratio"), TARGET_IMPORT_RATIO)
+        add(f"1M-row import <= {TARGET_IMPORT_RATIO:g}x read_csv", imp.get("ratio"), TARGET_IMPORT_RATIO)
+        add(f"1M-row import peak RSS < {TARGET_IMPORT_RSS_MB:g} MB", imp.get("peak_rss_mb"), TARGET_IMPORT_RSS_MB)
     for scale, limit in TARGET_APP_RSS_MB.items():
         value = (report.get("app_peak_rss_mb") or {}).get(scale)
         if value is not None or "app_peak_rss_mb" in report:
             add(f"app peak RSS < {limit:g} MB at {scale} scale", value, limit)
+        loads = ((report.get("app_memory") or {}).get(scale) or {}).get("pages") or {}
+        if loads:
+            slowest = max(loads, key=lambda name: loads[name]["first_load_s"])
+            add(
+                f"every page's first load < {TARGET_FIRST_LOAD_S:g} s at {scale} scale (slowest: {slowest})",
+                loads[slowest]["first_load_s"],
+                TARGET_FIRST_LOAD_S,
+            )
     browser = report.get("browser")
     if browser:
+        for scale, by_page in (browser.get("filter_change_by_scale_s") or {}).items():
+            if by_page:
+                slowest = max(by_page, key=by_page.get)
+                add(
+                    f"filter change to chart updated <= {TARGET_FILTER_LATENCY_S:g} s on every page at {scale} "
+                    f"scale, median (slowest: {slowest})",
+                    by_page[slowest],
+                    TARGET_FILTER_LATENCY_S,
+                )
         add(
-            "filter change to chart updated, median < 1 s (department)",
-            browser.get("filter_change_s"),
-            TARGET_FILTER_LATENCY_S,
-        )
-        add(
-            "overview first load <= 1.5x a trivial Streamlit page",
+            f"overview first load <= {TARGET_FIRST_LOAD_RATIO:g}x a trivial Streamlit page",
             browser.get("first_load_ratio"),
             TARGET_FIRST_LOAD_RATIO,
         )
@@ -195,17 +198,26 @@ def run_bench(
     log: Callable[[str], None] | None = None,
     pages: tuple[str, ...] = PAGES,
     ports: tuple[int, int] = (8620, 8629),
+    warm: bool = True,
+    browser_scales: tuple[str, ...] = BROWSER_SCALES,
+    filters: tuple[str, ...] = tuple(FILTERS),
 ) -> dict:
     """The benchmark as one JSON-ready object (docs/benchmarks.md says what each field means).
 
     import_rows=None skips the import benchmark, app_scale=None the app's memory, browser=False the
-    browser latency (tests use them to stay fast; the command line runs everything)."""
+    browser latency, warm=False the warm-cache reruns (tests use them to stay fast; the command line runs
+    everything)."""
     log = log or (lambda message: print(message, file=sys.stderr, flush=True))
     as_of = as_of or date.today()
     db_dir = Path(db_dir)
     wanted = list(
         dict.fromkeys(
-            [*scales, *([app_scale] if app_scale else []), *(["department"] if browser or import_rows else [])]
+            [
+                *scales,
+                *([app_scale] if app_scale else []),
+                *(browser_scales if browser else []),
+                *(["department"] if import_rows else []),
+            ]
         )
     )
     paths = {scale: ensure_demo(scale, db_dir, log, rebuild) for scale in wanted}  # before any timing
@@ -213,7 +225,7 @@ def run_bench(
         "results": [],
         "as_of": as_of.isoformat(),
         "repeat": repeat,
-        "filters": {name: f.as_dict() for name, f in FILTERS.items()},
+        "filters": {name: FILTERS[name].as_dict() for name in filters},
         "machine": {
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -222,24 +234,29 @@ def run_bench(
         },
         "pandas_load": {},
         "notes": [
-            "ms: median over `runs` of every metrics call the page makes, called directly (no Streamlit cache); "
-            "warm_ms: the same through ui.cache.cached with its cache filled, plus the page's uncached calls.",
-            "pandas_ms: the page's headline figure computed in pandas from DataFrames loaded once "
-            "(load time and memory under pandas_load); speedup = pandas_ms / ms compares the whole page with "
-            "pandas' one figure, headline_speedup the same figure on both sides (headline_ms), warm_speedup "
-            "a MentorDash rerun (warm_ms) with pandas recomputing its figure, as a typical dashboard does.",
+            "ms: median over `runs` of the page's data with every section open, gathered by the page's own "
+            "function (mentordash.ui.<page>_view.page_data) with no Streamlit cache, plus the sidebar's; "
+            "warm_ms: the same through ui.cache.cached with its cache filled (a rerun).",
+            "pandas_ms: the same figures computed in pandas from DataFrames loaded once (load time and memory "
+            "under pandas_load); speedup = pandas_ms / ms, page for page. pandas_missing lists the page's "
+            "figures the baseline does not compute: the speedup is then conservative.",
             "floor_ms: one hand-written DuckDB query for the floor_figure of the page.",
             "cpu_ms: process CPU time (all threads) of the uncached run: steadier than wall time on a busy "
             "machine (see machine.load_average_*).",
         ],
     }
     for scale in scales:
-        log(f"{scale}: timing {len(pages)} pages x {len(FILTERS)} filters, {repeat} runs each")
+        log(f"{scale}: timing {len(pages)} pages x {len(filters)} filters, {repeat} runs each")
         tables, load = load_pandas(paths[scale], log)
+        warm_stats = None
+        if warm:
+            from benchmarks.warm import warm_times
+
+            log(f"  warm cache: the same pages through ui.cache.cached, in a process serving {paths[scale].name}")
+            warm_stats = warm_times(paths[scale], as_of, repeat, pages)
         db = connect(paths[scale])
         try:
-            with app_cache(paths[scale]) as cached:
-                results = bench_pages(db, scale, as_of, repeat, log, tables, pages, cached)
+            results = bench_pages(db, scale, as_of, repeat, log, tables, pages, warm_stats, filters)
         finally:
             db.close()
         del tables
@@ -260,8 +277,8 @@ def run_bench(
             report["app_peak_rss_mb"] = {app_scale: app["peak_rss_mb"]}
             report["app_memory"] = {app_scale: app}
         if browser:
-            log("browser: filter changes and first load at department scale")
-            report["browser"] = bench_app.browser_latency(paths["department"], ports, log)
+            log(f"browser: filter changes on every page at {' and '.join(browser_scales)} scale, first load")
+            report["browser"] = bench_app.browser_latency({s: paths[s] for s in browser_scales}, ports, log)
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = evaluate_targets(report)
     return report
@@ -275,14 +292,15 @@ def format_table(report: dict) -> str:
         f"MentorDash bench (as of {report['as_of']}, {report['repeat']} runs, {report['machine']['cpus']} CPUs)",
         "",
         f"{'scale':11} {'page':12} {'filter':13} {'ms':>8} {'p10-p90':>15} {'warm':>7} {'pandas':>9} "
-        f"{'speedup':>8} {'same-fig':>8} {'floor':>7}",
+        f"{'figures':>8} {'speedup':>8} {'floor':>7}",
     ]
     for r in report.get("results", []):
         spread = f"{r['p10_ms']:.1f}-{r['p90_ms']:.1f}"
+        covered = f"{len(r.get('pandas_figures', []))}/{r.get('figures', '?')}"
         lines.append(
             f"{r['scale']:11} {r['page']:12} {r['filter']:13} {r['ms']:8.1f} {spread:>15} "
-            f"{_num(r.get('warm_ms')):>7} {_num(r['pandas_ms']):>9} {_num(r['speedup'], 'x'):>8} "
-            f"{_num(r.get('headline_speedup'), 'x'):>8} {_num(r['floor_ms']):>7}"
+            f"{_num(r.get('warm_ms')):>7} {_num(r['pandas_ms']):>9} {covered:>8} {_num(r['speedup'], 'x'):>8} "
+            f"{_num(r['floor_ms']):>7}"
         )
     for scale, load in report.get("pandas_load", {}).items():
         lines.append(
@@ -298,12 +316,18 @@ def format_table(report: dict) -> str:
             f"(peak RSS {imp['read_csv_peak_rss_mb']:.0f} MB): {imp['ratio']:.1f}x",
         ]
     for scale, mb in (report.get("app_peak_rss_mb") or {}).items():
-        lines.append(f"app peak RSS at {scale} scale (every page loaded): {_num(mb)} MB")
+        loads = (report.get("app_memory", {}).get(scale) or {}).get("pages", {})
+        firsts = ", ".join(f"{name} {_num(v['first_load_s'])} s" for name, v in loads.items())
+        lines.append(f"app peak RSS at {scale} scale (every page loaded): {_num(mb)} MB; first loads: {firsts}")
     b = report.get("browser")
     if b:
+        for scale, by_page in (b.get("filter_change_by_scale_s") or {}).items():
+            lines.append(
+                f"browser ({scale}): filter change to chart updated, median by page: "
+                + ", ".join(f"{page} {_num(s)} s" for page, s in by_page.items())
+            )
         lines.append(
-            f"browser (department): filter change to chart updated, median {_num(b.get('filter_change_s'))} s; "
-            f"overview first load {_num(b.get('overview_first_load_s'))} s vs trivial page "
+            f"browser (department): overview first load {_num(b.get('overview_first_load_s'))} s vs trivial page "
             f"{_num(b.get('trivial_first_load_s'))} s ({_num(b.get('first_load_ratio'), 'x')})"
         )
     lines += ["", "targets:"]
@@ -328,7 +352,7 @@ def _num(value, suffix: str = "") -> str:
 # --- command line -----------------------------------------------------------------------------------
 
 DESCRIPTION = (
-    "Time every page's data at each demo scale against a pandas baseline and a hand-written query, "
+    "Time every page's data at each demo scale against the same figures in pandas and a hand-written query, "
     "a 1M-row import against read_csv, the app's memory and the browser latency (docs/benchmarks.md)."
 )
 
@@ -356,6 +380,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-app", action="store_true", help="skip the app memory measurement")
     parser.add_argument("--no-browser", action="store_true", help="skip the browser latency measurement")
+    parser.add_argument("--no-warm", action="store_true", help="skip the warm-cache reruns")
     parser.add_argument("--rebuild", action="store_true", help="rebuild the demo databases")
     parser.set_defaults(func=cmd_bench)
 
@@ -371,6 +396,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         app_scale=None if args.no_app else args.app_scale,
         browser=not args.no_browser,
         rebuild=args.rebuild,
+        warm=not args.no_warm,
     )
     print(json.dumps(report, default=str) if args.json else format_table(report))
     return 0

@@ -151,10 +151,13 @@ def perturb(counts, keys, min_cell: int) -> np.ndarray:
     fractions = np.mod(fractions, KEY_MODULUS) / KEY_MODULUS
     table = perturbation_table(effective_min_cell(min_cell))
     out = counts.copy()
-    for i, (count, key) in enumerate(zip(counts, fractions)):
-        if count >= table[0].count:
-            row = _row_for(table, int(count))
-            out[i] = count + row.changes[int(np.searchsorted(row.upper, key, side="right"))]
+    # each count reads the row _row_for gives it (the last row for every larger count), all rows at once
+    row_of = np.minimum(counts - table[0].count, len(table) - 1)
+    for index, row in enumerate(table):
+        chosen = (counts >= table[0].count) & (row_of == index)
+        if chosen.any():
+            drawn = np.searchsorted(np.asarray(row.upper), fractions[chosen], side="right")
+            out[chosen] = counts[chosen] + np.asarray(row.changes, dtype="int64")[drawn]
     return out
 
 
@@ -283,13 +286,16 @@ def suppress(
     if exempt is not None:
         hide = hide & ~out[exempt].astype(bool)
     if complementary and audience == EXACT and len(out):
-        if not within:
-            groups = [out.index]
-        else:  # only breakdowns with exactly one suppressed cell need a complement (fast with many breakdowns)
-            lone = hide.groupby([out[c] for c in within], sort=False).transform("sum") == 1
-            groups = [idx for _, idx in out[lone].groupby(within, sort=False).groups.items()]
-        for index in groups:
-            hide = _complement(hide, counts, index)
+        if out.index.is_unique:
+            hide = _complements(hide, counts, out, within)
+        else:  # labels repeat: one breakdown at a time, as _complement reads them
+            if not within:
+                groups = [out.index]
+            else:  # only breakdowns with exactly one suppressed cell need a complement
+                lone = hide.groupby([out[c] for c in within], sort=False).transform("sum") == 1
+                groups = [idx for _, idx in out[lone].groupby(within, sort=False).groups.items()]
+            for index in groups:
+                hide = _complement(hide, counts, index)
     out[flag] = hide.astype(bool)
     for col in [n_col, *value_cols]:
         if col in out.columns:
@@ -302,6 +308,31 @@ def suppress(
                 if col in out.columns:
                     out[col] = out[col].astype("object").where(~small, None)
     return out
+
+
+def _complements(hide: pd.Series, counts: pd.Series, frame: pd.DataFrame, within: list[str] | None) -> pd.Series:
+    """_complement for every breakdown at once (rows of unique labels): in each breakdown (all rows, or each
+    group of `within`; rows whose group has a missing key are in none) with exactly one hidden cell, the
+    smallest non-empty visible cell is hidden too, the first in row order among equals."""
+    if within:
+        group = frame.groupby(within, sort=False, dropna=True).ngroup().to_numpy(dtype="float64")
+        group = np.where(np.isnan(group) | (group < 0), -1, group).astype("int64")
+    else:
+        group = np.zeros(len(frame), dtype="int64")
+    hidden = hide.to_numpy(dtype=bool)
+    value = counts.to_numpy(dtype="float64")
+    member = group >= 0
+    hidden_in = np.bincount(group[member], weights=hidden[member], minlength=int(group.max()) + 1)
+    lone = np.zeros(len(group), dtype=bool)
+    lone[member] = hidden_in[group[member]] == 1
+    candidate = np.flatnonzero(lone & ~hidden & (value > 0))
+    if not len(candidate):
+        return hide
+    ordered = candidate[np.lexsort((candidate, value[candidate], group[candidate]))]
+    first = ordered[np.r_[True, group[ordered][1:] != group[ordered][:-1]]]
+    hidden = hidden.copy()
+    hidden[first] = True
+    return pd.Series(hidden, index=hide.index, name=hide.name)
 
 
 def _complement(hide: pd.Series, counts: pd.Series, index) -> pd.Series:

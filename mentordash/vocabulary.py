@@ -20,11 +20,21 @@ CAREER_STAGE_LABELS = {
     "junior_faculty": "Junior faculty",
     "senior_faculty": "Senior faculty",
 }
+ALL_STAGES = "all"  # a figure's row for every career stage together
+ALL_STAGES_LABEL = "All stages"
 
 GENDERS = ("woman", "man", "nonbinary", "another", "undisclosed")
 GENDER_LABELS = {
     "woman": "Women",
     "man": "Men",
+    "nonbinary": "Nonbinary",
+    "another": "Another",
+    "undisclosed": "Undisclosed",
+}
+# One gender value as a filter names it ("Gender: Woman"), where GENDER_LABELS names a group of people.
+GENDER_CHOICE_LABELS = {
+    "woman": "Woman",
+    "man": "Man",
     "nonbinary": "Nonbinary",
     "another": "Another",
     "undisclosed": "Undisclosed",
@@ -53,6 +63,8 @@ RACE_LABELS = {
 
 # URiM status as a group: derived (docs/metrics.md, "Groups and filters"), never stored as a word.
 URIM_LABELS = {"urim": "URiM", "not_urim": "Not URiM"}
+# The sidebar's URiM filter (and the report's line naming it): everyone, or one side.
+URIM_FILTER_LABELS = {"all": "Everyone", "urim": "URiM only", "not_urim": "Not URiM only"}
 
 DEPARTURE_REASONS = ("completed", "left_early", "dismissed", "retired", "other")
 
@@ -79,6 +91,7 @@ ROLE_NOUNS = {
 
 SOURCES = ("formal_program", "research", "society", "alumni", "social_media", "meeting", "other")
 NOT_RECORDED = "not_recorded"  # a relationship (or a person) whose value was left blank
+NOT_RECORDED_LABEL = "Not recorded"
 SOURCE_LABELS = {
     "formal_program": "Formal program",
     "research": "Research",
@@ -87,7 +100,7 @@ SOURCE_LABELS = {
     "social_media": "Social media",
     "meeting": "Meeting or conference",
     "other": "Other",
-    NOT_RECORDED: "Not recorded",
+    NOT_RECORDED: NOT_RECORDED_LABEL,
 }
 
 MEETING_KINDS = (
@@ -140,4 +153,19 @@ DIMENSION_LABELS = {
     "division": "Division",
     "institution": "Institution",
     "mentored": "Mentored",
+}
+# The same dimensions as a sentence names them ("the gap between URiM status groups").
+DIMENSION_NOUNS = {
+    "career_stage": "career stage",
+    "gender": "gender",
+    "race_ethnicity": "race/ethnicity",
+    "urim": "URiM status",
+    "division": "division",
+    "institution": "institution",
+}
+# The shares of representation the pages report, each of those whose value is known: share -> (the
+# group it counts, what must be known about a person to count them).
+REPRESENTATION_SHARES = {
+    "women": (GENDER_LABELS["woman"], DIMENSION_NOUNS["gender"]),
+    "urim": (URIM_LABELS["urim"], DIMENSION_NOUNS["urim"]),
 }

@@ -3,10 +3,8 @@
 import streamlit as st
 
 from mentordash.charts.overview import coverage_by_academic_year
-from mentordash.metrics import overview
-from mentordash.metrics.coverage import coverage_total
 from mentordash.ui import context
-from mentordash.ui.cache import cached
+from mentordash.ui import overview_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.tiles import show_tiles
@@ -22,12 +20,13 @@ st.caption(
     "mentor relationship; every group smaller than the privacy threshold is hidden."
 )
 
-stop_if_too_small(cached(coverage_total, view.as_of, view.filters), min_cell)
+stop_if_too_small(data.view_total(view), min_cell)
 
-show_tiles(cached(overview.all_tiles, view.as_of, view.filters), min_cell)
+headline = data.headline_data(view)
+show_tiles(headline["tiles"], min_cell)
+plotly_chart(st, coverage_by_academic_year(headline["by_year"], min_cell), width="stretch", key="overview_chart_1")
 
-by_year = cached(overview.coverage_by_year, view.as_of, view.filters)
-plotly_chart(st, coverage_by_academic_year(by_year, min_cell), width="stretch", key="overview_chart_1")
-
-with st.expander("Latest data in each dataset"):
-    st.dataframe(cached(overview.data_freshness), hide_index=True, width="stretch")
+# Computed only while open (on_change="rerun" makes the expander report whether it is).
+with st.expander("Latest data in each dataset", key=data.FRESHNESS_KEY, on_change="rerun") as freshness:
+    if freshness.open:
+        st.dataframe(data.freshness_data()["freshness"], hide_index=True, width="stretch")

@@ -9,12 +9,16 @@ from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURE_ORDER, MEASURES, WELLBEING_MEASURES
 from mentordash.metrics import wellbeing
 from mentordash.ui import context
-from mentordash.ui.cache import cached
+from mentordash.ui import wellbeing_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.safe import plain
+from mentordash.ui.sections import section_tabs
 from mentordash.ui.views import stop_if_too_small
 from mentordash.ui.wellbeing_view import (
+    GROUP_TABS_KEY,
+    SECTION_KEY,
+    SECTIONS,
     benchmark_note,
     default_measure,
     group_dimensions,
@@ -24,7 +28,6 @@ from mentordash.ui.wellbeing_view import (
     present,
     prevalence_table,
     rate_table,
-    rules,
     trend,
 )
 from mentordash.vocabulary import DIMENSION_LABELS
@@ -41,52 +44,56 @@ st.caption(
     "The survey waves are not affected by the 'As of' date."
 )
 
-total = cached(wellbeing.responses_total, view.filters)
+total = data.view_total(view)
 if total.get("n") == 0:
     st.info("No complete survey responses match these filters.")
     st.stop()
 stop_if_too_small(total, min_cell)
 
-by_wave = cached(wellbeing.measures_by_wave, view.filters)
-prevalence = wellbeing.burnout_rows(by_wave)  # the same cells, without a second query
-rates = cached(wellbeing.response_rates, view.filters)
-by_group = cached(wellbeing.measures_by_group, view.filters)
-benchmarks = cached(wellbeing.benchmarks)
-waves = list(rates["survey"])
-rules_of = rules(by_wave)
 
-# --- 1. Burnout by wave and instrument ----------------------------------------------------------
-st.header("Burnout by survey wave")
-burnout_keys = present(BURNOUT_MEASURES, prevalence["instrument"])
-st.caption(
-    "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
-    "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
-)
-for key in burnout_keys:
-    plotly_chart(
-        st, trend(by_wave, key, waves, benchmarks, min_cell, narrow=False), width="stretch", key=f"wb_trend_{key}"
+# Each section is a tab, computed and drawn only while it is open (mentordash.ui.sections).
+
+
+def burnout() -> None:
+    st.header("Burnout by survey wave")
+    waves = data.waves_data(view)
+    by_wave = waves["by_wave"]
+    prevalence = wellbeing.burnout_rows(by_wave)  # the same cells, without a second query
+    burnout_keys = present(BURNOUT_MEASURES, prevalence["instrument"])
+    st.caption(
+        "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
+        "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
     )
+    for key in burnout_keys:
+        plotly_chart(
+            st,
+            trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
+            width="stretch",
+            key=f"wb_trend_{key}",
+        )
+    st.caption(benchmark_note(burnout_keys, waves["benchmarks"]))
+    st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
 
-st.caption(benchmark_note(burnout_keys, benchmarks))
-st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
+    st.subheader("Response rate")
+    st.caption(
+        "Distinct respondents linked to the roster, among the people active on the survey's last submission "
+        "date in the career stages it surveyed. Anonymous responses cannot be counted, so where some are "
+        "anonymous the true rate is higher; a wholly anonymous survey has no rate."
+    )
+    st.dataframe(rate_table(waves["rates"], min_cell), hide_index=True, width="stretch", key="wb_rate_table")
 
-st.subheader("Response rate")
-st.caption(
-    "Distinct respondents linked to the roster, among the people active on the survey's last submission "
-    "date in the career stages it surveyed. Anonymous responses cannot be counted, so where some are "
-    "anonymous the true rate is higher; a wholly anonymous survey has no rate."
-)
-st.dataframe(rate_table(rates, min_cell), hide_index=True, width="stretch", key="wb_rate_table")
 
-# --- 2. Who is most affected ------------------------------------------------------------------
-st.header("Who is most affected")
-left, right = st.columns(2)
-wave = left.selectbox("Survey wave", list(reversed(waves)), key="wb_wave")
-in_wave = by_group[by_group["survey"] == wave]
-wave_measures = present(MEASURE_ORDER, in_wave["measure"])
-if not wave_measures:
-    st.info(f"No response in {plain(wave)} can be scored for this selection.")
-else:
+def most_affected() -> None:
+    st.header("Who is most affected")
+    waves = data.waves_data(view)
+    by_group = data.groups_data(view)["by_group"]
+    left, right = st.columns(2)
+    wave = left.selectbox("Survey wave", list(reversed(waves["waves"])), key="wb_wave")
+    in_wave = by_group[by_group["survey"] == wave]
+    wave_measures = present(MEASURE_ORDER, in_wave["measure"])
+    if not wave_measures:
+        st.info(f"No response in {plain(wave)} can be scored for this selection.")
+        return
     measure = right.selectbox("Measure", wave_measures, format_func=measure_name, key="wb_group_measure")
     m = MEASURES[measure]
     st.caption(
@@ -95,19 +102,20 @@ else:
         "where needed so that a hidden group cannot be worked out from the total."
     )
     dimensions = group_dimensions(wellbeing.DIMENSIONS)
-    tabs = st.tabs([DIMENSION_LABELS[d] for d in dimensions])
+    tabs = st.tabs([DIMENSION_LABELS[d] for d in dimensions], key=GROUP_TABS_KEY, on_change="rerun")
     for tab, dimension in zip(tabs, dimensions):
-        rows = group_rows(in_wave, measure, dimension)
+        if not tab.open:
+            continue  # drawn when opened
         plotly_chart(
             tab,
             charts.group_bars(
-                rows,
+                group_rows(in_wave, measure, dimension),
                 dimension,
                 DIMENSION_LABELS[dimension],
                 m.label,
                 m.source,
                 m.positive_word,
-                rules_of[measure],
+                waves["rules"][measure],
                 wave,
                 min_cell,
             ),
@@ -115,14 +123,17 @@ else:
             key=f"wb_group_{dimension}",
         )
 
-# --- 3. Mentored against not mentored ---------------------------------------------------------
-st.header("Mentored and not mentored")
-mentored_rows = by_group[by_group["dimension"] == "mentored"]
-mentored_measures = present(MEASURE_ORDER, mentored_rows["measure"])
-default = default_measure(mentored_measures)
-if default is None:
-    st.info("No response can be scored for this selection.")
-else:
+
+def mentored() -> None:
+    st.header("Mentored and not mentored")
+    waves = data.waves_data(view)
+    by_group = data.groups_data(view)["by_group"]
+    mentored_rows = by_group[by_group["dimension"] == "mentored"]
+    mentored_measures = present(MEASURE_ORDER, mentored_rows["measure"])
+    default = default_measure(mentored_measures)
+    if default is None:
+        st.info("No response can be scored for this selection.")
+        return
     chosen = st.selectbox(
         "Measure",
         mentored_measures,
@@ -134,7 +145,9 @@ else:
     rows = mentored_rows[mentored_rows["measure"] == chosen]
     plotly_chart(
         st,
-        charts.mentored_comparison(rows, waves, cm.label, cm.source, cm.positive_word, rules_of[chosen], min_cell),
+        charts.mentored_comparison(
+            rows, waves["waves"], cm.label, cm.source, cm.positive_word, waves["rules"][chosen], min_cell
+        ),
         width="stretch",
         key="wb_mentored_chart",
     )
@@ -148,16 +161,22 @@ else:
         mentored_table(rows, cm.positive_word, min_cell), hide_index=True, width="stretch", key="wb_mentored_table"
     )
 
-# --- 4. Fulfillment, satisfaction, intent to leave --------------------------------------------
-st.header("Fulfillment, satisfaction and intent to leave")
-others = present(WELLBEING_MEASURES, by_wave["measure"])
-if not others:
-    st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
-columns = st.columns(2)
-for i, key in enumerate(others):
-    plotly_chart(
-        columns[i % 2],
-        trend(by_wave, key, waves, benchmarks, min_cell, narrow=True),
-        width="stretch",
-        key=f"wb_trend_{key}",
-    )
+
+def fulfillment() -> None:
+    st.header("Fulfillment, satisfaction and intent to leave")
+    waves = data.waves_data(view)
+    by_wave = waves["by_wave"]
+    others = present(WELLBEING_MEASURES, by_wave["measure"])
+    if not others:
+        st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
+    columns = st.columns(2)
+    for i, key in enumerate(others):
+        plotly_chart(
+            columns[i % 2],
+            trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=True),
+            width="stretch",
+            key=f"wb_trend_{key}",
+        )
+
+
+section_tabs(dict(zip(SECTIONS, (burnout, most_affected, mentored, fulfillment))), key=SECTION_KEY)

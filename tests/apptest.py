@@ -75,3 +75,29 @@ def open_url_path(at: AppTest, url_path: str) -> AppTest:
 
     at._page_hash = calc_hash(url_path)
     return at
+
+
+def every_section(at: AppTest, key: str, labels) -> dict:
+    """Open each section tab of a page in turn (a section is computed and drawn only while its tab is
+    open: mentordash.ui.sections) and gather what the sections showed, in tab order: charts (Plotly
+    specs), frames (dataframe values), headers, download button labels and texts. What the page shows
+    above the tabs is not gathered (it is the same on every tab). Leaves the last tab open."""
+    import json
+
+    shown: dict = {"charts": [], "frames": [], "headers": [], "downloads": [], "texts": []}
+    for label in labels:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception, (label, [e.value for e in at.exception])
+        (tab,) = [t for t in at.tabs if t.label == label]
+        shown["charts"] += [json.loads(chart.proto.spec) for chart in tab.get("plotly_chart")]
+        shown["frames"] += [frame.value for frame in tab.dataframe]
+        shown["headers"] += [header.value for header in tab.header]
+        shown["downloads"] += [button.proto.label for button in tab.get("download_button")]
+        shown["texts"] += [
+            str(e.value)
+            for kind in ("header", "subheader", "markdown", "caption", "error", "warning", "info", "success")
+            for e in getattr(tab, kind)
+        ]
+    shown["texts"] = "\n".join(shown["texts"])
+    return shown

@@ -48,16 +48,26 @@ def process_memory_mb(pid: int, key: str) -> float | None:
     return None
 
 
-def free_port(ports: tuple[int, int]) -> int:
-    """The first port of the range that nothing listens on."""
-    for port in range(ports[0], ports[1] + 1):
+def _worker_offset() -> int:
+    """Under pytest-xdist (`make test` runs two workers), worker gwN takes its ports N * 1000 higher, so
+    two workers never pick the same free port at the same moment."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return 1000 * int(worker.removeprefix("gw") or 0)
+
+
+def free_port(ports: tuple[int, int], taken: frozenset[int] | set[int] = frozenset()) -> int:
+    """The first port of the range (moved up for a test worker) that nothing listens on and is not `taken`."""
+    offset = _worker_offset()
+    for port in range(ports[0] + offset, ports[1] + 1 + offset):
+        if port in taken:
+            continue
         with socket.socket() as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
             return port
-    raise RuntimeError(f"no free port in {ports[0]}-{ports[1]}")
+    raise RuntimeError(f"no free port in {ports[0] + offset}-{ports[1] + offset}")
 
 
 @contextmanager

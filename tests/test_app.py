@@ -6,6 +6,7 @@ import pytest
 from streamlit.runtime.pages_manager import PagesManager
 
 from mentordash import access
+from mentordash.ui.safe import plain
 from tests.apptest import AUTH, ROLES, app_test, open_url_path, signed_in, texts
 from tests.builders import add_mentorships, add_people, new_db, person
 
@@ -234,10 +235,11 @@ def test_verified_email_is_let_in(monkeypatch, db_path, verified):
 
 
 def test_email_shown_as_plain_text(monkeypatch, db_path):
-    at = signed_in(monkeypatch, db_path, "[Sign in again](https://evil.example)@elsewhere.example.com").run()
+    hostile = "[Sign in again](https://evil.example)@elsewhere.example.com"
+    at = signed_in(monkeypatch, db_path, hostile).run()
     shown = _config_error(at)
-    assert "not on the list" in shown
-    assert "`[Sign in again](https://evil.example)@elsewhere.example.com` is not on the list" in shown  # code: no link
+    assert f"{plain(hostile)} is not on the list" in shown  # every sign escaped: no link, no mailto
+    assert hostile not in shown and "](" not in shown
 
 
 # --- Local mode answers this computer only, by its own name (issue 13, item 9) ------------------------------

@@ -1,6 +1,5 @@
 """AppTest of the coverage page: the numbers it shows are the summary's, row-level lists for coordinators only."""
 
-import json
 from datetime import date
 
 import pandas as pd
@@ -9,8 +8,9 @@ import pytest
 from mentordash.db import connect
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.summary import coverage_part, mentor_load_part
+from mentordash.ui.coverage_view import SECTION_KEY, SECTIONS
 from mentordash.ui.downloads import csv_bytes, escape_cell, escape_frame
-from tests.apptest import app_test, signed_in, texts
+from tests.apptest import app_test, every_section, signed_in, texts
 from tests.builders import add_meetings, add_mentorships, add_people, new_db, person
 
 AS_OF = date(2026, 6, 30)
@@ -78,23 +78,28 @@ def open_page(at, **params):
     return at
 
 
-def frames(at):
-    return [d.value for d in at.dataframe]
+def frames(shown):
+    return shown["frames"]
 
 
-def stage_table(at):
-    for frame in frames(at):
+def stage_table(shown):
+    for frame in frames(shown):
         if "Career stage" in frame.columns and "Covered %" in frame.columns:
             return frame
     raise AssertionError("no coverage table on the page")
 
 
-def figures(at):
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+def figures(shown):
+    return shown["charts"]
 
 
-def titles(at):
-    return [f["layout"]["title"]["text"] for f in figures(at)]
+def titles(shown):
+    return [f["layout"]["title"]["text"] for f in figures(shown)]
+
+
+def sections(at):
+    """What every section tab of the page shows (each is drawn only while open)."""
+    return every_section(at, SECTION_KEY, SECTIONS)
 
 
 def plain(value):
@@ -106,12 +111,13 @@ STAGE_NAMES = {"Residents": "resident", "Junior faculty": "junior_faculty", "Sen
 
 def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_path):
     at = open_page(app_test(monkeypatch, db_path))  # local mode: a coordinator
+    shown_sections = sections(at)
     db = connect(db_path)
     summary = coverage_part(db, AS_OF, Filters())
     load = mentor_load_part(db, AS_OF, Filters())
     db.close()
     # The table: every stage and the total equal the summary's coverage part to the digit.
-    table = stage_table(at)
+    table = stage_table(shown_sections)
     keys = {"People": "n", "Covered": "covered", "Covered %": "pct", "Engaged": "engaged", "Engaged %": "engaged_pct"}
     for row in table.to_dict("records"):
         expected = (
@@ -129,33 +135,34 @@ def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_pat
     assert shown["Engaged with their mentor"] == f"{summary['all']['engaged_pct']:.1f}%"
     assert shown["Mentors over capacity"] == f"{load['over_capacity']} of {load['mentors']}" == "3 of 6"
     # Charts: every section drew, each title a finding.
-    found = " | ".join(titles(at))
+    found = " | ".join(titles(shown_sections))
     assert "75% of residents have an active mentor" in found
     assert "against 75% nationally" in found.replace("<br>", " ")
     assert "3 of 6 mentors are over capacity" in found.replace("<br>", " ")
-    assert len(figures(at)) == 13
+    assert len(figures(shown_sections)) == 13
     # Senior faculty (6) shown, no stage hidden at min_cell 5 here.
-    assert "hidden" not in titles(at)[0]
+    assert "hidden" not in titles(shown_sections)[0]
     # Row-level lists, with downloads.
-    listed = [f for f in frames(at) if "person_id" in f.columns]
+    listed = [f for f in frames(shown_sections) if "person_id" in f.columns]
     assert len(listed) == 1 and set(listed[0]["person_id"]) >= {"R9", "R10", "R11", "S0"}
     assert "GONE" not in set(listed[0]["person_id"])
-    over = [f for f in frames(at) if "mentor_id" in f.columns]
+    over = [f for f in frames(shown_sections) if "mentor_id" in f.columns]
     # S0: R0 R6 J0; S1: R1 R7 J1; S2: R2 R8 J2 (S0's advisees do not count for the mentor role).
     assert over[0].to_dict("records") == [
         {"mentor_id": f"S{i}", "career_stage": "senior_faculty", "division": "Hand", "external": False, "mentees": 3}
         for i in range(3)
     ]
-    assert len([d for d in at.get("download_button") if d.proto.label != "PNG"]) == 2  # the two CSV lists
+    assert len([d for d in shown_sections["downloads"] if d != "PNG"]) == 2  # the two CSV lists
 
 
 def test_viewer_sees_aggregates_but_no_row_level_list(monkeypatch, db_path):
     at = open_page(signed_in(monkeypatch, db_path, "chair@hospital.example.org"))
     assert "Local mode" not in texts(at)
-    assert "only program coordinators see them" in texts(at)
-    assert not [f for f in frames(at) if "person_id" in f.columns or "mentor_id" in f.columns]
-    assert [d.proto.label for d in at.get("download_button") if d.proto.label != "PNG"] == []  # no list: charts only
-    assert len(figures(at)) == 13  # every aggregate is there
+    shown_sections = sections(at)
+    assert "only program coordinators see them" in shown_sections["texts"]
+    assert not [f for f in frames(shown_sections) if "person_id" in f.columns or "mentor_id" in f.columns]
+    assert [d for d in shown_sections["downloads"] if d != "PNG"] == []  # no list: charts only
+    assert len(figures(shown_sections)) == 13  # every aggregate is there
     # a viewer's figures are protected (docs/privacy.md): the page shows the metrics layer's protected count,
     # within 2 of the exact 12 residents, and says so
     from mentordash.db import connect
@@ -164,7 +171,7 @@ def test_viewer_sees_aggregates_but_no_row_level_list(monkeypatch, db_path):
     db = connect(db_path)
     protected = coverage_by_stage(db, AS_OF, Filters(), audience="protected")
     db.close()
-    shown = stage_table(at)["People"].tolist()[0]
+    shown = stage_table(shown_sections)["People"].tolist()[0]
     assert shown == protected.iloc[0]["n"] and abs(shown - 12) <= 2
     assert "Figures are protected" in texts(at)
 
@@ -173,28 +180,32 @@ def test_any_role_and_groups(monkeypatch, db_path):
     at = open_page(app_test(monkeypatch, db_path))
     at.radio(key="cov_role").set_value("any").run()
     assert not at.exception
-    table = stage_table(at)
+    table = stage_table(sections(at))
     residents = table[table["Career stage"] == "Residents"].iloc[0]
     assert (residents["Covered"], residents["Covered %"]) == (12, 100.0)  # R9 coach to as_of, R10 R11 advisor
+    at.session_state[SECTION_KEY] = "Groups"
+    at.run()
     at.selectbox(key="cov_within").set_value("resident").run()
-    gender = [t for t in titles(at) if "gender" in t.lower() or "Women" in t]
+    assert not at.exception
+    gender = [t for t in titles(every_section(at, SECTION_KEY, ["Groups"])) if "gender" in t.lower() or "Women" in t]
     assert gender, titles(at)
 
 
 def test_filter_below_min_cell_shows_nothing(monkeypatch, db_path):
     at = open_page(app_test(monkeypatch, db_path), stage="senior_faculty", gender="woman")
     assert "fewer than 5 people" in texts(at)
-    assert len(at.get("plotly_chart")) == 0 and not frames(at)
+    assert len(at.get("plotly_chart")) == 0 and not at.dataframe and not at.tabs
 
 
 def test_small_groups_never_reach_the_page(monkeypatch, db_path):
     at = open_page(app_test(monkeypatch, db_path), stage="resident")
-    for figure in figures(at):
+    shown = sections(at)
+    for figure in figures(shown):
         for trace in figure["data"]:
             for label in trace.get("y", []) or []:
                 if isinstance(label, str) and "(n=" in label:
                     assert int(label.split("(n=")[1].split(")")[0]) >= 5, label
-    for frame in frames(at):
+    for frame in frames(shown):
         if "People" in frame.columns:
             assert all(pd.isna(v) or v >= 5 for v in frame["People"])
 

@@ -1,6 +1,5 @@
 """The outcomes page through AppTest: every section drawn, the association note, suppression, page = summary."""
 
-import json
 from datetime import date
 from pathlib import Path
 
@@ -8,7 +7,8 @@ import pytest
 
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.summary import outcomes_part
-from tests.apptest import app_test
+from mentordash.ui.outcomes_view import SECTION_KEY, SECTIONS
+from tests.apptest import app_test, every_section
 from tests.builders import add_mentorships, add_outcomes, add_people, add_survey, new_db, person
 
 AS_OF = date(2026, 6, 30)
@@ -87,7 +87,9 @@ def outcomes_page(tmp_path, monkeypatch):
 
 def test_page_draws_every_section(outcomes_page):
     at, _ = outcomes_page()
-    headers = [h.value for h in at.main.header]
+    assert "1 July 2023 to 30 June 2026" in at.caption[0].value
+    shown = every_section(at, SECTION_KEY, SECTIONS)  # each section is drawn only while its tab is open
+    headers = shown["headers"]
     assert headers == [
         "Publications per person-year",
         "Time to first promotion (junior faculty)",
@@ -96,16 +98,16 @@ def test_page_draws_every_section(outcomes_page):
         "The mentors' side: faculty who mentor",
     ]
     assert any("Association, not cause" in i.value for i in at.info)
-    assert len(at.get("plotly_chart")) == 5
-    assert len(at.dataframe) == 5
-    assert "1 July 2023 to 30 June 2026" in at.caption[0].value
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert len(shown["charts"]) == 5
+    assert len(shown["frames"]) == 5
+    spec = shown["charts"][0]
     assert spec["layout"]["yaxis"]["title"]["text"] == "Publications per person-year"
 
 
 def test_page_equals_summary(outcomes_page):
     at, summary = outcomes_page("equal.duckdb")
-    table = at.dataframe[0].value.to_dict("records")
+    frames = every_section(at, SECTION_KEY, SECTIONS)["frames"]
+    table = frames[0].to_dict("records")
     assert len(table) == len(summary["publications"])
     for shown, cell in zip(table, summary["publications"]):
         if cell.get("suppressed"):
@@ -117,7 +119,7 @@ def test_page_equals_summary(outcomes_page):
         assert shown["Per person-year"] == f"{cell['rate']:.2f}"
     assert any(c.get("suppressed") for c in summary["publications"])  # the fellow
     assert sum(not c.get("suppressed") for c in summary["publications"]) >= 2
-    departures = at.dataframe[2].value.to_dict("records")
+    departures = frames[2].to_dict("records")
     assert len(departures) == len(summary["early_departure"])
     for shown, cell in zip(departures, summary["early_departure"]):
         if cell.get("suppressed"):
@@ -132,13 +134,15 @@ def test_page_equals_summary(outcomes_page):
 
 def test_departure_split_by_group(outcomes_page):
     at, _ = outcomes_page("split.duckdb")
+    at.session_state[SECTION_KEY] = "Early departure"
+    at.run()
     at.segmented_control(key="outcomes_departure_by").set_value("urim").run()
     assert not at.exception
-    table = at.dataframe[2].value
+    (table,) = [frame.value for frame in at.dataframe]  # the open section's one table
     assert "Group" in table.columns and set(table["Group"]) <= {"URiM", "Not URiM", "URiM unknown"}
 
 
 def test_too_small_shows_nothing(outcomes_page):
     at, _ = outcomes_page("small.duckdb", f_stage=["fellow"])
     assert any("fewer than 5 people" in w.value for w in at.warning)
-    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0
+    assert len(at.get("plotly_chart")) == 0 and len(at.dataframe) == 0 and not at.tabs

@@ -135,3 +135,20 @@ def test_hidden_tile_says_fewer_than_min_cell_never_the_number(monkeypatch, db_p
     hidden = [m for m in at.metric if m.value == "Hidden"]
     assert [m.label for m in hidden] == ["Mentors over capacity"]
     assert all(m.delta == "fewer than 7 people" for m in hidden)
+
+
+def test_dataset_freshness_is_computed_when_its_section_opens(monkeypatch, db_path):
+    from mentordash.ui.overview_view import FRESHNESS_KEY
+
+    at = app_test(monkeypatch, db_path)
+    at.query_params["as_of"] = AS_OF.isoformat()
+    at.run()
+    assert not at.exception
+    (section,) = [e for e in at.expander if e.label == "Latest data in each dataset"]
+    assert not section.dataframe  # closed: nothing computed
+    at.session_state[FRESHNESS_KEY] = True
+    at.run()
+    assert not at.exception
+    (section,) = [e for e in at.expander if e.label == "Latest data in each dataset"]
+    (table,) = [d.value for d in section.dataframe]
+    assert "people" in table.to_string()

@@ -6,7 +6,8 @@ from datetime import date
 from mentordash.db import connect
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.summary import recruitment_part
-from tests.apptest import app_test, texts
+from mentordash.ui.recruitment_view import SECTION_KEY, SECTIONS
+from tests.apptest import app_test, every_section, texts
 from tests.builders import add_applicants, add_people, new_db, person
 from tests.test_metrics_recruitment import residency_2026, tiny_fellowship
 
@@ -60,7 +61,8 @@ def frames(at):
 def test_page_sections_and_findings(tmp_path, monkeypatch):
     at = run_page(monkeypatch, build(tmp_path, "page.duckdb"))
     assert at.title[0].value == "Recruitment and diversity"
-    headers = [h.value for h in at.header]
+    shown = every_section(at, SECTION_KEY, SECTIONS)  # each section is drawn only while its tab is open
+    headers = shown["headers"]
     assert headers[:4] == [
         "The funnel",
         "Conversion by group",
@@ -68,7 +70,7 @@ def test_page_sections_and_findings(tmp_path, monkeypatch):
         "Pipeline programs",
     ]
     assert headers[4].startswith("The department on")
-    all_titles = titles(at)
+    all_titles = [s["layout"]["title"]["text"] for s in shown["charts"]]
     assert all_titles[0] == "Of 41 applicants, 5 matched (12%)<br><sup>Residency, 2026 cycle</sup>"
     assert any(
         t.startswith("Women were 31% of applicants and 42% of those ranked in 2026 (national: 23.0% of applicants)")
@@ -83,7 +85,8 @@ def test_page_numbers_equal_summary(tmp_path, monkeypatch):
     part = [p for p in recruitment_part(db, Filters()) if p["track"] == "residency"]
     db.close()
     at = run_page(monkeypatch, path)
-    shares = next(f for f in frames(at) if "Women (of known)" in f.columns)
+    shown = every_section(at, SECTION_KEY, SECTIONS)
+    shares = next(f for f in shown["frames"] if "Women (of known)" in f.columns)
     for cell in part:
         row = shares[(shares["Cycle"] == cell["cycle"]) & (shares["Stage"] == cell["stage"].capitalize())].iloc[0]
         assert row["Applicants"] == f"{cell['n']:,}"
@@ -92,9 +95,9 @@ def test_page_numbers_equal_summary(tmp_path, monkeypatch):
                 assert row[column].startswith("hidden")
             else:
                 assert row[column] == f"{cell[key]:.1f}%"
-    overall = specs(at)[0]["data"][0]
+    overall = shown["charts"][0]["data"][0]
     assert overall["x"] == [c["n"] for c in part]
-    trend = next(s for s in specs(at) if s["layout"]["title"]["text"].startswith("Women were"))
+    trend = next(s for s in shown["charts"] if s["layout"]["title"]["text"].startswith("Women were"))
     applied = next(t for t in trend["data"] if t["name"] == "Applied")
     assert applied["y"] == [next(c["women_pct"] for c in part if c["stage"] == "applied")]
 
@@ -130,15 +133,16 @@ def test_urim_filter_offers_the_comparison_with_everyone_else(tmp_path, monkeypa
     )
     at.radio(key="rec_split").set_value("selection").run()
     assert not at.exception
-    assert "100% by construction" in texts(at)
-    # The URiM chart sets the URiM filter aside: URiM among all applicants, 10 of 39 known = 25.6%.
-    urim_trend = next(s for s in specs(at) if s["layout"]["title"]["text"].startswith("URiM applicants were"))
-    assert urim_trend["layout"]["title"]["text"].startswith("URiM applicants were 26% of applicants in 2026")
     # 10 URiM applicants, 4 of them interviewed: every later stage hidden
     assert titles(at)[0].startswith("10 applicants; later stages too small to show")
+    shown = every_section(at, SECTION_KEY, SECTIONS)
+    assert "100% by construction" in shown["texts"]
+    # The URiM chart sets the URiM filter aside: URiM among all applicants, 10 of 39 known = 25.6%.
+    urim_trend = next(s for s in shown["charts"] if s["layout"]["title"]["text"].startswith("URiM applicants were"))
+    assert urim_trend["layout"]["title"]["text"].startswith("URiM applicants were 26% of applicants in 2026")
 
 
 def test_filters_below_min_cell_show_nothing_else(tmp_path, monkeypatch):
     at = run_page(monkeypatch, build(tmp_path, "small.duckdb"), f_gender=["nonbinary"])
     assert "fewer than 5 applicants" in texts(at)
-    assert not at.get("plotly_chart")
+    assert not at.get("plotly_chart") and not at.tabs

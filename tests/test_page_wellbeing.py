@@ -5,7 +5,10 @@ from datetime import date, datetime
 
 from mentordash.metrics import summary
 from mentordash.metrics.filters import Filters
-from tests.apptest import app_test
+from mentordash.metrics.wellbeing import DIMENSIONS
+from mentordash.ui.wellbeing_view import GROUP_TABS_KEY, SECTION_KEY, SECTIONS, group_dimensions
+from mentordash.vocabulary import DIMENSION_LABELS
+from tests.apptest import app_test, every_section
 from tests.builders import add_mentorships, add_people, add_survey, new_db, person
 
 
@@ -53,11 +56,27 @@ def run_page(monkeypatch, path, **state):
     return at
 
 
+def every_chart(at) -> list[dict]:
+    """Every chart of every section, and of every group tab of 'Who is most affected' (each drawn only
+    while its tab is open)."""
+    charts = every_section(at, SECTION_KEY, SECTIONS)["charts"]
+    at.session_state[SECTION_KEY] = "Who is most affected"
+    labels = [DIMENSION_LABELS[d] for d in group_dimensions(DIMENSIONS)]
+    for label in labels[1:]:  # the first group tab was open above
+        at.session_state[GROUP_TABS_KEY] = label
+        at.run()
+        assert not at.exception
+        charts += [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return charts
+
+
 def test_page_shows_every_instrument_and_equals_summary(tmp_path, monkeypatch):
     path = build(tmp_path, "page.duckdb")
     at = run_page(monkeypatch, path)
     assert at.title[0].value == "Burnout and wellbeing"
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    table = at.dataframe[0].value  # the first section, open on arrival
+    shown = every_section(at, SECTION_KEY, SECTIONS)  # each section is drawn only while its tab is open
+    specs = shown["charts"]
     titles = [spec["layout"]["title"]["text"] for spec in specs]
     assert any("Burnout (Mini-Z)" in t and "burnout item 3 of 5" in t for t in titles)
     assert any("Burnout (Single-item MBI)" in t and "weekly or more often" in t for t in titles)
@@ -65,9 +84,8 @@ def test_page_shows_every_instrument_and_equals_summary(tmp_path, monkeypatch):
     assert any(t.startswith("Career satisfaction") for t in titles)
     # no benchmark for Mini-Z or the single-item MBI: none drawn, and the page says so
     assert all(not spec["layout"].get("shapes") for spec in specs)
-    assert any("No national benchmark was measured with Mini-Z or Single-item MBI" in c.value for c in at.caption)
+    assert "No national benchmark was measured with Mini-Z or Single-item MBI" in shown["texts"]
 
-    table = at.dataframe[0].value
     from mentordash.db import connect
 
     db = connect(path)
@@ -83,7 +101,7 @@ def test_page_suppresses_small_groups(tmp_path, monkeypatch):
     path = build(tmp_path, "small.duckdb")
     at = run_page(monkeypatch, path, f_stage=["junior_faculty"], f_gender=["woman"])  # F0, F1: 4 responses
     assert any("fewer than 5" in w.value for w in at.warning)
-    assert not at.get("plotly_chart") and not at.dataframe
+    assert not at.get("plotly_chart") and not at.dataframe and not at.tabs
 
 
 def test_page_hides_small_cells_in_tables(tmp_path, monkeypatch):
@@ -91,5 +109,6 @@ def test_page_hides_small_cells_in_tables(tmp_path, monkeypatch):
     at = run_page(monkeypatch, path, f_stage=["junior_faculty"])  # 8 per wave, 2 women
     table = at.dataframe[0].value
     assert set(table["Scoreable responses"]) == {"8"}
-    text = json.dumps([json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")])
+    charts = every_chart(at)
+    text = json.dumps([chart["layout"]["title"]["text"] for chart in charts])
     assert "hidden: groups of fewer than 5" in text

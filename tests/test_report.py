@@ -4,6 +4,7 @@ a filter below min_cell, and the PDF's pages and text."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from datetime import date
@@ -16,8 +17,9 @@ from mentordash.db import connect
 from mentordash.demo import build_demo
 from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics.filters import Filters
-from mentordash.report import EXACT, PROTECTED, make_report
+from mentordash.report import PROTECTED, make_report
 from mentordash.report.data import gather, missing_audience
+from mentordash.report.pdf import PRINTER, html_to_pdf, warm_up
 from mentordash.ui.tables import count, fewer_than, percent
 from mentordash.vocabulary import CAREER_STAGE_LABELS as STAGE_LABELS
 from tests.builders import add_mentorships, add_people, new_db, person
@@ -43,18 +45,40 @@ def demo_path(tmp_path_factory):
     return path
 
 
-def _cli(capsys, *argv) -> str:
-    assert cli.main(list(argv)) == 0
-    return capsys.readouterr().out
+def _cli(*argv) -> str:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(list(argv)) == 0
+    return out.getvalue()
 
 
-def _report_and_summary(capsys, demo_path, tmp_path, *extra):
-    out = tmp_path / "report.html"
-    _cli(capsys, "report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--out", str(out))
-    summary = json.loads(
-        _cli(capsys, "summary", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--json")
-    )
-    return out.read_text(encoding="utf-8"), summary
+@pytest.fixture(scope="module")
+def report_and_summary(demo_path, tmp_path_factory):
+    """report_and_summary(*filters) -> (the CLI's report HTML, `summary --json`), each made once per module
+    for the same arguments (the tests only read them)."""
+    folder = tmp_path_factory.mktemp("reports")
+    made: dict[tuple, tuple[str, dict]] = {}
+
+    def get(*extra: str) -> tuple[str, dict]:
+        if extra not in made:
+            out = folder / f"report-{len(made)}.html"
+            _cli("report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--out", str(out))
+            summary = json.loads(
+                _cli("summary", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), *extra, "--json")
+            )
+            made[extra] = (out.read_text(encoding="utf-8"), summary)
+        return made[extra]
+
+    return get
+
+
+@pytest.fixture(scope="module")
+def department_pdf(demo_path, tmp_path_factory) -> list[str]:
+    """The department's report for women, printed once by the command line: each page's text."""
+    out = tmp_path_factory.mktemp("pdf") / "report.pdf"
+    _cli("report", "--db", str(demo_path), "--as-of", AS_OF.isoformat(), "--gender", "woman", "--out", str(out))
+    reader = PdfReader(out)
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
 
 
 def _shown(cell: dict, key: str, fmt, min_cell: int) -> str:
@@ -119,10 +143,8 @@ def _assert_same_numbers(html: str, summary: dict) -> int:
     return compared
 
 
-def test_every_section_in_order_with_the_header(capsys, demo_path, tmp_path):
-    html, _ = _report_and_summary(
-        capsys, demo_path, tmp_path, "--stage", "resident", "--stage", "fellow", "--urim", "false"
-    )
+def test_every_section_in_order_with_the_header(report_and_summary):
+    html, _ = report_and_summary("--stage", "resident", "--stage", "fellow", "--urim", "false")
     text = visible_text(html)
     positions = [text.index(f" {title} ") for title in SECTIONS]
     assert positions == sorted(positions)
@@ -143,17 +165,17 @@ def test_every_section_in_order_with_the_header(capsys, demo_path, tmp_path):
 
 
 @pytest.mark.parametrize("extra", [(), ("--gender", "woman"), ("--stage", "resident")])
-def test_numbers_equal_summary_json_for_a_coordinator(capsys, demo_path, tmp_path, extra):
-    html, summary = _report_and_summary(capsys, demo_path, tmp_path, *extra)
+def test_numbers_equal_summary_json_for_a_coordinator(report_and_summary, extra):
+    html, summary = report_and_summary(*extra)
     assert _assert_same_numbers(html, summary) > 40
 
 
 @pytest.mark.parametrize("extra", [(), ("--gender", "woman")])
-def test_numbers_equal_summary_json_for_a_viewer(capsys, demo_path, tmp_path, extra):
-    html, summary = _report_and_summary(capsys, demo_path, tmp_path, "--role", "viewer", *extra)
+def test_numbers_equal_summary_json_for_a_viewer(report_and_summary, extra):
+    html, summary = report_and_summary("--role", "viewer", *extra)
     assert "protected figures (viewer)" in visible_text(html)
     assert _assert_same_numbers(html, summary) > 40
-    exact, _ = _report_and_summary(capsys, demo_path, tmp_path, *extra)
+    exact, _ = report_and_summary(*extra)
     assert tables(exact)["coverage-by-stage"] != tables(html)["coverage-by-stage"]  # protected, not exact
 
 
@@ -207,8 +229,8 @@ def test_an_empty_database_makes_a_report_that_says_so(tmp_path):
     assert len(pages) >= 6  # header and summary, then one page per section at least
 
 
-def test_a_filter_below_min_cell_shows_nothing_but_the_reason(capsys, demo_path, tmp_path):
-    html, summary = _report_and_summary(capsys, demo_path, tmp_path, "--stage", "fellow", "--gender", "nonbinary")
+def test_a_filter_below_min_cell_shows_nothing_but_the_reason(report_and_summary):
+    html, summary = report_and_summary("--stage", "fellow", "--gender", "nonbinary")
     assert summary["coverage"]["all"].get("suppressed") or not summary["coverage"]["all"]["n"]
     text = visible_text(html)
     assert (
@@ -220,14 +242,8 @@ def test_a_filter_below_min_cell_shows_nothing_but_the_reason(capsys, demo_path,
     assert 'class="tile"' not in html
 
 
-def test_pdf_has_a_page_per_section_page_numbers_and_the_header(demo_path, tmp_path):
-    db = connect(demo_path, read_only=True)
-    try:
-        report = make_report(db, AS_OF, Filters.of(gender=["woman"]), EXACT)
-    finally:
-        db.close()
-    reader = PdfReader(io.BytesIO(report.pdf()))
-    texts = [" ".join(page.extract_text().split()) for page in reader.pages]
+def test_pdf_has_a_page_per_section_page_numbers_and_the_header(department_pdf):
+    texts = department_pdf
     total = len(texts)
     assert total >= 10
     for number, text in enumerate(texts, start=1):
@@ -247,3 +263,47 @@ def test_pdf_has_a_page_per_section_page_numbers_and_the_header(demo_path, tmp_p
     starts = [next(i for i, t in enumerate(texts) if opening in t[:400]) for opening in openings]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     assert "Association, not cause." in texts[starts[4]]
+
+
+def test_one_snapshot_named_progress_steps_and_one_kept_chromium(demo_path, department_pdf):
+    """make_report reads every figure in one snapshot of the data and names each step to `progress`; one
+    Chromium serves every PDF of the process, and a report's PDF is printed once (asking again gives the
+    same bytes), the same pages as the command line's."""
+    launches, shells = PRINTER.launches, PRINTER.shells_used
+    assert launches >= 1  # the command line's PDF above started it
+    warm_up()  # as the app's button does: the next report's page opens while the figures are gathered
+    db = connect(demo_path, read_only=True)
+    in_snapshot: list[bool] = []
+
+    def call(func, *args, **kwargs):
+        in_snapshot.append(getattr(db._local, "cursor", None) is not None)
+        return func(db, *args, **kwargs)
+
+    steps: list[tuple[float, str]] = []
+    try:
+        report = make_report(
+            db, AS_OF, Filters.of(gender=["woman"]), call=call, progress=lambda f, t: steps.append((f, t)), share=0.5
+        )
+    finally:
+        db.close()
+    assert in_snapshot and all(in_snapshot)  # one read transaction for the whole report
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[0] > 0 and fractions[-1] == 0.5
+    texts = [text for _, text in steps]
+    for topic in ("the summary", "coverage and mentor load", "recruitment", "wellbeing", "outcomes"):
+        assert f"Gathering the figures: {topic}" in texts, topic
+    assert "Laying out the charts and tables" in texts
+    assert f"Writing the HTML ({report.charts} charts)" in texts and report.charts >= 15
+    first = report.pdf()
+    assert first[:5] == b"%PDF-" and report.pdf() is first
+    pages = [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(first)).pages]
+    assert pages == department_pdf  # make_report and the command line print the same pages
+    assert PRINTER.launches == launches  # no second browser was started
+    assert PRINTER.shells_used == shells + 1  # printed in the page opened ahead, with Plotly.js loaded
+
+
+def test_a_page_without_the_embedded_plotly_is_printed_from_its_file():
+    html = "<!DOCTYPE html><html><body><p>Printed from the file</p><script>window.reportReady = true</script></body></html>"
+    pdf = html_to_pdf(html, {"department": "Dept", "as_of": "30 June 2026", "filters": "none (everyone)"})
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Printed from the file" in text and "Dept · as of 30 June 2026" in text and "Page 1 of 1" in text

@@ -10,14 +10,21 @@ from mentordash.charts.theme import (
     STAGE_COLOURS,
     finish,
     hidden_count,
+    highest_lowest,
+    interval_bars,
     shown_rows,
     suppressed_note,
     themed,
 )
 from mentordash.vocabulary import (
+    ALL_STAGES,
+    ALL_STAGES_LABEL,
+    ANY_ROLE,
     CAREER_STAGE_LABELS,
+    DIMENSION_NOUNS,
     GENDER_LABELS,
     NOT_RECORDED,
+    NOT_RECORDED_LABEL,
     RACE_LABELS,
     ROLE_LABELS,
     ROLE_NOUNS,
@@ -33,7 +40,7 @@ def coverage_over_time(
 
     frame: day, career_stage, n, covered, pct, ci_low, ci_high, suppressed."""
     fig = go.Figure()
-    shown = frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
+    shown = shown_rows(frame)
     many_points = shown["day"].nunique() > 60  # markers on every month of decades are noise
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage].sort_values("day")
@@ -51,7 +58,7 @@ def coverage_over_time(
         )
     fig.update_yaxes(title_text=f"Active people with an active {role_noun} (%)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text=x_label)
-    notes = [suppressed_note(int(frame["suppressed"].sum()), min_cell), _zoom_to_recent_years(fig, shown)]
+    notes = [suppressed_note(hidden_count(frame), min_cell), _zoom_to_recent_years(fig, shown)]
     return themed(fig, _coverage_title(shown, role_noun), " · ".join(n for n in notes if n))
 
 
@@ -80,8 +87,7 @@ def best_mentored_title(latest: pd.DataFrame, noun: str = "mentor") -> str:
     which stage is best mentored and which least (or the one stage's share)."""
     if latest.empty:
         return "No coverage figure can be shown for this selection"
-    ranked = latest.sort_values("pct", ascending=False, kind="stable")
-    best, worst = ranked.iloc[0], ranked.iloc[-1]
+    best, worst = highest_lowest(latest)
     if best["career_stage"] == worst["career_stage"]:
         return f"{best['pct']:.0f}% of {CAREER_STAGE_LABELS[best['career_stage']].lower()} have an active {noun}"
     return (
@@ -92,18 +98,11 @@ def best_mentored_title(latest: pd.DataFrame, noun: str = "mentor") -> str:
 
 # --- The coverage page (issue 4) -----------------------------------------------------------------
 
-ALL_LABEL = "All stages"
-DIMENSION_WORDS = {
-    "gender": "gender",
-    "urim": "URiM status",
-    "race_ethnicity": "race/ethnicity",
-    "division": "division",
-}
 # The groups of coverage by group: each dimension's values (mentordash.vocabulary), and the groups this
 # breakdown adds (no division recorded, small divisions combined).
-_GROUP_LABELS = {
+COVERAGE_GROUP_LABELS = {
     **GENDER_LABELS,
-    NOT_RECORDED: "Not recorded",
+    NOT_RECORDED: NOT_RECORDED_LABEL,
     **URIM_LABELS,
     "unknown": "Unknown",
     **RACE_LABELS,
@@ -125,11 +124,11 @@ NARROW_NOTE = 60  # characters of fine print per line in a half-width chart
 
 
 def _stage_label(stage: str) -> str:
-    return ALL_LABEL if stage == "all" else CAREER_STAGE_LABELS.get(stage, stage)
+    return ALL_STAGES_LABEL if stage == ALL_STAGES else CAREER_STAGE_LABELS.get(stage, stage)
 
 
 def group_label(value: str) -> str:
-    return _GROUP_LABELS.get(value, value)
+    return COVERAGE_GROUP_LABELS.get(value, value)
 
 
 def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figure:
@@ -137,7 +136,7 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     of coverage. frame: coverage_by_role rows of that role (career_stage, n, covered, pct, engaged,
     engaged_pct, ci_low, ci_high, suppressed), 'all' included."""
     noun = ROLE_NOUNS.get(role, role)
-    stages = frame[frame["career_stage"] != "all"]
+    stages = frame[frame["career_stage"] != ALL_STAGES]
     shown = shown_rows(stages)
     x = [_stage_label(s) for s in shown["career_stage"]]
     fig = go.Figure()
@@ -147,13 +146,7 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
             y=shown["pct"].astype(float),
             name=f"Has an active {noun}",
             marker_color=COVERED_COLOUR,
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": (shown["ci_high"].astype(float) - shown["pct"].astype(float)),
-                "arrayminus": (shown["pct"].astype(float) - shown["ci_low"].astype(float)),
-                "color": "#444",
-            },
+            error_y=interval_bars(shown, color="#444"),
             text=[_pct_text(p) for p in shown["pct"]],
             textposition="inside",
             insidetextanchor="start",
@@ -184,8 +177,7 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
 def _stage_title(shown: pd.DataFrame, noun: str) -> str:
     if shown.empty:
         return "No career stage is large enough to show"
-    best = shown.sort_values("pct", ascending=False).iloc[0]
-    worst = shown.sort_values("pct").iloc[0]
+    best, worst = highest_lowest(shown)
     if len(shown) == 1 or best["pct"] == worst["pct"]:
         return f"{best['pct']:.0f}% of {_stage_label(best['career_stage']).lower()} have an active {noun}"
     return (
@@ -198,7 +190,7 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     """A grid of coverage by role (rows) and career stage (columns), each cell '68% (24 of 35)';
     suppressed cells are blank and say 'hidden'. frame: coverage_by_role."""
     roles = [r for r in ROLE_LABELS if r in set(frame["role"])]
-    stages = [s for s in (*CAREER_STAGE_LABELS, "all") if s in set(frame["career_stage"])]
+    stages = [s for s in (*CAREER_STAGE_LABELS, ALL_STAGES) if s in set(frame["career_stage"])]
     z, text = [], []
     for role in roles:
         z_row, text_row = [], []
@@ -242,9 +234,9 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
 
 
 def _grid_title(frame: pd.DataFrame) -> str:
-    totals = frame[(frame["career_stage"] == "all") & ~frame["suppressed"].astype(bool) & frame["pct"].notna()]
+    totals = frame[(frame["career_stage"] == ALL_STAGES) & ~frame["suppressed"].astype(bool) & frame["pct"].notna()]
     mentor = totals[totals["role"] == "mentor"]
-    anyrole = totals[totals["role"] == "any"]
+    anyrole = totals[totals["role"] == ANY_ROLE]
     if mentor.empty or anyrole.empty:
         return "Coverage by relationship role and career stage"
     return (
@@ -352,14 +344,7 @@ def coverage_by_group(
             y=labels,
             mode="markers",
             marker={"size": 11, "color": COVERED_COLOUR},
-            error_x={
-                "type": "data",
-                "symmetric": False,
-                "array": shown["ci_high"].astype(float) - pcts,
-                "arrayminus": pcts - shown["ci_low"].astype(float),
-                "color": COVERED_COLOUR,
-                "thickness": 2,
-            },
+            error_x=interval_bars(shown, color=COVERED_COLOUR, thickness=2),
             customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
             hovertemplate="%{y}<br>%{customdata[0]} of %{customdata[1]} people"
             "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
@@ -392,11 +377,11 @@ def coverage_by_group(
 def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> str:
     """The finding: the gap between the best and the least covered named groups, and whether the
     intervals overlap (a gap larger than chance or not)."""
-    named = shown[~shown["group"].isin(["not_recorded", "unknown", "undisclosed", "none", "smaller_groups"])]
-    label = DIMENSION_WORDS.get(dimension, dimension)
+    named = shown[~shown["group"].isin([NOT_RECORDED, "unknown", "undisclosed", "none", "smaller_groups"])]
+    label = DIMENSION_NOUNS.get(dimension, dimension)
     if len(named) < 2:
         return f"Too few {label} groups can be shown to compare (small groups are hidden)"
-    high, low = named.sort_values("pct", ascending=False).iloc[0], named.sort_values("pct").iloc[0]
+    high, low = highest_lowest(named)
     a, b = group_label(high["group"]), group_label(low["group"])
     if float(low["ci_high"]) < float(high["ci_low"]):
         return f"{a}: {high['pct']:.0f}% have an active {noun}, {b}: {low['pct']:.0f}%: a gap larger than chance"
@@ -648,13 +633,7 @@ def time_to_match(frame: pd.DataFrame, min_cell: int, years_back: int = 3, role:
             y=med,
             marker_color=COVERED_COLOUR,
             name="Median days to match",
-            error_y={
-                "type": "data",
-                "symmetric": False,
-                "array": shown["q3_days"].astype(float) - med,
-                "arrayminus": med - shown["q1_days"].astype(float),
-                "color": "#444",
-            },
+            error_y=interval_bars(shown, "median_days", "q1_days", "q3_days", color="#444"),
             text=[f"{m:.0f} d" for m in med],
             textposition="inside",
             insidetextanchor="start",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, finish, hidden_count, shown_rows, suppressed_note
+from mentordash.charts.theme import PALETTE, finish, hidden_count, interval_bars, shown_rows, suppressed_note
 from mentordash.vocabulary import CAREER_STAGE_LABELS, GENDER_LABELS, MENTORED_LABELS, URIM_LABELS
 
 # The page's flags (mentored, mentors) are booleans.
@@ -30,16 +30,22 @@ def _fine_print(frame: pd.DataFrame, min_cell: int, extra: str = "") -> str:
 
 
 def _error(rows: pd.DataFrame, value: str) -> dict:
-    values = rows[value].astype(float)
-    return {
-        "type": "data",
-        "symmetric": False,
-        "thickness": 1.5,
-        "width": 6,
-        "color": "#333",
-        "array": (rows["ci_high"].astype(float) - values).tolist(),
-        "arrayminus": (values - rows["ci_low"].astype(float)).tolist(),
-    }
+    return interval_bars(rows, value, thickness=1.5, width=6, color="#333")
+
+
+def _share_bars(rows: pd.DataFrame, mentored: bool, x, count: str, hover: str) -> go.Bar:
+    """One side (mentored or not) of grouped bars of a share with its 95% Wilson interval; `hover` says
+    what the share is (`count` of n)."""
+    name = MENTORED_FLAG_LABELS[mentored]
+    return go.Bar(
+        x=x,
+        y=rows["pct"].astype(float),
+        name=name,
+        marker_color=COLOURS[mentored],
+        error_y=_error(rows, "pct"),
+        customdata=list(zip(rows[count], rows["n"], rows["ci_low"], rows["ci_high"])),
+        hovertemplate=hover + "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + name + "</extra>",
+    )
 
 
 def _compare(shown: pd.DataFrame, flag: str, value: str, keys: list[str]) -> list[dict]:
@@ -141,18 +147,8 @@ def early_departure(frame: pd.DataFrame, min_cell: int, by: str | None = None) -
             continue
         stages = [_stage(s) for s in rows["career_stage"]]
         x = [stages, [DEPARTURE_GROUP_LABELS.get(g, g) for g in rows[by]]] if by else stages
-        fig.add_trace(
-            go.Bar(
-                x=x,
-                y=rows["pct"].astype(float),
-                name=MENTORED_FLAG_LABELS[value],
-                marker_color=COLOURS[value],
-                error_y=_error(rows, "pct"),
-                customdata=list(zip(rows["departed"], rows["n"], rows["ci_low"], rows["ci_high"])),
-                hovertemplate="%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
-                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
-            )
-        )
+        hover = "%{y:.1f}% left early or were dismissed<br>%{customdata[0]} of %{customdata[1]} people"
+        fig.add_trace(_share_bars(rows, value, x, "departed", hover))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Left early or dismissed in the window (%)", ticksuffix="%", rangemode="tozero")
     fig.update_xaxes(title_text="Career stage" + (" and group" if by else ""))
@@ -288,18 +284,8 @@ def satisfaction(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         rows = shown[shown["mentored"] == value]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Bar(
-                x=rows["survey"],
-                y=rows["pct"].astype(float),
-                name=MENTORED_FLAG_LABELS[value],
-                marker_color=COLOURS[value],
-                error_y=_error(rows, "pct"),
-                customdata=list(zip(rows["satisfied"], rows["n"], rows["ci_low"], rows["ci_high"])),
-                hovertemplate="%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
-                "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + MENTORED_FLAG_LABELS[value] + "</extra>",
-            )
-        )
+        hover = "%{x}: %{y:.1f}% satisfied<br>%{customdata[0]} of %{customdata[1]} answers"
+        fig.add_trace(_share_bars(rows, value, rows["survey"], "satisfied", hover))
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="Satisfied with career (answers of 4 or 5, %)", range=[0, 105], ticksuffix="%")
     fig.update_xaxes(title_text="Survey wave", categoryorder="array", categoryarray=waves)

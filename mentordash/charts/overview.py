@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mentordash.charts.coverage import best_mentored_title
-from mentordash.charts.theme import STAGE_COLOURS, suppressed_note, themed
+from mentordash.charts.theme import STAGE_COLOURS, hidden_count, shown_rows, suppressed_note, themed
 from mentordash.vocabulary import CAREER_STAGE_LABELS
 
 
@@ -16,7 +16,7 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     frame: period (an academic year such as '2024-25', or 'as of 26 Nov 2026'), career_stage, n, covered,
     pct, ci_low, ci_high, suppressed."""
     periods = list(dict.fromkeys(frame["period"]))
-    shown = frame[~frame["suppressed"].astype(bool) & frame["pct"].notna()]
+    shown = shown_rows(frame)
     fig = go.Figure()
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage]
@@ -40,7 +40,7 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
         categoryarray=periods,
     )
     fig.update_yaxes(title_text="Active people with an active mentor (%)", range=[0, 105], ticksuffix="%")
-    return themed(fig, _title(shown, periods), suppressed_note(int(frame["suppressed"].sum()), min_cell))
+    return themed(fig, _title(shown, periods), suppressed_note(hidden_count(frame), min_cell))
 
 
 def _title(shown: pd.DataFrame, periods: list[str]) -> str:

@@ -9,8 +9,14 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, shown_rows, suppressed_note, themed, wrap
-from mentordash.vocabulary import APPLICANT_STAGE_LABELS, APPLICANT_STAGES, CAREER_STAGE_LABELS
+from mentordash.charts.theme import PALETTE, interval_bars, shown_rows, suppressed_note, themed, wrap
+from mentordash.vocabulary import (
+    APPLICANT_STAGE_LABELS,
+    APPLICANT_STAGES,
+    CAREER_STAGE_LABELS,
+    DIMENSION_NOUNS,
+    REPRESENTATION_SHARES,
+)
 
 TRANSITION_LABELS = {
     ("applied", "interviewed"): "Applied → interviewed",
@@ -32,10 +38,9 @@ COMPARISONS = {
     "pipeline": ("any", "none", "pipeline-program applicants", "those without one"),
     "selection": ("selected", "others", "the filtered applicants", "all other applicants"),
 }
+# The splits as a sentence names them: the vocabulary's dimensions and the splits only recruitment has.
 DIMENSION_NAMES = {
-    "gender": "gender",
-    "urim": "URiM status",
-    "race_ethnicity": "race/ethnicity",
+    **{d: DIMENSION_NOUNS[d] for d in ("gender", "urim", "race_ethnicity")},
     "pipeline": "pipeline program",
     "selection": "filter",
 }
@@ -103,14 +108,7 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
                 y=y.tolist(),
                 name=label,
                 marker_color=colours[group],
-                error_y={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["ci_high"].astype(float) - y).tolist(),
-                    "arrayminus": (y - part["ci_low"].astype(float)).tolist(),
-                    "thickness": 1,
-                    "color": "#555",
-                },
+                error_y=interval_bars(part, "pct_of_applied", thickness=1, color="#555"),
                 customdata=list(zip(part["n"], part["ci_low"], part["ci_high"])),
                 hovertemplate="%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
                 "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra>" + label + "</extra>",
@@ -241,13 +239,7 @@ def conversion_figure(frame: pd.DataFrame, dimension: str, min_cell: int, contex
                 name=label,
                 marker={"color": colours[group], "size": 10},
                 orientation="h",
-                error_x={
-                    "type": "data",
-                    "symmetric": False,
-                    "array": (part["ci_high"].astype(float) - x).tolist(),
-                    "arrayminus": (x - part["ci_low"].astype(float)).tolist(),
-                    "color": colours[group],
-                },
+                error_x=interval_bars(part, "rate", color=colours[group]),
                 customdata=list(zip(part["n_to"], part["n_from"], part["ci_low"], part["ci_high"])),
                 hovertemplate="%{y}: %{x:.1f}% (%{customdata[0]} of %{customdata[1]})"
                 "<br>95% CI %{customdata[2]}–%{customdata[3]}%<extra>" + label + "</extra>",
@@ -297,7 +289,6 @@ def conversion_title(rows: pd.DataFrame, dimension: str) -> str:
 
 # --- shares across cycles -------------------------------------------------------------------------
 
-SHARE_NAMES = {"women": ("Women", "gender"), "urim": ("URiM", "URiM status")}
 # Which national figure stands beside which stage of the residency track (docs/metrics.md, National reference figures).
 # Applicants beside applicants (like with like); the census of all residents beside the matched stage is
 # the closest national figure there is, and the legend and hover say so.
@@ -330,7 +321,7 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
 
     frame: funnel's rows for the track (cycle, stage, n, <share>_pct, _ci_low, _ci_high, _suppressed,
     gender_unknown/urim_unknown and _pct)."""
-    name, attribute = SHARE_NAMES[share]
+    name, attribute = REPRESENTATION_SHARES[share]
     unknown = "gender_unknown" if share == "women" else "urim_unknown"
     rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"])
     fig = go.Figure()
@@ -420,7 +411,7 @@ def share_trend_figure(frame: pd.DataFrame, track: str, share: str, benchmarks: 
 
 
 def share_title(rows: pd.DataFrame, share: str, bench_lines: list) -> str:
-    name, _ = SHARE_NAMES[share]
+    name, _ = REPRESENTATION_SHARES[share]
     shown = rows[rows[f"{share}_pct"].notna()]
     if shown.empty:
         return f"Too few applicants to show the share of {name if share == 'urim' else 'women'} at any stage"
@@ -508,7 +499,7 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
     fig = go.Figure()
     order = [s for s in CAREER_STAGE_LABELS if s in set(frame["career_stage"])]
     labels = [CAREER_STAGE_LABELS[s] for s in order]
-    for i, (share, name) in enumerate((("women", "Women"), ("urim", "URiM"))):
+    for i, (share, (name, _)) in enumerate(REPRESENTATION_SHARES.items()):
         part = frame[frame[f"{share}_pct"].notna()]
         fig.add_trace(
             go.Bar(

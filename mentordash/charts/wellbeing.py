@@ -9,11 +9,31 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from mentordash.charts.theme import PALETTE, finish, hidden_count, shown_rows, suppressed_note
-from mentordash.vocabulary import CAREER_STAGE_LABELS, MENTORED_LABELS, URIM_LABELS
+from mentordash.charts.theme import (
+    PALETTE,
+    finish,
+    hidden_count,
+    highest_lowest,
+    interval_bars,
+    shown_rows,
+    suppressed_note,
+)
+from mentordash.vocabulary import (
+    CAREER_STAGE_LABELS,
+    GENDER_CHOICE_LABELS,
+    MENTORED_LABELS,
+    NOT_RECORDED_LABEL,
+    URIM_LABELS,
+)
 
-_GROUP_LABELS = {"career_stage": CAREER_STAGE_LABELS, "urim": URIM_LABELS, "mentored": MENTORED_LABELS}
-UNKNOWN_LABEL = "Not recorded"
+# The groups of the wellbeing breakdowns (metrics.wellbeing.DIMENSIONS) that have labels in the vocabulary;
+# "unknown" (no value recorded) reads as everywhere else, a division as it was imported.
+SURVEY_GROUP_LABELS = {
+    "career_stage": CAREER_STAGE_LABELS,
+    "gender": GENDER_CHOICE_LABELS,
+    "urim": URIM_LABELS,
+    "mentored": MENTORED_LABELS,
+}
 MENTORED_COLOURS = {"mentored": PALETTE[0], "not_mentored": PALETTE[1], "unknown": "#999999"}
 MENTORED_RULE = (
     "mentored = active mentor relationship on the submission date (roster-linked responses), else self-reported"
@@ -22,11 +42,8 @@ MENTORED_RULE = (
 
 def group_label(dimension: str, group: str) -> str:
     if group == "unknown":
-        return UNKNOWN_LABEL
-    labels = _GROUP_LABELS.get(dimension, {})
-    if group in labels:
-        return labels[group]
-    return str(group).capitalize() if dimension == "gender" else str(group)
+        return NOT_RECORDED_LABEL
+    return SURVEY_GROUP_LABELS.get(dimension, {}).get(group, str(group))
 
 
 def measure_title(label: str, source: str) -> str:
@@ -48,16 +65,7 @@ def _fine_print(*parts: str) -> str:
 
 
 def _error(rows: pd.DataFrame) -> dict:
-    pct = rows["pct"].astype(float)
-    return {
-        "type": "data",
-        "symmetric": False,
-        "array": rows["ci_high"].astype(float) - pct,
-        "arrayminus": pct - rows["ci_low"].astype(float),
-        "color": "#555",
-        "thickness": 1.2,
-        "width": 5,
-    }
+    return interval_bars(rows, color="#555", thickness=1.2, width=5)
 
 
 def _hover(word: str, extra: str = "") -> str:
@@ -198,8 +206,7 @@ def _group_title(shown: pd.DataFrame, dimension: str, dimension_label: str, name
     if len(known) == 1:
         row = known.iloc[0]
         return f"{name}: {row['pct']:.0f}% {word} among {group_label(dimension, row['group'])}; other groups too small"
-    high = known.sort_values("pct", ascending=False, kind="stable").iloc[0]
-    low = known.sort_values("pct", kind="stable").iloc[0]
+    high, low = highest_lowest(known)
     return (
         f"{name} by {dimension_label.lower()}: from {low['pct']:.0f}% ({group_label(dimension, low['group'])}) "
         f"to {high['pct']:.0f}% ({group_label(dimension, high['group'])})"

@@ -1,11 +1,13 @@
 """The one data-access module: connection, versioned schema, and the query helpers that bind every value.
 
 DuckDB 2.0 streams results and an unfinished result blocks its connection, so every helper here
-fetches fully before returning, and every query runs on its own cursor of the shared connection.
+fetches fully before returning, and each thread reads on its own cursor of the shared connection (its
+snapshot's, or one kept for the thread), on which the shared date macros of sql/macros.sql are defined.
 """
 
 from __future__ import annotations
 
+import copy
 import json
 import re
 import threading
@@ -152,6 +154,7 @@ class Database:
         self._reopen_lock = threading.Lock()
         self._generation = 0  # how many times the connection was reopened after a fatal error
         self._memory_limit: str | None = None
+        self._settings: tuple | None = None  # ((data version, generation), settings), see settings()
         self._con = self._open(read_only)
         try:
             self._check_version(schema_up_to)
@@ -266,7 +269,7 @@ class Database:
             yield self
         finally:
             cursor = self._local.cursor
-            self._local.cursor = self._local.version = None
+            self._local.cursor = self._local.version = self._local.shared = None
             try:
                 cursor.execute("ROLLBACK")  # it only read
                 cursor.close()
@@ -277,7 +280,8 @@ class Database:
         self._local.generation = self._generation
         cursor = self._con.cursor()
         cursor.execute("BEGIN TRANSACTION")
-        self._local.cursor, self._local.version = cursor, None
+        _define_macros(cursor)
+        self._local.cursor, self._local.version, self._local.shared = cursor, None, {}
 
     def _restart_snapshot(self) -> None:
         """After this thread's own write: its snapshot moves on to the state that includes it."""
@@ -292,14 +296,14 @@ class Database:
         self._begin_snapshot()
 
     def _read(self, fetch: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
-        """fetch(cursor) on the snapshot's cursor when one is open on this thread, else on a cursor of its
-        own. A connection reopened after a fatal error is retried once, within the same data version."""
+        """fetch(cursor) on the snapshot's cursor when one is open on this thread, else on the thread's reading
+        cursor. A connection reopened after a fatal error is retried once, within the same data version."""
         for attempt in (1, 2):
             generation = self._generation
             in_snapshot = getattr(self._local, "cursor", None) is not None
             if in_snapshot and self._local.generation != generation:
                 self._resume_snapshot()
-            cur = self._local.cursor if in_snapshot else self._con.cursor()
+            cur = self._local.cursor if in_snapshot else self._reader(generation)
             try:
                 return fetch(cur)
             except duckdb.Error as error:
@@ -311,12 +315,17 @@ class Database:
                     raise
                 if _invalidated(error):
                     self._reopen(generation)
-            finally:
-                if not in_snapshot:
-                    try:
-                        cur.close()
-                    except duckdb.Error:
-                        pass
+
+    def _reader(self, generation: int) -> duckdb.DuckDBPyConnection:
+        """This thread's cursor for reads outside a snapshot (each statement sees the latest commit), made
+        once per thread and connection with the shared macros, so a query pays for neither again."""
+        held = getattr(self._local, "reader", None)
+        if held is None or held[0] != generation:
+            cursor = self._con.cursor()
+            _define_macros(cursor)
+            held = (generation, cursor)
+            self._local.reader = held
+        return held[1]
 
     def _resume_snapshot(self) -> None:
         """The snapshot's connection was reopened: go on only if the data is still the version it read."""
@@ -327,6 +336,19 @@ class Database:
                 "The data changed while this page was being drawn (the database was "
                 "reopened after a failed write): reload the page."
             )
+
+    def shared(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """compute() once per snapshot (one page run, one view): an intermediate result several metrics
+        need (the coverage counts of a day, the relationships active at as_of) is queried once and handed
+        to each (a DataFrame as a copy of its own). Outside a snapshot it is simply computed: the figures
+        are the same either way, and nothing is kept past the snapshot (a write inside it starts afresh)."""
+        memo = getattr(self._local, "shared", None)
+        if getattr(self._local, "cursor", None) is None or memo is None:
+            return compute()
+        if key not in memo:
+            memo[key] = compute()
+        value = memo[key]
+        return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
 
     # --- queries --------------------------------------------------------------------------
     def df(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
@@ -375,6 +397,7 @@ class Database:
                     raise failure from error
                 raise
             finally:
+                self._settings = None  # whatever it wrote, settings are read afresh
                 try:
                     cur.close()
                 except duckdb.Error:
@@ -397,14 +420,23 @@ class Database:
 
     # --- settings -------------------------------------------------------------------------
     def settings(self) -> dict:
-        stored = {key: json.loads(value) for key, value in self.rows("SELECT key, value FROM settings")}
-        merged = json.loads(json.dumps(DEFAULT_SETTINGS))
-        for key, value in stored.items():
-            if isinstance(merged.get(key), dict) and isinstance(value, dict):
-                merged[key].update(value)
-            else:
-                merged[key] = value
-        return merged
+        """The stored settings over their defaults (a fresh copy the caller may change).
+
+        Read once per data version: every settings change bumps the version (set_setting), and any write
+        through this object forgets the copy, so a page run's many metrics calls read the table once."""
+        version = self.data_version()
+        held = self._settings
+        if held is None or held[0] != (version, self._generation):
+            stored = {key: json.loads(value) for key, value in self.rows("SELECT key, value FROM settings")}
+            merged = json.loads(json.dumps(DEFAULT_SETTINGS))
+            for key, value in stored.items():
+                if isinstance(merged.get(key), dict) and isinstance(value, dict):
+                    merged[key].update(value)
+                else:
+                    merged[key] = value
+            held = ((version, self._generation), merged)
+            self._settings = held
+        return copy.deepcopy(held[1])
 
     def set_setting(self, key: str, value: Any, user: str) -> None:
         """Store a checked value and log who changed it from what (docs/privacy.md); SettingError if invalid."""
@@ -423,6 +455,11 @@ class Database:
     def latest_dates(self) -> pd.DataFrame:
         """The date of the latest record in each dataset, for 'data as of' notes."""
         return self.df(load_sql("latest_dates"))
+
+
+def _define_macros(cursor: duckdb.DuckDBPyConnection) -> None:
+    """The shared date rules of sql/macros.sql on this cursor (temporary macros live on one cursor only)."""
+    cursor.execute(load_sql("macros"))
 
 
 _NAMED_PARAMETER = re.compile(r"\$([A-Za-z_]\w*)")

@@ -13,7 +13,7 @@ from mentordash.db import connect
 from mentordash.ingest import schema
 from mentordash.ingest.commit import HISTORY_COLUMNS, UndoError, commit, history, undo
 from mentordash.ingest.formats import FORMATS
-from mentordash.ingest.mapping import MappingError, loads
+from mentordash.ingest.mapping import CERTAIN, CONFIDENCES, MappingError, loads, suggestions_toml
 from mentordash.ingest.pipeline import Options, prepare, read_dictionary
 from mentordash.ingest.problems import Rejected
 
@@ -35,6 +35,21 @@ def register(subparsers) -> None:
         type=_row_number,
         metavar="N",
         help="the row of an Excel sheet that holds the header, as Excel numbers it (default: detected)",
+    )
+    imp.add_argument(
+        "--drop-unresolved",
+        action="store_true",
+        help="import without the optional choice columns (gender, race, ...) whose values cannot be resolved",
+    )
+    imp.add_argument(
+        "--accept-suggestions",
+        action="store_true",
+        help="without --mapping: apply every suggested column, not only the certain ones",
+    )
+    imp.add_argument(
+        "--write-mapping",
+        metavar="MAP.toml",
+        help="with --dry-run: write the suggested mapping to MAP.toml to check and edit, instead of guessing",
     )
     imp.add_argument("--dry-run", action="store_true")
     imp.add_argument("--json", action="store_true")
@@ -74,9 +89,18 @@ def run_import(args) -> int:
     if missing:
         print(f"error: no such file: {', '.join(missing)}", file=sys.stderr)
         return USAGE
+    refused = _write_mapping_refused(args)
+    if refused:
+        print(f"error: {refused}", file=sys.stderr)
+        return USAGE
     db = connect(database_path(getattr(args, "db", None)))
     try:
         plans = [prepare(Path(f), options=options, db=db) for f in args.files]
+        if args.write_mapping:
+            return _write_mapping(plans[0], options, args)
+        if not args.json:
+            for plan in plans:
+                _print_columns(plan, options)
         if not all(p.ok for p in plans) or args.dry_run:
             # every file is checked before any is written: a batch imports whole or not at all
             reports = [p.report("dry_run" if p.ok else "rejected") for p in plans]
@@ -101,7 +125,75 @@ def _options(args) -> Options:
         sheet=args.sheet,
         header_row=args.header_row,
         progress=_progress,
+        drop_unresolved=getattr(args, "drop_unresolved", False),
+        accept=CONFIDENCES if getattr(args, "accept_suggestions", False) else (CERTAIN,),
     )
+
+
+def _write_mapping_refused(args) -> str | None:
+    if not getattr(args, "write_mapping", None):
+        return None
+    if not args.dry_run:
+        return "--write-mapping writes a mapping instead of importing: add --dry-run"
+    if args.mapping:
+        return "--write-mapping writes the suggested mapping: leave out --mapping"
+    if len(args.files) != 1:
+        return "--write-mapping writes the mapping of one file: give exactly one"
+    return None
+
+
+def _write_mapping(plan, options: Options, args) -> int:
+    """`import --dry-run --write-mapping MAP.toml`: the suggestions, to check and edit, instead of a guess."""
+    if plan.layout is None or plan.mapping is None:
+        _print_reports([plan.report("rejected")], args.json)
+        return REJECTED
+    text = suggestions_toml(plan.layout, plan.mapping, plan.guesses, options.dictionary)
+    Path(args.write_mapping).write_text(text, encoding="utf-8")
+    if not args.json:
+        _print_columns(plan, options)
+    print(
+        json.dumps({"status": "mapping_written", "mapping": args.write_mapping, "columns": _columns_json(plan)})
+        if args.json
+        else f"wrote {args.write_mapping}: check it, then import with --mapping {args.write_mapping}"
+    )
+    return IMPORTED
+
+
+def _columns_json(plan) -> list[dict]:
+    applied = plan.mapping.columns if plan.mapping else {}
+    return [
+        {
+            "column": g.source,
+            "field": g.field,
+            "confidence": g.confidence,
+            "reason": g.reason,
+            "applied": applied.get(g.field) == g.source,
+        }
+        for g in plan.guesses
+    ]
+
+
+def _print_columns(plan, options: Options) -> None:
+    """Which column was matched to which field, how sure that is, and what was left to the coordinator."""
+    if plan.mapping is None:
+        return
+    print(f"columns of {plan.name}:")
+    if options.mapping is not None:
+        for field, source in plan.mapping.columns.items():
+            print(f"  {source!r} -> {field} (from the mapping file)")
+        return
+    left = 0
+    for found in _columns_json(plan):
+        applied = "" if found["applied"] else ", not applied"
+        left += not found["applied"]
+        print(f"  {found['column']!r} -> {found['field']} ({found['confidence']}{applied}: {found['reason']})")
+    if not plan.guesses:
+        print("  (no column recognised)")
+    if left:
+        print(
+            f"  {left} suggestion{'s' if left != 1 else ''} not applied: take them all with --accept-suggestions, "
+            "or write them to a mapping file to check and edit: --dry-run --write-mapping MAP.toml"
+        )
 
 
 def _row_number(text: str) -> int:

@@ -10,11 +10,12 @@ from datetime import datetime
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from mentordash.db import Database
-from mentordash.ingest import schema
+from mentordash.ingest import ids, schema
 from mentordash.ingest.mapping import Mapping, dumps, loads
-from mentordash.ingest.pipeline import Plan
+from mentordash.ingest.pipeline import Plan, nothing_to_import
 from mentordash.ingest.read import ROW
 
 CHUNK_ROWS = 250_000  # inserted per statement, so a progress bar can move on large files
@@ -35,10 +36,21 @@ def commit(db: Database, plan: Plan, user: str, progress: Progress | None = None
     if earlier:
         return plan.report("already_imported", import_id=earlier)
     dataset, table = plan.dataset, plan.validated.table
+    if table.num_rows == 0:  # only tests and previews, say: nothing was imported before either
+        report = plan.report("nothing_to_import")
+        message = nothing_to_import(plan)
+        if message not in report["warnings"]:
+            report["warnings"].insert(0, message)
+        return report
     with db.transaction() as cur:
+        if plan.validated.row_digests is not None:  # derived ids, keyed with this database's secret
+            keyed = ids.keyed_ids(ids.response_id_key(cur), plan.validated.row_digests)
+            table = table.set_column(table.column_names.index("response_id"), "response_id", keyed)
+        table, earlier_ids = _stored_with_legacy_ids(cur, table, plan.validated.legacy_ids)
         import_id = _next_import_id(cur)
         writer = _upsert if dataset in schema.UPSERT else _insert_new
         added, skipped = writer(cur, dataset, table, import_id, progress or (lambda f, t: None))
+        skipped = sorted(earlier_ids + skipped, key=lambda s: s["row"])
         if added:
             cur.execute(
                 "INSERT INTO imports (import_id, imported_at, imported_by, file_name, sha256, dataset, format, rows, "
@@ -49,6 +61,28 @@ def commit(db: Database, plan: Plan, user: str, progress: Progress | None = None
     if not added:
         return plan.report("already_imported", also_skipped=skipped)
     return plan.report("imported", added, skipped, import_id)
+
+
+LEGACY_ID_LENGTH = len("gf_") + 20  # Google Forms ids as MentorDash derived them before issue 14
+
+
+def _stored_with_legacy_ids(cur, table: pa.Table, legacy: pa.Array | None) -> tuple[pa.Table, list[dict]]:
+    """Rows stored by an earlier version under the id it derived then: already imported, not added again."""
+    if legacy is None:
+        return table, []
+    stored = cur.execute(
+        "SELECT survey, response_id FROM survey WHERE starts_with(response_id, 'gf_') AND length(response_id) = ?",
+        [LEGACY_ID_LENGTH],
+    ).fetchall()
+    if not stored:
+        return table, []
+    pairs = set(stored)
+    found = [(s, i) in pairs for s, i in zip(table["survey"].to_pylist(), legacy.to_pylist())]
+    if not any(found):
+        return table, []
+    mask = pa.array(found, pa.bool_())
+    skipped = [{"row": r, "reason": "already imported"} for r in table.filter(mask)[ROW].to_pylist()]
+    return table.filter(pc.invert(mask)), skipped
 
 
 def _next_import_id(cur) -> str:

@@ -13,9 +13,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mentordash.db import Database
-from mentordash.ingest import excel, read, schema
-from mentordash.ingest.formats import Layout, parse
-from mentordash.ingest.mapping import Dictionary, Mapping, dictionary_from_rows, suggest
+from mentordash.ingest import excel, ids, read, schema
+from mentordash.ingest.formats import FORMAT_LABELS, Layout, parse
+from mentordash.ingest.mapping import (
+    CERTAIN,
+    Dictionary,
+    Guess,
+    Mapping,
+    dictionary_from_rows,
+    guess,
+    mapping_from_guesses,
+)
 from mentordash.ingest.problems import Problem, Rejected
 from mentordash.ingest.validate import Validated, validate
 
@@ -40,6 +48,8 @@ class Options:
     sheet: str | None = None  # a workbook's sheet; None: the only one holding data (excel.py)
     header_row: int | None = None  # a workbook's header row as Excel numbers it; None: detected
     progress: Callable[[float, str], None] | None = None  # told while a long workbook is read
+    drop_unresolved: bool = False  # leave out optional choice columns whose values cannot be resolved
+    accept: tuple[str, ...] = (CERTAIN,)  # without a mapping: the guesses applied (mapping.CONFIDENCES)
 
 
 @dataclass
@@ -50,6 +60,7 @@ class Plan:
     mapping: Mapping | None = None
     validated: Validated | None = None
     problems: list[Problem] = field(default_factory=list)
+    guesses: list[Guess] = field(default_factory=list)  # without a mapping: every guess, applied or not
 
     @property
     def ok(self) -> bool:
@@ -101,10 +112,16 @@ def prepare(
         plan.layout = parse(
             plan.raw, options.mapping.format if options.mapping and options.format == "auto" else options.format
         )
-        plan.mapping = effective_mapping(plan.layout, options)
-        plan.validated = validate(plan.layout, plan.mapping, options.dictionary)
+        plan.mapping = effective_mapping(plan.layout, options, plan.guesses)
+        key = ids.stored_key(db) if db is not None and _derives_ids(plan) else None  # never drawn here
+        plan.validated = validate(plan.layout, plan.mapping, options.dictionary, options.drop_unresolved, key)
         plan.problems = plan.validated.problems
-        plan.validated.warnings[:0] = getattr(plan.raw, "notes", [])  # what the workbook reader decided
+        # what the workbook reader decided, and what is off in the layout
+        plan.validated.warnings[:0] = getattr(plan.raw, "notes", []) + plan.layout.notes
+        if plan.layout.numeric and not plan.mapping.values and not any(NUMERIC in p.message for p in plan.problems):
+            plan.validated.warnings.insert(0, numeric_note(plan.layout))
+        if plan.ok and plan.validated.table.num_rows == 0:
+            plan.validated.warnings.insert(0, nothing_to_import(plan))
         if db is not None and plan.ok:
             plan.validated.warnings += unknown_people_warnings(db, plan.validated)
     except Rejected as rejected:
@@ -112,7 +129,39 @@ def prepare(
     return plan
 
 
-def effective_mapping(layout: Layout, options: Options) -> Mapping:
+def _derives_ids(plan: Plan) -> bool:
+    return plan.layout.format == "google_forms" and "response_id" not in plan.mapping.columns
+
+
+NUMERIC = "This is a numeric export"
+
+
+def numeric_note(layout: Layout) -> str:
+    return (
+        f"{NUMERIC} ({FORMAT_LABELS[layout.format]}): its choice questions hold codes (1, 2, ...) where labels "
+        "are expected. Map the codes of the columns you import (the value choices on the data page, or "
+        "[values.*] in a mapping file), or re-export with choice text."
+    )
+
+
+NOT_RESPONSES = ("survey preview", "survey test", "spam")
+
+
+def nothing_to_import(plan: Plan) -> str:
+    """What a file with no row to import holds instead: tests and previews, or rows of other forms."""
+    skipped = plan.skipped
+    reasons = {s["reason"] for s in skipped}
+    if skipped and reasons <= set(NOT_RESPONSES):
+        kinds = "survey tests or previews" + (" or spam" if "spam" in reasons else "")
+        return f"0 responses: all {len(skipped)} rows are {kinds} (skipped)."
+    if skipped:
+        counted = ", ".join(f"{sum(1 for s in skipped if s['reason'] == r)} {r}" for r in sorted(reasons))
+        return f"0 rows to import: all {len(skipped)} rows are skipped ({counted})."
+    return "0 rows to import."
+
+
+def effective_mapping(layout: Layout, options: Options, guesses: list[Guess] | None = None) -> Mapping:
+    """The mapping given, or the one of the guesses options.accept takes (`guesses` receives all of them)."""
     dataset = options.dataset or (options.mapping.dataset if options.mapping else None) or infer_dataset(layout)
     if dataset not in schema.DATASETS:
         raise Rejected([Problem(None, None, dataset, f"Unknown dataset: use one of {', '.join(schema.DATASETS)}.")])
@@ -127,7 +176,12 @@ def effective_mapping(layout: Layout, options: Options) -> Mapping:
                 )
             ]
         )
-    mapping = options.mapping or suggest(layout, dataset, options.dictionary)
+    mapping = options.mapping
+    if mapping is None:
+        found = guess(layout, dataset, options.dictionary)
+        if guesses is not None:
+            guesses[:] = found
+        mapping = mapping_from_guesses(layout, dataset, found, options.dictionary, options.accept)
     mapping = replace(mapping, constants=dict(mapping.constants), columns=dict(mapping.columns))
     if options.survey:
         mapping.constants["survey"] = options.survey

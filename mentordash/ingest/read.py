@@ -127,7 +127,11 @@ def _refuse_non_csv(data: bytes) -> None:
 def detect_encoding(data: bytes) -> str:
     """BOMs first; then UTF-8 if every byte decodes; else Excel's Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
+        try:
+            data[3:].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError:  # a UTF-8 export re-saved by Excel as Windows-1252, BOM bytes kept
+            return "cp1252"  # the header's first cell then starts with "ï»¿": formats.clean drops it
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
     try:
@@ -442,11 +446,12 @@ def _drop_blank(table: pa.Table) -> pa.Table:
     """Blank trailing rows and columns that spreadsheets leave behind carry nothing."""
     cells = [c for c in table.column_names if c != ROW]
     filled = [pc.not_equal(pc.utf8_trim_whitespace(table[c]), "") for c in cells]
-    keep_columns = [c for c, f in zip(cells, filled) if pc.any(f).as_py()]
-    if not keep_columns:
+    kept = [(c, f) for c, f in zip(cells, filled) if pc.any(f).as_py()]
+    if not kept:
         return table.select([ROW]).slice(0, 0)
-    any_filled = filled[cells.index(keep_columns[0])]
-    for column in keep_columns[1:]:
-        any_filled = pc.or_(any_filled, filled[cells.index(column)])
+    keep_columns = [c for c, _ in kept]
+    any_filled = kept[0][1]
+    for _, column_filled in kept[1:]:
+        any_filled = pc.or_(any_filled, column_filled)
     renamed = table.select(keep_columns + [ROW]).rename_columns([f"c{i}" for i in range(len(keep_columns))] + [ROW])
     return renamed.filter(any_filled)

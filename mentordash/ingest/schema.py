@@ -332,6 +332,20 @@ SCALE_LABELS: dict[str, tuple[tuple[str, int], ...]] = {
         ("very true", 3),
         ("completely true", 4),
     ),
+    # The PFI's work-exhaustion and disengagement items answer "not at all" .. "extremely" (Trockel et al. 2018);
+    # the fulfillment items' "true" labels are read there too, with the same numbers.
+    "pfi_burnout": (
+        ("not at all", 0),
+        ("very little", 1),
+        ("moderately", 2),
+        ("a lot", 3),
+        ("extremely", 4),
+        ("not at all true", 0),
+        ("somewhat true", 1),
+        ("moderately true", 2),
+        ("very true", 3),
+        ("completely true", 4),
+    ),
     "satisfaction": (
         ("very dissatisfied", 1),
         ("dissatisfied", 2),
@@ -357,6 +371,8 @@ def scale_of(name: str) -> str | None:
         return "agree"
     if name.startswith("mbi_"):
         return "mbi"
+    if name.startswith(("pfi_we_", "pfi_id_")):
+        return "pfi_burnout"
     if name.startswith("pfi_"):
         return "pfi"
     if name.endswith("_satisfaction"):

@@ -4,6 +4,8 @@ found at once, nothing written. The result is the typed Arrow table the commit i
 
 from __future__ import annotations
 
+import re
+import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -11,8 +13,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mentordash.ingest import schema
-from mentordash.ingest.formats import Layout
+from mentordash.ingest import ids, schema
+from mentordash.ingest.formats import FORMAT_LABELS, Layout
 from mentordash.ingest.mapping import Dictionary, Mapping
 from mentordash.ingest.problems import Problem, Rejected
 from mentordash.ingest.read import ROW
@@ -40,29 +42,79 @@ class Validated:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
+    # Optional choice columns whose values could not all be resolved: canonical -> source column. The
+    # import can leave them out (--drop-unresolved; Options.drop_unresolved) and keep the rest.
+    unresolved: dict[str, str] = field(default_factory=dict)
+    # Derived response ids (Google Forms): each row's digest, in memory only; commit keys the stored ids
+    # with the database's secret (ids.py).
+    row_digests: pa.Array | None = None
+    legacy_ids: pa.Array | None = None  # the ids MentorDash derived before (mapped answers only), to match stored rows
 
 
-def validate(layout: Layout, mapping: Mapping, dictionary: Dictionary | None = None) -> Validated:
+# A cell of choice codes: 1, 12, or several joined (1,3 or 1;3;)
+CODES = re.compile(r"^\d+(?:\s*[,;]\s*\d+)*\s*[,;]?$")
+MAX_CODES_SHOWN = 8
+CHOICE_KINDS = ("enum", "list", "bool")
+REEXPORT = {
+    "qualtrics": 'or export again with choice text (Qualtrics: Export data > "Use choice text")',
+    "redcap": 'or upload the data dictionary with it (--dictionary), or export "CSV (labels)"',
+    "surveymonkey": 'or export again with "Actual answer text" (SurveyMonkey) instead of numerical values',
+}
+
+
+def validate(
+    layout: Layout,
+    mapping: Mapping,
+    dictionary: Dictionary | None = None,
+    drop_unresolved: bool = False,
+    id_key: bytes | None = None,
+) -> Validated:
     _check_mapping_fits(layout, mapping)
     layout = _skip_absent_redcap_forms(layout, mapping)
     n = layout.data.num_rows
     rows = layout.data[ROW].combine_chunks() if n else pa.array([], pa.int64())
     problems: list[Problem] = []
     columns: dict[str, pa.Array] = {}
+    unresolved: dict[str, str] = {}
+    coded: dict[str, list[str]] = {}  # canonical -> the codes nothing maps (a numeric export)
+    dropped: list[str] = []
     for col in schema.columns(mapping.dataset):
         cells = _cells(layout, mapping, col)
         if cells is None:
             continue
         converted = _convert(layout, mapping, col, cells, dictionary)
-        problems += converted.problems or bad_rows(cells, rows, converted.bad, _source_name(mapping, col.name))
+        found = converted.problems or bad_rows(cells, rows, converted.bad, _source_name(mapping, col.name))
+        if found and _droppable(mapping, col):
+            unresolved[col.name] = mapping.columns[col.name]
+            if drop_unresolved:
+                dropped.append(_dropped_warning(mapping, col.name, converted, found))
+                continue
+        if found and col.kind in CHOICE_KINDS and converted.bad and all(CODES.match(v.strip()) for v in converted.bad):
+            coded[col.name] = sorted(
+                {c for v in converted.bad for c in re.split(r"\s*[,;]\s*", v.strip()) if c}, key=_code_order
+            )
+            found = []  # said once for the whole file, below
+        problems += found
         columns[col.name] = _with_default(mapping.dataset, col, converted.values)
-    warnings = _fill_derived(layout, mapping, columns, n)
+    if coded:
+        problems.insert(0, _numeric_problem(layout, mapping, coded, unresolved))
+    warnings = dropped + _fill_derived(layout, mapping, columns, n)
+    if DIGESTS in columns:
+        columns["response_id"] = ids.keyed_ids(id_key or _EPHEMERAL_KEY, columns[DIGESTS])
     table = pa.table({**columns, ROW: rows})
+    if DIGESTS in columns:
+        table, problems = _skip_identical_rows(layout, table, problems, warnings)
+    derived = {name: table[name].combine_chunks() for name in (DIGESTS, LEGACY_IDS) if name in columns}
+    table = table.drop_columns(list(derived))
+    warnings += [_optional_hint(mapping, c, s) for c, s in unresolved.items() if not drop_unresolved and c not in coded]
     broken = _line_breaks(layout, mapping)  # said once, instead of "not a known value" or "not a date"
     cut = {(p.row, p.column) for p in broken}
     problems = broken + [p for p in problems if (p.row, p.column) not in cut]
     reported = {(p.row, p.column) for p in problems}  # a value that failed to convert is not also "blank"
-    problems += [p for p in _blank_required(table, mapping) if (p.row, p.column) not in reported]
+    said = {mapping.columns.get(c, c) for c in coded}  # codes already said once for the whole column
+    problems += [
+        p for p in _blank_required(table, mapping) if (p.row, p.column) not in reported and p.column not in said
+    ]
     problems += _end_before_start(table, mapping)
     problems += _duplicates(table, mapping.dataset)
     problems.sort(key=lambda p: p.row or 0)
@@ -72,7 +124,100 @@ def validate(layout: Layout, mapping: Mapping, dictionary: Dictionary | None = N
         problems[:MAX_PROBLEMS] + _overflow(problems),
         warnings + _unmapped_warnings(layout, mapping) + _notes(mapping),
         layout.skipped,
+        unresolved,
+        derived.get(DIGESTS),
+        derived.get(LEGACY_IDS),
     )
+
+
+# --- columns whose values cannot be resolved: numeric exports, optional columns (issue 14) -------------
+_EPHEMERAL_KEY = secrets.token_bytes(32)  # keys the ids shown before a database key is at hand (no db)
+DIGESTS = "__row_digest"
+LEGACY_IDS = "__legacy_id"
+
+
+def _droppable(mapping: Mapping, col: schema.Column) -> bool:
+    """An optional column of choices, mapped from the file: the rest of a row stands without it."""
+    return not col.required and col.kind in CHOICE_KINDS and col.name in mapping.columns
+
+
+def _code_order(value: str):
+    return (0, int(value)) if value.strip().isdigit() else (1, value)
+
+
+def _codes_shown(codes: list[str]) -> str:
+    shown = ", ".join(codes[:MAX_CODES_SHOWN])
+    return shown + (f" and {len(codes) - MAX_CODES_SHOWN} more" if len(codes) > MAX_CODES_SHOWN else "")
+
+
+def _numeric_problem(layout: Layout, mapping: Mapping, coded: dict[str, list[str]], optional) -> Problem:
+    """One message for a file whose choice columns hold codes, instead of one per row and column."""
+    parts = [f"{mapping.columns.get(c, c)!r} ({c}: {_codes_shown(v)})" for c, v in coded.items()]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    which = "this column holds" if len(parts) == 1 else "these columns hold"
+    first, codes = next(iter(coded.items()))
+    example = f'[values.{first}] with a line such as "{_example_value(mapping, first)}" = ["{codes[0]}"]'
+    tool = FORMAT_LABELS.get(layout.format, layout.format)
+    reexport = REEXPORT.get(layout.format, "or export again with the answers' text")
+    leave = [c for c in coded if c in optional]
+    without = (
+        f" {'It is' if len(leave) == 1 else 'They are'} optional: --drop-unresolved (on the data page, "
+        "'import without them') imports the answers without "
+        f"{'it' if len(leave) == 1 else 'them'}."
+        if leave and len(leave) == len(coded)
+        else ""
+    )
+    return Problem(
+        None,
+        mapping.columns.get(first, first) if len(parts) == 1 else None,
+        _codes_shown(codes) if len(parts) == 1 else None,
+        f"This is a numeric export{' (' + tool + ')' if layout.format != 'generic' else ''}: {listed}: "
+        f"{which} choice codes where labels are expected. Map the codes (the value choices on the data page, "
+        f"or {example} in the mapping file), {reexport}.{without}",
+    )
+
+
+def _example_value(mapping: Mapping, canonical: str) -> str:
+    col = schema.column(mapping.dataset, canonical)
+    return "true" if col.kind == "bool" else col.choices[0]
+
+
+def _dropped_warning(mapping: Mapping, canonical: str, converted: Converted, found: list[Problem]) -> str:
+    values = sorted(converted.bad, key=_code_order) or sorted({p.value for p in found if p.value})
+    rows = len({p.row for p in found})
+    return (
+        f"column {mapping.columns[canonical]!r} ({canonical}) not imported: nothing maps "
+        f"{'its value' if len(values) == 1 else 'its values'} {_codes_shown([str(v) for v in values])} "
+        f"({rows} row{'s' if rows != 1 else ''}), and --drop-unresolved leaves it out; the rest of each row is "
+        "imported, and nothing of this column is stored."
+    )
+
+
+def _optional_hint(mapping: Mapping, canonical: str, source: str) -> str:
+    return (
+        f"column {source!r} ({canonical}) is optional: map the values listed as problems, or import "
+        "without it (--drop-unresolved; on the data page, 'import without them')."
+    )
+
+
+def _skip_identical_rows(layout: Layout, table: pa.Table, problems, warnings):
+    """Rows identical in every column are one response: the later ones are skipped, and said so."""
+    pairs = ids.identical_rows(table[DIGESTS].combine_chunks(), table[ROW].combine_chunks())
+    if not pairs:
+        return table, problems
+    later = {row for row, _ in pairs}
+    keep = pc.invert(pc.is_in(table[ROW], value_set=pa.array(sorted(later), pa.int64())))
+    layout.skipped += [
+        {"row": row, "reason": f"identical to row {first} (identical rows: every column the same)"}
+        for row, first in pairs
+    ]
+    shown = "; ".join(f"rows {first} and {row}" for row, first in pairs[:5])
+    more = f" and {len(pairs) - 5} more pairs" if len(pairs) > 5 else ""
+    warnings.append(
+        f"{shown}{more} are identical rows (every column the same, to the second): each is one response, imported once."
+    )
+    problems = [p for p in problems if p.row not in later]
+    return table.filter(keep), problems
 
 
 def _check_mapping_fits(layout: Layout, mapping: Mapping) -> None:
@@ -83,16 +228,84 @@ def _check_mapping_fits(layout: Layout, mapping: Mapping) -> None:
         for canonical, source in mapping.columns.items()
         if not layout.has(source)
     ]
-    for col in schema.columns(mapping.dataset):
-        if (
-            col.required
-            and col.name not in mapping.columns
-            and col.name not in mapping.constants
-            and not _derived_id(layout, mapping, col.name)
-        ):
-            problems.append(Problem(None, col.name, None, _missing_message(mapping.dataset, col.name)))
+    missing = [
+        col.name
+        for col in schema.columns(mapping.dataset)
+        if col.required
+        and col.name not in mapping.columns
+        and col.name not in mapping.constants
+        and not _derived_id(layout, mapping, col.name)
+    ]
+    if missing:
+        problems.append(_missing_problem(layout, mapping, missing))
     if problems:
         raise Rejected(problems)
+
+
+# What a tool's export calls the columns a survey needs, and what else in a file might stand for them.
+EXPECTED = {
+    ("qualtrics", "submitted_at"): "RecordedDate or EndDate",
+    ("qualtrics", "response_id"): "ResponseId",
+    ("surveymonkey", "submitted_at"): "End Date",
+    ("surveymonkey", "response_id"): "Respondent ID",
+    ("ms_forms", "submitted_at"): "Completion time",
+    ("ms_forms", "response_id"): "ID",
+    ("google_forms", "submitted_at"): "Timestamp",
+    ("redcap", "submitted_at"): "<form>_timestamp",
+}
+STANDS_FOR = {
+    "submitted_at": re.compile(r"(date|time|stamp|submitted|completed|recorded)", re.IGNORECASE),
+    "response_id": re.compile(r"(^id$|[ _]id$|^id[ _]|response ?id|respondent|record|submission|participant)", re.I),
+    "person_id": re.compile(r"(person|employee|staff|trainee|faculty|user)[ _]?id", re.IGNORECASE),
+}
+WHAT = {
+    "submitted_at": "the submission date and time (submitted_at)",
+    "response_id": "a response id (response_id)",
+    "survey": "the survey's name",
+}
+
+
+def _missing_problem(layout: Layout, mapping: Mapping, missing: list[str]) -> Problem:
+    """One message for everything required that is missing: what, and what in the file might stand for it."""
+    if missing == ["survey"]:
+        return Problem(None, "survey", None, _missing_message(mapping.dataset, "survey"))
+    taken = set(mapping.columns.values())
+    parts, example = [], None
+    for name in missing:
+        if name == "survey":
+            parts.append(
+                "the survey's name (give it once for the whole file: --survey, or the name box on the data page)"
+            )
+            continue
+        expected = EXPECTED.get((layout.format, name))
+        part = f"{WHAT.get(name, f'the required column {name!r}')} ({'no ' + expected if expected else 'no'} column"
+        pattern = STANDS_FOR.get(name)
+        maybe = [
+            c.name
+            for c in layout.columns
+            if pattern
+            and not c.members
+            and c.name not in taken
+            and (pattern.search(c.name) or pattern.search(c.question))
+        ][:3]
+        if maybe:
+            part += f"; {' or '.join(repr(m) for m in maybe)} in the file might stand for it"
+            example = example or (name, maybe[0])
+        parts.append(part + ")")
+    tool = FORMAT_LABELS.get(layout.format, layout.format)
+    source = f"This {tool} export" if layout.format != "generic" else "This file"
+    required = [m for m in missing if m != "survey"]
+    how = f'[columns] {example[0]} = "{example[1]}"' if example else f'[columns] {required[0]} = "<the column>"'
+    return Problem(
+        None,
+        ", ".join(missing),
+        None,
+        f"{source} lacks what {mapping.dataset} needs: the required column{'s' if len(required) > 1 else ''} "
+        f"{', '.join(repr(m) for m in required)} of {mapping.dataset} {'are' if len(required) > 1 else 'is'} "
+        f"missing, and no mapping names {'them' if len(required) > 1 else 'one'}. Missing: {'; '.join(parts)}. "
+        f"Choose the column on the data page, or name it in a mapping file ({how}, --mapping), or export "
+        "the file again with it.",
+    )
 
 
 def _missing_message(dataset: str, name: str) -> str:
@@ -225,7 +438,8 @@ def _fill_derived(layout: Layout, mapping: Mapping, columns: dict, n: int) -> li
             )
     columns["complete"] = complete
     if _derived_id(layout, mapping, "response_id") and "response_id" not in columns:
-        columns["response_id"] = _content_ids(layout, mapping)
+        columns[DIGESTS] = _whole_row_digests(layout, mapping, columns)
+        columns[LEGACY_IDS] = _legacy_content_ids(layout, mapping)
     elif layout.format == "redcap" and "response_id" in columns:
         columns["response_id"] = _redcap_instance_ids(layout, columns["response_id"])
     incomplete = n - pc.sum(complete).as_py() if n else 0
@@ -284,17 +498,29 @@ def _redcap_instance_ids(layout: Layout, ids: pa.Array) -> pa.Array:
     return ids
 
 
-def _content_ids(layout: Layout, mapping: Mapping) -> pa.Array:
-    """A stable id from the timestamp and the mapped answers, so a later download adds only new rows."""
+def _legacy_content_ids(layout: Layout, mapping: Mapping) -> pa.Array:
+    """The id MentorDash derived before issue 14 (the timestamp and the mapped answers, unkeyed): only
+    compared with ids already stored, so that a later download does not add those responses again."""
     sources = [mapping.columns[c] for c in sorted(mapping.columns)]
     con = duckdb.connect()
     try:
         con.register("answers", pa.table({f"a{i}": layout.data[s] for i, s in enumerate(sources)}))
         joined = " || chr(31) || ".join(f"a{i}" for i in range(len(sources)))  # names a0.. come from code
-        ids = con.sql(f"SELECT 'gf_' || left(sha256({joined}), 20) AS id FROM answers").to_arrow_table()["id"]
+        found = con.sql(f"SELECT 'gf_' || left(sha256({joined}), 20) AS id FROM answers").to_arrow_table()["id"]
     finally:
         con.close()
-    return ids.combine_chunks()
+    return found.combine_chunks()
+
+
+def _whole_row_digests(layout: Layout, mapping: Mapping, columns: dict) -> pa.Array:
+    """Each row's digest over every column as exported, mapped or not (ids.py); the submission time in
+    its parsed form, so that a form's CSV and its workbook give the same ids."""
+    stamp = mapping.columns["submitted_at"]
+    cells = {name: layout.data[name] for name in layout.data.column_names if name != ROW}
+    submitted = columns.get("submitted_at")
+    if submitted is not None:
+        cells[stamp] = pc.fill_null(pc.strftime(submitted, format="%Y-%m-%dT%H:%M:%S"), "")
+    return ids.row_digests(cells)
 
 
 # --- whole-table checks --------------------------------------------------------------------------
@@ -404,7 +630,8 @@ def _overflow(problems: list[Problem]) -> list[Problem]:
 
 
 def _unmapped_warnings(layout: Layout, mapping: Mapping) -> list[str]:
-    """Every source column nothing stores; a checkbox group is named once, by its base name."""
+    """Every source column nothing stores; a checkbox group is named once, by its base name (a column
+    left out by --drop-unresolved has its own warning)."""
     mapped = set(mapping.columns.values())
     in_group = {member for c in layout.columns for _, member, _ in c.members}
     names = []

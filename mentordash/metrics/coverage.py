@@ -10,9 +10,9 @@ import pandas as pd
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, where_sql
-from mentordash.metrics.intervals import pct, wilson
+from mentordash.metrics.intervals import pct, wilson_pct
 from mentordash.metrics.time import years_before
-from mentordash.vocabulary import CAREER_STAGES, ROLES
+from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, CAREER_STAGES, NOT_RECORDED, ROLES, SOURCES
 
 DEFAULT_ROLES = ("mentor",)
 # The counts of a coverage cell, and the figures computed from each numerator (hidden with it for viewers).
@@ -20,6 +20,9 @@ COVERAGE_COUNTS = ("n", "covered", "engaged")
 COVERAGE_NUMERATORS = {"covered": ["pct", "ci_low", "ci_high"], "engaged": ["engaged_pct"]}
 COVERAGE_PARTS = {"covered": "n", "engaged": "n"}
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
+# coverage_counts counts day by day (coverage_on_days.sql) up to this many days, and on spans
+# (coverage_by_day_stage.sql, whose cost does not grow with the days) beyond: the same figures either way.
+SPANS_FROM_DAYS = 24
 
 
 def coverage_counts(
@@ -35,21 +38,22 @@ def coverage_counts(
         "window": int(settings["engaged_window_days"]),
         "urim_list": settings["urim_list"],
     }
-    sql = load_sql("coverage_by_day_stage", people_filter=where_sql(filters, people_columns("p"), params))
-    return db.df(sql, params)
+    name = "coverage_on_days" if len(set(days)) <= SPANS_FROM_DAYS else "coverage_by_day_stage"
+    sql = load_sql(name, people_filter=where_sql(filters, people_columns("p"), params))
+    return db.shared(("coverage_counts", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
 
 
 def rates(n: int, covered: int, engaged: int) -> dict:
     """One coverage cell from its counts: pct, engaged_pct and the 95% Wilson interval of pct, in percent."""
-    low, high = wilson(covered, n)
+    low, high = wilson_pct(covered, n)
     return {
         "n": int(n),
         "covered": int(covered),
         "pct": pct(covered, n),
         "engaged": int(engaged),
         "engaged_pct": pct(engaged, n),
-        "ci_low": None if low is None else round(100 * low, 1),
-        "ci_high": None if high is None else round(100 * high, 1),
+        "ci_low": low,
+        "ci_high": high,
     }
 
 
@@ -162,9 +166,10 @@ def _mentors_sql(name: str, people_filter: str) -> str:
 
 
 def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[str], settings: dict) -> pd.DataFrame:
+    """Each counted mentor's distinct active mentees at as_of (mentor_loads.sql), once per view."""
     params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
-    people_filter = where_sql(filters, people_columns("p"), params)
-    return db.df(_mentors_sql("mentor_loads", people_filter), params)
+    sql = _mentors_sql("mentor_loads", where_sql(filters, people_columns("p"), params))
+    return db.shared(("mentor_loads", as_of, filters, tuple(roles)), lambda: db.df(sql, params))
 
 
 def active_relationships(
@@ -182,10 +187,8 @@ def active_relationships(
     return privacy.suppress_record(record, "mentees", ["relationships"], settings["min_cell"], audience=audience)
 
 
-ANY_ROLE = "any"
-ALL_STAGES = "all"
 GROUP_DIMENSIONS = ("gender", "urim", "race_ethnicity", "division")
-SOURCES = ("formal_program", "research", "society", "alumni", "social_media", "meeting", "other", "not_recorded")
+SOURCE_ORDER = (*SOURCES, NOT_RECORDED)  # how relationships began, in display order
 MATCH_YEARS_BACK = 3
 
 
@@ -205,13 +208,32 @@ def coverage_by_role(
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     counts = db.df(load_sql("coverage_by_role_stage", people_filter=people_filter), params)
     min_cell = settings["min_cell"]
-    parts = []
-    for role in [*roles, ANY_ROLE]:
-        rows = counts[counts["role"] == role].drop(columns="role")
-        rows = rows.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
-        stages = _coverage_cells(rows, min_cell, audience, complementary=True)
-        total = coverage_cell(rows, min_cell, audience, career_stage=ALL_STAGES)
-        parts.append(pd.concat([stages, pd.DataFrame([total])], ignore_index=True).assign(role=role))
+    role_order = {role: i for i, role in enumerate([*roles, ANY_ROLE])}
+    counts = counts[counts["role"].isin(role_order)]
+    counts = counts.sort_values(
+        ["role", "career_stage"], key=lambda s: s.map(role_order if s.name == "role" else _STAGE_ORDER)
+    ).reset_index(drop=True)
+    # every role's stages at once (complementary within each role), then each role's 'all' cell
+    stages = _coverage_cells(counts, min_cell, audience, complementary=True, within=["role"])
+    totals = counts.groupby("role", sort=False)[[c for c in counts.columns if c not in ("role", "career_stage")]].sum()
+    for column in COVERAGE_COUNTS:
+        totals[column + privacy.KEY_SUFFIX] = totals[column + privacy.KEY_SUFFIX] % privacy.KEY_MODULUS
+    published = privacy.publish_counts(totals, audience, COVERAGE_COUNTS, min_cell, at_most=COVERAGE_PARTS)
+    cells = [
+        privacy.suppress_record(
+            {"career_stage": ALL_STAGES, **rates(*(int(row[key]) for key in COVERAGE_COUNTS))},
+            "n",
+            _RATE_COLUMNS,
+            min_cell,
+            audience=audience,
+            numerators=COVERAGE_NUMERATORS,
+        )
+        for row in published.to_dict("records")
+    ]
+    values = ["n", *_RATE_COLUMNS]
+    alls = pd.DataFrame(cells, columns=["career_stage", *values, "suppressed"], dtype=object)
+    alls = alls.astype({"career_stage": "str", "suppressed": bool})
+    alls["role"] = list(published.index)
     columns = [
         "role",
         "career_stage",
@@ -224,9 +246,11 @@ def coverage_by_role(
         "ci_high",
         "suppressed",
     ]
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    out = pd.concat(parts, ignore_index=True)[columns]
+    if stages.empty:  # nobody active in the filtered group
+        return pd.DataFrame(columns=columns).astype({"role": "str", "suppressed": bool})
+    out = pd.concat([stages.assign(is_all=False), alls.assign(is_all=True)], ignore_index=True)
+    out = out.sort_values(["role", "is_all"], key=lambda s: s.map(role_order) if s.name == "role" else s, kind="stable")
+    out = out[columns].reset_index(drop=True)
     return out[out["career_stage"].ne(ALL_STAGES) | out["n"].fillna(1).ne(0) | out["suppressed"]].reset_index(drop=True)
 
 
@@ -427,7 +451,7 @@ def relationship_sources(
         audience=audience,
         numerators={"relationships": ["pct"], "formal": []},
     ).drop(columns="stage_small")
-    source_order = {s: i for i, s in enumerate(SOURCES)}
+    source_order = {s: i for i, s in enumerate(SOURCE_ORDER)}
     return grouped.sort_values(
         ["career_stage", "source"], key=lambda s: s.map(_STAGE_ORDER if s.name == "career_stage" else source_order)
     ).reset_index(drop=True)
@@ -456,9 +480,9 @@ def formal_by_stage(
     stages["formal"] = stages[["formal", "relationships"]].min(axis=1)
     stages["informal"] = stages["relationships"] - stages["formal"]
     stages["formal_pct"] = [pct(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
-    bounds = [wilson(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
-    stages["ci_low"] = [None if lo is None else round(100 * lo, 1) for lo, _ in bounds]
-    stages["ci_high"] = [None if hi is None else round(100 * hi, 1) for _, hi in bounds]
+    bounds = [wilson_pct(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
+    stages["ci_low"] = [lo for lo, _ in bounds]
+    stages["ci_high"] = [hi for _, hi in bounds]
     stages = stages.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
     out = privacy.suppress(
         stages,
@@ -518,15 +542,15 @@ def time_to_match(
     for row in raw.to_dict("records"):
         n, matched, n90, within = (int(row[k]) for k in ("n", "matched", "n90", "within_90"))
         matched, within = min(matched, n), min(within, n90)
-        low, high = wilson(matched, n)
+        low, high = wilson_pct(matched, n)
         rows.append(
             {
                 "career_stage": row["career_stage"],
                 "n": n,
                 "matched": matched,
                 "pct": pct(matched, n),
-                "ci_low": None if low is None else round(100 * low, 1),
-                "ci_high": None if high is None else round(100 * high, 1),
+                "ci_low": low,
+                "ci_high": high,
                 **{
                     k: None if pd.isna(row[k]) else round(float(row[k]), 1)
                     for k in ("median_days", "q1_days", "q3_days")
@@ -639,7 +663,13 @@ def coverage_cell(counts: pd.DataFrame, min_cell: int, audience: str, **labels) 
 
 def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
     """Relationships active at as_of by (stage, source), formal ones among them, and their stage's
-    relationships and distinct mentees: true counts, each with its cell key."""
+    relationships and distinct mentees: true counts, each with its cell key (once per view)."""
+    return db.shared(
+        ("source_counts", as_of, filters, tuple(roles)), lambda: _query_source_counts(db, as_of, filters, roles)
+    )
+
+
+def _query_source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
     params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles))
     raw = db.df(_with_active_relationships("coverage_sources", people_filter), params)
     if raw.empty:

@@ -18,6 +18,15 @@ def wilson(successes: int | None, n: int | None, z: float = Z_95) -> tuple[float
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
+def wilson_pct(successes: int | None, n: int | None, digits: int = 1) -> tuple[float | None, float | None]:
+    """The 95% Wilson interval for successes/n in percent, each bound rounded to `digits` as pct rounds
+    (None, None when n is 0 or missing): the ci_low and ci_high of every share the metrics publish."""
+    low, high = wilson(successes, n)
+    if low is None or high is None:
+        return (None, None)
+    return (round(100 * low, digits), round(100 * high, digits))
+
+
 def pct(part: int | None, whole: int | None, digits: int = 1) -> float | None:
     """A percentage rounded as the summary contract prints it (None when the whole is 0 or missing)."""
     if not whole or part is None:

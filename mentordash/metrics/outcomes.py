@@ -35,13 +35,12 @@ from scipy.special import gammaincinv
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
-from mentordash.metrics.intervals import Z_95, pct, wilson
+from mentordash.metrics.intervals import Z_95, pct, wilson_pct
 from mentordash.metrics.time import years_before
 from mentordash.metrics.wellbeing import respondents_sql
 from mentordash.vocabulary import CAREER_STAGES, FACULTY_STAGES
 
 DAYS_PER_YEAR = 365.25
-DEPARTURE_REASONS = ("left_early", "dismissed")
 GROUPINGS = ("urim", "gender")  # the "by group" choices of the early departure breakdown
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
 
@@ -80,7 +79,11 @@ def _min_cell(db: Database) -> int:
 def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     """One row per filtered person with window days: window_days, mentee_days, mentor_days, mentored,
     mentors, publications, departed_early, career_stage, gender, urim, record_key. Row-level: never leaves
-    metrics (no audience: the app refuses it for viewers)."""
+    metrics (no audience: the app refuses it for viewers). Queried once per view: four figures share it."""
+    return db.shared(("outcomes_people", as_of, filters), lambda: _query_people_in_window(db, as_of, filters))
+
+
+def _query_people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     settings = db.settings()
     params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
     sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params), urim=urim_sql("p"))
@@ -248,7 +251,7 @@ def early_departure(
         for row in grouped.to_dict("records"):
             # min: a viewer's published part may come out above its whole (exact counts: no change)
             share = min(int(row["departed"]), int(row["n"]))
-            low, high = wilson(share, int(row["n"]))
+            low, high = wilson_pct(share, int(row["n"]))
             rows.append(
                 {
                     **{k: row[k] for k in keys},
@@ -256,8 +259,8 @@ def early_departure(
                     "n": int(row["n"]),
                     "departed": int(row["departed"]),
                     "pct": pct(share, int(row["n"])),
-                    "ci_low": round(100 * low, 1),
-                    "ci_high": round(100 * high, 1),
+                    "ci_low": low,
+                    "ci_high": high,
                 }
             )
         frame = pd.DataFrame(rows, columns=columns)
@@ -445,7 +448,7 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
     rows = []
     for row in counts.to_dict("records"):
         n, yes = int(row["n"]), int(row["satisfied"])
-        low, high = wilson(min(yes, n), n)  # min: a viewer's published part may exceed its whole
+        low, high = wilson_pct(min(yes, n), n)  # min: a viewer's published part may exceed its whole
         mentored = row["mentored"]
         rows.append(
             {
@@ -454,8 +457,8 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
                 "n": n,
                 "satisfied": yes,
                 "pct": pct(min(yes, n), n),
-                "ci_low": round(100 * low, 1),
-                "ci_high": round(100 * high, 1),
+                "ci_low": low,
+                "ci_high": high,
             }
         )
     frame = pd.DataFrame(rows, columns=columns)

@@ -13,7 +13,7 @@ from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics import coverage, recruitment, wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.time import academic_year_ends, academic_year_label, years_before
-from mentordash.vocabulary import CAREER_STAGES, TRAINEE_STAGES
+from mentordash.vocabulary import CAREER_STAGES, REPRESENTATION_SHARES, TRAINEE_STAGES
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,8 @@ def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = 
     settings = db.settings()
     min_cell = settings["min_cell"]
     earlier = years_before(as_of, 1)
-    counts = coverage.coverage_counts(db, [as_of, earlier], filters)
+    # each day on its own: the as_of counts are the ones coverage_total of the same view already queried
+    counts = pd.concat([coverage.coverage_counts(db, [day], filters) for day in (as_of, earlier)], ignore_index=True)
     counts["day"] = pd.to_datetime(counts["day"]).dt.date
     days = (as_of, earlier)
     relationships = coverage.active_relationships(db, as_of, filters, audience=audience)
@@ -172,8 +173,8 @@ def recruitment_tiles(
     cycles = sorted(frame["cycle"].unique())
     tiles = []
     for stage, stage_label in (("applied", "applicants"), ("matched", "matched")):
-        for share, share_label in (("women_pct", "Women"), ("urim_pct", "URiM")):
-            tiles.append(_share_tile(frame, cycles, stage, share, f"{share_label} {stage_label}", track))
+        for share, (share_label, _) in REPRESENTATION_SHARES.items():
+            tiles.append(_share_tile(frame, cycles, stage, f"{share}_pct", f"{share_label} {stage_label}", track))
     return tiles
 
 
@@ -188,7 +189,7 @@ def _share_tile(frame: pd.DataFrame, cycles: list[int], stage: str, share: str, 
         return None if row is None or pd.isna(row[share]) else float(row[share])
 
     now, before = cell(cycles[-1]), (cell(cycles[-2]) if len(cycles) > 1 else None)
-    known = "gender" if share == "women_pct" else "URiM status"
+    known = REPRESENTATION_SHARES[share.removesuffix("_pct")][1]
     return Tile(
         f"{share}_{stage}",
         label,

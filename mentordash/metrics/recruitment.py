@@ -26,8 +26,17 @@ import pandas as pd
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
-from mentordash.metrics.intervals import pct, wilson
-from mentordash.vocabulary import APPLICANT_STAGES, CAREER_STAGES, TRACKS
+from mentordash.metrics.intervals import pct, wilson_pct
+from mentordash.vocabulary import (
+    APPLICANT_STAGES,
+    CAREER_STAGES,
+    GENDER_LABELS,
+    PIPELINE_LABELS,
+    RACE_ETHNICITIES,
+    RACE_LABELS,
+    TRACKS,
+    URIM_LABELS,
+)
 
 # The filters that select applicants, as SQL on the applicants table (alias a); institution is the
 # department applied to (migration 004), so a consortium's filter applies to recruitment too.
@@ -51,38 +60,24 @@ def ignored_filters(db: Database, filters: Filters) -> list[str]:
 # so filtering on gender, race or URiM would make them meaningless.
 REPRESENTATION_FILTERS = ("career_stage", "division", "institution")
 
-STAGE_LABELS = {"applied": "Applied", "interviewed": "Interviewed", "ranked": "Ranked", "matched": "Matched"}
-TRACK_LABELS = {
-    "residency": "Residency",
-    "fellowship": "Fellowship",
-    "faculty": "Faculty",
-    "student_rotation": "Student rotations",
-}
 TRANSITIONS = (("applied", "interviewed"), ("interviewed", "ranked"), ("ranked", "matched"), ("applied", "matched"))
-# Groups of each dimension in display order, with their labels.
-GROUP_LABELS: dict[str, dict[str, str]] = {
+# The applicant groups of each split (recruitment_groups.sql) in display order, with their labels: the
+# vocabulary's, and the groups this split adds (unknown, gender and race "another" taking in the rest).
+APPLICANT_GROUP_LABELS: dict[str, dict[str, str]] = {
     "all": {"all": "All applicants"},
-    "gender": {"woman": "Women", "man": "Men", "another": "Nonbinary or another gender", "unknown": "Gender unknown"},
-    "urim": {"urim": "URiM", "not_urim": "Not URiM", "unknown": "URiM status unknown"},
+    "gender": {
+        "woman": GENDER_LABELS["woman"],
+        "man": GENDER_LABELS["man"],
+        "another": "Nonbinary or another gender",
+        "unknown": "Gender unknown",
+    },
+    "urim": {**URIM_LABELS, "unknown": "URiM status unknown"},
     "race_ethnicity": {
-        "american_indian_alaska_native": "American Indian or Alaska Native",
-        "asian": "Asian",
-        "black": "Black or African American",
-        "hispanic_latino": "Hispanic or Latino",
-        "native_hawaiian_pacific_islander": "Native Hawaiian or Pacific Islander",
-        "white": "White",
+        **{race: RACE_LABELS[race] for race in RACE_ETHNICITIES if race not in ("another", "undisclosed")},
         "another": "Another race/ethnicity",
         "unknown": "Race/ethnicity unknown",
     },
-    "pipeline": {
-        "any": "Any pipeline program",
-        "none": "No pipeline program",
-        "perry_initiative": "Perry Initiative",
-        "nth_dimensions": "Nth Dimensions",
-        "rjos": "RJOS",
-        "jrgos": "JRGOS",
-        "other": "Other program",
-    },
+    "pipeline": {"any": "Any pipeline program", "none": "No pipeline program", **PIPELINE_LABELS},
     "selection": {"selected": "Filtered applicants", "others": "All other applicants"},
 }
 # Breakdowns whose total (the overall funnel) is shown beside them: complementary suppression applies.
@@ -109,8 +104,7 @@ def _pct(part, whole) -> float | None:
 
 
 def _ci(successes, n) -> tuple[float | None, float | None]:
-    low, high = wilson(_capped(successes, n), n)
-    return (None if low is None else round(100 * low, 1), None if high is None else round(100 * high, 1))
+    return wilson_pct(_capped(successes, n), n)
 
 
 def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, bool]]:
@@ -322,7 +316,13 @@ def _group_counts(
     db: Database, filters: Filters, track: str, cycle: int, audience: str = privacy.EXACT
 ) -> pd.DataFrame:
     """Counts by (dimension, group, stage), every stage present for every group, published for `audience`
-    (each group's count, each side of the selection split included, with its own cell key) and suppressed."""
+    (each group's count, each side of the selection split included, with its own cell key) and suppressed.
+    Once per view: group_funnel, conversions and pipeline_share share it."""
+    key = ("recruitment_group_counts", filters, track, int(cycle), audience)
+    return db.shared(key, lambda: _query_group_counts(db, filters, track, cycle, audience))
+
+
+def _query_group_counts(db: Database, filters: Filters, track: str, cycle: int, audience: str) -> pd.DataFrame:
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], "track": track, "cycle": int(cycle)}
     sql = load_sql(
@@ -331,13 +331,13 @@ def _group_counts(
     frame = db.df(sql, params)
     if not any(k in APPLICANT_COLUMNS for k in filters.as_dict()):
         frame = frame[frame["dimension"] != "selection"]  # no filter on applicants: nobody is "other"
-    frame = frame[frame["dimension"].isin(GROUP_LABELS)]
-    order = {(d, g): i for d, groups in GROUP_LABELS.items() for i, g in enumerate(groups)}
+    frame = frame[frame["dimension"].isin(APPLICANT_GROUP_LABELS)]
+    order = {(d, g): i for d, groups in APPLICANT_GROUP_LABELS.items() for i, g in enumerate(groups)}
     frame = (
         frame.assign(
-            dim_order=frame["dimension"].map(list(GROUP_LABELS).index),
+            dim_order=frame["dimension"].map(list(APPLICANT_GROUP_LABELS).index),
             group_order=[order.get((d, g), 99) for d, g in zip(frame["dimension"], frame["group"])],
-            label=[GROUP_LABELS[d].get(g, g) for d, g in zip(frame["dimension"], frame["group"])],
+            label=[APPLICANT_GROUP_LABELS[d].get(g, g) for d, g in zip(frame["dimension"], frame["group"])],
             cycle=int(cycle),
             track=track,
         )

@@ -23,7 +23,7 @@ from mentordash.instruments import (
     measure_sums,
 )
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
-from mentordash.metrics.intervals import pct, wilson
+from mentordash.metrics.intervals import pct, wilson_pct
 from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
 # The filter columns of a survey_respondents.sql row (aliased r): shared with metrics.outcomes.
@@ -48,14 +48,7 @@ def respondents_sql(name: str, filters: Filters, params: dict) -> str:
     )
 
 
-DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")
-DIMENSION_LABELS = {
-    "career_stage": "Career stage",
-    "gender": "Gender",
-    "urim": "URiM",
-    "division": "Division",
-    "mentored": "Mentored",
-}
+DIMENSIONS = ("career_stage", "gender", "urim", "division", "mentored")  # labels: vocabulary.DIMENSION_LABELS
 _FIXED_GROUP_ORDER = {
     "career_stage": CAREER_STAGES,
     "gender": GENDERS,
@@ -67,12 +60,18 @@ MEASURE_COUNTS = ["n", "positive"]
 MEASURE_NUMERATORS = {"positive": ["pct", "ci_low", "ci_high"]}
 
 
-def _head(db: Database, filters: Filters) -> tuple[str, dict, dict]:
-    """The shared CTEs (filtered complete responses with groups and mentored status) and their parameters."""
+def wellbeing_sql(
+    db: Database, name: str, filters: Filters, with_people_filter: bool = False, **parts: str
+) -> tuple[str, dict, dict]:
+    """load_sql(name, **parts) with its `{wellbeing_responses}` CTEs (wellbeing_responses.sql: the filtered
+    complete responses with groups and mentored status) spliced in, and with `with_people_filter` its
+    `{people_filter}` for the roster (people aliased p): the SQL, its parameters and the settings."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
-    head = respondents_sql("wellbeing_responses", filters, params)
-    return head, params, settings
+    responses = respondents_sql("wellbeing_responses", filters, params)
+    if with_people_filter:
+        parts["people_filter"] = where_sql(filters, people_columns("p"), params)
+    return load_sql(name, wellbeing_responses=responses, **parts), params, settings
 
 
 def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
@@ -95,9 +94,9 @@ def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
 
 def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
     frame["pct"] = [pct(p, n) for p, n in zip(frame["positive"], frame["n"])]
-    bounds = [wilson(p, n) for p, n in zip(frame["positive"], frame["n"])]
-    frame["ci_low"] = [None if lo is None else round(100 * lo, 1) for lo, _ in bounds]
-    frame["ci_high"] = [None if hi is None else round(100 * hi, 1) for _, hi in bounds]
+    bounds = [wilson_pct(p, n) for p, n in zip(frame["positive"], frame["n"])]
+    frame["ci_low"] = [lo for lo, _ in bounds]
+    frame["ci_high"] = [hi for _, hi in bounds]
     frame["kind"] = [MEASURES[k].kind for k in frame["measure"]]
     frame["instrument"] = [MEASURES[k].instrument for k in frame["measure"]]
     frame["rule"] = [MEASURES[k].describe(cutoffs) for k in frame["measure"]]
@@ -109,8 +108,9 @@ def measures_by_wave(db: Database, filters: Filters, audience: str = privacy.EXA
 
     Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
     pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
-    head, params, settings = _head(db, filters)
-    sql = head + load_sql("wellbeing_by_wave", measure_flags=measure_flags("f"), measure_counts=measure_counts())
+    sql, params, settings = wellbeing_sql(
+        db, "wellbeing_by_wave", filters, measure_flags=measure_flags("f"), measure_counts=measure_counts()
+    )
     wide = db.df(sql, params)
     frame = _long(wide, ["survey", "last_submitted"])
     frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
@@ -134,8 +134,7 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
     the surveyed career stages), respondents (distinct roster-linked respondents among them), rate (%),
     responses, linked_responses, roster_allows (False when no response of the wave is roster-linked:
     the rate is then unknown), suppressed (fewer than min_cell eligible people)."""
-    head, params, settings = _head(db, filters)
-    sql = head + load_sql("wellbeing_response_rate", people_filter=where_sql(filters, people_columns("p"), params))
+    sql, params, settings = wellbeing_sql(db, "wellbeing_response_rate", filters, with_people_filter=True)
     frame = db.df(sql, params)
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame = privacy.publish_counts(
@@ -189,9 +188,10 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
     each breakdown adds up to the wave's total shown on the page; for exact figures complementary
     suppression applies within each (survey, measure, dimension). Columns: survey, last_submitted,
     dimension, group, measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
-    head, params, settings = _head(db, filters)
-    sql = head + load_sql(
+    sql, params, settings = wellbeing_sql(
+        db,
         "wellbeing_by_group",
+        filters,
         urim_expr=urim_sql("f"),
         measure_flags=measure_flags("f"),
         measure_counts=measure_counts(),
@@ -212,8 +212,8 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
 
 def responses_total(db: Database, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """Complete responses of the filtered respondents over all waves: the page's 'too small' check."""
-    head, params, settings = _head(db, filters)
-    total = db.df(head + "SELECT count(*) AS n, cell_key(sum(record_key)) AS n_key FROM filtered", params)
+    sql, params, settings = wellbeing_sql(db, "wellbeing_total", filters)
+    total = db.df(sql, params)
     record = privacy.publish_record(total.iloc[0].to_dict(), audience, ["n"], settings["min_cell"])
     return privacy.suppress_record({"n": int(record["n"])}, "n", [], settings["min_cell"], audience=audience)
 

@@ -22,22 +22,29 @@ from mentordash.charts import outcomes as outcome_charts
 from mentordash.charts import recruitment as recruitment_charts
 from mentordash.charts import wellbeing as wellbeing_charts
 from mentordash.charts.overview import coverage_by_academic_year
+from mentordash.charts.theme import SUBTITLE_LINE_PX, TITLE_LINE_PX, wrap
 from mentordash.instruments import BURNOUT_MEASURES, MEASURE_ORDER, MEASURES
-from mentordash.metrics import coverage, outcomes
+from mentordash.metrics import outcomes
 from mentordash.metrics.overview import Tile
 from mentordash.report.data import EXACT
 from mentordash.ui import coverage_view, outcomes_view, recruitment_view, wellbeing_view
 from mentordash.ui.tables import COUNT, PERCENT, cell, count, fewer_than, percent
 from mentordash.vocabulary import (
+    ALL_STAGES,
+    ALL_STAGES_LABEL,
     APPLICANT_STAGE_LABELS,
     CAREER_STAGE_LABELS,
     DIMENSION_LABELS,
+    GENDER_CHOICE_LABELS,
     RACE_LABELS,
     TRACK_LABELS,
+    URIM_FILTER_LABELS,
 )
 
 FIGURE_WIDTH = 900  # CSS pixels: the report's column on screen; printed at 0.8 it fills a Letter or A4 page
 HALF_WIDTH = 445
+TITLE_CHAR_PX, SUBTITLE_CHAR_PX = 9.0, 6.4  # a character's width at the theme's title and fine-print sizes
+TITLE_INSET_PX = 30  # the title's padding and a little air at the right edge
 
 
 @dataclass
@@ -71,6 +78,7 @@ class Figures:
 
     def add(self, fig: go.Figure, width: int = FIGURE_WIDTH) -> Block:
         fig.update_layout(width=width, autosize=False)  # a fresh figure from a chart builder: ours to change
+        fit_title(fig, width)
         div_id = f"figure-{len(self.specs) + 1}"
         self.specs.append({"id": div_id, "figure": fig.to_json(validate=False)})
         height = int(fig.layout.height or 420)
@@ -80,6 +88,47 @@ class Figures:
 
     def pair(self, left: go.Figure, right: go.Figure) -> Block:
         return Block("figures", items=[self.add(left, HALF_WIDTH), self.add(right, HALF_WIDTH)])
+
+
+def _title_parts(text: str) -> tuple[list[str], list[str]]:
+    """(title lines, fine-print lines) of a title as charts.theme writes it: 'a<br>b<br><sup>c</sup><br><sup>d</sup>'."""
+    head, _, tail = text.partition("<br><sup>")
+    sub = tail.removesuffix("</sup>").split("</sup><br><sup>") if tail else []
+    return head.split("<br>"), sub
+
+
+def fit_title(fig: go.Figure, width: int) -> None:
+    """The chart's title and fine print wrapped for the width it has in the report (the pages wrap them
+    for the width a chart has on screen, which may be wider or narrower), the figure made taller (or
+    shorter) by a line's height for each line more (or fewer), so that no title runs off the chart's
+    right edge or over its plot."""
+    text = fig.layout.title.text or ""
+    if not text:
+        return
+    title_lines, sub_lines = _title_parts(text)
+    title_chars = int((width - TITLE_INSET_PX) / TITLE_CHAR_PX)
+    sub_chars = int((width - TITLE_INSET_PX) / SUBTITLE_CHAR_PX)
+    pinned = fig.layout.title.yref == "container"  # theme.finish: the title's lines already sized the figure
+    too_long = any(len(line) > title_chars for line in title_lines) or any(len(line) > sub_chars for line in sub_lines)
+    if not pinned and not too_long:
+        return
+    new_title = wrap(" ".join(title_lines), title_chars)
+    new_sub = wrap(" ".join(sub_lines), sub_chars)
+    if (new_title, new_sub) == (title_lines, sub_lines):
+        return
+
+    def extra(t: list[str], s: list[str]) -> int:
+        return TITLE_LINE_PX * max(len(t) - 1, 0) + SUBTITLE_LINE_PX * max(len(s) - 1, 0)
+
+    change = extra(new_title, new_sub) - (extra(title_lines, sub_lines) if pinned else 0)
+    text = "<br>".join(new_title) + ("<br><sup>" + "</sup><br><sup>".join(new_sub) + "</sup>" if new_sub else "")
+    height = int(fig.layout.height or 420)
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    fig.update_layout(
+        height=height + change,
+        margin_t=top + change,
+        title={"text": text, "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
+    )
 
 
 def numbers_as_text(frame: pd.DataFrame, min_cell: int) -> pd.DataFrame:
@@ -115,7 +164,7 @@ def filters_text(filters) -> str:
     parts = []
     for key, values in filters.as_dict().items():
         if key == "urim":
-            parts.append("URiM only" if values else "Not URiM only")
+            parts.append(URIM_FILTER_LABELS["urim" if values else "not_urim"])
             continue
         if key == "career_stage":  # in career order, not alphabetical
             values = sorted(values, key=list(CAREER_STAGE_LABELS).index)
@@ -124,7 +173,7 @@ def filters_text(filters) -> str:
             if key == "career_stage"
             else RACE_LABELS.get(v, v)
             if key == "race_ethnicity"
-            else str(v).capitalize()
+            else GENDER_CHOICE_LABELS.get(v, v)
             if key == "gender"
             else str(v)
             for v in values
@@ -269,7 +318,7 @@ def coverage_section(data: dict, figs: Figures) -> Section:
     section.blocks.append(figs.add(coverage_by_academic_year(data["summary"]["by_year"], min_cell)))
     section.blocks.append(figs.add(coverage_charts.coverage_by_stage(mentor_rows, "mentor", min_cell)))
     by_stage = pd.concat(
-        [part["by_stage"], pd.DataFrame([{"career_stage": coverage.ALL_STAGES, **data["coverage_total"]}])],
+        [part["by_stage"], pd.DataFrame([{"career_stage": ALL_STAGES, **data["coverage_total"]}])],
         ignore_index=True,
     )
     section.blocks.append(table(_coverage_table(by_stage, min_cell), "coverage-by-stage", "Coverage by career stage"))
@@ -334,7 +383,7 @@ def _coverage_table(rows: pd.DataFrame, min_cell: int) -> pd.DataFrame:
         hidden = bool(row.get("suppressed"))
         out.append(
             {
-                "Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], "All stages"),
+                "Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], ALL_STAGES_LABEL),
                 **{
                     header: cell(row.get(key), hidden, min_cell, fmt)
                     for key, header, fmt in (

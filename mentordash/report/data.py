@@ -35,6 +35,7 @@ class Gatherer:
     db: Database
     audience: str
     call: Callable | None = None  # call(func, *args, **kwargs) -> func(db, ...): the app passes its cache
+    on_call: Callable | None = None  # on_call(done, expected, topic) after each distinct call (progress)
     called: list[str] = field(default_factory=list)
     _memo: dict = field(default_factory=dict)
 
@@ -44,6 +45,9 @@ class Gatherer:
         key = (func, args, tuple(sorted(kwargs.items())))
         if key not in self._memo:
             self._memo[key] = self._call(func, *args, **kwargs)
+            if self.on_call is not None:
+                topic = TOPICS.get(func.__module__.rsplit(".", 1)[-1], "the data")
+                self.on_call(len(self._memo), len(REPORT_FUNCTIONS) + 1, topic)
         return self._memo[key]
 
     def _call(self, func: Callable, *args: Any, **kwargs: Any) -> Any:
@@ -61,9 +65,18 @@ class Gatherer:
         return func(self.db, *args, **kwargs)
 
 
-def missing_audience() -> list[str]:
-    """The figure-returning metrics functions the report calls that do not take `audience` yet."""
-    funcs = [
+TOPICS = {
+    "overview": "the summary",
+    "coverage": "coverage and mentor load",
+    "recruitment": "recruitment",
+    "wellbeing": "wellbeing",
+    "outcomes": "outcomes",
+}
+
+
+def _report_functions() -> list[Callable]:
+    """The figure-returning metrics functions the report calls."""
+    return [
         coverage.coverage_total,
         coverage.coverage_by_stage,
         coverage.coverage_by_role,
@@ -98,9 +111,16 @@ def missing_audience() -> list[str]:
         outcomes.satisfaction,
         outcomes.mentor_publications,
     ]
+
+
+REPORT_FUNCTIONS = _report_functions()  # read when this module loads: its count sizes the progress bar
+
+
+def missing_audience() -> list[str]:
+    """The figure-returning metrics functions the report calls that do not take `audience` yet."""
     return [
         f"{f.__module__}.{f.__qualname__}"
-        for f in funcs
+        for f in _report_functions()
         if not privacy.takes_audience(f) and not getattr(f, "figure_free", False)
     ]
 
@@ -112,12 +132,20 @@ def _share_filters(filters: Filters) -> tuple[Filters, Filters]:
     return women, urim
 
 
-def gather(db: Database, as_of: date, filters: Filters, audience: str = EXACT, call: Callable | None = None) -> dict:
+def gather(
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    audience: str = EXACT,
+    call: Callable | None = None,
+    on_call: Callable | None = None,
+) -> dict:
     """Everything the report shows, section by section. `call`, when given, makes each metrics call
-    (the app passes its cache, ui.cache.cached); by default each function is called on `db`."""
+    (the app passes its cache, ui.cache.cached); by default each function is called on `db`.
+    `on_call(done, expected, topic)` hears of each call (the app's progress bar)."""
     if audience not in AUDIENCES:
         raise ReportError(f"unknown audience {audience!r}: expected one of {', '.join(AUDIENCES)}")
-    get = Gatherer(db, audience, call)
+    get = Gatherer(db, audience, call, on_call)
     settings = db.settings()
     out: dict[str, Any] = {
         "as_of": as_of,

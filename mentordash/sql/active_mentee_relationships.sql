@@ -7,7 +7,7 @@ rel AS (
     FROM mentorships m
     JOIN people p ON p.person_id = m.mentee_id
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
-      AND p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
+      AND relationship_active_on(m.start_date, m.end_date, $as_of)
+      AND person_active_on(p.start_date, p.end_date, $as_of)
       {people_filter}
 )

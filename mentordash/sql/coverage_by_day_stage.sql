@@ -4,21 +4,22 @@
 --
 -- Computed on spans, not on people x days, so that memory grows with the rows and not with the
 -- number of dates (a monthly series over decades of a national roster). Every span is half-open
--- [s, e): a person is active on [start_date, end_date), a relationship on [start_date, end_date + 1)
--- (its end day counts), a meeting makes its mentee engaged on [date, date + window). Each person's
--- covered and engaged spans are merged, the counts are running sums of +1/-1 events per stage, and
--- each date reads them with an ASOF join. The same running sums over the people's record keys give each
+-- [s, e) (the rules of macros.sql): a person is active on [start_date, end_date), a relationship on
+-- [start_date, end_date + 1) (its end day counts), a meeting makes its mentee engaged on
+-- [date, date + window). Each person's covered and engaged spans are merged, the counts are running
+-- sums of +1/-1 events per stage, and each date reads them with an ASOF join. metrics.coverage uses it
+-- for long series; coverage_on_days.sql gives the same figures for a few days, faster. The same running sums over the people's record keys give each
 -- count's cell key (n_key, covered_key, engaged_key: the sum of its people's keys modulo 2^32, exact
 -- integers), for the protected figures of docs/privacy.md.
 WITH days AS (SELECT unnest($dates::DATE[]) AS day),
 persons AS (
     SELECT p.person_id, p.career_stage, p.record_key::BIGINT AS k, p.start_date AS s,
-           coalesce(p.end_date, DATE '9999-12-31') AS e
+           person_active_until(p.end_date) AS e
     FROM people p
-    WHERE p.start_date < coalesce(p.end_date, DATE '9999-12-31') {people_filter}
+    WHERE p.start_date < person_active_until(p.end_date) {people_filter}
 ),
 relationships AS (
-    SELECT m.mentee_id, m.mentor_id, m.start_date AS s, coalesce(m.end_date + 1, DATE '9999-12-31') AS e
+    SELECT m.mentee_id, m.mentor_id, m.start_date AS s, relationship_active_until(m.end_date) AS e
     FROM mentorships m
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
       AND m.mentee_id IN (SELECT person_id FROM persons)

@@ -5,14 +5,14 @@
 WITH people_active AS (
     SELECT p.person_id, p.career_stage, p.record_key
     FROM people p
-    WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
+    WHERE person_active_on(p.start_date, p.end_date, $as_of)
       {people_filter}
 ),
 relationships AS (
     SELECT m.mentee_id, m.mentor_id, m.role
     FROM mentorships m
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
+      AND relationship_active_on(m.start_date, m.end_date, $as_of)
       AND m.mentee_id IN (SELECT person_id FROM people_active)
 ),
 met AS (

@@ -14,7 +14,7 @@ first_match AS (
     FROM newcomers n
     JOIN mentorships m ON m.mentee_id = n.person_id
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND m.start_date <= $as_of AND (n.end_date IS NULL OR m.start_date < n.end_date)
+      AND m.start_date <= $as_of AND m.start_date < person_active_until(n.end_date)  -- before they left
     GROUP BY n.person_id
 ),
 days AS (

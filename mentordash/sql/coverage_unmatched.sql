@@ -2,11 +2,11 @@
 -- filtered group at $as_of who are mentee in no relationship of $roles active at $as_of.
 SELECT p.person_id, p.career_stage, p.division, ($as_of - p.start_date)::INTEGER AS days_since_start
 FROM people p
-WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
+WHERE person_active_on(p.start_date, p.end_date, $as_of)
   {people_filter}
   AND p.person_id NOT IN (
       SELECT m.mentee_id FROM mentorships m
       WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-        AND m.start_date <= $as_of AND (m.end_date IS NULL OR m.end_date >= $as_of)
+        AND relationship_active_on(m.start_date, m.end_date, $as_of)
   )
 ORDER BY days_since_start DESC, p.person_id

@@ -8,7 +8,7 @@ faculty AS (
     SELECT f.person_id, f.gender, {urim_expr} AS urim_eff, f.record_key AS k
     FROM people f
     WHERE f.career_stage IN ('junior_faculty', 'senior_faculty')
-      AND f.start_date <= $as_of AND (f.end_date IS NULL OR f.end_date > $as_of)
+      AND person_active_on(f.start_date, f.end_date, $as_of)
 ),
 loads AS (
     SELECT mentor_id, count(*) AS mentees FROM active_pairs GROUP BY mentor_id

@@ -16,8 +16,7 @@ filtered AS (
            CASE WHEN r.linked THEN EXISTS (
                     SELECT 1 FROM mentorships m
                     WHERE m.mentee_id = r.person_id AND m.role = 'mentor'
-                      AND m.start_date <= CAST(r.submitted_at AS DATE)
-                      AND (m.end_date IS NULL OR m.end_date >= CAST(r.submitted_at AS DATE)))
+                      AND relationship_active_on(m.start_date, m.end_date, CAST(r.submitted_at AS DATE)))
                 ELSE r.has_mentor END AS mentored
     FROM r WHERE TRUE {respondent_filter}
 )

@@ -4,7 +4,7 @@
 WITH p AS (
     SELECT p.career_stage, p.gender, {urim_expr} AS urim_eff, p.record_key AS k
     FROM people p
-    WHERE p.start_date <= $as_of AND (p.end_date IS NULL OR p.end_date > $as_of)
+    WHERE person_active_on(p.start_date, p.end_date, $as_of)
     {people_filter}
 )
 SELECT career_stage,

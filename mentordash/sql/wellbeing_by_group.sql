@@ -3,8 +3,9 @@
 -- group ('unknown'), so that the groups of a breakdown add up to the wave's total.
 -- Two steps, for speed on large surveys: one pass over the responses counts each combination of groups
 -- (few rows), then GROUPING SETS roll those counts up into each breakdown.
--- Appended to wellbeing_responses.
-, g AS (
+-- Over the CTEs of wellbeing_responses.sql.
+WITH {wellbeing_responses},
+g AS (
     SELECT f.survey,
            coalesce(f.eff_stage, 'unknown') AS g_career_stage,
            coalesce(f.eff_gender, 'unknown') AS g_gender,

@@ -1,8 +1,9 @@
 -- Response rate per survey (docs/metrics.md): distinct roster-linked respondents with a complete response,
 -- among the people active on the survey's last submission date in the surveyed career stages (the
 -- stages its responses carry), both within the filtered group. `linked_responses` says whether the
--- roster allows a rate at all (a wholly anonymous survey has none). Appended to wellbeing_responses.
-, waves AS (
+-- roster allows a rate at all (a wholly anonymous survey has none). Over the CTEs of wellbeing_responses.sql.
+WITH {wellbeing_responses},
+waves AS (
     SELECT s.survey, CAST(max(s.submitted_at) AS DATE) AS last_day
     FROM survey s GROUP BY s.survey
 ),
@@ -16,7 +17,7 @@ eligible AS NOT MATERIALIZED (  -- inlined into both uses: materialized, people 
     FROM waves w
     JOIN wave_stages ws ON ws.survey = w.survey
     JOIN people p ON p.career_stage = ws.stage
-    WHERE p.start_date <= w.last_day AND (p.end_date IS NULL OR p.end_date > w.last_day)
+    WHERE person_active_on(p.start_date, p.end_date, w.last_day)
       {people_filter}
 ),
 eligible_n AS (

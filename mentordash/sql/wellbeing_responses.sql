@@ -1,5 +1,6 @@
 -- The filtered, complete survey responses with their respondent's effective groups and mentored status
--- (docs/metrics.md, Burnout and wellbeing). Shared head of every wellbeing query; each appends its SELECT.
+-- (docs/metrics.md, Burnout and wellbeing). Shared CTEs of every wellbeing query, spliced into its WITH
+-- clause as the part `wellbeing_responses` (metrics.wellbeing.wellbeing_sql).
 -- - respondents (survey_respondents.sql): a roster-linked response carries the roster's groups, otherwise
 --   what the respondent reported (no division or institution).
 -- - mentored: linked responses, whether the person was mentee in a relationship with role 'mentor'
@@ -7,7 +8,7 @@
 --   has_mentor; otherwise unknown (NULL).
 -- - Responses flagged incomplete are left out here, once, for every figure.
 -- - wave_last: each survey's last submission over all its responses (orders the waves, whatever the filters).
-WITH wave_last AS (
+wave_last AS (
     SELECT survey, max(submitted_at) AS last_submitted FROM survey GROUP BY survey
 ),
 {survey_respondents},
@@ -20,7 +21,7 @@ mentored_now AS (
     FROM filtered f
     JOIN mentorships m ON m.mentee_id = f.person_id
     WHERE f.linked AND m.role = 'mentor'
-      AND m.start_date <= f.submitted_day AND (m.end_date IS NULL OR m.end_date >= f.submitted_day)
+      AND relationship_active_on(m.start_date, m.end_date, f.submitted_day)
 ),
 f AS (
     SELECT filtered.*,

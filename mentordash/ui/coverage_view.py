@@ -1,14 +1,125 @@
-"""The coverage page's pieces: the role choice, the headline tiles and the number tables (formatting:
-ui.tables; every number already suppressed in mentordash.metrics.coverage)."""
+"""The coverage page's pieces: the data each section shows, the role choice, the headline tiles and the
+number tables (formatting: ui.tables; every number already suppressed in mentordash.metrics.coverage).
+
+The page (pages/coverage.py) and the benchmark (benchmarks/pages.py) gather the data through the same
+functions: each takes `cached`, which is ui.cache.cached in the app and a plain call on a connection in
+the benchmark, so that what the benchmark times is what the page computes."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
+from mentordash.ui.cache import cached
+from mentordash.ui.context import get_db
 from mentordash.ui.tables import count, fewer_than, hidden_note, numbers_table, percent
-from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
+from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
+
+# The page's sections, one tab each: only the open one is computed and drawn (docs/benchmarks.md).
+SECTION_KEY = "cov_section"
+SECTIONS = (
+    "At the date",
+    "Month by month",
+    "Groups",
+    "Mentor load",
+    "How relationships began",
+    "Time to match",
+    "Who is waiting",
+)
+DEFAULT_ROLE = ROLES[0]
+
+
+# --- the data of each section ------------------------------------------------------------------------
+
+
+def uncached(func: Callable, *args, **kwargs):
+    """func(db, ...) on the app's connection, never cached: the row-level lists."""
+    return func(get_db(), *args, **kwargs)
+
+
+def view_total(view, cached: Callable = cached) -> dict:
+    """Everyone in the view (the page stops here when it is too small to show)."""
+    return cached(coverage.coverage_total, view.as_of, view.filters)
+
+
+def headline_data(view, roles: tuple, cached: Callable = cached) -> dict:
+    """The tiles above the sections: coverage by role and stage, and the mentors' load."""
+    return {
+        "by_role": cached(coverage.coverage_by_role, view.as_of, view.filters),
+        "load": cached(coverage.mentor_load, view.as_of, view.filters, roles),
+    }
+
+
+def at_date_data(view, cached: Callable = cached) -> dict:
+    return {"benchmark": cached(coverage.resident_benchmark, view.as_of, view.filters)}
+
+
+def monthly_data(view, roles: tuple, cached: Callable = cached) -> dict:
+    return {"monthly": cached(coverage.coverage_monthly, view.as_of, view.filters, roles)}
+
+
+def groups_data(view, roles: tuple, within: str, cached: Callable = cached) -> dict:
+    """Coverage by group within the chosen stage; no groups when that stage is too small to show."""
+    group_filters = within_filters(view.filters, within)
+    total = cached(coverage.coverage_total, view.as_of, group_filters, roles)
+    shown = not total["suppressed"] and bool(total["n"])
+    groups = cached(coverage.coverage_by_group, view.as_of, group_filters, roles) if shown else None
+    return {"group_total": total, "groups": groups}
+
+
+def load_data(view, roles: tuple, cached: Callable = cached) -> dict:
+    return {
+        "distribution": cached(coverage.mentor_load_distribution, view.as_of, view.filters, roles),
+        "tax": cached(coverage.load_by_group, view.as_of, view.filters, roles),
+    }
+
+
+def sources_data(view, roles: tuple, cached: Callable = cached) -> dict:
+    return {
+        "sources": cached(coverage.relationship_sources, view.as_of, view.filters, roles),
+        "formal": cached(coverage.formal_by_stage, view.as_of, view.filters, roles),
+    }
+
+
+def match_data(view, roles: tuple, cached: Callable = cached) -> dict:
+    return {"match": cached(coverage.time_to_match, view.as_of, view.filters, roles)}
+
+
+def lists_data(view, roles: tuple, user, call: Callable = uncached) -> dict:
+    """The row-level lists, for coordinators only (never cached); nothing for anyone else."""
+    if not user.is_coordinator:
+        return {}
+    return {
+        "unmatched": call(coverage.unmatched_list, view.as_of, view.filters, roles, user=user),
+        "over": call(coverage.over_capacity_list, view.as_of, view.filters, roles, user=user),
+    }
+
+
+def page_data(
+    view, user, role: str = DEFAULT_ROLE, within: str = ALL_STAGES, cached: Callable = cached, call: Callable = uncached
+) -> dict:
+    """Everything the page computes with every section opened, in the page's order (the benchmark's
+    measure of the page)."""
+    roles = roles_for(role)
+    data = {"total": view_total(view, cached)}
+    for part in (
+        headline_data(view, roles, cached),
+        at_date_data(view, cached),
+        monthly_data(view, roles, cached),
+        groups_data(view, roles, within, cached),
+        load_data(view, roles, cached),
+        sources_data(view, roles, cached),
+        match_data(view, roles, cached),
+        lists_data(view, roles, user, call),
+    ):
+        data.update(part)
+    return data
+
+
+# --- choices, tiles and tables -----------------------------------------------------------------------
 
 COVERAGE_COLUMNS = {
     "n": "People",
@@ -32,7 +143,7 @@ def role_rows(by_role: pd.DataFrame, role: str) -> pd.DataFrame:
 
 def everyone(rows: pd.DataFrame) -> dict:
     """The all-stages row of one role's coverage."""
-    return rows[rows["career_stage"] == coverage.ALL_STAGES].iloc[0].to_dict()
+    return rows[rows["career_stage"] == ALL_STAGES].iloc[0].to_dict()
 
 
 def tiles(everyone: dict, load: dict, noun: str, window_days: int, min_cell: int) -> list[dict]:
@@ -71,19 +182,19 @@ def tiles(everyone: dict, load: dict, noun: str, window_days: int, min_cell: int
 
 def stage_choices(filters) -> list[str]:
     """The 'compare within' choices: 'all', then the filtered career stages (every stage when none is set)."""
-    return ["all", *(list(filters.career_stage) or list(CAREER_STAGE_LABELS))]
+    return [ALL_STAGES, *(list(filters.career_stage) or list(CAREER_STAGE_LABELS))]
 
 
 def within_label(stage: str) -> str:
-    return "All stages in the filters" if stage == "all" else CAREER_STAGE_LABELS[stage]
+    return f"{ALL_STAGES_LABEL} in the filters" if stage == ALL_STAGES else CAREER_STAGE_LABELS[stage]
 
 
 def within_filters(filters, stage: str):
-    return filters if stage == "all" else filters.narrowed(career_stage=(stage,))
+    return filters if stage == ALL_STAGES else filters.narrowed(career_stage=(stage,))
 
 
 def stage_table(rows: pd.DataFrame, min_cell: int) -> pd.DataFrame:
-    table = rows.assign(career_stage=rows["career_stage"].map(lambda s: CAREER_STAGE_LABELS.get(s, "All stages")))
+    table = rows.assign(career_stage=rows["career_stage"].map(lambda s: CAREER_STAGE_LABELS.get(s, ALL_STAGES_LABEL)))
     return numbers_table(table, {"career_stage": "Career stage", **COVERAGE_COLUMNS}, min_cell)
 
 

@@ -14,17 +14,26 @@ import streamlit as st
 from mentordash.metrics.filters import Filters, available_values
 from mentordash.ui.cache import cached
 from mentordash.ui.safe import plain
-from mentordash.vocabulary import CAREER_STAGE_LABELS, CAREER_STAGES, GENDERS, RACE_ETHNICITIES, RACE_LABELS
+from mentordash.vocabulary import (
+    ALL_STAGES_LABEL,
+    CAREER_STAGE_LABELS,
+    CAREER_STAGES,
+    DIMENSION_LABELS,
+    GENDER_CHOICE_LABELS,
+    GENDERS,
+    RACE_ETHNICITIES,
+    RACE_LABELS,
+    URIM_FILTER_LABELS,
+)
 
 LIST_FILTERS = {  # session key -> (URL key, label)
-    "f_stage": ("stage", "Career stage"),
-    "f_gender": ("gender", "Gender"),
-    "f_race": ("race", "Race/ethnicity (any of)"),
-    "f_division": ("division", "Division"),
-    "f_institution": ("institution", "Institution"),
+    "f_stage": ("stage", DIMENSION_LABELS["career_stage"]),
+    "f_gender": ("gender", DIMENSION_LABELS["gender"]),
+    "f_race": ("race", f"{DIMENSION_LABELS['race_ethnicity']} (any of)"),
+    "f_division": ("division", DIMENSION_LABELS["division"]),
+    "f_institution": ("institution", DIMENSION_LABELS["institution"]),
 }
-URIM_CHOICES = ("all", "urim", "not_urim")
-URIM_CHOICE_LABELS = {"all": "Everyone", "urim": "URiM only", "not_urim": "Not URiM only"}
+URIM_CHOICES = tuple(URIM_FILTER_LABELS)
 
 
 EARLIEST_AS_OF = date(1990, 1, 1)
@@ -108,18 +117,27 @@ def sidebar_filters() -> View:
             min_value=EARLIEST_AS_OF,
             max_value=latest_as_of(),
         )
+        label = {key: text for key, (_, text) in LIST_FILTERS.items()}
         st.multiselect(
-            "Career stage", CAREER_STAGES, key="f_stage", format_func=CAREER_STAGE_LABELS.get, placeholder="All stages"
+            label["f_stage"],
+            CAREER_STAGES,
+            key="f_stage",
+            format_func=CAREER_STAGE_LABELS.get,
+            placeholder=ALL_STAGES_LABEL,
         )
-        st.multiselect("Gender", GENDERS, key="f_gender", format_func=str.capitalize, placeholder="All")
         st.multiselect(
-            "Race/ethnicity (any of)", RACE_ETHNICITIES, key="f_race", format_func=RACE_LABELS.get, placeholder="All"
+            label["f_gender"], GENDERS, key="f_gender", format_func=GENDER_CHOICE_LABELS.get, placeholder="All"
         )
-        st.radio("URiM", URIM_CHOICES, key="f_urim", format_func=URIM_CHOICE_LABELS.get, horizontal=True)
+        st.multiselect(label["f_race"], RACE_ETHNICITIES, key="f_race", format_func=RACE_LABELS.get, placeholder="All")
+        st.radio(
+            DIMENSION_LABELS["urim"], URIM_CHOICES, key="f_urim", format_func=URIM_FILTER_LABELS.get, horizontal=True
+        )
         if options["division"]:
-            st.multiselect("Division", choices["f_division"], key="f_division", placeholder="All divisions")
+            st.multiselect(label["f_division"], choices["f_division"], key="f_division", placeholder="All divisions")
         if len(options["institution"]) > 1:
-            st.multiselect("Institution", choices["f_institution"], key="f_institution", placeholder="All institutions")
+            st.multiselect(
+                label["f_institution"], choices["f_institution"], key="f_institution", placeholder="All institutions"
+            )
     for rejected in st.session_state.pop("_rejected_params", []):  # untrusted: shown as plain text
         st.warning(f"Ignored a link parameter that is not a valid filter: {plain(rejected)}")
     _write_to_url()

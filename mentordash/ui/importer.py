@@ -6,17 +6,34 @@ Every decision is made by mentordash.ingest; these widgets only collect choices 
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import replace
+from pathlib import Path
 
 import pandas as pd
+import pyarrow.compute as pc
 import streamlit as st
 
 from mentordash.access import User
 from mentordash.db import Database
 from mentordash.ingest import schema
+from mentordash.ingest.codes import canonical_choices
 from mentordash.ingest.commit import UndoError, commit, history, save_mapping, saved_mappings, undo
 from mentordash.ingest.formats import FORMAT_LABELS, FORMATS
-from mentordash.ingest.mapping import MappingError, dumps, fits, loads, suggest_values
+from mentordash.ingest.mapping import (
+    CERTAIN,
+    CONFIDENCES,
+    INSTRUMENT_NAMES,
+    LIKELY,
+    POSSIBLE,
+    MappingError,
+    dumps,
+    fits,
+    guess,
+    instrument_of,
+    loads,
+    suggest_values,
+)
 from mentordash.ingest.pipeline import Options, Plan, prepare, read_dictionary
 from mentordash.ingest.problems import Rejected
 from mentordash.ingest.read import DELIMITERS, ENCODINGS
@@ -24,8 +41,15 @@ from mentordash.ui import workbook
 from mentordash.ui.downloads import csv_bytes
 from mentordash.ui.safe import file_name, plain, quoted
 
-NOT_MAPPED = "(not mapped)"
-MAPPING_COLUMNS = 3
+NOT_MAPPED = "(not mapped)"  # a value nothing maps yet
+NOT_STORED = "(not stored)"  # a column nothing maps: never stored
+SUGGEST_ONE = "(suggest one)"
+BLOCK_KEEP, BLOCK_DROP = "Store them as recognised", "Do not store them"
+APP_ACCEPTS = (CERTAIN, LIKELY)  # pre-selected on the page; possible guesses are only named beside the column
+VALUE_TABLE_KINDS = ("enum", "list", "bool", "int")  # fields whose answers get a value table (scales too)
+MAX_OTHER_COLUMNS = 80  # more unrecognised columns than this are mapped in the TOML (exports of 10,000 columns)
+SAMPLE_ANSWERS = 3
+NOT_STORED_WARNING = re.compile(r"^column (?P<name>'.*') not mapped: not stored$", re.DOTALL)
 PREVIEW_ROWS = 20
 
 
@@ -97,9 +121,36 @@ def render_one_file(db: Database, user: User, name: str, data: bytes, dictionary
         options = replace(options, mapping=plan.mapping)
         _mapping_editor(db, user, plan, options, dictionary, key, expanded=not chosen_by_user)
         plan = prepare(data, name, _edited(options, key), db)
+        plan = _without_unresolved(data, name, plan, _edited(options, key), db, key)
     _show_problems(plan, key)
     _show_preview(plan)
     _commit_button(db, user, plan, key)
+
+
+def _without_unresolved(data: bytes, name: str, plan: Plan, options: Options, db: Database, key: str) -> Plan:
+    """Optional columns of choices whose values nothing resolves never block the rest (issue 14): the
+    coordinator maps their values, or imports without them (the command line's --drop-unresolved)."""
+    unresolved = plan.validated.unresolved if plan.validated is not None else {}
+    if not unresolved:
+        return plan
+    listed = ", ".join(f"{quoted(source)} ({column})" for column, source in unresolved.items())
+    if st.checkbox(f"Import without {listed}: nothing of them is stored", key=f"{key}_drop_unresolved"):
+        return prepare(data, name, replace(options, drop_unresolved=True), db)
+    return plan
+
+
+def _next_wave_name(plan: Plan, key: str) -> str:
+    """The name the mapping is saved under when the file is imported: the saved mapping that applied, else
+    the file's name and tool (empty: not saved)."""
+    applied = st.session_state.get(f"{key}_saved")
+    default = applied if applied and applied != SUGGEST_ONE else f"{Path(plan.name).stem[:60]} ({plan.layout.format})"
+    return st.text_input(
+        "Save the mapping for the next wave as",
+        value=default,
+        key=f"{key}_next_wave_name",
+        help="Saved when you import (leave empty not to save): the next file with the same columns then "
+        "imports with it, asking only for the survey's name.",
+    )
 
 
 def _detection_options(key: str) -> Options:
@@ -123,7 +174,7 @@ def _mapping_options(db: Database, plan: Plan, options: Options, key: str) -> Op
     """A saved mapping that fits the file applies without questions; the coordinator may pick another."""
     saved = saved_mappings(db)
     fitting = [row.name for row in saved.itertuples() if not fits(loads(row.toml), plan.layout)]
-    choice = st.selectbox("Saved mapping", ["(suggest one)", *fitting], key=f"{key}_saved", index=1 if fitting else 0)
+    choice = st.selectbox("Saved mapping", [SUGGEST_ONE, *fitting], key=f"{key}_saved", index=1 if fitting else 0)
     mapping = loads(saved.set_index("name").loc[choice, "toml"]) if choice in fitting else None
     cols = st.columns(3)
     datasets = list(schema.DATASETS)
@@ -156,6 +207,7 @@ def _mapping_options(db: Database, plan: Plan, options: Options, key: str) -> Op
         delimiter=options.delimiter,
         sheet=options.sheet,
         header_row=options.header_row,
+        accept=APP_ACCEPTS,
     )
 
 
@@ -174,39 +226,175 @@ def _show_detected(plan: Plan) -> None:
 
 
 def _mapping_editor(db, user, plan: Plan, options: Options, dictionary, key: str, expanded: bool) -> None:
-    """One select per canonical column (suggested), the values each choice maps to, the TOML."""
+    """The file's columns, each with what it holds (the suggestion pre-selected) and its value choices beside
+    it; the items of each recognised instrument as one block; then the mapping file (TOML) to save."""
     layout, mapping = plan.layout, plan.mapping
-    labels = {
-        c.name: f"{c.name} — {c.question}" if c.question and c.question != c.name else c.name for c in layout.columns
-    }
-    sources = [NOT_MAPPED, *labels]
-    with st.expander("Mapping: which column holds what", expanded=expanded):
-        grid = st.columns(MAPPING_COLUMNS)  # some fifty survey fields: a grid, not one long column
-        for index, col in enumerate(schema.columns(mapping.dataset)):
-            current = mapping.columns.get(col.name, NOT_MAPPED)
-            with grid[index % MAPPING_COLUMNS]:
-                _column_choice(layout, mapping, col, current, sources, labels, dictionary, key)
+    guesses = {g.source: g for g in (plan.guesses or guess(layout, mapping.dataset, dictionary))}
+    current = {source: canonical for canonical, source in mapping.columns.items()}
+    listed = _listed_columns(layout, guesses, current)
+    st.markdown("#### What each column holds")
+    saved = "" if expanded else "A saved mapping applies: the file imports with it as it is. "
+    st.caption(saved + _mapping_summary(layout, guesses, mapping))
+    shown = expanded or st.toggle("Show and change the mapping", key=f"{key}_show_mapping")
+    # the columns whose choices _edited() reads: none while the mapping is hidden (it applies as it is)
+    st.session_state[f"{key}_listed"] = {c.name: inst for c, inst in listed} if shown else {}
+    if shown:
+        blocks: dict[str, list] = {}
+        for column, inst in listed:
+            if inst:
+                blocks.setdefault(inst, []).append(column)
+        for inst, columns in blocks.items():
+            _instrument_block(layout, mapping, inst, columns, guesses, current, dictionary, key)
+        named = [c for c, inst in listed if not inst and (c.name in guesses or c.name in current)]
+        for column in named:
+            with st.container(border=True):
+                _column_row(layout, mapping, column, guesses.get(column.name), current, dictionary, key)
+        others = [c for c, inst in listed if not inst and c.name not in guesses and c.name not in current]
+        if others:
+            with st.expander(f"Other columns ({len(others)}): not stored unless you say what they hold"):
+                for column in others[:MAX_OTHER_COLUMNS]:
+                    _column_row(layout, mapping, column, None, current, dictionary, key)
+                if len(others) > MAX_OTHER_COLUMNS:
+                    st.caption(
+                        f"… and {len(others) - MAX_OTHER_COLUMNS:,} more: name them in the mapping file (TOML) below."
+                    )
     edited = _edited(options, key).mapping
+    for problem in _double_choices(key):
+        st.warning(problem)
     with st.expander("Mapping file (TOML): edit value mappings here, save it for the next wave"):
         st.text_area("TOML", dumps(edited), key=f"{key}_toml", height=240)
         st.download_button("Download mapping", dumps(edited), file_name="mapping.toml", key=f"{key}_download_toml")
         name = st.text_input("Save as", key=f"{key}_mapping_name")
         if st.button("Save mapping", key=f"{key}_save_mapping", disabled=not name):
-            save_mapping(db, name, edited, user.email)
+            save_mapping(db, name, _for_next_wave(edited), user.email)
             st.success(f"Mapping {quoted(name)} saved.")
 
 
-def _column_choice(layout, mapping, col, current: str, sources: list, labels: dict, dictionary, key: str) -> None:
-    st.selectbox(
-        f"{col.name}{' (required)' if col.required else ''}",
-        sources,
-        key=f"{key}_col_{col.name}",
-        index=sources.index(current) if current in sources else 0,
-        format_func=lambda s: labels.get(s, s),
+def _listed_columns(layout, guesses: dict, current: dict) -> list:
+    """(source column, instrument key or '') in file order: every column a person could map. A checkbox
+    group stands for its member columns, unless a member is mapped or guessed on its own (a matrix's rows)."""
+    named = guesses.keys() | current.keys()
+    split = {c.name for c in layout.columns if c.members and any(m in named for _, m, _ in c.members)}
+    group_of = {member: c.name for c in layout.columns for _, member, _ in c.members}
+    position = {c.name: i for i, c in enumerate(layout.columns)}
+    listed = []
+    for column in layout.columns:
+        if column.members:
+            if column.name in split:
+                continue
+            at = min(position.get(m, position[column.name]) for _, m, _ in column.members)  # where its first member is
+        elif column.name in group_of and group_of[column.name] not in split:
+            continue
+        else:
+            at = position[column.name]
+        found = guesses.get(column.name)
+        canonical = current.get(column.name) or (found.field if found and found.confidence != POSSIBLE else "")
+        listed.append((at, column, instrument_of(canonical) if canonical else ""))
+    return [(column, inst) for _, column, inst in sorted(listed, key=lambda item: item[0])]
+
+
+def _mapping_summary(layout, guesses: dict, mapping) -> str:
+    counts = {level: sum(1 for g in guesses.values() if g.confidence == level) for level in CONFIDENCES}
+    parts = [f"{counts[CERTAIN]} recognised for certain"]
+    if counts[LIKELY]:
+        parts.append(f"{counts[LIKELY]} likely (pre-selected: check {'it' if counts[LIKELY] == 1 else 'them'})")
+    if counts[POSSIBLE]:
+        parts.append(f"{counts[POSSIBLE]} possible (not selected: choose if right)")
+    return (
+        f"{sum(1 for c in layout.columns if not c.members)} columns in the file: "
+        + ", ".join(parts)
+        + f"; {len(mapping.columns)} mapped now. "
+        "A column left “not stored” is never stored (names, e-mail, free text)."
     )
-    chosen = st.session_state[f"{key}_col_{col.name}"]
-    if chosen != NOT_MAPPED and col.kind in ("enum", "list", "bool", "int"):
-        _value_table(layout, mapping, col.name, chosen, dictionary, key)
+
+
+def _instrument_block(layout, mapping, inst: str, columns: list, guesses: dict, current: dict, dictionary, key):
+    """One choice confirms every item of a recognised instrument; single items can still be changed."""
+    with st.container(border=True):
+        st.markdown(f"**{INSTRUMENT_NAMES[inst]}**: {len(columns)} item{'s' if len(columns) != 1 else ''} recognised")
+        reasons = {guesses[c.name].confidence for c in columns if c.name in guesses}
+        st.caption(
+            "Recognised by each item's wording and its answer scale"
+            + ("" if reasons <= {CERTAIN} else " (some only likely: check them)")
+            + ". "
+            + "; ".join(f"{plain(c.name)} → {plain(current.get(c.name) or guesses[c.name].field)}" for c in columns)
+        )
+        st.radio(
+            f"The {INSTRUMENT_NAMES[inst]} items",
+            [BLOCK_KEEP, BLOCK_DROP],
+            key=f"{key}_block_{inst}",
+            horizontal=True,
+            label_visibility="collapsed",
+        )
+        if st.session_state.get(f"{key}_block_{inst}") == BLOCK_DROP:
+            return
+        with st.expander("Items one by one"):
+            for column in columns:
+                _column_row(layout, mapping, column, guesses.get(column.name), current, dictionary, key)
+
+
+def _column_row(layout, mapping, column, found, current: dict, dictionary, key: str) -> None:
+    """A column of the file: its question and a few answers; what it is (suggestion pre-selected); its values."""
+    fields = [NOT_STORED, *(c.name for c in schema.columns(mapping.dataset))]
+    preset = current.get(column.name) or (found.field if found and found.confidence != POSSIBLE else NOT_STORED)
+    question, answers, choice = st.columns([4, 3, 4])
+    question.markdown(f"**{plain(column.question or column.name, 160)}**")
+    question.caption(
+        f"column {plain(column.name, 80)}" + (f" · {len(column.members)} columns" if column.members else "")
+    )
+    samples = _samples(layout, column)
+    answers.caption(("Answers: " + " · ".join(plain(s, 40) for s in samples)) if samples else "No answers")
+    with choice:
+        st.selectbox(
+            "What is this?",
+            fields,
+            index=fields.index(preset) if preset in fields else 0,
+            key=f"{key}_col_{column.name}",
+            format_func=lambda f: _field_label(mapping.dataset, f),
+        )
+        chosen = st.session_state.get(f"{key}_col_{column.name}")
+        if found:
+            hint = {CERTAIN: "certain", LIKELY: "likely: check it", POSSIBLE: f"possible: is it {found.field}?"}
+            st.caption(f"Suggested {plain(found.field)} ({hint[found.confidence]}): {plain(found.reason, 200)}")
+        if chosen and chosen != NOT_STORED and schema.column(mapping.dataset, chosen).kind in VALUE_TABLE_KINDS:
+            _value_table(layout, mapping, chosen, column.name, dictionary, key)
+
+
+def _field_label(dataset: str, name: str) -> str:
+    if name == NOT_STORED:
+        return name
+    col = schema.column(dataset, name)
+    return f"{name} (required)" if col.required else name
+
+
+def _samples(layout, column) -> list[str]:
+    if column.members:
+        return [label for _, _, label in column.members][:SAMPLE_ANSWERS]
+    values = pc.unique(pc.utf8_trim_whitespace(layout.data[column.name].slice(0, 500))).to_pylist()
+    return [v for v in values if v][:SAMPLE_ANSWERS]
+
+
+def _double_choices(key: str) -> list[str]:
+    """Two columns said to hold the same field: the first in the file is used."""
+    seen: dict[str, str] = {}
+    problems = []
+    for source in st.session_state.get(f"{key}_listed", {}):
+        chosen = st.session_state.get(f"{key}_col_{source}")
+        if not chosen or chosen == NOT_STORED:
+            continue
+        if chosen in seen:
+            problems.append(
+                f"{quoted(seen[chosen])} and {quoted(source)} both say they hold {plain(chosen)}: "
+                f"{quoted(seen[chosen])} is used. Set the other to “not stored”, or to what it holds."
+            )
+        else:
+            seen[chosen] = source
+    return problems
+
+
+def _for_next_wave(mapping):
+    """What is saved for the next wave: everything but this wave's name, which the next file gets anew."""
+    return replace(mapping, constants={k: v for k, v in mapping.constants.items() if k != "survey"})
 
 
 def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: str) -> None:
@@ -221,7 +409,7 @@ def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: 
         f"Values of {quoted(source)} nothing maps yet: choose what each means (or leave it, and rows "
         "holding it are listed as problems)."
     )
-    meanings = [NOT_MAPPED, *_canonical_values(schema.column(mapping.dataset, canonical))]
+    meanings = [NOT_MAPPED, *canonical_choices(mapping.dataset, canonical)]
     chosen = st.session_state.setdefault(f"{key}_value_widgets", {})
     for value, label in unmapped:
         widget = f"{key}_val_{canonical}_{hashlib.sha1(value.encode()).hexdigest()[:10]}"
@@ -229,14 +417,6 @@ def _value_table(layout, mapping, canonical: str, source: str, dictionary, key: 
         st.selectbox(
             plain(value, 200) if value == label else f"{plain(value, 200)} ({plain(label, 200)})", meanings, key=widget
         )
-
-
-def _canonical_values(col) -> list[str]:
-    if col.kind == "bool":
-        return ["true", "false"]
-    if col.kind == "int":
-        return [str(n) for n in range(col.low, col.high + 1)]
-    return list(col.choices)
 
 
 def _with_chosen_values(mapping, key: str):
@@ -252,7 +432,9 @@ def _with_chosen_values(mapping, key: str):
 
 
 def _edited(options: Options, key: str) -> Options:
-    """The options with the coordinator's choices of columns, and the TOML when edited by hand."""
+    """The options with the coordinator's choices: the TOML when edited by hand, then what each listed column
+    holds (a block set to "do not store" leaves its items out; of two columns chosen for one field, the
+    first in the file), then the values chosen beside the columns."""
     text = st.session_state.get(f"{key}_toml")
     plan_mapping = options.mapping
     if text:
@@ -262,20 +444,33 @@ def _edited(options: Options, key: str) -> Options:
             st.error(plain(error))
     if plan_mapping is None:
         return options
-    columns = dict(plan_mapping.columns)
-    for col in schema.columns(plan_mapping.dataset):
-        chosen = st.session_state.get(f"{key}_col_{col.name}")
-        if chosen == NOT_MAPPED:
-            columns.pop(col.name, None)
-        elif chosen:
-            columns[col.name] = chosen
+    decided = {}
+    for source, inst in st.session_state.get(f"{key}_listed", {}).items():
+        chosen = st.session_state.get(f"{key}_col_{source}")
+        if inst and st.session_state.get(f"{key}_block_{inst}") == BLOCK_DROP:
+            chosen = NOT_STORED
+        if chosen is not None:
+            decided[source] = chosen
+    columns = {c: s for c, s in plan_mapping.columns.items() if s not in decided}
+    claimed: set[str] = set()
+    for source, chosen in decided.items():
+        if chosen != NOT_STORED and chosen not in claimed:
+            columns[chosen] = source
+            claimed.add(chosen)
+    order = [c.name for c in schema.columns(plan_mapping.dataset)]
+    columns = {c: columns[c] for c in order if c in columns}
     mapping = _with_chosen_values(replace(plan_mapping, columns=columns), key)
     return replace(options, dataset=plan_mapping.dataset, mapping=mapping)
 
 
 def _show_problems(plan: Plan, key: str) -> None:
+    not_stored = [w for w in plan.warnings if NOT_STORED_WARNING.match(w)]
     for warning in plan.warnings:
-        (st.info if "Mind Garden" in warning else st.warning)(plain(warning))
+        if warning not in not_stored:
+            (st.info if "Mind Garden" in warning else st.warning)(plain(warning))
+    if not_stored:  # the mapping above lists them already: one line, not a warning each
+        names = ", ".join(NOT_STORED_WARNING.match(w)["name"] for w in not_stored)
+        st.caption(plain(f"Not stored ({len(not_stored)} columns no mapping names): {names}", 2000))
     if not plan.problems:
         return
     count = len(plan.problems)
@@ -301,15 +496,21 @@ def _show_preview(plan: Plan) -> None:
 
 
 def _commit_button(db: Database, user: User, plan: Plan, key: str) -> None:
+    save_as = _next_wave_name(plan, key).strip() if plan.mapping and plan.layout else ""
     if not st.button("Import", key=f"{key}_commit", type="primary", disabled=not plan.ok):
         return
     bar = st.progress(0.0, text="Importing…")
     report = commit(db, plan, user.email, progress=lambda fraction, text: bar.progress(fraction, text=text))
     if report["status"] == "imported":
+        if save_as:
+            save_mapping(db, save_as, _for_next_wave(plan.mapping), user.email)
         st.success(
             f"Imported {report['rows_imported']} rows as {report['import_id']} "
             f"({report['rows_skipped']} skipped). Every page shows them now."
+            + (f" The mapping is saved as {quoted(save_as)} for the next wave." if save_as else "")
         )
+    elif report["status"] == "nothing_to_import":  # only tests or previews, say (issue 14)
+        st.info(plain(report["warnings"][0]))
     else:
         st.info("Nothing new: this file, or every row in it, was imported before.")
 

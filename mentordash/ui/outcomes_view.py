@@ -1,14 +1,73 @@
-"""The outcomes page's tables: which columns each shows, under which headers (formatting: ui.tables)."""
+"""The outcomes page's pieces: the data each section shows, and the tables (which columns each shows,
+under which headers; formatting: ui.tables).
+
+The page (pages/outcomes.py) and the benchmark (benchmarks/pages.py) gather the data through the same
+functions: `cached` is ui.cache.cached in the app, a plain call on a connection in the benchmark."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
 from mentordash.charts.outcomes import DEPARTURE_GROUP_LABELS, MENTOR_FLAG_LABELS, MENTORED_FLAG_LABELS
+from mentordash.metrics import outcomes
+from mentordash.metrics.outcomes import GROUPINGS
+from mentordash.ui.cache import cached
 from mentordash.ui.tables import COUNT, PERCENT, as_is, display_table
-from mentordash.vocabulary import CAREER_STAGE_LABELS
+from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS
 
-DEPARTURE_SPLITS = {"urim": "URiM", "gender": "Gender"}
+DEPARTURE_SPLITS = {d: DIMENSION_LABELS[d] for d in GROUPINGS}
+
+# The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
+SECTION_KEY = "outcomes_section"
+SECTIONS = ("Publications", "Promotion", "Early departure", "Career satisfaction", "The mentors' side")
+
+
+# --- the data of each section ------------------------------------------------------------------------
+
+
+def window_data(view, cached: Callable = cached) -> dict:
+    """The window the page describes, and everyone in it (the page stops when too few)."""
+    return {
+        "window": cached(outcomes.window, view.as_of),
+        "total": cached(outcomes.people_total, view.as_of, view.filters),
+    }
+
+
+def publications_data(view, cached: Callable = cached) -> dict:
+    return {"publications": cached(outcomes.publications, view.as_of, view.filters)}
+
+
+def promotion_data(view, cached: Callable = cached) -> dict:
+    return {"promotion": cached(outcomes.time_to_promotion, view.as_of, view.filters)}
+
+
+def departure_data(view, by: str | None = None, cached: Callable = cached) -> dict:
+    return {"departures": cached(outcomes.early_departure, view.as_of, view.filters, by=by)}
+
+
+def satisfaction_data(view, cached: Callable = cached) -> dict:
+    return {"satisfaction": cached(outcomes.satisfaction, view.as_of, view.filters)}
+
+
+def mentors_data(view, cached: Callable = cached) -> dict:
+    return {"mentors": cached(outcomes.mentor_publications, view.as_of, view.filters)}
+
+
+def page_data(view, by: str | None = None, cached: Callable = cached) -> dict:
+    """Everything the page computes with every section opened (the benchmark's measure of the page)."""
+    return {
+        **window_data(view, cached),
+        **publications_data(view, cached),
+        **promotion_data(view, cached),
+        **departure_data(view, by, cached),
+        **satisfaction_data(view, cached),
+        **mentors_data(view, cached),
+    }
+
+
+# --- tables ------------------------------------------------------------------------------------------
 
 
 def stage_label(stage):

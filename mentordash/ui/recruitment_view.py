@@ -1,22 +1,112 @@
-"""The recruitment page's pieces: which filters apply to applicants, the split choices, and the display
-tables (formatting: ui.tables; every cell already suppressed in mentordash.metrics.recruitment)."""
+"""The recruitment page's pieces: the data each section shows, which filters apply to applicants, the
+split choices, and the display tables (formatting: ui.tables; every cell already suppressed in
+mentordash.metrics.recruitment).
+
+The page (pages/recruitment.py) and the benchmark (benchmarks/pages.py) gather the data through the
+same functions: `cached` is ui.cache.cached in the app, a plain call on a connection in the benchmark."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
+from mentordash.metrics import recruitment
+from mentordash.ui.cache import cached
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
-from mentordash.vocabulary import APPLICANT_STAGE_LABELS, CAREER_STAGE_LABELS, TRACK_LABELS
+from mentordash.vocabulary import (
+    APPLICANT_STAGE_LABELS,
+    CAREER_STAGE_LABELS,
+    DIMENSION_LABELS,
+    DIMENSION_NOUNS,
+    REPRESENTATION_SHARES,
+    TRACK_LABELS,
+)
 
-SPLITS = {"urim": "URiM", "gender": "Gender", "race_ethnicity": "Race/ethnicity"}
+SPLITS = {d: DIMENSION_LABELS[d] for d in ("urim", "gender", "race_ethnicity")}
+
+# The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
+SECTION_KEY = "rec_section"
+SECTIONS = ("The funnel", "Conversion by group", "Women and URiM", "Pipeline programs", "The department")
 
 
-# --- filters and choices ---------------------------------------------------------------------------
+# --- the data of each section ------------------------------------------------------------------------
+
+
+def header_data(view, cached: Callable = cached) -> dict:
+    """What the page needs before its sections: the filters applicants ignore, how many applicants the
+    view holds (the page stops when too few), and the tracks and cycles present."""
+    return {
+        "ignored": cached(recruitment.ignored_filters, view.filters),
+        "total": cached(recruitment.applicant_total, view.filters),
+        "pairs": cached(recruitment.cycles, view.filters),
+    }
+
+
+def default_choice(pairs: pd.DataFrame) -> tuple[str, int]:
+    """The track and cycle a first visit shows: the first track, its newest cycle."""
+    track = track_choices(pairs)[0]
+    return track, track_cycles(pairs, track)[0]
+
+
+def cycle_data(view, track: str, cycle: int, cached: Callable = cached) -> dict:
+    """The funnel by group and the conversions of one track's cycle (the funnel, conversion and pipeline
+    sections); `too_few` when the cycle's applicants are too few to show."""
+    groups = cached(recruitment.group_funnel, view.filters, track, cycle)
+    return {
+        "groups": groups,
+        "conversions": cached(recruitment.conversions, view.filters, track, cycle),
+        "too_few": tiny_track(groups),
+    }
+
+
+def shares_data(view, cached: Callable = cached) -> dict:
+    """The funnel of every cycle, and the two share charts' funnels (each sets its own attribute's
+    filter aside), with the national benchmarks."""
+    women_filters, urim_filters, note = share_filters(view.filters)
+    return {
+        "funnel": cached(recruitment.funnel, view.filters),
+        "benchmarks": cached(recruitment.benchmarks),
+        "women": cached(recruitment.funnel, women_filters),
+        "urim": cached(recruitment.funnel, urim_filters),
+        "set_aside_note": note,
+    }
+
+
+def pipeline_data(view, track: str, cycle: int, cached: Callable = cached) -> dict:
+    return {"pipeline": cached(recruitment.pipeline_share, view.filters, track, cycle)}
+
+
+def department_data(view, cached: Callable = cached) -> dict:
+    return {
+        "representation": cached(recruitment.representation, view.as_of, view.filters),
+        "benchmarks": cached(recruitment.benchmarks),
+    }
+
+
+def page_data(view, track: str | None = None, cycle: int | None = None, cached: Callable = cached) -> dict:
+    """Everything the page computes with every section opened, for a track and cycle (default: the first
+    visit's), in the page's order (the benchmark's measure of the page)."""
+    head = header_data(view, cached)
+    if head["total"]["suppressed"] or not head["total"]["n"]:
+        return head  # the page stops here
+    if track is None:
+        track, cycle = default_choice(head["pairs"])
+    return {
+        **head,
+        **cycle_data(view, track, cycle, cached),
+        **shares_data(view, cached),
+        **pipeline_data(view, track, cycle, cached),
+        **department_data(view, cached),
+    }
+
+
+# --- filters and choices -----------------------------------------------------------------------------
 
 
 def ignored_note(ignored: list[str]) -> str:
-    names = ", ".join(n.replace("_", " ") for n in ignored)
+    names = ", ".join(DIMENSION_NOUNS.get(n, n) for n in ignored)
     return (
         f"The {names} filter does not describe applicants, so the funnel, conversion, trend and pipeline "
         "sections ignore it. It applies to the department section at the bottom."
@@ -166,7 +256,8 @@ def representation_table(frame: pd.DataFrame, benchmarks: dict, min_cell: int) -
             "Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
             "Active people": cell(row["n"], hidden, min_cell, COUNT),
         }
-        for share, name, unknown in (("women", "Women", "gender_unknown"), ("urim", "URiM", "urim_unknown")):
+        for share, unknown in (("women", "gender_unknown"), ("urim", "urim_unknown")):
+            name = REPRESENTATION_SHARES[share][0]
             hidden_share = hidden or row[f"{share}_suppressed"]
             record[f"{name} (of known)"] = _hidden_share(min_cell) if hidden_share else percent(row[f"{share}_pct"])
             record[f"{name}: unknown"] = "hidden" if hidden or row[f"{unknown}_suppressed"] else f"{int(row[unknown])}"

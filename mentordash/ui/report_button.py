@@ -3,12 +3,15 @@ download beside a chart.
 
 The report is built by mentordash.report.make_report, the function the command line calls, for the
 sidebar's date and filters and the signed-in user's audience (a viewer's report holds a viewer's
-figures), through the app's cache. It runs in a fragment: clicking the button rebuilds only this panel,
-with a progress bar, not the page.
+figures), through the app's cache, from one snapshot of the data. It runs in a fragment: clicking the
+button rebuilds only this panel, not the page, with a status box that names each step (gathering the
+figures, laying out the charts, writing the HTML, printing the PDF) over a progress bar. The HTML is
+built once and the PDF printed from it by the Chromium the process keeps (mentordash.report.pdf).
 """
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 import plotly.graph_objects as go
@@ -16,7 +19,7 @@ import streamlit as st
 
 from mentordash.report import make_report
 from mentordash.report.data import ReportError
-from mentordash.report.pdf import PdfError
+from mentordash.report.pdf import PdfError, warm_up
 from mentordash.report.png import figure_png, file_name
 from mentordash.ui import context
 from mentordash.ui.cache import cached
@@ -30,17 +33,23 @@ def _identity(view: View, audience: str) -> tuple:
     return (view.as_of.isoformat(), view.filters.key(), audience, context.get_db().data_version())
 
 
+HTML_SHARE = 0.6  # of the progress bar: the figures, charts and HTML; the PDF takes the rest
+
+
 def build_files(view: View, audience: str, progress=None) -> dict:
-    """The report as HTML and PDF for this view and audience (the app's cache serves the figures)."""
+    """The report as HTML and PDF for this view and audience (the app's cache serves the figures).
+    `progress(fraction, text)` hears each named step."""
 
     def step(fraction: float, text: str) -> None:
         if progress is not None:
-            progress.progress(fraction, text=text)
+            progress(fraction, text)
 
-    step(0.05, "Gathering the figures…")
-    report = make_report(context.get_db(), view.as_of, view.filters, audience, call=cached)
-    files = {"html": report.html.encode("utf-8"), "pdf": None, "pdf_error": None}
-    step(0.5, "Printing the PDF…")
+    warm_up()  # the kept Chromium starts (if it has not yet) while the figures are gathered
+    report = make_report(
+        context.get_db(), view.as_of, view.filters, audience, call=cached, progress=step, share=HTML_SHARE
+    )
+    files = {"html": report.html.encode("utf-8"), "pdf": None, "pdf_error": None, "charts": report.charts}
+    step(HTML_SHARE + 0.02, f"Printing the PDF ({report.charts} charts, in Chromium)")
     try:
         files["pdf"] = report.pdf()
     except PdfError as error:
@@ -64,14 +73,22 @@ def _panel(view: View) -> None:
         help="The leadership report for the date and filters above, as HTML and PDF: summary, coverage, "
         "recruitment, wellbeing, outcomes, definitions. Same figures as the pages, same privacy.",
     ):
-        progress = st.progress(0.0, text="Starting…")
+        status = st.status("Building the report…", expanded=True)
+        bar = status.progress(0.0, text="Starting")
+        started = time.monotonic()
         try:
-            files = build_files(view, audience, progress)
+            files = build_files(view, audience, lambda fraction, text: bar.progress(fraction, text=text))
         except ReportError as error:
-            progress.empty()
-            st.error(str(error))
+            status.update(label="No report", state="error", expanded=True)
+            bar.empty()
+            status.error(str(error))
             return
-        progress.empty()
+        bar.empty()
+        took = f"{time.monotonic() - started:.0f} s"
+        if files["pdf"] is not None:
+            status.update(label=f"Report ready in {took}", state="complete", expanded=False)
+        else:
+            status.update(label=f"HTML ready in {took}, no PDF", state="error", expanded=False)
         stored = st.session_state[STATE] = {"identity": identity, **files}
     if stored is None:
         return

@@ -1,13 +1,61 @@
-"""The wellbeing page's pieces: measure names, trend figures, the benchmark note and the tables
-(formatting: ui.tables; every number already suppressed in mentordash.metrics.wellbeing)."""
+"""The wellbeing page's pieces: the data each section shows, measure names, trend figures, the
+benchmark note and the tables (formatting: ui.tables; every number already suppressed in
+mentordash.metrics.wellbeing).
+
+The page (pages/wellbeing.py) and the benchmark (benchmarks/pages.py) gather the data through the same
+functions: `cached` is ui.cache.cached in the app, a plain call on a connection in the benchmark."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 
 from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURES
+from mentordash.metrics import wellbeing
+from mentordash.ui.cache import cached
 from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
+
+# The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
+SECTION_KEY = "wb_section"
+SECTIONS = ("Burnout by wave", "Who is most affected", "Mentored or not", "Fulfillment and satisfaction")
+GROUP_TABS_KEY = "wb_group_dimension"
+
+
+# --- the data of each section ------------------------------------------------------------------------
+
+
+def view_total(view, cached: Callable = cached) -> dict:
+    """Complete responses in the view (the page stops here when there are none or too few)."""
+    return cached(wellbeing.responses_total, view.filters)
+
+
+def waves_data(view, cached: Callable = cached) -> dict:
+    """Every measure by wave, the waves in order (with their response rates) and the benchmarks: what
+    every section needs (the same cached results serve them all)."""
+    by_wave = cached(wellbeing.measures_by_wave, view.filters)
+    rates = cached(wellbeing.response_rates, view.filters)
+    return {
+        "by_wave": by_wave,
+        "rates": rates,
+        "benchmarks": cached(wellbeing.benchmarks),
+        "waves": list(rates["survey"]),
+        "rules": rules(by_wave),
+    }
+
+
+def groups_data(view, cached: Callable = cached) -> dict:
+    """Every measure by wave and group (the 'who is most affected' and 'mentored or not' sections)."""
+    return {"by_group": cached(wellbeing.measures_by_group, view.filters)}
+
+
+def page_data(view, cached: Callable = cached) -> dict:
+    """Everything the page computes with every section opened (the benchmark's measure of the page)."""
+    return {"total": view_total(view, cached), **waves_data(view, cached), **groups_data(view, cached)}
+
+
+# --- names, figures and tables -----------------------------------------------------------------------
 
 
 def measure_name(key: str) -> str:

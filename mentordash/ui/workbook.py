@@ -5,7 +5,6 @@ mentordash.ingest.excel decides everything; these widgets only ask and show.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 import streamlit as st
@@ -13,6 +12,7 @@ import streamlit as st
 from mentordash.ingest import excel
 from mentordash.ingest.pipeline import Options
 from mentordash.ingest.problems import Rejected
+from mentordash.ui.safe import plain
 
 UPLOAD_TYPES = [suffix.lstrip(".") for suffix in excel.SUFFIXES]
 
@@ -79,9 +79,4 @@ def _read_with_progress(name: str, data: bytes, options: Options) -> None:
 
 def detected_caption(raw) -> str:
     """What was read from a workbook: kind, sheet, header row (in place of encoding and delimiter)."""
-    return f"Excel workbook (**{raw.encoding}**) · sheet **{_plain(raw.sheet)}** · header on row **{raw.header_row}**"
-
-
-def _plain(text: str) -> str:
-    """A sheet name is the uploader's text: shown as itself, never as Markdown."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", text)
+    return f"Excel workbook (**{raw.encoding}**) · sheet **{plain(raw.sheet)}** · header on row **{raw.header_row}**"

@@ -49,7 +49,7 @@ def test_an_upload_with_markdown_in_its_name_headers_and_values_renders_no_link(
     )
     page.get_by_text("nothing will be imported", exact=False).first.wait_for(timeout=60_000)
     wait_for_run(page, timeout=60_000)
-    page.get_by_text("Mapping: which column holds what").first.click()
+    page.get_by_text("Other columns", exact=False).first.click()  # the columns nothing recognised (issue 14)
     wait_for_run(page, timeout=60_000)
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.locator("a[href*='evil']:not([href^='#'])").count() == 0, "uploaded text was rendered as a link"

@@ -59,9 +59,12 @@ def test_sidebar_button_builds_the_report_and_the_pdf_downloads(server, page):
     wait_for_run(page, timeout=120_000)  # the first run of a shared, busy machine can be slow
     sidebar = page.locator("[data-testid=stSidebar]")
     sidebar.get_by_role("button", name="Download report").click()
+    # While it builds, a status box names the step under way over a progress bar.
+    sidebar.get_by_text("Building the report…").wait_for(timeout=60_000)
     pdf_button = sidebar.get_by_role("button", name="Report as PDF")
     pdf_button.wait_for(timeout=120_000)
     assert page.locator("[data-testid=stException]").count() == 0
+    assert sidebar.get_by_text("Report ready in").count() == 1  # then closes with the time taken
     with page.expect_download(timeout=60_000) as download:
         pdf_button.click()
     path = download.value.path()

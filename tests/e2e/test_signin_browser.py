@@ -16,7 +16,6 @@ import re
 import secrets
 import shlex
 import shutil
-import socket
 import ssl
 import subprocess
 import sys
@@ -28,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
+from mentordash.ui.safe import JOINER
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, wait_for_run
-from tests.server import run_async
+from tests.server import free_port, run_async
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +37,14 @@ README = ROOT / "README.md"
 PORTS = (8800, 8899)
 COORDINATOR = "pat.lee@hospital.example.org"
 STRANGER = "someone@elsewhere.example.com"
+
+
+def on_screen(address: str) -> str:
+    """An address as the page shows it: plain() (mentordash/ui/safe.py) puts an invisible word joiner after
+    "@", so that the address is never made a mailto link."""
+    return address.replace("@", "@" + JOINER)
+
+
 AGGREGATE = ["Overview", "Coverage", "Recruitment", "Wellbeing", "Outcomes"]
 RESTRICTED = {"data": "Data", "settings": "Settings", "audit": "Audit"}
 # The provider's accounts, by subject; the roles are the README's own [roles] example.
@@ -47,19 +55,6 @@ USERS = {
     "stranger": {"email": STRANGER, "email_verified": True},  # an account at the same provider, not listed
     "impostor": {"email": COORDINATOR, "email_verified": False},  # claims the coordinator's unverified address
 }
-
-
-def _free_port(taken: set[int] = frozenset()) -> int:
-    for port in range(*PORTS):
-        if port in taken:
-            continue
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def _start(command: list[str], cwd: Path, log: Path, ready_url: str, env: dict | None = None) -> subprocess.Popen:
@@ -114,7 +109,7 @@ def filled_in(readme_secrets: str, values: dict[str, str]) -> str:
 
 @pytest.fixture(scope="module")
 def provider(tmp_path_factory) -> str:
-    port = _free_port()
+    port = free_port(PORTS)
     log = tmp_path_factory.mktemp("provider") / "provider.log"
     claims = [json.dumps({"sub": sub, **c}) for sub, c in USERS.items()]
     process = _start(
@@ -240,9 +235,9 @@ def deployment(provider, tmp_path_factory) -> Deployment:
     assert command[:5] == [".venv/bin/python", "-m", "streamlit", "run", "app.py"]
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     taken = {int(provider.rsplit(":", 1)[1])}
-    app_port = _free_port(taken)
-    https_port = _free_port(taken | {app_port})
-    http_port = _free_port(taken | {app_port, https_port})
+    app_port = free_port(PORTS, taken)
+    https_port = free_port(PORTS, taken | {app_port})
+    http_port = free_port(PORTS, taken | {app_port, https_port})
     command = [sys.executable, *command[1:]]
     command[command.index("--server.port") + 1] = str(app_port)
     url = f"https://127.0.0.1:{https_port}"
@@ -378,7 +373,9 @@ def test_a_server_without_auth_never_serves_local_mode_through_the_proxy(deploym
 
 
 def test_coordinator_signs_in_and_sees_every_page(browser, deployment, provider):
-    context, page = sign_in(browser, deployment, provider, "pat", f"Signed in as {COORDINATOR} (coordinator)")
+    context, page = sign_in(
+        browser, deployment, provider, "pat", f"Signed in as {on_screen(COORDINATOR)} (coordinator)"
+    )
     try:
         assert links_settle(page, AGGREGATE + list(RESTRICTED.values())) == AGGREGATE + list(RESTRICTED.values())
         page.locator("[data-testid=stMetric]").first.wait_for()
@@ -396,7 +393,7 @@ def test_coordinator_signs_in_and_sees_every_page(browser, deployment, provider)
 @pytest.mark.parametrize("sub", ["chair", "nurse"])
 def test_viewer_sees_aggregate_pages_only(browser, deployment, provider, sub):
     email = USERS[sub]["email"]
-    context, page = sign_in(browser, deployment, provider, sub, f"Signed in as {email} (viewer)")
+    context, page = sign_in(browser, deployment, provider, sub, f"Signed in as {on_screen(email)} (viewer)")
     try:
         assert links_settle(page, AGGREGATE) == AGGREGATE  # no link to Data, Settings or Audit
         page.locator("[data-testid=stMetric]").first.wait_for()
@@ -438,7 +435,7 @@ def test_unverified_email_is_refused_even_when_it_is_a_coordinators(browser, dep
 
 
 def test_sign_out_ends_the_session(browser, deployment, provider):
-    context, page = sign_in(browser, deployment, provider, "pat", f"Signed in as {COORDINATOR}")
+    context, page = sign_in(browser, deployment, provider, "pat", f"Signed in as {on_screen(COORDINATOR)}")
     try:
         page.locator("[data-testid=stSidebar]").get_by_role("button", name="Sign out").click(timeout=60_000)
         page.wait_for_url(f"{provider}/oauth2/end_session*", timeout=60_000)  # the provider ends its session
@@ -461,7 +458,7 @@ def test_roles_change_without_a_restart(browser, deployment, provider):
     try:
         assert 'viewers = ["chair@hospital.example.org"' in real
         deployment.write_secrets(real.replace('viewers = ["', f'viewers = ["{STRANGER}", "', 1))
-        open_app(page, deployment.url, f"Signed in as {STRANGER} (viewer)")
+        open_app(page, deployment.url, f"Signed in as {on_screen(STRANGER)} (viewer)")
         assert links_settle(page, AGGREGATE) == AGGREGATE
         deployment.write_secrets(real)
         open_app(page, deployment.url, "is not on the list")

@@ -1,0 +1,36 @@
+"""The overview page's data: the headline tiles, coverage over the academic years and, when its section
+is opened, how recent each dataset is.
+
+The page (pages/overview.py) and the benchmark (benchmarks/pages.py) gather the data through the same
+functions: `cached` is ui.cache.cached in the app, a plain call on a connection in the benchmark."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mentordash.metrics import overview
+from mentordash.metrics.coverage import coverage_total
+from mentordash.ui.cache import cached
+
+FRESHNESS_KEY = "overview_freshness"  # the "Latest data in each dataset" expander, computed when opened
+
+
+def view_total(view, cached: Callable = cached) -> dict:
+    """Everyone in the view (the page stops here when it is too small to show)."""
+    return cached(coverage_total, view.as_of, view.filters)
+
+
+def headline_data(view, cached: Callable = cached) -> dict:
+    return {
+        "tiles": cached(overview.all_tiles, view.as_of, view.filters),
+        "by_year": cached(overview.coverage_by_year, view.as_of, view.filters),
+    }
+
+
+def freshness_data(cached: Callable = cached) -> dict:
+    return {"freshness": cached(overview.data_freshness)}
+
+
+def page_data(view, cached: Callable = cached) -> dict:
+    """Everything the page computes with its section opened (the benchmark's measure of the page)."""
+    return {"total": view_total(view, cached), **headline_data(view, cached), **freshness_data(cached)}

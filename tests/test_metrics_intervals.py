@@ -1,0 +1,30 @@
+"""metrics.intervals: the percentages and 95% Wilson intervals every metrics family publishes."""
+
+from __future__ import annotations
+
+from mentordash.metrics.intervals import pct, wilson, wilson_pct
+
+
+def test_wilson_pct_is_the_wilson_interval_in_percent_rounded_as_pct():
+    # 7 of 16: p = 0.4375, z^2/n = 0.2401; centre 0.4496, half width 0.2186 (worked by hand)
+    assert wilson_pct(7, 16) == (23.1, 66.8)
+    low, high = wilson(7, 16)
+    assert wilson_pct(7, 16) == (round(100 * low, 1), round(100 * high, 1))
+    assert pct(7, 16) == 43.8  # the share itself lies inside its interval, rounded the same way
+
+
+def test_wilson_pct_stays_within_0_and_100():
+    assert wilson_pct(0, 10) == (0.0, 27.8)
+    assert wilson_pct(10, 10) == (72.2, 100.0)
+
+
+def test_wilson_pct_rounds_to_the_digits_asked():
+    assert wilson_pct(1, 3, digits=0) == (6.0, 79.0)
+    assert wilson_pct(1, 3) == (6.1, 79.2)
+
+
+def test_no_interval_without_a_denominator():
+    assert wilson_pct(0, 0) == (None, None)
+    assert wilson_pct(3, None) == (None, None)
+    assert wilson_pct(None, 12) == (None, None)
+    assert pct(0, 0) is None
