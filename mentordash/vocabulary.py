@@ -67,6 +67,8 @@ URIM_LABELS = {"urim": "URiM", "not_urim": "Not URiM"}
 URIM_FILTER_LABELS = {"all": "Everyone", "urim": "URiM only", "not_urim": "Not URiM only"}
 
 DEPARTURE_REASONS = ("completed", "left_early", "dismissed", "retired", "other")
+# The reasons that count as an early departure (docs/metrics.md, "early departure").
+EARLY_DEPARTURE_REASONS = ("left_early", "dismissed")
 
 # --- relationships and meetings --------------------------------------------------------------------
 

@@ -324,3 +324,27 @@ def test_conversion_title_when_the_rates_are_equal():
     )
     title = charts.conversion_figure(frame, "pipeline", 5).layout.title.text
     assert title.startswith("Pipeline-program applicants match at the same rate as those without one (0%)")
+
+
+def test_representation_title_names_the_urim_share_when_only_that_is_shown():
+    """Women hidden, URiM shown (a filter on one gender): the title states the figure the chart draws."""
+    row = dict(
+        career_stage="fellow",
+        n=7,
+        women_pct=None,
+        women_ci_low=None,
+        women_ci_high=None,
+        women_suppressed=True,
+        gender_unknown=0,
+        urim_pct=0.0,
+        urim_ci_low=0.0,
+        urim_ci_high=35.4,
+        urim_suppressed=False,
+        urim_unknown=0,
+        suppressed=False,
+    )
+    fig = charts.representation_figure(pd.DataFrame([row]), BENCHMARKS, 5)
+    assert fig.layout.title.text.startswith("URiM people are 0% of fellows")
+    hidden_everything = {**row, "urim_pct": None, "urim_ci_low": None, "urim_ci_high": None, "urim_suppressed": True}
+    fig = charts.representation_figure(pd.DataFrame([hidden_everything]), BENCHMARKS, 5)
+    assert fig.layout.title.text.startswith("Too few people in each career stage")

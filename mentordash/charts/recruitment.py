@@ -599,7 +599,8 @@ def representation_title(frame: pd.DataFrame, benchmarks: dict) -> str:
         if bench:
             text += f" against {bench['value']}% nationally ({bench['year']})"
         return text
-    for stage, row in cells.items():
-        if row.get("women_pct") is not None and not pd.isna(row["women_pct"]):
-            return f"Women are {_fmt_pct(row['women_pct'])} of {CAREER_STAGE_LABELS[stage].lower()}"
+    for share, who in (("women_pct", "Women are"), ("urim_pct", "URiM people are")):
+        for stage, row in cells.items():  # a stage whose women are hidden may still show its URiM share
+            if row.get(share) is not None and not pd.isna(row[share]):
+                return f"{who} {_fmt_pct(row[share])} of {CAREER_STAGE_LABELS[stage].lower()}"
     return "Too few people in each career stage to show the share of women or URiM"

@@ -454,4 +454,6 @@ def _drop_blank(table: pa.Table) -> pa.Table:
     for _, column_filled in kept[1:]:
         any_filled = pc.or_(any_filled, column_filled)
     renamed = table.select(keep_columns + [ROW]).rename_columns([f"c{i}" for i in range(len(keep_columns))] + [ROW])
+    if pc.all(any_filled).as_py():
+        return renamed  # no blank row: a filtered copy of a large file would only double its memory
     return renamed.filter(any_filled)

@@ -62,6 +62,13 @@ class Filters:
         values.update(changes)
         return Filters.of(**values)
 
+    def for_share_charts(self) -> tuple[Filters, Filters]:
+        """(filters for the women's share chart, for the URiM share chart): a share of women among women is
+        100% by construction, so each share chart sets its own attribute's filter aside."""
+        women = self.narrowed(gender=()) if self.gender else self
+        urim = self.narrowed(urim=None) if self.urim is not None else self
+        return women, urim
+
     def key(self) -> tuple:
         """A hashable, order-free key for caches; Filters.from_key turns it back."""
         return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(self.as_dict().items()))

@@ -38,7 +38,7 @@ from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_
 from mentordash.metrics.intervals import Z_95, pct, wilson_pct
 from mentordash.metrics.time import years_before
 from mentordash.metrics.wellbeing import respondents_sql
-from mentordash.vocabulary import CAREER_STAGES, FACULTY_STAGES
+from mentordash.vocabulary import CAREER_STAGES, EARLY_DEPARTURE_REASONS, FACULTY_STAGES
 
 DAYS_PER_YEAR = 365.25
 GROUPINGS = ("urim", "gender")  # the "by group" choices of the early departure breakdown
@@ -85,7 +85,12 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
 
 def _query_people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     settings = db.settings()
-    params = {"as_of": as_of, "window_start": window_start(db, as_of), "urim_list": settings["urim_list"]}
+    params = {
+        "as_of": as_of,
+        "window_start": window_start(db, as_of),
+        "urim_list": settings["urim_list"],
+        "early_reasons": list(EARLY_DEPARTURE_REASONS),
+    }
     sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params), urim=urim_sql("p"))
     frame = db.df(sql, params)
     for col in ("window_days", "mentee_days", "mentor_days", "publications"):

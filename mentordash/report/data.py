@@ -125,13 +125,6 @@ def missing_audience() -> list[str]:
     ]
 
 
-def _share_filters(filters: Filters) -> tuple[Filters, Filters]:
-    """As the recruitment page: each share chart sets its own attribute's filter aside."""
-    women = filters.narrowed(gender=()) if filters.gender else filters
-    urim = filters.narrowed(urim=None) if filters.urim is not None else filters
-    return women, urim
-
-
 def gather(
     db: Database,
     as_of: date,
@@ -196,7 +189,7 @@ def _recruitment(get: Gatherer, as_of: date, filters: Filters) -> dict:
     tracks = [t for t in TRACK_LABELS if t in set(pairs["track"])]
     track = TRACK if TRACK in tracks else tracks[0]
     cycle = int(pairs[pairs["track"] == track]["cycle"].max())
-    women_filters, urim_filters = _share_filters(filters)
+    women_filters, urim_filters = filters.for_share_charts()  # as the recruitment page
     section.update(
         track=track,
         cycle=cycle,

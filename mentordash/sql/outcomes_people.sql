@@ -56,7 +56,7 @@ SELECT w.person_id, w.career_stage, w.gender, w.urim,
        2 * coalesce(c.mentor_days, 0) >= (w.b - w.a + 1) AS mentors,
        coalesce(pub.publications, 0) AS publications,
        coalesce(w.end_date > $window_start::DATE AND w.end_date <= $as_of::DATE
-                AND w.departure_reason IN ('left_early', 'dismissed'), FALSE) AS departed_early,
+                AND list_contains($early_reasons::VARCHAR[], w.departure_reason), FALSE) AS departed_early,
        w.record_key
 FROM in_window w
 LEFT JOIN covered c ON c.person_id = w.person_id

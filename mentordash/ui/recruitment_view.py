@@ -148,8 +148,7 @@ def tiny_track(groups: pd.DataFrame) -> bool:
 def share_filters(filters):
     """(women filters, URiM filters, set-aside note or ''): a share of women among women is 100% by
     construction, so each share chart sets its own attribute's filter aside."""
-    women = filters.narrowed(gender=()) if filters.gender else filters
-    urim = filters.narrowed(urim=None) if filters.urim is not None else filters
+    women, urim = filters.for_share_charts()
     set_aside = [name for name, on in (("gender", bool(filters.gender)), ("URiM", filters.urim is not None)) if on]
     note = ""
     if set_aside:
