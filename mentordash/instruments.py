@@ -270,10 +270,12 @@ def measure_flags(alias: str = "f", keys: tuple[str, ...] = MEASURE_ORDER) -> st
 
 def measure_counts(keys: tuple[str, ...] = MEASURE_ORDER) -> str:
     """count_if() of the flags: n__<key> (scoreable responses) and pos__<key> (positive ones), each with its
-    cell key (kn__<key>, kpos__<key>: the responses' record keys `rk` summed modulo 2^32, docs/privacy.md)."""
+    cell key (kn__<key>, kpos__<key>: the responses' record keys `rk` summed modulo 2^32, docs/privacy.md),
+    stored in 32 bits (a count of responses, a key below 2^32): half the memory of a kept summary."""
     return ",\n       ".join(
-        f"count_if(s__{key}) AS n__{key}, count_if(p__{key}) AS pos__{key}, "
-        f"cell_key(sum(rk) FILTER (s__{key})) AS kn__{key}, cell_key(sum(rk) FILTER (p__{key})) AS kpos__{key}"
+        f"count_if(s__{key})::INTEGER AS n__{key}, count_if(p__{key})::INTEGER AS pos__{key}, "
+        f"cell_key(sum(rk) FILTER (s__{key}))::UINTEGER AS kn__{key}, "
+        f"cell_key(sum(rk) FILTER (p__{key}))::UINTEGER AS kpos__{key}"
         for key in keys
     )
 

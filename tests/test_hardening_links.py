@@ -141,7 +141,7 @@ def test_charts_show_an_uploaded_link_tag_as_text():
     """Plotly draws <a href> in tick labels and legends as a link: a division or wave named so is text."""
     import plotly.graph_objects as go
 
-    from mentordash.charts.theme import themed
+    from mentordash.charts.theme import disarm_links, themed
 
     tag = '<a href="https://evil.example">Sign in</a>'
     fig = themed(
@@ -153,4 +153,5 @@ def test_charts_show_an_uploaded_link_tag_as_text():
     assert list(shown["data"][0]["x"]) == ['&lt;a href="https://evil.example">Sign in&lt;/a>', "Spine"]
     assert "<a " not in str(shown["data"]) and fig.layout.title.text == "A finding<br><sup>fine print</sup>"
     plain_fig = go.Figure(go.Bar(x=["Spine"], y=[1]))
-    assert themed(plain_fig, "t") is plain_fig  # nothing to disarm: the same figure
+    assert disarm_links(plain_fig) is plain_fig  # nothing to disarm: the same figure, not a copy
+    assert list(themed(plain_fig, "t").data[0].x) == ["Spine"]

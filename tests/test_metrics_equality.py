@@ -72,6 +72,11 @@ VIEWS = {
             Filters.of(urim=False, gender=["man"], career_stage=["resident"]),
             audiences=("exact",),
         ),
+        View(
+            "black-hispanic-spine",
+            date(2026, 6, 30),
+            Filters.of(race_ethnicity=["black", "hispanic_latino"], division=["Spine", "Hand"]),
+        ),
     ],
     "consortium": [
         View("default", date(2026, 6, 30), Filters()),
@@ -82,6 +87,12 @@ VIEWS = {
             ROLES_ALL,
             cycle=2025,
             audiences=("protected",),
+        ),
+        View(
+            "asian-two-institutions",
+            date(2026, 6, 30),
+            Filters.of(race_ethnicity=["asian"], institution=["Dept 02", "Dept 17"]),
+            audiences=("exact",),
         ),
     ],
 }

@@ -19,6 +19,7 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from mentordash import settings as settings_rules
 from mentordash.config import DEFAULT_SETTINGS
@@ -26,6 +27,7 @@ from mentordash.settings import SettingError  # noqa: F401  (re-exported for cal
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+DERIVED_KEPT = 4  # derived() results kept per data version (each a few tens of MB at national scale)
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -155,6 +157,8 @@ class Database:
         self._generation = 0  # how many times the connection was reopened after a fatal error
         self._memory_limit: str | None = None
         self._settings: tuple | None = None  # ((data version, generation), settings), see settings()
+        self._derived: tuple | None = None  # ((data version, generation), {key: result}), see derived()
+        self._derived_lock = threading.Lock()
         self._con = self._open(read_only)
         try:
             self._check_version(schema_up_to)
@@ -350,10 +354,51 @@ class Database:
         value = memo[key]
         return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
 
+    def derived(self, key: tuple, compute: Callable[[], pa.Table]) -> pa.Table:
+        """compute() once per data version for the whole process: a summary of the data that no filter
+        changes (the wellbeing responses counted per combination of groups) is built on the first view that
+        needs it and shared by every later view and session until the data or the settings change (every
+        write bumps the version). Computed inside a snapshot, so it is the data of the version it is kept
+        under; one computation at a time, so concurrent first views do not build it twice. An Arrow table:
+        immutable, so it is handed out without a copy. At most DERIVED_KEPT results are kept per version."""
+        with self.snapshot():
+            version = (self.data_version(), self._generation)
+            with self._derived_lock:
+                held = self._derived if self._derived and self._derived[0] == version else (version, {})
+                self._derived = held
+                if key not in held[1]:
+                    while len(held[1]) >= DERIVED_KEPT:
+                        held[1].pop(next(iter(held[1])))  # the oldest: results are kept in the order made
+                    held[1][key] = compute()
+                return held[1][key]
+
     # --- queries --------------------------------------------------------------------------
-    def df(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
-        """Run a query with bound parameters and return a fully fetched DataFrame (via Arrow)."""
-        return self._read(lambda cur: cur.sql(sql, params=_bind(sql, params)).to_arrow_table()).to_pandas()
+    def df(
+        self, sql: str, params: Sequence[Any] | dict | None = None, tables: dict[str, pa.Table] | None = None
+    ) -> pd.DataFrame:
+        """Run a query with bound parameters and return a fully fetched DataFrame (via Arrow). `tables`:
+        Arrow tables (results of derived()) the query reads by name, visible to this query only."""
+        return self.arrow(sql, params, tables).to_pandas()
+
+    def arrow(
+        self, sql: str, params: Sequence[Any] | dict | None = None, tables: dict[str, pa.Table] | None = None
+    ) -> pa.Table:
+        """Run a query with bound parameters and return a fully fetched Arrow table."""
+
+        def fetch(cur: duckdb.DuckDBPyConnection) -> pa.Table:
+            for name, table in (tables or {}).items():
+                cur.register(name, table)
+            try:
+                return cur.sql(sql, params=_bind(sql, params)).to_arrow_table()
+            finally:
+                for name in tables or {}:
+                    try:
+                        cur.unregister(name)
+                    except duckdb.Error:
+                        pass  # a failed query ended the transaction, and the view with it: its error is raised
+
+
+        return self._read(fetch)
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         return self._read(lambda cur: cur.execute(sql, _bind(sql, params) or []).fetchall())
@@ -397,7 +442,7 @@ class Database:
                     raise failure from error
                 raise
             finally:
-                self._settings = None  # whatever it wrote, settings are read afresh
+                self._settings = self._derived = None  # whatever it wrote, settings and derived results are read afresh
                 try:
                     cur.close()
                 except duckdb.Error:

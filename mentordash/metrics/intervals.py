@@ -32,3 +32,22 @@ def pct(part: int | None, whole: int | None, digits: int = 1) -> float | None:
     if not whole or part is None:
         return None
     return round(100.0 * part / whole, digits)
+
+
+def shares_pct(parts, wholes, digits: int = 1) -> tuple[list, list, list]:
+    """pct and wilson_pct over two columns of counts (any iterables of ints): the (pct, ci_low, ci_high)
+    lists, each pair of counts computed once by the scalar functions above, so a frame of thousands of
+    cells costs as many distinct pairs (few) and gets the very same numbers."""
+    pairs = list(zip(_ints(parts), _ints(wholes)))
+    memo = {pair: (pct(*pair, digits=digits), *wilson_pct(*pair, digits=digits)) for pair in set(pairs)}
+    values = [memo[pair] for pair in pairs]
+    return [v[0] for v in values], [v[1] for v in values], [v[2] for v in values]
+
+
+def _ints(values) -> list:
+    """Python ints (None where missing) from a column of counts, without iterating it in pandas."""
+    array = getattr(values, "to_numpy", lambda: values)()
+    try:
+        return [int(v) for v in array.astype("int64").tolist()]
+    except (TypeError, ValueError):  # missing counts (a suppressed whole): keep None where there is none
+        return [None if v is None or v != v else int(v) for v in list(array)]

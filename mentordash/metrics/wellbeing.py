@@ -8,7 +8,9 @@ leaves this module on its own. Measures (instruments.MEASURES) are never mixed: 
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql
@@ -23,7 +25,7 @@ from mentordash.instruments import (
     measure_sums,
 )
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
-from mentordash.metrics.intervals import pct, wilson_pct
+from mentordash.metrics.intervals import pct, shares_pct
 from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
 # The filter columns of a survey_respondents.sql row (aliased r): shared with metrics.outcomes.
@@ -74,32 +76,92 @@ def wellbeing_sql(
     return load_sql(name, wellbeing_responses=responses, **parts), params, settings
 
 
+# The filter columns of a wellbeing_combinations.sql row (aliased c); race/ethnicity and institution are
+# there only when the view filters on them (combinations()).
+COMBINATION_COLUMNS = {
+    "career_stage": "c.eff_stage",
+    "gender": "c.eff_gender",
+    "division": "c.eff_division",
+    "institution": "c.eff_institution",
+    "race_ethnicity": "c.race_ethnicity",
+    "urim": "c.urim_eff",
+}
+# The columns a combination may add to the fixed ones (survey, stage, gender, URiM, division), by name:
+# the respondent's column in wellbeing_responses.sql (aliased f) it comes from.
+_EXTRA_COMBINATION_COLUMNS = {
+    "mentored": "mentored",
+    "race_ethnicity": "race_ethnicity",
+    "eff_institution": "eff_institution",
+}
+
+
+def combinations(db: Database, extra: tuple[str, ...] = ()) -> pa.Table:
+    """Every complete response counted per combination of survey wave, effective career stage, gender,
+    URiM and division, and the `extra` columns (of _EXTRA_COMBINATION_COLUMNS), with each measure's
+    scoreable and positive counts and cell keys (wellbeing_combinations.sql): built once per data version
+    (Database.derived) and filtered and summed by every wellbeing figure, so that a new filter never
+    scores the responses again. Held in the process, never shown: only the figures made from it leave
+    this module, each through privacy."""
+    extra = tuple(sorted(extra))
+    unknown = set(extra) - set(_EXTRA_COMBINATION_COLUMNS)
+    if unknown:
+        raise ValueError(f"no combination column {sorted(unknown)}")
+
+    def build() -> pa.Table:
+        settings = db.settings()
+        params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
+        sql = load_sql(
+            "wellbeing_combinations",
+            wellbeing_responses=respondents_sql("wellbeing_responses", Filters(), params),
+            responses="f" if "mentored" in extra else "filtered",
+            extra_columns="".join(f", f.{_EXTRA_COMBINATION_COLUMNS[c]}" for c in extra),
+            extra_names="".join(f", g.{_EXTRA_COMBINATION_COLUMNS[c]}" for c in extra),
+            urim_expr=urim_sql("f"),
+            measure_flags=measure_flags("f"),
+            measure_counts=measure_counts(),
+        )
+        return db.arrow(sql, params)
+
+    return db.derived(("wellbeing_combinations", extra), build)
+
+
+def _over_combinations(
+    db: Database, name: str, filters: Filters, mentored: bool = False, **parts: str
+) -> tuple[pd.DataFrame, dict]:
+    """load_sql(name, **parts) over the combinations the filters need (with mentored status if asked), its
+    `{cell_filter}` from the filters (values bound): the frame and the settings."""
+    extra = (
+        *(("mentored",) if mentored else ()),
+        *(("race_ethnicity",) if filters.race_ethnicity else ()),
+        *(("eff_institution",) if filters.institution else ()),
+    )
+    table = combinations(db, extra)
+    params: dict = {}
+    sql = load_sql(name, cell_filter=where_sql(filters, COMBINATION_COLUMNS, params), **parts)
+    return db.df(sql, params, tables={"wellbeing_combinations": table}), db.settings()
+
+
 def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
-    """n__<measure> / pos__<measure> columns (and their cell keys kn__ / kpos__) to one row per measure,
-    keeping cells with scoreable responses."""
-    parts = []
-    for key in MEASURE_ORDER:
-        part = wide[id_cols].copy()
-        part["measure"] = key
-        part["n"] = wide[f"n__{key}"].astype("int64")
-        part["positive"] = wide[f"pos__{key}"].astype("int64")
-        part["n_key"] = wide[f"kn__{key}"].astype("int64")
-        part["positive_key"] = wide[f"kpos__{key}"].astype("int64")
-        parts.append(part)
-    if not parts or wide.empty:
-        return pd.DataFrame(columns=[*id_cols, "measure", "n", "positive", "n_key", "positive_key"])
-    frame = pd.concat(parts, ignore_index=True)
+    """n__<measure> / pos__<measure> columns (and their cell keys kn__ / kpos__) to one row per measure
+    (measure by measure, each in the rows' order), keeping cells with scoreable responses."""
+    columns = [*id_cols, "measure", "n", "positive", "n_key", "positive_key"]
+    if wide.empty:
+        return pd.DataFrame(columns=columns)
+    rows = len(wide)
+    frame = wide[id_cols].iloc[np.tile(np.arange(rows), len(MEASURE_ORDER))].reset_index(drop=True)
+    frame["measure"] = pd.Series(np.repeat(MEASURE_ORDER, rows), dtype="str")
+    for column, prefix in (("n", "n__"), ("positive", "pos__"), ("n_key", "kn__"), ("positive_key", "kpos__")):
+        frame[column] = np.concatenate([wide[f"{prefix}{key}"].to_numpy(dtype="int64") for key in MEASURE_ORDER])
     return frame[frame["n"] > 0].copy()
 
 
 def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
-    frame["pct"] = [pct(p, n) for p, n in zip(frame["positive"], frame["n"])]
-    bounds = [wilson_pct(p, n) for p, n in zip(frame["positive"], frame["n"])]
-    frame["ci_low"] = [lo for lo, _ in bounds]
-    frame["ci_high"] = [hi for _, hi in bounds]
-    frame["kind"] = [MEASURES[k].kind for k in frame["measure"]]
-    frame["instrument"] = [MEASURES[k].instrument for k in frame["measure"]]
-    frame["rule"] = [MEASURES[k].describe(cutoffs) for k in frame["measure"]]
+    frame["pct"], frame["ci_low"], frame["ci_high"] = shares_pct(frame["positive"], frame["n"])
+    measures = frame["measure"].tolist()  # a list: iterating a pandas string column is many times slower
+    frame["kind"] = [MEASURES[k].kind for k in measures]
+    frame["instrument"] = [MEASURES[k].instrument for k in measures]
+    rules = {k: m.describe(cutoffs) for k, m in MEASURES.items()}
+    frame["rule"] = [rules[k] for k in measures]
     return frame
 
 
@@ -108,10 +170,7 @@ def measures_by_wave(db: Database, filters: Filters, audience: str = privacy.EXA
 
     Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
     pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
-    sql, params, settings = wellbeing_sql(
-        db, "wellbeing_by_wave", filters, measure_flags=measure_flags("f"), measure_counts=measure_counts()
-    )
-    wide = db.df(sql, params)
+    wide, settings = _over_combinations(db, "wellbeing_by_wave", filters, measure_sums=measure_sums())
     frame = _long(wide, ["survey", "last_submitted"])
     frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
     frame = frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
@@ -188,16 +247,8 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
     each breakdown adds up to the wave's total shown on the page; for exact figures complementary
     suppression applies within each (survey, measure, dimension). Columns: survey, last_submitted,
     dimension, group, measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
-    sql, params, settings = wellbeing_sql(
-        db,
-        "wellbeing_by_group",
-        filters,
-        urim_expr=urim_sql("f"),
-        measure_flags=measure_flags("f"),
-        measure_counts=measure_counts(),
-        measure_sums=measure_sums(),
-    )
-    wide = db.df(sql, params).rename(columns={"grp": "group"})
+    wide, settings = _over_combinations(db, "wellbeing_by_group", filters, mentored=True, measure_sums=measure_sums())
+    wide = wide.rename(columns={"grp": "group"})
     frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
     frame["m_order"] = frame["measure"].map(MEASURE_ORDER.index)
     frame["d_order"] = frame["dimension"].map(DIMENSIONS.index)
@@ -212,8 +263,7 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
 
 def responses_total(db: Database, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """Complete responses of the filtered respondents over all waves: the page's 'too small' check."""
-    sql, params, settings = wellbeing_sql(db, "wellbeing_total", filters)
-    total = db.df(sql, params)
+    total, settings = _over_combinations(db, "wellbeing_total", filters)
     record = privacy.publish_record(total.iloc[0].to_dict(), audience, ["n"], settings["min_cell"])
     return privacy.suppress_record({"n": int(record["n"])}, "n", [], settings["min_cell"], audience=audience)
 

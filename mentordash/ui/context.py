@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import threading
@@ -23,6 +24,11 @@ def _database(path: str) -> Database:
     db.limit_memory(APP_MEMORY_LIMIT)
     if not db.read_only:
         backup.serve_requests(db)  # `python -m mentordash backup` asks this process for the copy
+    # Everything loaded so far (Streamlit, Plotly, pandas, DuckDB: a few hundred thousand objects) lives as
+    # long as the server: out of the collector's sight, a page run's garbage collections stop walking it
+    # again and again (measured: chart building about a quarter faster).
+    gc.collect()
+    gc.freeze()
     return db
 
 

@@ -1,0 +1,23 @@
+-- The complete responses counted per combination of the groups a wellbeing figure filters or breaks down
+-- by (docs/metrics.md, Burnout and wellbeing): per survey wave, effective career stage, gender, URiM and
+-- division (NULL where unknown), and the extra columns a view needs (mentored status; race/ethnicity or
+-- institution when a filter is set on them): the responses, and for each measure the scoreable (n__) and
+-- positive (pos__) ones, each with its cell key (docs/privacy.md). No filter applies here: this is built
+-- once per data version (metrics.wellbeing.combinations) and every view of the wellbeing figures filters
+-- and sums its rows (wellbeing_by_wave.sql, wellbeing_by_group.sql, wellbeing_total.sql), so a new filter
+-- never scans the responses again. Over the CTEs of wellbeing_responses.sql; the responses part is `filtered`
+-- (no mentored status: not computed) or `f`.
+WITH {wellbeing_responses},
+g AS (
+    SELECT f.survey, f.eff_stage, f.eff_gender, {urim_expr} AS urim_eff, f.eff_division{extra_columns},
+           f.record_key AS rk,
+           {measure_flags}
+    FROM {responses} f
+)
+SELECT g.survey, g.eff_stage, g.eff_gender, g.urim_eff, g.eff_division{extra_names},
+       any_value(w.last_submitted) AS last_submitted,
+       count(*)::INTEGER AS responses,
+       cell_key(sum(rk))::UINTEGER AS k_responses,
+       {measure_counts}
+FROM g JOIN wave_last w ON w.survey = g.survey
+GROUP BY ALL
