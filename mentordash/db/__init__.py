@@ -397,7 +397,6 @@ class Database:
                     except duckdb.Error:
                         pass  # a failed query ended the transaction, and the view with it: its error is raised
 
-
         return self._read(fetch)
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
