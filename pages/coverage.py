@@ -78,9 +78,17 @@ def at_date() -> None:
         "The national figure is a survey of residents who said they had a mentor; here, residents with an "
         "active mentor relationship on the as-of date. Edit benchmarks in Settings."
     )
-    plotly_chart(st, charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
     with st.expander(f"Numbers: coverage by career stage ({ROLE_LABELS[role].lower()})"):
         st.dataframe(stage_table(chosen, min_cell), hide_index=True, width="stretch", key="cov_table_stage")
+
+
+def role_grid() -> None:
+    st.header("Coverage by relationship role")
+    plotly_chart(st, charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
+    st.caption(
+        "Each cell: the share of that career stage's active people who are mentee in an active relationship "
+        "of that role; the last row counts a relationship of any role. One person can count under several roles."
+    )
 
 
 def month_by_month() -> None:
@@ -195,6 +203,6 @@ def lists() -> None:
 
 
 section_tabs(
-    dict(zip(SECTIONS, (at_date, month_by_month, groups, mentor_load, sources, time_to_match, lists))),
+    dict(zip(SECTIONS, (at_date, role_grid, month_by_month, groups, mentor_load, sources, time_to_match, lists))),
     key=SECTION_KEY,
 )

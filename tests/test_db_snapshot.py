@@ -5,9 +5,10 @@ import json
 import threading
 from datetime import date
 
+import pyarrow as pa
 import pytest
 
-from mentordash.db import connect
+from mentordash.db import DERIVED_KEPT, connect
 from mentordash.ingest.commit import commit, undo
 from mentordash.ingest.pipeline import Options, prepare
 from mentordash.metrics import overview as overview_metrics
@@ -188,4 +189,53 @@ def test_the_cli_summary_reads_one_snapshot(db_path, monkeypatch, capsys):
     assert result["mentor_load"]["mean"] == 1.2  # 6 mentees of 5 mentors, as before the import (8/5 after)
     db = connect(db_path)
     assert db.scalar(MENTORED) == 8  # the import landed, after the summary's snapshot
+    db.close()
+
+
+# --- results derived once per data version (Database.derived) -------------------------------------------
+
+
+def mentored_table(db, calls: list) -> pa.Table:
+    calls.append(1)
+    return pa.table({"n": [db.scalar(MENTORED)]})
+
+
+def test_a_derived_result_is_computed_once_per_data_version_and_again_after_a_write(db_path):
+    db = connect(db_path)
+    calls: list = []
+    first = db.derived(("mentored",), lambda: mentored_table(db, calls))
+    with db.snapshot():  # another view of the same version: the same table, not computed again
+        assert db.derived(("mentored",), lambda: mentored_table(db, calls)) is first
+    assert len(calls) == 1 and first["n"][0].as_py() == 6
+    import_in_another_thread(db, db_path.parent / "more_mentors.csv")  # a write: the version moves on
+    second = db.derived(("mentored",), lambda: mentored_table(db, calls))
+    assert len(calls) == 2 and second["n"][0].as_py() == 8
+    db.set_setting("min_cell", 6, user="test")  # a settings change is a write too (cut-offs live there)
+    db.derived(("mentored",), lambda: mentored_table(db, calls))
+    assert len(calls) == 3
+    db.close()
+
+
+def test_a_snapshot_begun_before_an_import_derives_from_its_own_state(db_path):
+    """A run that began before an import and first asks for a derived result after it gets its own
+    version's result, never the import's (and a later run gets the import's)."""
+    db = connect(db_path)
+    calls: list = []
+    with db.snapshot():
+        db.data_version()
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        assert db.derived(("mentored",), lambda: mentored_table(db, calls))["n"][0].as_py() == 6
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls))["n"][0].as_py() == 8
+    db.close()
+
+
+def test_only_a_few_derived_results_are_kept_per_version(db_path):
+    db = connect(db_path)
+    calls: list = []
+    for key in range(DERIVED_KEPT + 1):
+        db.derived(("mentored", key), lambda: mentored_table(db, calls))
+    db.derived(("mentored", DERIVED_KEPT), lambda: mentored_table(db, calls))  # the newest is kept
+    assert len(calls) == DERIVED_KEPT + 1
+    db.derived(("mentored", 0), lambda: mentored_table(db, calls))  # the oldest went first
+    assert len(calls) == DERIVED_KEPT + 2
     db.close()

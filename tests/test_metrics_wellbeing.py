@@ -124,6 +124,31 @@ def test_cut_off_change_applies(db):
     assert "item 4 of 5" in row["rule"]
 
 
+def test_a_cut_off_change_applies_to_figures_already_derived(db):
+    assert wellbeing.burnout_prevalence(db, Filters()).iloc[0]["burned_out"] == 7
+    db.set_setting("cutoffs", {"mini_z_burnout": 4}, user="test")
+    assert wellbeing.burnout_prevalence(db, Filters()).iloc[0]["burned_out"] == 3
+
+
+def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(db, monkeypatch):
+    builds = []
+    derived = db.derived
+
+    def counting(key, compute):
+        return derived(key, lambda: builds.append(key) or compute())
+
+    monkeypatch.setattr(db, "derived", counting)
+    for filters in (Filters(), Filters(gender=("woman",)), Filters(career_stage=("resident",), urim=True)):
+        wellbeing.measures_by_wave(db, filters)
+        wellbeing.measures_by_group(db, filters)
+        wellbeing.responses_total(db, filters)
+    assert builds == [("wellbeing_combinations", ()), ("wellbeing_combinations", ("mentored",))]
+    wellbeing.measures_by_group(db, Filters(race_ethnicity=("black",), institution=("Dept 02",)))
+    assert builds[-1] == ("wellbeing_combinations", ("eff_institution", "mentored", "race_ethnicity"))
+    with pytest.raises(ValueError, match="no combination column"):
+        wellbeing.combinations(db, ("person_id",))
+
+
 def test_incomplete_responses_left_out_everywhere(db):
     assert wellbeing.responses_total(db, Filters())["n"] == 17  # 19 rows, 2 flagged incomplete
     rate = wellbeing.response_rates(db, Filters()).iloc[0]

@@ -86,13 +86,13 @@ COMBINATION_COLUMNS = {
     "race_ethnicity": "c.race_ethnicity",
     "urim": "c.urim_eff",
 }
-# The columns a combination may add to the fixed ones (survey, stage, gender, URiM, division), by name:
-# the respondent's column in wellbeing_responses.sql (aliased f) it comes from.
-_EXTRA_COMBINATION_COLUMNS = {
-    "mentored": "mentored",
-    "race_ethnicity": "race_ethnicity",
-    "eff_institution": "eff_institution",
-}
+# The columns a combination may add to the fixed ones (survey, stage, gender, URiM, division): mentored
+# status, and the respondent's race/ethnicity and institution (columns of wellbeing_responses.sql).
+_EXTRA_COMBINATION_COLUMNS = ("eff_institution", "mentored", "race_ethnicity")
+# A scored response's mentored status (docs/metrics.md): linked responses by the roster's mentee spans
+# (wellbeing_responses.sql, mentored_days), the others by what they reported, else unknown.
+MENTORED_SQL = "CASE WHEN g.linked THEN md.on_mentor ELSE g.has_mentor END"
+MENTORED_JOIN_SQL = "LEFT JOIN mentored_days md ON md.person_id = g.person_id AND md.day = g.submitted_day"
 
 
 def combinations(db: Database, extra: tuple[str, ...] = ()) -> pa.Table:
@@ -110,12 +110,15 @@ def combinations(db: Database, extra: tuple[str, ...] = ()) -> pa.Table:
     def build() -> pa.Table:
         settings = db.settings()
         params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
+        columns = [c for c in extra if c != "mentored"]
+        mentored = "mentored" in extra
         sql = load_sql(
             "wellbeing_combinations",
             wellbeing_responses=respondents_sql("wellbeing_responses", Filters(), params),
-            responses="f" if "mentored" in extra else "filtered",
-            extra_columns="".join(f", f.{_EXTRA_COMBINATION_COLUMNS[c]}" for c in extra),
-            extra_names="".join(f", g.{_EXTRA_COMBINATION_COLUMNS[c]}" for c in extra),
+            extra_columns="".join(f", f.{c}" for c in columns),
+            extra_names="".join(f", gm.{c}" for c in extra),
+            mentored_column=f",\n           {MENTORED_SQL} AS mentored" if mentored else "",
+            mentored_join=f"\n    {MENTORED_JOIN_SQL}" if mentored else "",
             urim_expr=urim_sql("f"),
             measure_flags=measure_flags("f"),
             measure_counts=measure_counts(),

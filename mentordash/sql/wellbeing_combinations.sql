@@ -5,19 +5,25 @@
 -- positive (pos__) ones, each with its cell key (docs/privacy.md). No filter applies here: this is built
 -- once per data version (metrics.wellbeing.combinations) and every view of the wellbeing figures filters
 -- and sums its rows (wellbeing_by_wave.sql, wellbeing_by_group.sql, wellbeing_total.sql), so a new filter
--- never scans the responses again. Over the CTEs of wellbeing_responses.sql; the responses part is `filtered`
--- (no mentored status: not computed) or `f`.
+-- never scans the responses again. Over the CTEs of wellbeing_responses.sql.
 WITH {wellbeing_responses},
 g AS (
     SELECT f.survey, f.eff_stage, f.eff_gender, {urim_expr} AS urim_eff, f.eff_division{extra_columns},
-           f.record_key AS rk,
+           f.person_id, f.submitted_day, f.linked, f.has_mentor, f.record_key AS rk,
            {measure_flags}
-    FROM {responses} f
+    FROM filtered f
+),
+-- mentored status, when the view needs it (`mentored_days`: one ASOF join of the distinct days on which
+-- roster-linked people responded, a narrow table, with the mentee spans of wellbeing_responses.sql; the
+-- scored responses then find theirs by a hash join)
+gm AS (
+    SELECT g.*{mentored_column}
+    FROM g{mentored_join}
 )
-SELECT g.survey, g.eff_stage, g.eff_gender, g.urim_eff, g.eff_division{extra_names},
+SELECT gm.survey, gm.eff_stage, gm.eff_gender, gm.urim_eff, gm.eff_division{extra_names},
        any_value(w.last_submitted) AS last_submitted,
        count(*)::INTEGER AS responses,
        cell_key(sum(rk))::UINTEGER AS k_responses,
        {measure_counts}
-FROM g JOIN wave_last w ON w.survey = g.survey
+FROM gm JOIN wave_last w ON w.survey = gm.survey
 GROUP BY ALL

@@ -22,6 +22,7 @@ from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LAB
 SECTION_KEY = "cov_section"
 SECTIONS = (
     "At the date",
+    "By role",
     "Month by month",
     "Groups",
     "Mentor load",
