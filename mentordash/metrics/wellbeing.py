@@ -62,20 +62,6 @@ MEASURE_COUNTS = ["n", "positive"]
 MEASURE_NUMERATORS = {"positive": ["pct", "ci_low", "ci_high"]}
 
 
-def wellbeing_sql(
-    db: Database, name: str, filters: Filters, with_people_filter: bool = False, **parts: str
-) -> tuple[str, dict, dict]:
-    """load_sql(name, **parts) with its `{wellbeing_responses}` CTEs (wellbeing_responses.sql: the filtered
-    complete responses with groups and mentored status) spliced in, and with `with_people_filter` its
-    `{people_filter}` for the roster (people aliased p): the SQL, its parameters and the settings."""
-    settings = db.settings()
-    params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
-    responses = respondents_sql("wellbeing_responses", filters, params)
-    if with_people_filter:
-        parts["people_filter"] = where_sql(filters, people_columns("p"), params)
-    return load_sql(name, wellbeing_responses=responses, **parts), params, settings
-
-
 # The filter columns of a wellbeing_combinations.sql row (aliased c); race/ethnicity and institution are
 # there only when the view filters on them (combinations()).
 COMBINATION_COLUMNS = {
@@ -128,17 +114,20 @@ def combinations(db: Database, extra: tuple[str, ...] = ()) -> pa.Table:
     return db.derived(("wellbeing_combinations", extra), build)
 
 
+def _extra_for(filters: Filters) -> tuple[str, ...]:
+    """The combination columns the filters need beyond the fixed ones."""
+    return (
+        *(("race_ethnicity",) if filters.race_ethnicity else ()),
+        *(("eff_institution",) if filters.institution else ()),
+    )
+
+
 def _over_combinations(
     db: Database, name: str, filters: Filters, mentored: bool = False, **parts: str
 ) -> tuple[pd.DataFrame, dict]:
     """load_sql(name, **parts) over the combinations the filters need (with mentored status if asked), its
     `{cell_filter}` from the filters (values bound): the frame and the settings."""
-    extra = (
-        *(("mentored",) if mentored else ()),
-        *(("race_ethnicity",) if filters.race_ethnicity else ()),
-        *(("eff_institution",) if filters.institution else ()),
-    )
-    table = combinations(db, extra)
+    table = combinations(db, (*(("mentored",) if mentored else ()), *_extra_for(filters)))
     params: dict = {}
     sql = load_sql(name, cell_filter=where_sql(filters, COMBINATION_COLUMNS, params), **parts)
     return db.df(sql, params, tables={"wellbeing_combinations": table}), db.settings()
@@ -196,8 +185,14 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
     the surveyed career stages), respondents (distinct roster-linked respondents among them), rate (%),
     responses, linked_responses, roster_allows (False when no response of the wave is roster-linked:
     the rate is then unknown), suppressed (fewer than min_cell eligible people)."""
-    sql, params, settings = wellbeing_sql(db, "wellbeing_response_rate", filters, with_people_filter=True)
-    frame = db.df(sql, params)
+    settings = db.settings()
+    params = {"urim_list": settings["urim_list"]}
+    sql = load_sql(
+        "wellbeing_response_rate",
+        people_filter=where_sql(filters, people_columns("p"), params),
+        cell_filter=where_sql(filters, COMBINATION_COLUMNS, params),
+    )
+    frame = db.df(sql, params, tables={"wellbeing_combinations": combinations(db, _extra_for(filters))})
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame = privacy.publish_counts(
         frame,

@@ -2,7 +2,7 @@
 -- by (docs/metrics.md, Burnout and wellbeing): per survey wave, effective career stage, gender, URiM and
 -- division (NULL where unknown), and the extra columns a view needs (mentored status; race/ethnicity or
 -- institution when a filter is set on them): the responses, and for each measure the scoreable (n__) and
--- positive (pos__) ones, each with its cell key (docs/privacy.md). No filter applies here: this is built
+-- positive (pos__) ones, and the roster-linked responses, each with its cell key (docs/privacy.md). No filter applies here: this is built
 -- once per data version (metrics.wellbeing.combinations) and every view of the wellbeing figures filters
 -- and sums its rows (wellbeing_by_wave.sql, wellbeing_by_group.sql, wellbeing_total.sql), so a new filter
 -- never scans the responses again. Over the CTEs of wellbeing_responses.sql.
@@ -24,6 +24,8 @@ SELECT gm.survey, gm.eff_stage, gm.eff_gender, gm.urim_eff, gm.eff_division{extr
        any_value(w.last_submitted) AS last_submitted,
        count(*)::INTEGER AS responses,
        cell_key(sum(rk))::UINTEGER AS k_responses,
+       count_if(gm.linked)::INTEGER AS linked_responses,
+       cell_key(sum(rk) FILTER (gm.linked))::UINTEGER AS k_linked_responses,
        {measure_counts}
 FROM gm JOIN wave_last w ON w.survey = gm.survey
 GROUP BY ALL
