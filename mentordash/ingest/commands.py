@@ -14,7 +14,7 @@ from mentordash.ingest import schema
 from mentordash.ingest.commit import HISTORY_COLUMNS, UndoError, commit, history, undo
 from mentordash.ingest.formats import FORMATS
 from mentordash.ingest.mapping import CERTAIN, CONFIDENCES, MappingError, loads, suggestions_toml
-from mentordash.ingest.pipeline import Options, prepare, read_dictionary
+from mentordash.ingest.pipeline import Options, prepare, read_dictionary, release_cells
 from mentordash.ingest.problems import Rejected
 
 IMPORTED, REJECTED, USAGE = 0, 1, 2
@@ -105,6 +105,8 @@ def run_import(args) -> int:
             # every file is checked before any is written: a batch imports whole or not at all
             reports = [p.report("dry_run" if p.ok else "rejected") for p in plans]
         else:
+            for plan in plans:
+                release_cells(plan)  # only the validated tables are written from here on
             reports = [commit(db, p, _user()) for p in plans]
     finally:
         db.close()

@@ -12,6 +12,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 
+import pyarrow as pa
 import pyarrow.compute as pc
 
 from mentordash.ingest import schema
@@ -590,11 +591,22 @@ def _values_of(column: SourceColumn | None, layout: Layout, dictionary: Dictiona
         return [(code, labels.get(code, label)) for code, _, label in column.members]
     if entry and entry.choices:  # codes with their labels: where any other source of a code's label belongs
         return list(entry.choices.items())
-    distinct = pc.unique(pc.utf8_trim_whitespace(layout.data[source])).to_pylist()
-    values = [v for v in distinct if v]
+    cells = layout.data[source]
+    if len(_distinct_answers(cells.slice(0, PEEK_ROWS))) > MAX_SUGGESTED_VALUES:
+        return []  # free text already in the first rows: the whole column need not be read
+    values = _distinct_answers(cells)
     if len(values) > MAX_SUGGESTED_VALUES:
         return []
     return [(v, v) for v in sorted(values)]
+
+
+PEEK_ROWS = 10 * MAX_SUGGESTED_VALUES
+
+
+def _distinct_answers(cells: pa.ChunkedArray) -> set[str]:
+    """The distinct non-blank answers, trimmed: the distinct cells are trimmed, not every cell (a column
+    of a million rows holds a handful of distinct choices)."""
+    return {v for v in pc.utf8_trim_whitespace(pc.unique(cells)).to_pylist() if v}
 
 
 def suggest_values(

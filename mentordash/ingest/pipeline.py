@@ -129,6 +129,17 @@ def prepare(
     return plan
 
 
+def release_cells(plan: Plan) -> None:
+    """Let go of the file's cells once the plan is checked: the commit writes only the validated table,
+    and a large file's text kept beside what the database builds while writing it would add to the peak
+    memory. The row numbers stay, so the report still counts the rows read."""
+    if plan.raw is not None:
+        plan.raw.records = plan.raw.records.select([read.ROW])
+    if plan.layout is not None:
+        plan.layout.data = plan.layout.data.select([read.ROW])
+    pa.default_memory_pool().release_unused()  # Arrow's allocator keeps the freed pages otherwise
+
+
 def _derives_ids(plan: Plan) -> bool:
     return plan.layout.format == "google_forms" and "response_id" not in plan.mapping.columns
 

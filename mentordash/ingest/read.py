@@ -7,10 +7,11 @@ have the header's width is read a second time with Python's csv module, to name 
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,12 +65,15 @@ def load(
     _refuse_non_csv(data)
     encoding = encoding or detect_encoding(data)
     text = decode(data, encoding)
-    if not text.strip(" \t\r\n,;\ufeff"):
+    if not _HOLDS_DATA.search(text):
         raise file_problem("The file holds no data: it is empty (or only separators).")
     utf8 = data[3:] if encoding == "utf-8-sig" else data if encoding == "utf-8" else text.encode("utf-8")
-    delimiter = delimiter or sniff_delimiter(_sample(text))
-    records = _parse(utf8, text, delimiter)
-    spans = _check_multiline(records, text, delimiter)
+    sample, lines = _sample(text), _line_count(text)
+    del text  # Arrow parses the bytes: the text beside them would double a large file in memory
+    delimiter = delimiter or sniff_delimiter(sample)
+    full_text = functools.partial(decode, data, encoding)  # decoded again only to name what breaks a file
+    records = _parse(utf8, sample, full_text, delimiter)
+    spans = _check_multiline(records, lines, delimiter)
     return RawFile(name or "upload.csv", hashlib.sha256(data).hexdigest(), encoding, delimiter, records, spans)
 
 
@@ -104,9 +108,15 @@ def _too_long(line: int) -> Rejected:
     )
 
 
+# A character other than blanks and separators (a byte other than blanks, BOMs and zeros): searched for,
+# not found by stripping, which would copy the whole file.
+_HOLDS_DATA = re.compile(r"[^ \t\r\n,;\ufeff]")
+_HOLDS_TEXT = re.compile(rb"[^ \t\r\n\xef\xbb\xbf\xff\xfe\x00]")
+
+
 def _refuse_non_csv(data: bytes) -> None:
     head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+    if not _HOLDS_TEXT.search(data):
         raise file_problem("The file is empty.")
     if data.startswith(b"PK\x03\x04"):
         raise file_problem(
@@ -190,13 +200,13 @@ def _sample(text: str) -> str:
     return text if end < 0 else text[: end + 1]
 
 
-def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
-    width = len(_first_records(_sample(text), delimiter, 1)[0])
+def _parse(utf8: bytes, sample: str, full_text: Callable[[], str], delimiter: str) -> pa.Table:
+    width = len(_first_records(sample, delimiter, 1)[0])
     names = [f"c{i}" for i in range(width)]
     ragged: list[int] = []
     try:
         table = pacsv.read_csv(
-            io.BytesIO(utf8),
+            pa.BufferReader(utf8),  # the bytes in place: read by Arrow's threads without copies or the GIL
             read_options=pacsv.ReadOptions(column_names=names, block_size=ARROW_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, newlines_in_values=True, invalid_row_handler=lambda row: ragged.append(1) or "skip"
@@ -208,12 +218,12 @@ def _parse(utf8: bytes, text: str, delimiter: str) -> pa.Table:
             ),
         )
     except pa.ArrowInvalid as error:  # a record longer than a block: a huge quoted cell, or an open quote
-        raise _unreadable(text, delimiter, error) from None
-    _check_open_quote(utf8, text, delimiter, table)
+        raise _unreadable(full_text(), delimiter, error) from None
+    _check_open_quote(utf8, full_text, delimiter, table)
     _check_cell_sizes(table)
-    if ragged or _BLANK_LINE.search(utf8.rstrip()):
+    if ragged or _BLANK_LINE.search(utf8, 0, _content_end(utf8)):
         # Arrow skips blank lines, which would shift the row numbers a spreadsheet shows after them.
-        table = _parse_ragged(text, delimiter, width)
+        table = _parse_ragged(full_text(), delimiter, width)
     table = table.append_column(ROW, pa.array(np.arange(1, table.num_rows + 1, dtype=np.int64)))
     return _drop_blank(table)
 
@@ -304,17 +314,18 @@ def _unreadable(text: str, delimiter: str, error: Exception) -> Rejected:
     )
 
 
-def _check_open_quote(utf8: bytes, text: str, delimiter: str, table: pa.Table) -> None:
+def _check_open_quote(utf8: bytes, full_text: Callable[[], str], delimiter: str, table: pa.Table) -> None:
     """A quote never closed swallows the rest of the file into one cell: name the row where it opened.
 
     Checked exactly (Python's csv in strict mode) only when a sign of it is there: an odd number of
     quote characters, or a last record whose cell holds a line break or ends the file."""
     if table.num_rows == 0 or b'"' not in utf8:
         return
-    odd = int(np.count_nonzero(np.frombuffer(utf8, np.uint8) == 34)) % 2 == 1
+    odd = utf8.count(b'"') % 2 == 1
     last = [table.column(i)[table.num_rows - 1].as_py() or "" for i in range(table.num_columns)]
     if not odd and not any("\n" in cell or "\r" in cell for cell in last):
         return
+    text = full_text()
     reader = _records(text, delimiter, strict=True)
     number = line = 0
     try:
@@ -361,14 +372,13 @@ def _check_cell_sizes(table: pa.Table) -> None:
             )
 
 
-def _check_multiline(records: pa.Table, text: str, delimiter: str) -> dict[int, tuple[int, int]]:
+def _check_multiline(records: pa.Table, total_lines: int, delimiter: str) -> dict[int, tuple[int, int]]:
     """The lines each multi-line record spans; refuse when a quoted cell swallowed whole rows.
 
     A quoted cell may hold line breaks (a free-text answer). But when its later lines are rows of the
     header's width, a quote was opened and closed only rows later: those rows were read as one cell,
     and the file has more lines than the records read. Say so, naming the row where the quote opened."""
     cells = [c for c in records.column_names if c != ROW]
-    total_lines = _line_count(text)
     if not records.num_rows or not cells or records[ROW][-1].as_py() == total_lines:
         return {}  # as many records as lines: no cell runs over several
     breaks = None
@@ -442,18 +452,37 @@ def _shown(text: str, limit: int = 80) -> str:
 _BLANK_LINE = re.compile(rb"\n[ \t]*\r?\n")
 
 
+def _content_end(data: bytes, step: int = 64 * 1024) -> int:
+    """len(data.rstrip()), without copying the file: the whitespace at its end is read backwards."""
+    end = len(data)
+    while end:
+        tail = data[max(0, end - step) : end]
+        kept = len(tail.rstrip())
+        if kept:
+            return end - len(tail) + kept
+        end -= len(tail)
+    return 0
+
+
 def _drop_blank(table: pa.Table) -> pa.Table:
     """Blank trailing rows and columns that spreadsheets leave behind carry nothing."""
-    cells = [c for c in table.column_names if c != ROW]
-    filled = [pc.not_equal(pc.utf8_trim_whitespace(table[c]), "") for c in cells]
-    kept = [(c, f) for c, f in zip(cells, filled) if pc.any(f).as_py()]
-    if not kept:
+    keep_columns = [c for c in table.column_names if c != ROW and _any_filled(table[c])]
+    if not keep_columns:
         return table.select([ROW]).slice(0, 0)
-    keep_columns = [c for c, _ in kept]
-    any_filled = kept[0][1]
-    for _, column_filled in kept[1:]:
-        any_filled = pc.or_(any_filled, column_filled)
     renamed = table.select(keep_columns + [ROW]).rename_columns([f"c{i}" for i in range(len(keep_columns))] + [ROW])
-    if pc.all(any_filled).as_py():
-        return renamed  # no blank row: a filtered copy of a large file would only double its memory
+    any_filled = None
+    for name in keep_columns:  # usually the first column fills every row, and the others need not be read
+        filled = _filled(table[name])
+        any_filled = filled if any_filled is None else pc.or_(any_filled, filled)
+        if pc.all(any_filled).as_py():
+            return renamed  # no blank row: a filtered copy of a large file would only double its memory
     return renamed.filter(any_filled)
+
+
+def _filled(cells: pa.ChunkedArray) -> pa.ChunkedArray:
+    return pc.not_equal(pc.utf8_trim_whitespace(cells), "")
+
+
+def _any_filled(cells: pa.ChunkedArray, peek: int = 1000) -> bool:
+    """The first rows usually tell, without trimming the whole column."""
+    return bool(pc.any(_filled(cells.slice(0, peek))).as_py() or pc.any(_filled(cells)).as_py())

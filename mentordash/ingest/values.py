@@ -146,9 +146,10 @@ class Converted:
 
 def convert_choices(cells: pa.ChunkedArray | pa.Array, resolver: Resolver) -> Converted:
     """Resolve each distinct value once; blanks become nulls."""
-    distinct = pc.unique(cells)
+    # One hashing pass gives the distinct values and each cell's place among them (one chunk: one dictionary)
+    encoded = pc.dictionary_encode(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells)
     resolved, bad = [], {}
-    for value in distinct.to_pylist():
+    for value in encoded.dictionary.to_pylist():
         if value is None or value == "":
             resolved.append(None)
             continue
@@ -158,7 +159,7 @@ def convert_choices(cells: pa.ChunkedArray | pa.Array, resolver: Resolver) -> Co
             bad[value] = str(why)
             resolved.append(None)
     table = pa.array(resolved, ARROW_TYPES[resolver.col.kind])
-    return Converted(table.take(pc.index_in(cells, value_set=distinct)), bad)
+    return Converted(table.take(encoded.indices), bad)
 
 
 def convert_text(cells) -> Converted:
@@ -207,6 +208,9 @@ EXCEL_SERIAL = (
 )
 
 
+MAX_FAILED_SHOWN = 1000  # distinct unreadable dates named, each with its rows
+
+
 class AmbiguousDates(Exception):
     def __init__(self, column: str, example: str):
         super().__init__(column)
@@ -215,27 +219,26 @@ class AmbiguousDates(Exception):
 
 def convert_dates(cells, kind: str, column: str, date_order: str | None) -> Converted:
     """Parse every accepted form at once; ambiguous day/month order is asked for, never guessed."""
+    trimmed = pc.utf8_trim_whitespace(cells)
     con = duckdb.connect()
     try:
-        con.register("cells", pa.table({"v": pc.utf8_trim_whitespace(cells)}))
+        con.register("cells", pa.table({"v": trimmed}))
         order = date_order or _date_order(con, column)
         formats = ISO_FORMATS + SLASH_FORMATS[order] + YEAR_FIRST_SLASH
         parsed = con.sql(
             f"SELECT coalesce(try_strptime(regexp_replace(v, ?, ''), ?), {EXCEL_SERIAL}) AS t FROM cells",
             params=[ZONE_SUFFIX, formats],
         ).to_arrow_table()["t"]
-        failed = con.execute(
-            f"SELECT DISTINCT v FROM cells WHERE v <> '' AND coalesce(try_strptime(regexp_replace(v, ?, ''), ?), "
-            f"{EXCEL_SERIAL}) IS NULL LIMIT 1000",
-            [ZONE_SUFFIX, formats],
-        ).fetchall()
     finally:
         con.close()
+    # the cells that hold something and parse as nothing, found from the parse itself (not parsed again)
+    unparsed = pc.and_(pc.not_equal(trimmed, ""), pc.is_null(parsed))
+    failed = pc.unique(pc.filter(trimmed, unparsed)).slice(0, MAX_FAILED_SHOWN).to_pylist()
     parsed = parsed.cast(pa.timestamp("us"))
     if kind == "date":
         parsed = parsed.cast(pa.date32())
     what = "date (YYYY-MM-DD)" if kind == "date" else "date or date and time"
-    return Converted(parsed, {v: f"not a {what} in a form the importer knows" for (v,) in failed})
+    return Converted(parsed, {v: f"not a {what} in a form the importer knows" for v in failed})
 
 
 def _date_order(con: duckdb.DuckDBPyConnection, column: str) -> str:
