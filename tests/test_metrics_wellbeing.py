@@ -142,9 +142,17 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
         wellbeing.measures_by_wave(db, filters)
         wellbeing.measures_by_group(db, filters)
         wellbeing.responses_total(db, filters)
-    assert builds == [("wellbeing_combinations", ()), ("wellbeing_combinations", ("mentored",))]
+    groups = ("eff_division", "eff_gender", "eff_stage", "urim_eff")
+    assert builds == [  # everyone: one row per wave; any group filter or breakdown: one table for them all
+        ("wellbeing_combinations", ()),
+        ("wellbeing_combinations", tuple(sorted((*groups, "mentored")))),
+        ("wellbeing_combinations", groups),
+    ]
     wellbeing.measures_by_group(db, Filters(race_ethnicity=("black",), institution=("Dept 02",)))
-    assert builds[-1] == ("wellbeing_combinations", ("eff_institution", "mentored", "race_ethnicity"))
+    assert builds[-1] == (
+        "wellbeing_combinations",
+        tuple(sorted((*groups, "eff_institution", "mentored", "race_ethnicity"))),
+    )
     with pytest.raises(ValueError, match="no combination column"):
         wellbeing.combinations(db, ("person_id",))
 

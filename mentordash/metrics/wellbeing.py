@@ -72,51 +72,64 @@ COMBINATION_COLUMNS = {
     "race_ethnicity": "c.race_ethnicity",
     "urim": "c.urim_eff",
 }
-# The columns a combination may add to the fixed ones (survey, stage, gender, URiM, division): mentored
-# status, and the respondent's race/ethnicity and institution (columns of wellbeing_responses.sql).
-_EXTRA_COMBINATION_COLUMNS = ("eff_institution", "mentored", "race_ethnicity")
+# The columns a combination may hold beside its survey wave, each a column of wellbeing_responses.sql (aliased
+# f): the respondent's effective groups, in GROUPS together (a view filtered or broken down by any of them),
+# race/ethnicity and institution (a view filtered on them) and mentored status (the breakdown by it).
+GROUPS = ("eff_stage", "eff_gender", "urim_eff", "eff_division")
+_COMBINATION_COLUMNS_SQL = {
+    "eff_stage": "f.eff_stage",
+    "eff_gender": "f.eff_gender",
+    "urim_eff": None,  # urim_sql("f") AS urim_eff: the settings' list of groups is a bound parameter
+    "eff_division": "f.eff_division",
+    "eff_institution": "f.eff_institution",
+    "race_ethnicity": "f.race_ethnicity",
+    "mentored": None,  # MENTORED_SQL, over the ASOF join of MENTORED_JOIN_SQL
+}
 # A scored response's mentored status (docs/metrics.md): linked responses by the roster's mentee spans
 # (wellbeing_responses.sql, mentored_days), the others by what they reported, else unknown.
 MENTORED_SQL = "CASE WHEN g.linked THEN md.on_mentor ELSE g.has_mentor END"
 MENTORED_JOIN_SQL = "LEFT JOIN mentored_days md ON md.person_id = g.person_id AND md.day = g.submitted_day"
 
 
-def combinations(db: Database, extra: tuple[str, ...] = ()) -> pa.Table:
-    """Every complete response counted per combination of survey wave, effective career stage, gender,
-    URiM and division, and the `extra` columns (of _EXTRA_COMBINATION_COLUMNS), with each measure's
-    scoreable and positive counts and cell keys (wellbeing_combinations.sql): built once per data version
-    (Database.derived) and filtered and summed by every wellbeing figure, so that a new filter never
-    scores the responses again. Held in the process, never shown: only the figures made from it leave
-    this module, each through privacy."""
-    extra = tuple(sorted(extra))
-    unknown = set(extra) - set(_EXTRA_COMBINATION_COLUMNS)
+def combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
+    """Every complete response counted per survey wave and combination of `columns` (of
+    _COMBINATION_COLUMNS_SQL), with each measure's scoreable and positive counts, the roster-linked
+    responses, and their cell keys (wellbeing_combinations.sql): built once per data version
+    (Database.derived) and filtered and summed by every wellbeing figure, so that a new filter never scores
+    the responses again. Held in the process, never shown: only the figures made from it leave this
+    module, each through privacy."""
+    columns = tuple(sorted(columns))
+    unknown = set(columns) - set(_COMBINATION_COLUMNS_SQL)
     if unknown:
         raise ValueError(f"no combination column {sorted(unknown)}")
 
     def build() -> pa.Table:
         settings = db.settings()
         params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
-        columns = [c for c in extra if c != "mentored"]
-        mentored = "mentored" in extra
+        expressions = {**_COMBINATION_COLUMNS_SQL, "urim_eff": urim_sql("f")}
+        mentored = "mentored" in columns
         sql = load_sql(
             "wellbeing_combinations",
             wellbeing_responses=respondents_sql("wellbeing_responses", Filters(), params),
-            extra_columns="".join(f", f.{c}" for c in columns),
-            extra_names="".join(f", gm.{c}" for c in extra),
+            columns="".join(f", {expressions[c]} AS {c}" for c in columns if c != "mentored"),
+            column_names="".join(f", gm.{c}" for c in columns),
             mentored_column=f",\n           {MENTORED_SQL} AS mentored" if mentored else "",
             mentored_join=f"\n    {MENTORED_JOIN_SQL}" if mentored else "",
-            urim_expr=urim_sql("f"),
             measure_flags=measure_flags("f"),
             measure_counts=measure_counts(),
         )
         return db.arrow(sql, params)
 
-    return db.derived(("wellbeing_combinations", extra), build)
+    return db.derived(("wellbeing_combinations", columns), build)
 
 
-def _extra_for(filters: Filters) -> tuple[str, ...]:
-    """The combination columns the filters need beyond the fixed ones."""
+def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:
+    """The combination columns a view needs: the groups when it breaks down by them or filters on any of
+    them (all four at once, so that changing which group a filter picks reuses one table), race/ethnicity
+    and institution when filtered on. A view of everyone sums a table of one row per wave."""
+    grouped = by_groups or any((filters.career_stage, filters.gender, filters.division, filters.urim is not None))
     return (
+        *(GROUPS if grouped else ()),
         *(("race_ethnicity",) if filters.race_ethnicity else ()),
         *(("eff_institution",) if filters.institution else ()),
     )
@@ -127,7 +140,7 @@ def _over_combinations(
 ) -> tuple[pd.DataFrame, dict]:
     """load_sql(name, **parts) over the combinations the filters need (with mentored status if asked), its
     `{cell_filter}` from the filters (values bound): the frame and the settings."""
-    table = combinations(db, (*(("mentored",) if mentored else ()), *_extra_for(filters)))
+    table = combinations(db, (*(("mentored",) if mentored else ()), *_columns_for(filters, by_groups=mentored)))
     params: dict = {}
     sql = load_sql(name, cell_filter=where_sql(filters, COMBINATION_COLUMNS, params), **parts)
     return db.df(sql, params, tables={"wellbeing_combinations": table}), db.settings()
@@ -192,7 +205,7 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
         people_filter=where_sql(filters, people_columns("p"), params),
         cell_filter=where_sql(filters, COMBINATION_COLUMNS, params),
     )
-    frame = db.df(sql, params, tables={"wellbeing_combinations": combinations(db, _extra_for(filters))})
+    frame = db.df(sql, params, tables={"wellbeing_combinations": combinations(db, _columns_for(filters))})
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame = privacy.publish_counts(
         frame,
