@@ -177,6 +177,41 @@ def test_mentored_rule_linked_and_anonymous(db):
     )
 
 
+def test_mentored_on_the_submission_day_through_overlapping_relationships_and_gaps(tmp_path):
+    """Linked responses are mentored on a day inside any 'mentor' relationship (its end day included);
+    overlapping and back-to-back relationships count as one span, a gap or another role does not."""
+    db = new_db(tmp_path)
+    add_people(db, *[person(f"P{i}", "resident", date(2020, 7, 1)) for i in range(1, 4)])
+    add_mentorships(
+        db,
+        dict(mentor_id="M1", mentee_id="P1", start_date=date(2024, 1, 1), end_date=date(2024, 6, 30)),
+        dict(mentor_id="M2", mentee_id="P1", start_date=date(2024, 3, 1), end_date=date(2025, 1, 31)),
+        dict(mentor_id="M3", mentee_id="P1", start_date=date(2025, 2, 1), end_date=date(2025, 2, 28)),
+        dict(mentor_id="M1", mentee_id="P1", start_date=date(2025, 6, 1)),
+        dict(mentor_id="M4", mentee_id="P2", role="sponsor", start_date=date(2024, 1, 1)),
+    )
+    days = {  # response id: (person, day, mentored)
+        "before": ("P1", datetime(2023, 12, 31, 9), False),
+        "first": ("P1", datetime(2024, 1, 1, 9), True),
+        "overlap": ("P1", datetime(2024, 5, 1, 9), True),
+        "second_only": ("P1", datetime(2024, 12, 1, 9), True),
+        "end_day": ("P1", datetime(2025, 1, 31, 18), True),
+        "back_to_back": ("P1", datetime(2025, 2, 10, 9), True),
+        "gap": ("P1", datetime(2025, 3, 1, 9), False),
+        "open_again": ("P1", datetime(2026, 1, 1, 9), True),
+        "sponsor_only": ("P2", datetime(2025, 1, 1, 9), False),
+        "none": ("P3", datetime(2025, 1, 1, 9), False),
+    }
+    add_survey(
+        db,
+        *[response(rid, 3, person_id=pid, survey=rid, submitted_at=day) for rid, (pid, day, _) in days.items()],
+    )
+    frame = wellbeing.measures_by_group(db, Filters())
+    mentored = frame[(frame["dimension"] == "mentored") & (frame["measure"] == "mini_z")]
+    shown = {(r["survey"], r["group"]) for r in mentored.to_dict("records")}
+    assert shown == {(rid, "mentored" if yes else "not_mentored") for rid, (_, _, yes) in days.items()}
+
+
 def test_mentored_small_group_suppressed_with_its_complement(db):
     rows = groups(db, "mentored")  # min_cell 5: unknown (3) hidden, and the next smallest (mentored, 5) too
     assert rows["unknown"]["suppressed"] and rows["unknown"]["n"] is None

@@ -330,12 +330,13 @@ def _source_name(mapping: Mapping, canonical: str) -> str:
 
 
 def _cells(layout: Layout, mapping: Mapping, col: schema.Column):
-    """The source cells of a canonical column (a group for a checkbox field), a constant, or None."""
+    """The source cells of a canonical column (a group for a checkbox field), a constant, or None. The
+    cells are as the file holds them: each conversion trims them (a choice column only its distinct values)."""
     n = layout.data.num_rows
     source = mapping.columns.get(col.name)
     if source is not None:
         column = layout.column(source)
-        return column if column.members else pc.utf8_trim_whitespace(layout.data[source])
+        return column if column.members else layout.data[source]
     if col.name in mapping.constants:
         return pa.array([mapping.constants[col.name].strip()] * n, pa.string()) if n else pa.array([], pa.string())
     return None
@@ -349,7 +350,10 @@ def _convert(layout, mapping, col, cells, dictionary) -> Converted:
     if col.kind in ("date", "datetime"):
         try:
             return convert_dates(
-                _redcap_unfinished_blank(cells), col.kind, _source_name(mapping, col.name), mapping.date_order
+                _redcap_unfinished_blank(pc.utf8_trim_whitespace(cells)),
+                col.kind,
+                _source_name(mapping, col.name),
+                mapping.date_order,
             )
         except AmbiguousDates as error:
             raise ambiguous_problem(error) from None
@@ -541,7 +545,12 @@ def _blank_required(table: pa.Table, mapping: Mapping) -> list[Problem]:
 def _duplicates(table: pa.Table, dataset: str) -> list[Problem]:
     """Rows of one file that claim the same identity (docs/datasets.md keys)."""
     keys = [k for k in schema.KEYS[dataset] if k in table.column_names]
-    if dataset in schema.UPSERT | {"survey"} and len(keys) == len(schema.KEYS[dataset]) and table.num_rows:
+    if (
+        dataset in schema.UPSERT | {"survey"}
+        and len(keys) == len(schema.KEYS[dataset])
+        and table.num_rows
+        and not _identities_all_different(table, keys)
+    ):
         con = duckdb.connect()
         try:
             con.register("incoming", table.select(keys + [ROW]))
@@ -563,6 +572,16 @@ def _duplicates(table: pa.Table, dataset: str) -> list[Problem]:
             for row, first, value in found
         ]
     return []
+
+
+def _identities_all_different(table: pa.Table, keys: list[str]) -> bool:
+    """Whether no two rows can claim the same identity: one key column whose values all differ settles
+    it, in one hashing pass over that column; grouping every key of a large file would hold a hash of
+    all of them beside the converted table (the import's peak memory), only to find none repeated."""
+    keyed = table.select(keys)
+    if any(keyed[k].null_count for k in keys):
+        keyed = keyed.drop_null()  # a row missing part of its identity claims none (as in the grouping)
+    return any(len(pc.unique(keyed[k])) == keyed.num_rows for k in reversed(keys))
 
 
 def _line_breaks(layout: Layout, mapping: Mapping) -> list[Problem]:

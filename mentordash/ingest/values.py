@@ -145,11 +145,12 @@ class Converted:
 
 
 def convert_choices(cells: pa.ChunkedArray | pa.Array, resolver: Resolver) -> Converted:
-    """Resolve each distinct value once; blanks become nulls."""
-    # One hashing pass gives the distinct values and each cell's place among them (one chunk: one dictionary)
+    """Resolve each distinct value once, trimmed; blanks become nulls. `bad` holds the trimmed values."""
+    # One hashing pass gives the distinct values and each cell's place among them (one chunk: one dictionary);
+    # only the distinct values are trimmed, not every cell ("Yes" and " Yes" then resolve alike).
     encoded = pc.dictionary_encode(cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells)
     resolved, bad = [], {}
-    for value in encoded.dictionary.to_pylist():
+    for value in pc.utf8_trim_whitespace(encoded.dictionary).to_pylist():
         if value is None or value == "":
             resolved.append(None)
             continue
@@ -259,12 +260,12 @@ def _date_order(con: duckdb.DuckDBPyConnection, column: str) -> str:
 
 
 def bad_rows(cells, rows: pa.Array, bad: dict[str, str], column: str) -> list[Problem]:
-    """A problem for every row holding one of the bad values, in file order."""
+    """A problem for every row holding one of the bad values, in file order, each value as trimmed."""
     if not bad:
         return []
     trimmed = pc.utf8_trim_whitespace(cells)
     mask = pc.is_in(trimmed, value_set=pa.array(list(bad), pa.string()))
-    values = pc.filter(cells, mask).to_pylist()
+    values = pc.filter(trimmed, mask).to_pylist()
     numbers = pc.filter(rows, mask).to_pylist()
     return [Problem(r, column, v, bad[v.strip()]) for r, v in zip(numbers, values)]
 

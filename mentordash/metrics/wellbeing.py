@@ -62,8 +62,8 @@ MEASURE_COUNTS = ["n", "positive"]
 MEASURE_NUMERATORS = {"positive": ["pct", "ci_low", "ci_high"]}
 
 
-# The filter columns of a wellbeing_combinations.sql row (aliased c); race/ethnicity and institution are
-# there only when the view filters on them (combinations()).
+# The filter columns of a wellbeing_combinations.sql row (aliased c); each is there when the view filters on
+# it (_columns_for).
 COMBINATION_COLUMNS = {
     "career_stage": "c.eff_stage",
     "gender": "c.eff_gender",
@@ -83,7 +83,7 @@ _COMBINATION_COLUMNS_SQL = {
     "eff_division": "f.eff_division",
     "eff_institution": "f.eff_institution",
     "race_ethnicity": "f.race_ethnicity",
-    "mentored": None,  # MENTORED_SQL, over the ASOF join of MENTORED_JOIN_SQL
+    "mentored": None,  # MENTORED_SQL, over the join of MENTORED_JOIN_SQL
 }
 # A scored response's mentored status (docs/metrics.md): linked responses by the roster's mentee spans
 # (wellbeing_responses.sql, mentored_days), the others by what they reported, else unknown.

@@ -27,6 +27,7 @@ mentor_terms AS (
            ) AS until_before
     FROM mentorships m
     WHERE m.role = 'mentor'
+      AND relationship_active_until(m.end_date) > m.start_date  -- a term of no day (ended before it began) holds none
 ),
 mentor_islands AS (
     SELECT *, sum(CASE WHEN until_before IS NULL OR start_date > until_before THEN 1 ELSE 0 END) OVER (
