@@ -154,7 +154,7 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
         tuple(sorted((*groups, "eff_institution", "mentored", "race_ethnicity"))),
     )
     with pytest.raises(ValueError, match="no combination column"):
-        wellbeing.combinations(db, ("person_id",))
+        wellbeing._combinations(db, ("person_id",))
 
 
 def test_incomplete_responses_left_out_everywhere(db):

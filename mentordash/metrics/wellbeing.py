@@ -91,7 +91,7 @@ MENTORED_SQL = "CASE WHEN g.linked THEN md.on_mentor ELSE g.has_mentor END"
 MENTORED_JOIN_SQL = "LEFT JOIN mentored_days md ON md.person_id = g.person_id AND md.day = g.submitted_day"
 
 
-def combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
+def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     """Every complete response counted per survey wave and combination of `columns` (of
     _COMBINATION_COLUMNS_SQL), with each measure's scoreable and positive counts, the roster-linked
     responses, and their cell keys (wellbeing_combinations.sql): built once per data version
@@ -140,7 +140,7 @@ def _over_combinations(
 ) -> tuple[pd.DataFrame, dict]:
     """load_sql(name, **parts) over the combinations the filters need (with mentored status if asked), its
     `{cell_filter}` from the filters (values bound): the frame and the settings."""
-    table = combinations(db, (*(("mentored",) if mentored else ()), *_columns_for(filters, by_groups=mentored)))
+    table = _combinations(db, (*(("mentored",) if mentored else ()), *_columns_for(filters, by_groups=mentored)))
     params: dict = {}
     sql = load_sql(name, cell_filter=where_sql(filters, COMBINATION_COLUMNS, params), **parts)
     return db.df(sql, params, tables={"wellbeing_combinations": table}), db.settings()
@@ -205,7 +205,7 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
         people_filter=where_sql(filters, people_columns("p"), params),
         cell_filter=where_sql(filters, COMBINATION_COLUMNS, params),
     )
-    frame = db.df(sql, params, tables={"wellbeing_combinations": combinations(db, _columns_for(filters))})
+    frame = db.df(sql, params, tables={"wellbeing_combinations": _combinations(db, _columns_for(filters))})
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame = privacy.publish_counts(
         frame,

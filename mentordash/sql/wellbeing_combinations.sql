@@ -4,7 +4,7 @@
 -- institution when a filter is set on them; none for a view of everyone): the responses, for each measure
 -- the scoreable (n__) and positive (pos__) ones, and the roster-linked responses, each with its cell key
 -- (docs/privacy.md). No filter applies here: this is built once per data version
--- (metrics.wellbeing.combinations) and every view of the wellbeing figures filters and sums its rows
+-- (metrics.wellbeing._combinations) and every view of the wellbeing figures filters and sums its rows
 -- (wellbeing_by_wave.sql, wellbeing_by_group.sql, wellbeing_total.sql, wellbeing_response_rate.sql), so a
 -- new filter never scans the responses again. Over the CTEs of wellbeing_responses.sql.
 WITH {wellbeing_responses},

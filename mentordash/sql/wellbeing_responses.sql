@@ -1,6 +1,6 @@
 -- The filtered, complete survey responses with their respondent's effective groups and mentored status
 -- (docs/metrics.md, Burnout and wellbeing). The CTEs the wellbeing combinations are built on, spliced into the WITH
--- clause of wellbeing_combinations.sql as the part `wellbeing_responses` (metrics.wellbeing.combinations).
+-- clause of wellbeing_combinations.sql as the part `wellbeing_responses` (metrics.wellbeing._combinations).
 -- - respondents (survey_respondents.sql): a roster-linked response carries the roster's groups, otherwise
 --   what the respondent reported (no division or institution).
 -- - mentored (a combination's, wellbeing_combinations.sql): linked responses, whether the person was mentee
