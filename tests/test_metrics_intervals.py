@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from mentordash.metrics.intervals import pct, wilson, wilson_pct
+import numpy as np
+import pandas as pd
+
+from mentordash.metrics.intervals import pct, shares_pct, wilson, wilson_pct
 
 
 def test_wilson_pct_is_the_wilson_interval_in_percent_rounded_as_pct():
@@ -28,3 +31,12 @@ def test_no_interval_without_a_denominator():
     assert wilson_pct(3, None) == (None, None)
     assert wilson_pct(None, 12) == (None, None)
     assert pct(0, 0) is None
+
+
+def test_shares_over_columns_are_the_scalar_shares_and_none_where_a_count_is_hidden():
+    parts = pd.Series([3.0, np.nan, 7.0, 3.0])  # a hidden count reads NaN in a float column
+    wholes = pd.Series([10, 10, 0, 10])
+    shares, lows, highs = shares_pct(parts, wholes)
+    assert shares == [pct(3, 10), None, None, pct(3, 10)]
+    assert list(zip(lows, highs)) == [wilson_pct(3, 10), (None, None), (None, None), wilson_pct(3, 10)]
+    assert shares_pct(pd.Series([1, None], dtype=object), [4, 4])[0] == [pct(1, 4), None]

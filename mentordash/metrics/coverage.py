@@ -10,7 +10,7 @@ import pandas as pd
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.metrics.filters import Filters, people_columns, where_sql
-from mentordash.metrics.intervals import pct, wilson_pct
+from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import years_before
 from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, CAREER_STAGES, NOT_RECORDED, ROLES, SOURCES
 
@@ -479,10 +479,7 @@ def formal_by_stage(
     stages = privacy.publish_counts(stages, audience, ["relationships", "formal", "mentees"], min_cell)
     stages["formal"] = stages[["formal", "relationships"]].min(axis=1)
     stages["informal"] = stages["relationships"] - stages["formal"]
-    stages["formal_pct"] = [pct(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
-    bounds = [wilson_pct(f, t) for f, t in zip(stages["formal"], stages["relationships"])]
-    stages["ci_low"] = [lo for lo, _ in bounds]
-    stages["ci_high"] = [hi for _, hi in bounds]
+    stages["formal_pct"], stages["ci_low"], stages["ci_high"] = shares_pct(stages["formal"], stages["relationships"])
     stages = stages.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
     out = privacy.suppress(
         stages,

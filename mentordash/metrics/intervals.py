@@ -45,9 +45,6 @@ def shares_pct(parts, wholes, digits: int = 1) -> tuple[list, list, list]:
 
 
 def _ints(values) -> list:
-    """Python ints (None where missing) from a column of counts, without iterating it in pandas."""
-    array = getattr(values, "to_numpy", lambda: values)()
-    try:
-        return [int(v) for v in array.astype("int64").tolist()]
-    except (TypeError, ValueError):  # missing counts (a suppressed whole): keep None where there is none
-        return [None if v is None or v != v else int(v) for v in list(array)]
+    """Python ints from a column of counts, None where a count is missing (None or NaN: a hidden count)."""
+    items = values.tolist() if hasattr(values, "tolist") else list(values)
+    return [None if v is None or v != v else int(v) for v in items]
