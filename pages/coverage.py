@@ -66,12 +66,11 @@ for column, tile in zip(st.columns(4), tiles(everyone(chosen), load, noun, setti
 
 def at_date() -> None:
     left, right = st.columns([3, 2])
-    plotly_chart(left, charts.coverage_by_stage(chosen, role, min_cell), width="stretch", key="cov_by_stage")
+    plotly_chart(left, charts.coverage_by_stage(chosen, role, min_cell), key="cov_by_stage")
     bench = data.at_date_data(view)["benchmark"]
     plotly_chart(
         right,
         charts.resident_benchmark(bench["department"], bench["benchmark"], min_cell),
-        width="stretch",
         key="cov_benchmark",
     )
     right.caption(
@@ -84,7 +83,7 @@ def at_date() -> None:
 
 def role_grid() -> None:
     st.header("Coverage by relationship role")
-    plotly_chart(st, charts.role_grid(by_role, min_cell), width="stretch", key="cov_role_grid")
+    plotly_chart(st, charts.role_grid(by_role, min_cell), key="cov_role_grid")
     st.caption(
         "Each cell: the share of that career stage's active people who are mentee in an active relationship "
         "of that role; the last row counts a relationship of any role. One person can count under several roles."
@@ -94,7 +93,7 @@ def role_grid() -> None:
 def month_by_month() -> None:
     st.header("Coverage month by month")
     monthly = data.monthly_data(view, roles)["monthly"]
-    plotly_chart(st, charts.coverage_monthly(monthly, role, min_cell), width="stretch", key="cov_monthly")
+    plotly_chart(st, charts.coverage_monthly(monthly, role, min_cell), key="cov_monthly")
 
 
 def groups() -> None:
@@ -121,7 +120,6 @@ def groups() -> None:
             plotly_chart(
                 column,
                 charts.coverage_by_group(groups, dimension, min_cell, role, group_total["pct"]),
-                width="stretch",
                 key=f"cov_group_{dimension}",
             )
     with st.expander("Numbers: coverage by group"):
@@ -135,14 +133,13 @@ def mentor_load() -> None:
     plotly_chart(
         left,
         charts.load_distribution(found["distribution"], load["capacity"], min_cell),
-        width="stretch",
         key="cov_load",
     )
     left.caption(
         "Mentors the filters select (a Division filter shows that division's mentors); external mentors "
         "count only when no filter is set. Capacity is a setting."
     )
-    plotly_chart(right, charts.minority_tax(found["tax"], min_cell), width="stretch", key="cov_tax")
+    plotly_chart(right, charts.minority_tax(found["tax"], min_cell), key="cov_tax")
     right.caption(
         "Grey: each group's share of the department's active faculty; vermillion: its share of the mentoring "
         "of the people the filters select (both among faculty whose gender or URiM status is known). A larger "
@@ -153,8 +150,8 @@ def mentor_load() -> None:
 def sources() -> None:
     st.header("How relationships began")
     found = data.sources_data(view, roles)
-    plotly_chart(st, charts.relationship_sources(found["sources"], min_cell), width="stretch", key="cov_sources")
-    plotly_chart(st, charts.formal_informal(found["formal"], min_cell), width="stretch", key="cov_formal")
+    plotly_chart(st, charts.relationship_sources(found["sources"], min_cell), key="cov_sources")
+    plotly_chart(st, charts.formal_informal(found["formal"], min_cell), key="cov_formal")
     st.caption(
         "By the mentee's career stage, relationships active on the as-of date. Societies: RJOS, JRGOS, "
         "Nth Dimensions, the Perry Initiative and others."
@@ -164,9 +161,7 @@ def sources() -> None:
 def time_to_match() -> None:
     st.header("How long newcomers wait")
     match = data.match_data(view, roles)["match"]
-    plotly_chart(
-        st, charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), width="stretch", key="cov_match"
-    )
+    plotly_chart(st, charts.time_to_match(match, min_cell, coverage.MATCH_YEARS_BACK, role), key="cov_match")
     with st.expander("Numbers: time to match"):
         st.dataframe(match_table(match, min_cell), hide_index=True, width="stretch", key="cov_table_match")
 

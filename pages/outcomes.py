@@ -45,7 +45,7 @@ stop_if_too_small(head["total"], min_cell)
 def publications() -> None:
     st.header("Publications per person-year")
     pubs = data.publications_data(view)["publications"]
-    plotly_chart(st, charts.publication_rates(pubs, min_cell), width="stretch", key="outcomes_chart_1")
+    plotly_chart(st, charts.publication_rates(pubs, min_cell), key="outcomes_chart_1")
     st.dataframe(rates_table(pubs, min_cell), hide_index=True, width="stretch", key="table_publications")
     st.caption(
         "Publications dated on a person's window days, over their person-years (window days / 365.25). "
@@ -60,7 +60,6 @@ def promotion() -> None:
     plotly_chart(
         st,
         charts.promotion_curves(found["curves"], found["summary"], min_cell),
-        width="stretch",
         key="outcomes_chart_2",
     )
     st.dataframe(promotion_table(found["summary"], min_cell), hide_index=True, width="stretch", key="table_promotion")
@@ -83,7 +82,7 @@ def departure() -> None:
         key="outcomes_departure_by",
     )
     departures = data.departure_data(view, by)["departures"]
-    plotly_chart(st, charts.early_departure(departures, min_cell, by=by), width="stretch", key="outcomes_chart_3")
+    plotly_chart(st, charts.early_departure(departures, min_cell, by=by), key="outcomes_chart_3")
     st.dataframe(departure_table(departures, min_cell, by), hide_index=True, width="stretch", key="table_departure")
     st.caption(
         "Among people with days in the window, those whose end date falls in the window with the reason "
@@ -97,7 +96,7 @@ def satisfaction() -> None:
     if satisfied.empty:
         st.info("No survey in the window asked about career satisfaction for this selection.")
         return
-    plotly_chart(st, charts.satisfaction(satisfied, min_cell), width="stretch", key="outcomes_chart_4")
+    plotly_chart(st, charts.satisfaction(satisfied, min_cell), key="outcomes_chart_4")
     st.dataframe(satisfaction_table(satisfied, min_cell), hide_index=True, width="stretch", key="table_satisfaction")
     st.caption(
         "Complete survey responses submitted in the window. Mentored: for a respondent on the roster, an "
@@ -109,9 +108,7 @@ def satisfaction() -> None:
 def mentors_side() -> None:
     st.header("The mentors' side: faculty who mentor")
     mentors = data.mentors_data(view)["mentors"]
-    plotly_chart(
-        st, charts.publication_rates(mentors, min_cell, flag="mentors"), width="stretch", key="outcomes_chart_5"
-    )
+    plotly_chart(st, charts.publication_rates(mentors, min_cell, flag="mentors"), key="outcomes_chart_5")
     st.dataframe(rates_table(mentors, min_cell, flag="mentors"), hide_index=True, width="stretch", key="table_mentors")
     st.caption(
         "Faculty who were mentor in an active mentor relationship on at least half of their window days, "

@@ -24,7 +24,7 @@ stop_if_too_small(data.view_total(view), min_cell)
 
 headline = data.headline_data(view)
 show_tiles(headline["tiles"], min_cell)
-plotly_chart(st, coverage_by_academic_year(headline["by_year"], min_cell), width="stretch", key="overview_chart_1")
+plotly_chart(st, coverage_by_academic_year(headline["by_year"], min_cell), key="overview_chart_1")
 
 # Computed only while open (on_change="rerun" makes the expander report whether it is).
 with st.expander("Latest data in each dataset", key=data.FRESHNESS_KEY, on_change="rerun") as freshness:

@@ -85,8 +85,8 @@ def funnel() -> None:
         too_few_warning()
         return
     groups = found["groups"]
-    plotly_chart(st, charts.funnel_figure(groups, "all", min_cell, note), width="stretch", key="recruitment_chart_1")
-    plotly_chart(st, charts.funnel_figure(groups, split, min_cell, note), width="stretch", key="recruitment_chart_2")
+    plotly_chart(st, charts.funnel_figure(groups, "all", min_cell, note), key="recruitment_chart_1")
+    plotly_chart(st, charts.funnel_figure(groups, split, min_cell, note), key="recruitment_chart_2")
     with st.expander("Counts by group"):
         st.dataframe(funnel_table(groups, split, min_cell), hide_index=True, width="stretch")
         st.caption(
@@ -106,9 +106,7 @@ def conversion() -> None:
         "intervals mean the difference may be chance."
     )
     conversions = found["conversions"]
-    plotly_chart(
-        st, charts.conversion_figure(conversions, split, min_cell, note), width="stretch", key="recruitment_chart_3"
-    )
+    plotly_chart(st, charts.conversion_figure(conversions, split, min_cell, note), key="recruitment_chart_3")
     with st.expander("Conversion table"):
         st.dataframe(conversion_table(conversions, split, min_cell), hide_index=True, width="stretch")
 
@@ -123,13 +121,11 @@ def shares() -> None:
     plotly_chart(
         st,
         charts.share_trend_figure(found["women"], track, "women", benchmarks, min_cell),
-        width="stretch",
         key="recruitment_chart_4",
     )
     plotly_chart(
         st,
         charts.share_trend_figure(found["urim"], track, "urim", benchmarks, min_cell),
-        width="stretch",
         key="recruitment_chart_5",
     )
     with st.expander("Shares and unknowns, every cycle"):
@@ -153,13 +149,11 @@ def pipeline() -> None:
     plotly_chart(
         st,
         charts.pipeline_figure(data.pipeline_data(view, track, cycle)["pipeline"], min_cell, note),
-        width="stretch",
         key="recruitment_chart_6",
     )
     plotly_chart(
         st,
         charts.conversion_figure(found["conversions"], "pipeline", min_cell, note),
-        width="stretch",
         key="recruitment_chart_7",
     )
     with st.expander("Pipeline conversion table"):
@@ -181,7 +175,6 @@ def department() -> None:
     plotly_chart(
         st,
         charts.representation_figure(people, found["benchmarks"], min_cell),
-        width="stretch",
         key="recruitment_chart_8",
     )
     with st.expander("Representation table"):

@@ -68,7 +68,6 @@ def burnout() -> None:
         plotly_chart(
             st,
             trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
-            width="stretch",
             key=f"wb_trend_{key}",
         )
     st.caption(benchmark_note(burnout_keys, waves["benchmarks"]))
@@ -119,7 +118,6 @@ def most_affected() -> None:
                 wave,
                 min_cell,
             ),
-            width="stretch",
             key=f"wb_group_{dimension}",
         )
 
@@ -148,7 +146,6 @@ def mentored() -> None:
         charts.mentored_comparison(
             rows, waves["waves"], cm.label, cm.source, cm.positive_word, waves["rules"][chosen], min_cell
         ),
-        width="stretch",
         key="wb_mentored_chart",
     )
     st.caption(
@@ -174,7 +171,6 @@ def fulfillment() -> None:
         plotly_chart(
             columns[i % 2],
             trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=True),
-            width="stretch",
             key=f"wb_trend_{key}",
         )
 

@@ -126,10 +126,10 @@ def report_button() -> None:
         _panel(current_view())
 
 
-def plotly_chart(container, fig: go.Figure, key: str, **kwargs) -> None:
-    """A chart as st.plotly_chart draws it (with Plotly's own camera button), and beside it a PNG drawn on
-    the server by kaleido, made only when clicked."""
-    container.plotly_chart(fig, key=key, **kwargs)
+def plotly_chart(container, fig: go.Figure, key: str, width: str | int = "stretch", **kwargs) -> None:
+    """A chart as st.plotly_chart draws it (with Plotly's own camera button), as wide as its container, and
+    beside it a PNG drawn on the server by kaleido, made only when clicked."""
+    container.plotly_chart(fig, key=key, width=width, **kwargs)
     container.download_button(
         "PNG",
         data=lambda: figure_png(fig),
