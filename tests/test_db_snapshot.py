@@ -239,3 +239,18 @@ def test_only_a_few_derived_results_are_kept_per_version(db_path):
     db.derived(("mentored", 0), lambda: mentored_table(db, calls))  # the oldest went first
     assert len(calls) == DERIVED_KEPT + 2
     db.close()
+
+
+def test_the_least_recently_used_derived_result_goes_first(db_path):
+    db = connect(db_path)
+    calls: list = []
+    for key in range(DERIVED_KEPT):
+        db.derived(("mentored", key), lambda: mentored_table(db, calls))
+    db.derived(("mentored", 0), lambda: mentored_table(db, calls))  # used again: now the most recent
+    db.derived(("mentored", "new"), lambda: mentored_table(db, calls))  # drops key 1, not key 0
+    assert len(calls) == DERIVED_KEPT + 1
+    db.derived(("mentored", 0), lambda: mentored_table(db, calls))
+    assert len(calls) == DERIVED_KEPT + 1
+    db.derived(("mentored", 1), lambda: mentored_table(db, calls))
+    assert len(calls) == DERIVED_KEPT + 2
+    db.close()

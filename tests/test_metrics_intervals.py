@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentordash.metrics.intervals import pct, shares_pct, wilson, wilson_pct
 
@@ -40,3 +42,21 @@ def test_shares_over_columns_are_the_scalar_shares_and_none_where_a_count_is_hid
     assert shares == [pct(3, 10), None, None, pct(3, 10)]
     assert list(zip(lows, highs)) == [wilson_pct(3, 10), (None, None), (None, None), wilson_pct(3, 10)]
     assert shares_pct(pd.Series([1, None], dtype=object), [4, 4])[0] == [pct(1, 4), None]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.integers(min_value=0, max_value=10**7).flatmap(
+            lambda n: st.tuples(st.one_of(st.none(), st.integers(min_value=0, max_value=n)), st.just(n))
+        ),
+        max_size=60,
+    ),
+    st.integers(min_value=0, max_value=2),
+)
+def test_shares_pct_equals_the_scalar_functions_for_any_counts(pairs, digits):
+    """The column arithmetic gives exactly what pct and wilson_pct give, cell by cell, rounding included."""
+    parts, wholes = [s for s, _ in pairs], [n for _, n in pairs]
+    shares, lows, highs = shares_pct(parts, wholes, digits=digits)
+    expected = [(pct(s, n, digits=digits), *wilson_pct(s, n, digits=digits)) for s, n in pairs]
+    assert list(zip(shares, lows, highs)) == expected

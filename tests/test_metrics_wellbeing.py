@@ -157,6 +157,25 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
         wellbeing._combinations(db, ("person_id",))
 
 
+def test_response_rates_sum_the_eligible_without_matching_the_roster_again(db, monkeypatch):
+    builds = []
+    derived = db.derived
+
+    def counting(key, compute):
+        return derived(key, lambda: builds.append(key) or compute())
+
+    monkeypatch.setattr(db, "derived", counting)
+    for filters in (Filters(), Filters(gender=("woman",)), Filters(career_stage=("resident",), urim=True)):
+        wellbeing.response_rates(db, filters)
+    eligible = [key for key in builds if key[0] == "wellbeing_eligible"]
+    assert eligible == [  # everyone: one row per wave; any group filter: one table for them all
+        ("wellbeing_eligible", ()),
+        ("wellbeing_eligible", ("career_stage", "division", "gender", "urim")),
+    ]
+    men = wellbeing.response_rates(db, Filters(gender=("man",))).iloc[0]
+    assert (men["eligible"], men["respondents"]) == (8, 7)  # R4-R6 and F1-F5; F5's response is incomplete
+
+
 def test_incomplete_responses_left_out_everywhere(db):
     assert wellbeing.responses_total(db, Filters())["n"] == 17  # 19 rows, 2 flagged incomplete
     rate = wellbeing.response_rates(db, Filters()).iloc[0]
@@ -284,6 +303,46 @@ def test_response_rate_unknown_for_an_anonymous_survey(tmp_path):
     )
     rate = wellbeing.response_rates(db, Filters()).iloc[0]
     assert not rate["roster_allows"] and rate["rate"] is None
+
+
+def test_response_rate_counts_each_wave_across_many_waves(tmp_path):
+    """Who answered a wave is a bit per wave, 64 waves to a chunk: 130 waves cross two chunk boundaries. Person
+    P<k> answers the waves whose number is a multiple of k (P1 every wave), once or twice, and P0 only
+    incompletely; every wave's respondents are counted by hand."""
+    db = new_db(tmp_path, "many_waves.duckdb")
+    add_people(db, *[person(f"P{k}", "resident", date(2020, 1, 1)) for k in range(8)])
+    waves = [f"W{i:03d}" for i in range(130)]
+    rows = []
+    for i, wave in enumerate(waves):
+        day = datetime(2025, 1, 1, 9, 0)
+        for k in range(1, 8):
+            if i % k == 0:
+                rows += [
+                    {
+                        "survey": wave,
+                        "response_id": f"{wave}-{k}-{n}",
+                        "submitted_at": day,
+                        "person_id": f"P{k}",
+                        "mini_z_burnout": 2,
+                        "complete": True,
+                    }
+                    for n in range(1 + (i + k) % 2)
+                ]
+        rows.append(
+            {
+                "survey": wave,
+                "response_id": f"{wave}-0",
+                "submitted_at": day,
+                "person_id": "P0",
+                "mini_z_burnout": 2,
+                "complete": False,
+            }
+        )
+    add_survey(db, *rows)
+    rates = wellbeing.response_rates(db, Filters()).set_index("survey")
+    expected = {wave: sum(1 for k in range(1, 8) if i % k == 0) for i, wave in enumerate(waves)}
+    assert rates["respondents"].to_dict() == expected
+    assert set(rates["eligible"]) == {8}
 
 
 def test_instruments_never_mixed_and_waves_ordered(tmp_path):

@@ -28,7 +28,7 @@ from mentordash.settings import SettingError  # noqa: F401  (re-exported for cal
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 IDLE_CURSORS_KEPT = 8  # finished snapshots' cursors kept for the next ones (one per concurrent page run)
-DERIVED_KEPT = 4  # derived() results kept per data version (each a few tens of MB at national scale)
+DERIVED_KEPT = 5  # derived() results kept per data version (each a few tens of MB at national scale)
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -377,15 +377,18 @@ class Database:
         needs it and shared by every later view and session until the data or the settings change (every
         write bumps the version). Computed inside a snapshot, so it is the data of the version it is kept
         under; one computation at a time, so concurrent first views do not build it twice. An Arrow table:
-        immutable, so it is handed out without a copy. At most DERIVED_KEPT results are kept per version."""
+        immutable, so it is handed out without a copy. At most DERIVED_KEPT results are kept per version,
+        the least recently used dropped first (the response rates' table, used by every view, stays)."""
         with self.snapshot():
             version = (self.data_version(), self._generation)
             with self._derived_lock:
                 held = self._derived if self._derived and self._derived[0] == version else (version, {})
                 self._derived = held
-                if key not in held[1]:
+                if key in held[1]:
+                    held[1][key] = held[1].pop(key)  # the most recently used goes last
+                else:
                     while len(held[1]) >= DERIVED_KEPT:
-                        held[1].pop(next(iter(held[1])))  # the oldest: results are kept in the order made
+                        held[1].pop(next(iter(held[1])))  # the least recently used
                     held[1][key] = compute()
                 return held[1][key]
 

@@ -24,7 +24,7 @@ from mentordash.instruments import (
     measure_flags,
     measure_sums,
 )
-from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
+from mentordash.metrics.filters import Filters, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, shares_pct
 from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
@@ -123,6 +123,41 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     return db.derived(("wellbeing_combinations", columns), build)
 
 
+# The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's groups, URiM as settled at
+# build time; each is there when the view filters on it (_ELIGIBLE_COLUMNS of _columns_for).
+ELIGIBLE_COLUMNS = {
+    "career_stage": "p.career_stage",
+    "gender": "p.gender",
+    "division": "p.division",
+    "institution": "p.institution",
+    "race_ethnicity": "p.race_ethnicity",
+    "urim": "p.urim",
+}
+# The roster's column (wellbeing_eligible.sql) that stands for each combination column of _columns_for.
+_ELIGIBLE_COLUMNS = {
+    "eff_stage": "career_stage",
+    "eff_gender": "gender",
+    "urim_eff": "urim",
+    "eff_division": "division",
+    "eff_institution": "institution",
+    "race_ethnicity": "race_ethnicity",
+}
+
+
+def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
+    """The people each wave could have reached and those who answered, counted per wave and combination of
+    the roster's groups (of _ELIGIBLE_COLUMNS, those of `columns`, as _columns_for gives them;
+    wellbeing_eligible.sql): built once per data version and summed by each view's response rates, so that
+    a new filter never matches the roster against the waves again."""
+    names = tuple(sorted(_ELIGIBLE_COLUMNS[c] for c in columns))
+
+    def build() -> pa.Table:
+        sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))
+        return db.arrow(sql, {"urim_list": db.settings()["urim_list"]})
+
+    return db.derived(("wellbeing_eligible", names), build)
+
+
 def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:
     """The combination columns a view needs: the groups when it breaks down by them or filters on any of
     them (all four at once, so that changing which group a filter picks reuses one table), race/ethnicity
@@ -146,18 +181,24 @@ def _over_combinations(
     return db.df(sql, params, tables={"wellbeing_combinations": table}), db.settings()
 
 
+_MEASURE_RANK = {key: rank for rank, key in enumerate(MEASURE_ORDER)}
+
+
 def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
     """n__<measure> / pos__<measure> columns (and their cell keys kn__ / kpos__) to one row per measure
-    (measure by measure, each in the rows' order), keeping cells with scoreable responses."""
+    (measure by measure, each in the rows' order), keeping cells with scoreable responses: the rows to keep
+    are picked per measure first, so the identifying columns are copied once, for those rows only."""
     columns = [*id_cols, "measure", "n", "positive", "n_key", "positive_key"]
     if wide.empty:
         return pd.DataFrame(columns=columns)
-    rows = len(wide)
-    frame = wide[id_cols].iloc[np.tile(np.arange(rows), len(MEASURE_ORDER))].reset_index(drop=True)
-    frame["measure"] = pd.Series(np.repeat(MEASURE_ORDER, rows), dtype="str")
+    kept = {key: np.flatnonzero(wide[f"n__{key}"].to_numpy(dtype="int64") > 0) for key in MEASURE_ORDER}
+    frame = wide[id_cols].iloc[np.concatenate(list(kept.values()))].reset_index(drop=True)
+    frame["measure"] = pd.Series(np.repeat(MEASURE_ORDER, [len(rows) for rows in kept.values()]), dtype="str")
     for column, prefix in (("n", "n__"), ("positive", "pos__"), ("n_key", "kn__"), ("positive_key", "kpos__")):
-        frame[column] = np.concatenate([wide[f"{prefix}{key}"].to_numpy(dtype="int64") for key in MEASURE_ORDER])
-    return frame[frame["n"] > 0].copy()
+        frame[column] = np.concatenate(
+            [wide[f"{prefix}{key}"].to_numpy(dtype="int64")[rows] for key, rows in kept.items()]
+        )
+    return frame
 
 
 def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
@@ -177,7 +218,7 @@ def measures_by_wave(db: Database, filters: Filters, audience: str = privacy.EXA
     pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
     wide, settings = _over_combinations(db, "wellbeing_by_wave", filters, measure_sums=measure_sums())
     frame = _long(wide, ["survey", "last_submitted"])
-    frame["order"] = frame["measure"].map(MEASURE_ORDER.index)
+    frame["order"] = frame["measure"].map(_MEASURE_RANK)
     frame = frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
     return _measure_cells(frame, settings, audience)
 
@@ -199,13 +240,15 @@ def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT
     responses, linked_responses, roster_allows (False when no response of the wave is roster-linked:
     the rate is then unknown), suppressed (fewer than min_cell eligible people)."""
     settings = db.settings()
-    params = {"urim_list": settings["urim_list"]}
+    params: dict = {}
     sql = load_sql(
         "wellbeing_response_rate",
-        people_filter=where_sql(filters, people_columns("p"), params),
+        people_filter=where_sql(filters, ELIGIBLE_COLUMNS, params),
         cell_filter=where_sql(filters, COMBINATION_COLUMNS, params),
     )
-    frame = db.df(sql, params, tables={"wellbeing_combinations": _combinations(db, _columns_for(filters))})
+    columns = _columns_for(filters)
+    tables = {"wellbeing_combinations": _combinations(db, columns), "wellbeing_eligible": _eligible(db, columns)}
+    frame = db.df(sql, params, tables=tables)
     frame = frame[frame["responses"] > 0].sort_values(["last_day", "survey"]).reset_index(drop=True)
     frame = privacy.publish_counts(
         frame,
@@ -250,6 +293,19 @@ def _group_order(dimension: str, group: str) -> tuple:
     return (1, str(group))
 
 
+def _group_ranks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each (dimension, group) of the frame with its place in the page's order (dimensions as DIMENSIONS,
+    groups by _group_order), ranked once per distinct pair rather than once per cell."""
+    pairs = frame[["dimension", "group"]].drop_duplicates()
+    ordered = sorted(
+        zip(pairs["dimension"].tolist(), pairs["group"].tolist()),
+        key=lambda pair: (DIMENSIONS.index(pair[0]), _group_order(*pair)),
+    )
+    return pd.DataFrame(
+        {"dimension": [d for d, _ in ordered], "group": [g for _, g in ordered], "dg_order": range(len(ordered))}
+    ).astype({"dimension": frame["dimension"].dtype, "group": frame["group"].dtype})
+
+
 def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """One row per (survey, measure, dimension, group) with at least one scoreable response.
 
@@ -261,12 +317,11 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
     wide, settings = _over_combinations(db, "wellbeing_by_group", filters, mentored=True, measure_sums=measure_sums())
     wide = wide.rename(columns={"grp": "group"})
     frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
-    frame["m_order"] = frame["measure"].map(MEASURE_ORDER.index)
-    frame["d_order"] = frame["dimension"].map(DIMENSIONS.index)
-    frame["g_order"] = [_group_order(d, g) for d, g in zip(frame["dimension"], frame["group"])]
+    frame["m_order"] = frame["measure"].map(_MEASURE_RANK)
+    frame = frame.merge(_group_ranks(frame), on=["dimension", "group"], how="left")
     frame = (
-        frame.sort_values(["last_submitted", "survey", "m_order", "d_order", "g_order"])
-        .drop(columns=["m_order", "d_order", "g_order"])
+        frame.sort_values(["last_submitted", "survey", "m_order", "dg_order"])
+        .drop(columns=["m_order", "dg_order"])
         .reset_index(drop=True)
     )
     return _measure_cells(frame, settings, audience, complementary=True, within=["survey", "measure", "dimension"])
