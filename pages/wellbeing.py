@@ -16,13 +16,16 @@ from mentordash.ui.safe import plain
 from mentordash.ui.sections import section_tabs
 from mentordash.ui.views import stop_if_too_small
 from mentordash.ui.wellbeing_view import (
+    BURNOUT_TABS_KEY,
     GROUP_TABS_KEY,
+    MEASURE_TABS_KEY,
     SECTION_KEY,
     SECTIONS,
     benchmark_note,
     default_measure,
     group_dimensions,
     group_rows,
+    instrument_tab,
     measure_name,
     mentored_table,
     present,
@@ -64,12 +67,14 @@ def burnout() -> None:
         "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
         "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
     )
-    for key in burnout_keys:
-        plotly_chart(
-            st,
-            trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
-            key=f"wb_trend_{key}",
-        )
+    tabs = st.tabs([instrument_tab(k) for k in burnout_keys], key=BURNOUT_TABS_KEY, on_change="rerun")
+    for tab, key in zip(tabs, burnout_keys):
+        if tab.open:  # drawn when opened
+            plotly_chart(
+                tab,
+                trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
+                key=f"wb_trend_{key}",
+            )
     st.caption(benchmark_note(burnout_keys, waves["benchmarks"]))
     st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
 
@@ -166,13 +171,15 @@ def fulfillment() -> None:
     others = present(WELLBEING_MEASURES, by_wave["measure"])
     if not others:
         st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
-    columns = st.columns(2)
-    for i, key in enumerate(others):
-        plotly_chart(
-            columns[i % 2],
-            trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=True),
-            key=f"wb_trend_{key}",
-        )
+        return
+    tabs = st.tabs([measure_name(k) for k in others], key=MEASURE_TABS_KEY, on_change="rerun")
+    for tab, key in zip(tabs, others):
+        if tab.open:  # drawn when opened
+            plotly_chart(
+                tab,
+                trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
+                key=f"wb_trend_{key}",
+            )
 
 
 section_tabs(dict(zip(SECTIONS, (burnout, most_affected, mentored, fulfillment))), key=SECTION_KEY)

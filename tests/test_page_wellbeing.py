@@ -6,7 +6,14 @@ from datetime import date, datetime
 from mentordash.metrics import summary
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.wellbeing import DIMENSIONS
-from mentordash.ui.wellbeing_view import GROUP_TABS_KEY, SECTION_KEY, SECTIONS, group_dimensions
+from mentordash.ui.wellbeing_view import (
+    BURNOUT_TABS_KEY,
+    GROUP_TABS_KEY,
+    MEASURE_TABS_KEY,
+    SECTION_KEY,
+    SECTIONS,
+    group_dimensions,
+)
 from mentordash.vocabulary import DIMENSION_LABELS
 from tests.apptest import app_test, every_section
 from tests.builders import add_mentorships, add_people, add_survey, new_db, person
@@ -56,10 +63,29 @@ def run_page(monkeypatch, path, **state):
     return at
 
 
+def inner_tab_charts(at, section: str, key: str) -> tuple[list[str], list[dict]]:
+    """The labels of a section's inner tabs (one per instrument or measure) and the chart of each, opened in
+    turn: only the open tab's chart is drawn."""
+    at.session_state[SECTION_KEY] = section
+    at.run()
+    labels = [t.label for t in at.tabs if t.label not in SECTIONS]
+    charts = []
+    for label in labels:
+        at.session_state[key] = label
+        at.run()
+        assert not at.exception
+        drawn = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+        assert len(drawn) == 1, (label, len(drawn))  # the open tab's chart, no other
+        charts += drawn
+    return labels, charts
+
+
 def every_chart(at) -> list[dict]:
-    """Every chart of every section, and of every group tab of 'Who is most affected' (each drawn only
-    while its tab is open)."""
+    """Every chart of every section, of every instrument and measure tab, and of every group tab of 'Who
+    is most affected' (each drawn only while its tab is open)."""
     charts = every_section(at, SECTION_KEY, SECTIONS)["charts"]
+    charts += inner_tab_charts(at, "Burnout by wave", BURNOUT_TABS_KEY)[1]
+    charts += inner_tab_charts(at, "Fulfillment and satisfaction", MEASURE_TABS_KEY)[1]
     at.session_state[SECTION_KEY] = "Who is most affected"
     labels = [DIMENSION_LABELS[d] for d in group_dimensions(DIMENSIONS)]
     for label in labels[1:]:  # the first group tab was open above
@@ -76,7 +102,9 @@ def test_page_shows_every_instrument_and_equals_summary(tmp_path, monkeypatch):
     assert at.title[0].value == "Burnout and wellbeing"
     table = at.dataframe[0].value  # the first section, open on arrival
     shown = every_section(at, SECTION_KEY, SECTIONS)  # each section is drawn only while its tab is open
-    specs = shown["charts"]
+    instruments, burnout_charts = inner_tab_charts(at, "Burnout by wave", BURNOUT_TABS_KEY)
+    assert instruments == ["Mini-Z", "Single-item MBI"]  # one tab per instrument, never mixed
+    specs = shown["charts"] + burnout_charts
     titles = [spec["layout"]["title"]["text"] for spec in specs]
     assert any("Burnout (Mini-Z)" in t and "burnout item 3 of 5" in t for t in titles)
     assert any("Burnout (Single-item MBI)" in t and "weekly or more often" in t for t in titles)
