@@ -7,8 +7,10 @@
 -- [s, e) (the rules of macros.sql): a person is active on [start_date, end_date), a relationship on
 -- [start_date, end_date + 1) (its end day counts), a meeting makes its mentee engaged on
 -- [date, date + window). Each person's covered and engaged spans are merged, the counts are running
--- sums of +1/-1 events per stage, and each date reads them with an ASOF join. metrics.coverage uses it
--- for long series; coverage_on_days.sql gives the same figures for a few days, faster. The same running sums over the people's record keys give each
+-- sums of +1/-1 events per stage, and each asked date, added as an event of no change, reads them on its
+-- own row (an ASOF join of the dates with the running sums was planned as a nested loop: a quarter slower
+-- at consortium scale). metrics.coverage uses it for long series; coverage_on_days.sql gives the
+-- same figures for a few days, faster. The same running sums over the people's record keys give each
 -- count's cell key (n_key, covered_key, engaged_key: the sum of its people's keys modulo 2^32, exact
 -- integers), for the protected figures of docs/privacy.md.
 WITH days AS (SELECT unnest($dates::DATE[]) AS day),
@@ -18,6 +20,7 @@ persons AS (
     FROM people p
     WHERE p.start_date < person_active_until(p.end_date) {people_filter}
 ),
+stages AS (SELECT DISTINCT career_stage FROM persons),
 relationships AS (
     SELECT m.mentee_id, m.mentor_id, m.start_date AS s, relationship_active_until(m.end_date) AS e
     FROM mentorships m
@@ -63,6 +66,8 @@ events AS (
     SELECT p.career_stage, m.e, 0, -(m.kind = 'covered')::INTEGER, -(m.kind = 'engaged')::INTEGER,
            0, -(m.kind = 'covered')::INTEGER * p.k, -(m.kind = 'engaged')::INTEGER * p.k
     FROM merged m JOIN persons p USING (person_id)
+    UNION ALL  -- each asked date as an event of no change, so that the running sums have a row on it
+    SELECT st.career_stage, d.day, 0, 0, 0, 0, 0, 0 FROM (SELECT DISTINCT day FROM days) d CROSS JOIN stages st
 ),
 running AS (
     SELECT career_stage, day,
@@ -75,11 +80,9 @@ running AS (
     FROM events
     GROUP BY career_stage, day
     WINDOW stage_order AS (PARTITION BY career_stage ORDER BY day)
-),
-stages AS (SELECT DISTINCT career_stage FROM persons)
+)
 SELECT d.day, r.career_stage, r.n::BIGINT AS n, r.covered::BIGINT AS covered, r.engaged::BIGINT AS engaged,
        cell_key(r.n_key) AS n_key, cell_key(r.covered_key) AS covered_key, cell_key(r.engaged_key) AS engaged_key
-FROM days d CROSS JOIN stages st
-ASOF JOIN running r ON r.career_stage = st.career_stage AND d.day >= r.day
+FROM days d JOIN running r ON r.day = d.day
 WHERE r.n > 0
 ORDER BY d.day, r.career_stage
