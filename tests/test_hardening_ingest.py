@@ -132,6 +132,23 @@ def test_a_huge_quoted_cell_is_one_clear_refusal(tmp_path, megabytes):
     assert [p.row for p in plan.problems] == [2] and "longer than 4 MB" in plan.problems[0].message
 
 
+def test_a_record_longer_than_the_fast_block_is_read_whole(tmp_path, monkeypatch):
+    """Arrow reads in small blocks for speed; a record over several of them (cells of many lines, each
+    cell under the 4 MB limit) is read again in the large blocks, as before."""
+    cell = ("y" * (100_000 - 1) + "\n") * 30
+    assert 4 * len(cell) > 2 * read.FAST_BLOCK_BYTES
+    path = tmp_path / "long.csv"
+    path.write_text("response_id,a,b,c,d\nr1," + ",".join([f'"{cell}"'] * 4) + "\nr2,s,o,k,x\n")
+    blocks = []
+    real = read._read_arrow
+    monkeypatch.setattr(read, "_read_arrow", lambda *args: blocks.append(args[3]) or real(*args))
+    raw = read.load(path)
+    assert blocks == [read.FAST_BLOCK_BYTES, read.ARROW_BLOCK_BYTES]
+    assert raw.records["c1"].to_pylist() == ["a", cell, "s"]
+    assert raw.records["c4"].to_pylist() == ["d", cell, "x"]
+    assert raw.records[read.ROW].to_pylist() == [1, 2, 3] and raw.spans == {2: (2, 122)}  # 4 cells of 30 lines
+
+
 def test_a_header_longer_than_the_sniffing_sample_is_read_whole(tmp_path):
     header = ["person_id", "career_stage", "start_date"] + [f"a_long_question_name_{i:05d}" for i in range(4000)]
     assert len(",".join(header)) > read.SNIFF_CHARS

@@ -109,6 +109,9 @@ def prepare(
             plan.raw = excel.load(source, plan.name, options.sheet, options.header_row, options.progress)
         else:
             plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
+        # the parser's scratch pages, kept by Arrow's allocator, back to the system before validating
+        # builds its table beside the cells (about 50 MB for a 1M-row file)
+        pa.default_memory_pool().release_unused()
         plan.layout = parse(
             plan.raw, options.mapping.format if options.mapping and options.format == "auto" else options.format
         )
