@@ -195,6 +195,30 @@ def test_cli_import_imports_undo(tmp_path):
     assert cli(db_path, "import", str(path), "--mapping", str(bad_mapping))[0] == 2
 
 
+def test_cli_import_reads_with_the_system_allocator_and_gives_arrows_back(tmp_path, monkeypatch):
+    """The command line import allocates Arrow's buffers from the C library (memory handed back at
+    once); the process's own allocator is restored after it, and the rows stored are the same."""
+    import pyarrow as pa
+
+    from mentordash.ingest import pipeline
+
+    before = pa.default_memory_pool().backend_name
+    pools = []
+    real = pipeline.validate
+    monkeypatch.setattr(
+        pipeline, "validate", lambda *a, **k: pools.append(pa.default_memory_pool().backend_name) or real(*a, **k)
+    )
+    code, report = cli_json(
+        tmp_path / "cli.duckdb", "import", str(write(tmp_path, "s.csv", SURVEY_CSV)), "--survey", "W"
+    )
+    assert code == 0 and report["rows_imported"] == 3
+    assert pools == ["system"] and pa.default_memory_pool().backend_name == before
+    database = connect(tmp_path / "cli.duckdb")
+    stored = database.rows("SELECT response_id, mini_z_burnout, mbi_ee_item FROM survey ORDER BY 1")
+    database.close()
+    assert stored == [("r1", 3, 4), ("r2", 1, 1), ("r3", 2, 2)]
+
+
 KILL_SCRIPT = """
 import sys
 from mentordash.db import connect
