@@ -17,6 +17,7 @@ from mentordash.ingest import excel, ids, read, schema
 from mentordash.ingest.formats import FORMAT_LABELS, Layout, parse
 from mentordash.ingest.mapping import (
     CERTAIN,
+    Choices,
     Dictionary,
     Guess,
     Mapping,
@@ -192,10 +193,11 @@ def effective_mapping(layout: Layout, options: Options, guesses: list[Guess] | N
         )
     mapping = options.mapping
     if mapping is None:
-        found = guess(layout, dataset, options.dictionary)
+        choices: Choices = {}  # read once, for the guesses and the value tables
+        found = guess(layout, dataset, options.dictionary, choices)
         if guesses is not None:
             guesses[:] = found
-        mapping = mapping_from_guesses(layout, dataset, found, options.dictionary, options.accept)
+        mapping = mapping_from_guesses(layout, dataset, found, options.dictionary, options.accept, choices)
     mapping = replace(mapping, constants=dict(mapping.constants), columns=dict(mapping.columns))
     if options.survey:
         mapping.constants["survey"] = options.survey
