@@ -124,9 +124,9 @@ def run_import(args) -> int:
 def _memory_handed_back() -> Iterator[None]:
     """Arrow's buffers from the C library's allocator while a command line import runs, each large one
     mapped on its own and unmapped when freed. mimalloc keeps freed pages for reuse, and so does glibc
-    once its mmap threshold has risen to the size of the buffers freed: either way the scratch of each
-    step adds to the peak (the 1M-row bench file, peak of its steps: mimalloc 697 MB, glibc 643 MB with
-    its moving threshold, 614 MB with the threshold fixed)."""
+    once its mmap threshold has risen to the size of the buffers freed (up to 32 MB): either way the
+    scratch of each step adds to the peak. The 1M-row bench file's import: mimalloc 698-710 MB, glibc
+    with its moving threshold 643-680 MB, with it fixed at 2 MB 614-622 MB."""
     previous = pa.default_memory_pool()
     pa.set_memory_pool(pa.system_memory_pool())
     _fix_mmap_threshold()
@@ -137,7 +137,9 @@ def _memory_handed_back() -> Iterator[None]:
 
 
 M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
-MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's default, kept from rising
+# Above the parser's per-block buffers, which the heap reuses (at glibc's own 128 KB each was mapped
+# afresh: the import took about 1 s longer), below the columns of a large file.
+MMAP_THRESHOLD_BYTES = 2 * 1024 * 1024
 
 
 def _fix_mmap_threshold() -> None:
