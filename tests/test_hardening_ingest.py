@@ -14,6 +14,7 @@ from mentordash.cli import main
 from mentordash.db import connect
 from mentordash.ingest import read
 from mentordash.ingest.pipeline import Options, prepare
+from mentordash.ingest.problems import Rejected
 from tests.test_ingest_support import checksums, import_file, write
 
 ROSTER = "person_id,career_stage,division,start_date,end_date\n"
@@ -130,6 +131,61 @@ def test_a_huge_quoted_cell_is_one_clear_refusal(tmp_path, megabytes):
     assert error["row"] == 2 and "longer than 4 MB" in error["message"], error
     plan = prepare(path.read_bytes(), "huge.csv", Options(survey="W"))
     assert [p.row for p in plan.problems] == [2] and "longer than 4 MB" in plan.problems[0].message
+
+
+def test_a_record_longer_than_the_fast_block_is_read_whole(tmp_path, monkeypatch):
+    """Arrow reads in small blocks for speed; a record over several of them (cells of many lines, each
+    cell under the 4 MB limit) is read again in the large blocks, as before."""
+    cell = ("y" * (100_000 - 1) + "\n") * 30
+    assert 4 * len(cell) > 2 * read.FAST_BLOCK_BYTES
+    path = tmp_path / "long.csv"
+    path.write_text("response_id,a,b,c,d\nr1," + ",".join([f'"{cell}"'] * 4) + "\nr2,s,o,k,x\n")
+    blocks = []
+    real = read._read_arrow
+    monkeypatch.setattr(read, "_read_arrow", lambda *args: blocks.append(args[4]) or real(*args))
+    raw = read.load(path)
+    assert blocks == [read.FAST_BLOCK_BYTES, read.ARROW_BLOCK_BYTES]
+    assert raw.records["c1"].to_pylist() == ["a", cell, "s"]
+    assert raw.records["c4"].to_pylist() == ["d", cell, "x"]
+    assert raw.records[read.ROW].to_pylist() == [1, 2, 3] and raw.spans == {2: (2, 122)}  # 4 cells of 30 lines
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        'response_id,comment\nr1,plain\nr2,"two\nlines"\n',
+        '\ufeffresponse_id,comment\nr1,"a, b"\n\nr2,after a blank line\n',
+        'response_id;comment\r\nr1;caf\u00e9\r\nr2;"""quoted"""\r\n',
+    ],
+)
+def test_a_file_read_from_disk_gives_the_cells_of_its_bytes(tmp_path, content):
+    """A UTF-8 file is parsed by Arrow from the disk (its bytes let go first): the same cells, rows,
+    spans and digest as the same bytes uploaded."""
+    path = tmp_path / "f.csv"
+    path.write_bytes(content.encode("utf-8"))
+    from_disk, from_bytes = read.load(path), read.load(path.read_bytes(), "f.csv")
+    assert from_disk.records.equals(from_bytes.records)
+    assert (from_disk.encoding, from_disk.sha256, from_disk.spans) == (
+        from_bytes.encoding,
+        from_bytes.sha256,
+        from_bytes.spans,
+    )
+
+
+def test_a_file_that_changes_while_it_is_read_is_refused(tmp_path, monkeypatch):
+    path = tmp_path / "growing.csv"
+    path.write_text("response_id,comment\nr1,first\n")
+    real = read._read_arrow
+
+    def appended_meanwhile(*args):
+        with path.open("a") as handle:
+            handle.write("r2,written while the import read the file\n")
+        return real(*args)
+
+    monkeypatch.setattr(read, "_read_arrow", appended_meanwhile)
+    with pytest.raises(Rejected) as refused:
+        read.load(path)
+    assert "changed while it was read" in refused.value.problems[0].message
 
 
 def test_a_header_longer_than_the_sniffing_sample_is_read_whole(tmp_path):

@@ -100,6 +100,49 @@ def test_progress_is_reported(db, tmp_path):
     assert seen and seen[-1] == 1.0
 
 
+def test_item_answers_are_held_as_stored_and_stored_unchanged(db, tmp_path):
+    """SMALLINT answers are 16-bit until written (half the memory of a large file's items); the
+    numbers stored are the file's."""
+    import pyarrow as pa
+
+    plan = prepare(write(tmp_path, "s.csv", SURVEY_CSV), options=Options(survey="W"))
+    items = ("mini_z_burnout", "mbi_ee_item", "mbi_dp_item", "career_satisfaction")
+    assert {plan.validated.table[c].type for c in items} == {pa.int16()}
+    import_file(db, tmp_path / "s.csv", survey="W")
+    stored = db.rows(f"SELECT {', '.join(items)} FROM survey WHERE survey = 'W' ORDER BY response_id")
+    assert stored == [(3, 4, 2, 4), (1, 1, 0, 5), (2, 2, 1, 3)]
+    types = db.rows("SELECT DISTINCT data_type FROM information_schema.columns WHERE column_name = 'mbi_ee_item'")
+    assert types == [("SMALLINT",)]
+
+
+def test_rows_written_in_batches_are_the_rows_written_at_once(tmp_path, monkeypatch):
+    from mentordash.ingest import commit as c
+
+    stored = []
+    for chunk in (c.CHUNK_ROWS, 1):
+        monkeypatch.setattr(c, "CHUNK_ROWS", chunk)
+        database = connect(tmp_path / f"chunk{chunk}.duckdb")
+        import_file(database, write(tmp_path, "s.csv", SURVEY_CSV), survey="W")
+        stored.append(database.rows("SELECT * EXCLUDE (record_key) FROM survey ORDER BY response_id"))
+        database.close()
+    assert len(stored[0]) == 3 and stored[0] == stored[1]
+
+
+def test_a_batched_write_failing_midway_leaves_the_database_unchanged(db, tmp_path, monkeypatch):
+    from mentordash.ingest import commit as c
+
+    monkeypatch.setattr(c, "CHUNK_ROWS", 1)
+    before = checksums(db)
+    plan = prepare(write(tmp_path, "s.csv", SURVEY_CSV), options=Options(survey="W"))
+
+    def fail_after_first_batch(fraction, text):
+        raise RuntimeError("stopped after the first batch")
+
+    with pytest.raises(RuntimeError):
+        c.commit(db, plan, "t", progress=fail_after_first_batch)
+    assert checksums(db) == before
+
+
 def test_mapping_toml_round_trip_saved_and_fits(db, tmp_path):
     plan = prepare(write(tmp_path, "s.csv", SURVEY_CSV), options=Options(survey="W"))
     text = save_mapping(db, "Wellbeing", plan.mapping, "t")
@@ -150,6 +193,30 @@ def test_cli_import_imports_undo(tmp_path):
     assert cli(db_path, "import", str(tmp_path / "missing.csv"))[0] == 2
     bad_mapping = write(tmp_path, "m.toml", 'dataset = "nonsense"\n')
     assert cli(db_path, "import", str(path), "--mapping", str(bad_mapping))[0] == 2
+
+
+def test_cli_import_reads_with_the_system_allocator_and_gives_arrows_back(tmp_path, monkeypatch):
+    """The command line import allocates Arrow's buffers from the C library (memory handed back at
+    once); the process's own allocator is restored after it, and the rows stored are the same."""
+    import pyarrow as pa
+
+    from mentordash.ingest import pipeline
+
+    before = pa.default_memory_pool().backend_name
+    pools = []
+    real = pipeline.validate
+    monkeypatch.setattr(
+        pipeline, "validate", lambda *a, **k: pools.append(pa.default_memory_pool().backend_name) or real(*a, **k)
+    )
+    code, report = cli_json(
+        tmp_path / "cli.duckdb", "import", str(write(tmp_path, "s.csv", SURVEY_CSV)), "--survey", "W"
+    )
+    assert code == 0 and report["rows_imported"] == 3
+    assert pools == ["system"] and pa.default_memory_pool().backend_name == before
+    database = connect(tmp_path / "cli.duckdb")
+    stored = database.rows("SELECT response_id, mini_z_burnout, mbi_ee_item FROM survey ORDER BY 1")
+    database.close()
+    assert stored == [("r1", 3, 4), ("r2", 1, 1), ("r3", 2, 2)]
 
 
 KILL_SCRIPT = """

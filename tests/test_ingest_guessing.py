@@ -227,3 +227,28 @@ def test_accept_suggestions_takes_likely_and_possible_guesses(tmp_path):
         ["white"],
         ["black", "hispanic_latino"],
     ]
+
+
+def test_the_choices_read_for_the_guesses_make_the_value_tables_without_reading_again(monkeypatch):
+    """guess() keeps each source column's choices; the value tables are built from them, and are the
+    tables built by reading the columns afresh."""
+    from mentordash.ingest import mapping
+
+    text = "Timestamp,What is your gender?,Career stage,Do you have a mentor?\n" + "".join(
+        f"2026-03-0{i} 10:00:00,{g},{s},{m}\n"
+        for i, (g, s, m) in enumerate(
+            [("Female", "Resident", "Y"), ("Male", "Attending", "N"), ("Woman", "Fellow", "Y")], 1
+        )
+    )
+    layout = parse(load(text.encode("utf-8"), "export.csv"))
+    found = guess(layout, "survey")
+    afresh = mapping.mapping_from_guesses(layout, "survey", found, accept=CONFIDENCES)
+    choices: mapping.Choices = {}
+    kept = guess(layout, "survey", choices=choices)
+    assert kept == found and {"What is your gender?", "Career stage"} <= set(choices)
+    read_again = []
+    real = mapping.source_values
+    monkeypatch.setattr(mapping, "source_values", lambda *a: read_again.append(a[1]) or real(*a))
+    reused = mapping.mapping_from_guesses(layout, "survey", kept, accept=CONFIDENCES, choices=choices)
+    assert reused == afresh
+    assert not set(read_again) & set(choices)  # only columns the guesses never read are read now

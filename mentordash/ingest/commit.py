@@ -18,7 +18,10 @@ from mentordash.ingest.mapping import Mapping, dumps, loads
 from mentordash.ingest.pipeline import Plan, nothing_to_import
 from mentordash.ingest.read import ROW
 
-CHUNK_ROWS = 250_000  # inserted per statement, so a progress bar can move on large files
+# Rows inserted per statement, so a progress bar can move on very large files. Each statement costs:
+# a 1M-row survey file wrote in 2.0-2.7 s as one statement, in 3.3-4.3 s as four of 250,000 (and held
+# more memory meanwhile).
+CHUNK_ROWS = 1_000_000
 Progress = Callable[[float, str], None]
 
 

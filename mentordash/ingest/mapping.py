@@ -50,6 +50,7 @@ class DictionaryField:
 
 
 Dictionary = dict[str, DictionaryField]
+Choices = dict[str, list[tuple[str, str]]]  # source column -> its source_values ((value, label) pairs)
 
 
 # --- TOML ----------------------------------------------------------------------------------------
@@ -278,7 +279,10 @@ def suggest(
 ) -> Mapping:
     """The mapping of the guesses whose confidence is in `accept` (by default only the certain ones), with
     the value tables their columns need."""
-    return mapping_from_guesses(layout, dataset, guess(layout, dataset, dictionary), dictionary, accept)
+    choices: Choices = {}
+    return mapping_from_guesses(
+        layout, dataset, guess(layout, dataset, dictionary, choices), dictionary, accept, choices
+    )
 
 
 def mapping_from_guesses(
@@ -287,27 +291,34 @@ def mapping_from_guesses(
     guesses: list[Guess],
     dictionary: Dictionary | None = None,
     accept: tuple[str, ...] = (CERTAIN,),
+    choices: Choices | None = None,
 ) -> Mapping:
+    """`choices`: the source columns' choices as guess() read them, not read again."""
     mapping = Mapping(dataset, layout.format)
     chosen = {g.field: g.source for g in guesses if g.confidence in accept}
     mapping.columns = {c.name: chosen[c.name] for c in schema.columns(dataset) if c.name in chosen}
     for canonical, source in mapping.columns.items():
-        table, _ = suggest_values(layout, dataset, canonical, source, dictionary)
+        table, _ = suggest_values(layout, dataset, canonical, source, dictionary, choices)
         if table:
             mapping.values[canonical] = table
     return mapping
 
 
-def guess(layout: Layout, dataset: str, dictionary: Dictionary | None = None) -> list[Guess]:
+def guess(
+    layout: Layout, dataset: str, dictionary: Dictionary | None = None, choices: Choices | None = None
+) -> list[Guess]:
     """At most one guess per source column and per canonical column, best first, in the file's column order.
 
     Evidence, strongest first: the tool's own metadata columns, exact canonical names, instrument items
     recognised by wording and answer scale, a whole known phrase (header, question or dictionary label)
     with answers that fit, a known phrase of several words inside the question with answers that fit,
-    and the answers alone. A single word inside a question is never evidence."""
+    and the answers alone. A single word inside a question is never evidence.
+
+    `choices` receives the choices of each source column read for the guesses (source_values), for
+    mapping_from_guesses to reuse: the distinct answers of a million-row column take a moment each."""
     dictionary = dictionary or {}
     members = {member for c in layout.columns for _, member, _ in c.members}
-    evidence = _Evidence(layout, dataset, dictionary)
+    evidence = _Evidence(layout, dataset, dictionary, choices)
     candidates = []
     for source in layout.columns:
         texts = _texts(source, dictionary)
@@ -416,10 +427,10 @@ class _Fit:
 class _Evidence:
     """What the answers of a source column say about a canonical column, computed once per pair."""
 
-    def __init__(self, layout: Layout, dataset: str, dictionary: Dictionary):
+    def __init__(self, layout: Layout, dataset: str, dictionary: Dictionary, choices: Choices | None = None):
         self.layout, self.dataset, self.dictionary = layout, dataset, dictionary
         self._columns = {c.name: c for c in layout.columns}  # layout.column() searches: too slow for wide files
-        self._values: dict[str, list[tuple[str, str]]] = {}
+        self._values: Choices = choices if choices is not None else {}
         self._fits: dict[tuple[str, str], _Fit] = {}
         self._meanings: dict[tuple[str, str], object] = {}  # (column, answer) -> meaning, across source columns
 
@@ -610,16 +621,23 @@ def _distinct_answers(cells: pa.ChunkedArray) -> set[str]:
 
 
 def suggest_values(
-    layout: Layout, dataset: str, canonical: str, source: str, dictionary: Dictionary | None = None
+    layout: Layout,
+    dataset: str,
+    canonical: str,
+    source: str,
+    dictionary: Dictionary | None = None,
+    choices: Choices | None = None,
 ) -> tuple[dict[str, list[str]], list[tuple[str, str]]]:
-    """A [values.*] table for the choices that need one, and the (value, label) choices nothing maps."""
+    """A [values.*] table for the choices that need one, and the (value, label) choices nothing maps
+    (`choices`: source_values already read, by guess())."""
     col = schema.column(dataset, canonical)
     if col.kind in ("text", "date", "datetime"):
         return {}, []
     plain = Resolver(col, {}, separator=layout.multi_separator)
     table: dict[str, list[str]] = {}
     unmapped = []
-    for value, label in source_values(layout, source, dictionary):
+    known = choices.get(source) if choices is not None else None
+    for value, label in known if known is not None else source_values(layout, source, dictionary):
         if plain.try_resolve(value) is not None:
             continue  # already means itself
         meant = plain.try_resolve(label)

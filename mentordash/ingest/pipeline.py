@@ -17,6 +17,7 @@ from mentordash.ingest import excel, ids, read, schema
 from mentordash.ingest.formats import FORMAT_LABELS, Layout, parse
 from mentordash.ingest.mapping import (
     CERTAIN,
+    Choices,
     Dictionary,
     Guess,
     Mapping,
@@ -109,6 +110,9 @@ def prepare(
             plan.raw = excel.load(source, plan.name, options.sheet, options.header_row, options.progress)
         else:
             plan.raw = read.load(source, plan.name, options.encoding, options.delimiter)
+        # the parser's scratch pages, kept by Arrow's allocator, back to the system before validating
+        # builds its table beside the cells (about 50 MB for a 1M-row file)
+        pa.default_memory_pool().release_unused()
         plan.layout = parse(
             plan.raw, options.mapping.format if options.mapping and options.format == "auto" else options.format
         )
@@ -189,10 +193,11 @@ def effective_mapping(layout: Layout, options: Options, guesses: list[Guess] | N
         )
     mapping = options.mapping
     if mapping is None:
-        found = guess(layout, dataset, options.dictionary)
+        choices: Choices = {}  # read once, for the guesses and the value tables
+        found = guess(layout, dataset, options.dictionary, choices)
         if guesses is not None:
             guesses[:] = found
-        mapping = mapping_from_guesses(layout, dataset, found, options.dictionary, options.accept)
+        mapping = mapping_from_guesses(layout, dataset, found, options.dictionary, options.accept, choices)
     mapping = replace(mapping, constants=dict(mapping.constants), columns=dict(mapping.columns))
     if options.survey:
         mapping.constants["survey"] = options.survey

@@ -159,8 +159,16 @@ def convert_choices(cells: pa.ChunkedArray | pa.Array, resolver: Resolver) -> Co
         except ValueError as why:
             bad[value] = str(why)
             resolved.append(None)
-    table = pa.array(resolved, ARROW_TYPES[resolver.col.kind])
+    table = pa.array(resolved, arrow_type(resolver.col))
     return Converted(table.take(encoded.indices), bad)
+
+
+def arrow_type(col: schema.Column) -> pa.DataType:
+    """A SMALLINT column's answers (0-7) as 16-bit integers, as stored: a 1M-row survey's 25 items then
+    hold 50 MB less until they are written."""
+    if col.kind == "int" and col.sql_type == "SMALLINT":
+        return pa.int16()
+    return ARROW_TYPES[col.kind]
 
 
 def convert_text(cells) -> Converted:
