@@ -243,3 +243,18 @@ def test_a_comment_full_of_commas_in_a_narrow_form_is_not_taken_for_rows(db, tmp
     plan = prepare(write(tmp_path, "form.csv", text), options=Options(survey="W"))
     assert plan.ok, plan.problems
     assert plan.validated.table.num_rows == 2
+
+
+def test_a_line_longer_than_csvs_own_cell_limit_is_read_for_swallowed_rows():
+    """The check for rows read into an unclosed quote reads each later line of the cell as CSV: a line over
+    csv's default cell limit (128 KB, process-wide, raised only by earlier reads in the same process) must
+    not crash it. The limit is put back to its default first, as in a fresh process."""
+    import csv
+
+    limit = csv.field_size_limit(131072)
+    try:
+        long_line = "x" * 200_000
+        assert not read._looks_like_a_row(long_line, ",", 6, {"a9"})
+        assert read._looks_like_a_row("P2,resident,Hand,2021-07-01,Bob Roe,bob@x.org", ",", 6, {"a9"})
+    finally:
+        csv.field_size_limit(limit)

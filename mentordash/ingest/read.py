@@ -229,7 +229,7 @@ def sniff_delimiter(sample: str) -> str:
 def _first_records(sample: str, delimiter: str, limit: int = 20) -> list[list[str]]:
     lines = sample.splitlines(keepends=True)
     complete = "".join(lines[:-1]) if len(lines) > 1 else sample  # the last line may be cut mid-record
-    records = [r for r in csv.reader(io.StringIO(complete), delimiter=delimiter) if r]
+    records = [r for r in _csv_reader(io.StringIO(complete), delimiter) if r]
     return records[:limit]
 
 
@@ -340,9 +340,15 @@ def _parse_ragged(text: str, delimiter: str, width: int) -> pa.Table:
     return pa.table({f"c{i}": pa.array([r[i] for r in rows], pa.string()) for i in range(width)})
 
 
+def _csv_reader(lines, delimiter: str, strict: bool = False):
+    """csv.reader with its cell size limit (128 KB by default, process-wide) raised to ours, MAX_RECORD_BYTES:
+    every cell that Arrow read must be readable again here."""
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))
+    return csv.reader(lines, delimiter=delimiter, strict=strict)
+
+
 def _records(text: str, delimiter: str, strict: bool = False):
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_BYTES))  # the cell limit is ours, not csv's
-    return csv.reader(io.StringIO(text.rstrip("\r\n"), newline=""), delimiter=delimiter, strict=strict)
+    return _csv_reader(io.StringIO(text.rstrip("\r\n"), newline=""), delimiter=delimiter, strict=strict)
 
 
 # --- records that run over several lines (issue 13): quotes opened and not closed -----------------
@@ -403,7 +409,7 @@ def _check_open_quote(quotes: int, full_text: Callable[[], str], delimiter: str,
             return  # other quirks of quoting are Arrow's to read, as every tool's export is
         lines = _line_count(text)
         opened = text.split("\n", line + 1)[line] if line < lines else ""
-        cells = next(csv.reader([opened], delimiter=delimiter), [])
+        cells = next(_csv_reader([opened], delimiter), [])
         column = table.column(len(cells) - 1)[0].as_py() if 0 < len(cells) <= table.num_columns else None
         raise Rejected(
             [
@@ -496,7 +502,7 @@ def _shape(cell: str) -> str:
 def _looks_like_a_row(line: str, delimiter: str, width: int, starts: set[str]) -> bool:
     """A line inside a quoted cell that is a row of the file: the header's width of cells, and a first
     cell that looks like the first cells of the file's rows (not a sentence with commas in it)."""
-    cells = next(csv.reader([line.rstrip("\r")], delimiter=delimiter), [])
+    cells = next(_csv_reader([line.rstrip("\r")], delimiter), [])
     return width > 1 and len(cells) >= width and _shape(cells[0]) in starts
 
 
