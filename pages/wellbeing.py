@@ -57,6 +57,18 @@ stop_if_too_small(total, min_cell)
 # Each section is a tab, computed and drawn only while it is open (mentordash.ui.sections).
 
 
+def trend_tabs(waves: dict, keys: list[str], labels: list[str], tabs_key: str) -> None:
+    """One tab per measure, its trend over the waves drawn only while the tab is open."""
+    tabs = st.tabs(labels, key=tabs_key, on_change="rerun")
+    for tab, key in zip(tabs, keys):
+        if tab.open:  # drawn when opened
+            plotly_chart(
+                tab,
+                trend(waves["by_wave"], key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
+                key=f"wb_trend_{key}",
+            )
+
+
 def burnout() -> None:
     st.header("Burnout by survey wave")
     waves = data.waves_data(view)
@@ -67,14 +79,7 @@ def burnout() -> None:
         "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
         "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
     )
-    tabs = st.tabs([instrument_tab(k) for k in burnout_keys], key=BURNOUT_TABS_KEY, on_change="rerun")
-    for tab, key in zip(tabs, burnout_keys):
-        if tab.open:  # drawn when opened
-            plotly_chart(
-                tab,
-                trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
-                key=f"wb_trend_{key}",
-            )
+    trend_tabs(waves, burnout_keys, [instrument_tab(k) for k in burnout_keys], BURNOUT_TABS_KEY)
     st.caption(benchmark_note(burnout_keys, waves["benchmarks"]))
     st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
 
@@ -172,14 +177,7 @@ def fulfillment() -> None:
     if not others:
         st.info("The surveys hold no fulfillment, satisfaction or intent-to-leave items for this selection.")
         return
-    tabs = st.tabs([measure_name(k) for k in others], key=MEASURE_TABS_KEY, on_change="rerun")
-    for tab, key in zip(tabs, others):
-        if tab.open:  # drawn when opened
-            plotly_chart(
-                tab,
-                trend(by_wave, key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
-                key=f"wb_trend_{key}",
-            )
+    trend_tabs(waves, others, [measure_name(k) for k in others], MEASURE_TABS_KEY)
 
 
 section_tabs(dict(zip(SECTIONS, (burnout, most_affected, mentored, fulfillment))), key=SECTION_KEY)

@@ -130,7 +130,8 @@ def test_a_cut_off_change_applies_to_figures_already_derived(db):
     assert wellbeing.burnout_prevalence(db, Filters()).iloc[0]["burned_out"] == 3
 
 
-def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(db, monkeypatch):
+def derived_builds(db, monkeypatch) -> list:
+    """The keys of the per-version summaries db builds from now on (Database.derived), in order."""
     builds = []
     derived = db.derived
 
@@ -138,6 +139,11 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
         return derived(key, lambda: builds.append(key) or compute())
 
     monkeypatch.setattr(db, "derived", counting)
+    return builds
+
+
+def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(db, monkeypatch):
+    builds = derived_builds(db, monkeypatch)
     for filters in (Filters(), Filters(gender=("woman",)), Filters(career_stage=("resident",), urim=True)):
         wellbeing.measures_by_wave(db, filters)
         wellbeing.measures_by_group(db, filters)
@@ -158,13 +164,7 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
 
 
 def test_response_rates_sum_the_eligible_without_matching_the_roster_again(db, monkeypatch):
-    builds = []
-    derived = db.derived
-
-    def counting(key, compute):
-        return derived(key, lambda: builds.append(key) or compute())
-
-    monkeypatch.setattr(db, "derived", counting)
+    builds = derived_builds(db, monkeypatch)
     for filters in (Filters(), Filters(gender=("woman",)), Filters(career_stage=("resident",), urim=True)):
         wellbeing.response_rates(db, filters)
     eligible = [key for key in builds if key[0] == "wellbeing_eligible"]
