@@ -18,8 +18,10 @@ Perry Initiative; nobody else came through a program.
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from mentordash import privacy
 from mentordash.metrics import recruitment
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.summary import recruitment_part
@@ -326,3 +328,21 @@ def test_institution_filter_applies_to_applicants(db):
     north = recruitment.funnel(db, Filters(institution=("North",)))
     assert set(north["track"]) == {"residency"}
     assert recruitment.ignored_filters(db, Filters(institution=("North",), division=("Spine",))) == ["division"]
+
+
+@pytest.mark.parametrize("audience", [privacy.EXACT, privacy.PROTECTED])
+def test_a_tracks_latest_cycles_are_the_same_rows_as_in_the_whole_funnel(tmp_path, audience):
+    """The overview asks only for the residency's two latest cycles: each row is judged on its own, so they
+    equal the whole funnel's rows of those cycles, for exact and protected figures alike."""
+    db = new_db(tmp_path)
+    older = [
+        {**a, "applicant_id": f"{a['applicant_id']}-{cycle}", "cycle": cycle}
+        for cycle in (2024, 2025)
+        for a in residency_2026()
+    ]
+    add_applicants(db, *older, *residency_2026(), *tiny_fellowship())
+    whole = recruitment.funnel(db, Filters(), audience=audience)
+    latest = recruitment.funnel(db, Filters(), audience=audience, track="residency", last_cycles=2)
+    expected = whole[(whole["track"] == "residency") & whole["cycle"].isin([2025, 2026])].reset_index(drop=True)
+    assert sorted(latest["cycle"].unique()) == [2025, 2026] and len(latest) == 8
+    pd.testing.assert_frame_equal(latest.reset_index(drop=True), expected)

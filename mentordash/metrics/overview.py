@@ -166,8 +166,7 @@ def recruitment_tiles(
     db: Database, filters: Filters, track: str = "residency", audience: str = privacy.EXACT
 ) -> list[Tile]:
     """Women and URiM among the latest cycle's applicants and matches, against the cycle before."""
-    frame = recruitment.funnel(db, filters, audience=audience)
-    frame = frame[frame["track"] == track]
+    frame = recruitment.funnel(db, filters, audience=audience, track=track, last_cycles=2)
     if frame.empty:
         return []
     cycles = sorted(frame["cycle"].unique())

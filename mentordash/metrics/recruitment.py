@@ -266,18 +266,30 @@ def _with_shares(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
     return privacy.suppress(_share_cells(published, floor, audience), "n", SHARE_COLUMNS, floor, audience=audience)
 
 
-def funnel(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
+def funnel(
+    db: Database,
+    filters: Filters,
+    audience: str = privacy.EXACT,
+    track: str | None = None,
+    last_cycles: int | None = None,
+) -> pd.DataFrame:
     """One row per (cycle, track, stage) with at least one applicant, in cycle, track, stage order.
 
     n, and the share of women and of URiM among those whose value is known, with its 95% Wilson
     interval, and how many (and what share of all) have the value unknown. Career stage, division and
-    institution do not describe applicants and are not applied."""
+    institution do not describe applicants and are not applied. `track` and `last_cycles` keep only that
+    track's latest cycles (the overview's tiles): every row is judged on its own, so they are the same
+    rows as in the whole funnel, without the work of the others."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"]}
     sql = load_sql(
         "recruitment_funnel", urim_expr=urim_sql("a"), applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params)
     )
     frame = db.df(sql, params)
+    if track is not None:
+        frame = frame[frame["track"] == track]
+    if last_cycles is not None:
+        frame = frame[frame["cycle"].isin(sorted(frame["cycle"].unique())[-last_cycles:])]
     frame["track_order"] = frame["track"].map(TRACKS.index)
     frame = (
         frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
