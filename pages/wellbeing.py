@@ -25,7 +25,7 @@ from mentordash.ui.wellbeing_view import (
     default_measure,
     group_dimensions,
     group_rows,
-    instrument_tab,
+    instrument_name,
     measure_name,
     mentored_table,
     present,
@@ -64,7 +64,7 @@ def trend_tabs(waves: dict, keys: list[str], labels: list[str], tabs_key: str) -
         if tab.open:  # drawn when opened
             plotly_chart(
                 tab,
-                trend(waves["by_wave"], key, waves["waves"], waves["benchmarks"], min_cell, narrow=False),
+                trend(waves["by_wave"], key, waves["waves"], waves["benchmarks"], min_cell),
                 key=f"wb_trend_{key}",
             )
 
@@ -79,7 +79,7 @@ def burnout() -> None:
         "Each instrument defines burnout its own way, so each has its own figure: instruments are never "
         "mixed, and a wave that used two instruments appears in both. Error bars are 95% Wilson intervals."
     )
-    trend_tabs(waves, burnout_keys, [instrument_tab(k) for k in burnout_keys], BURNOUT_TABS_KEY)
+    trend_tabs(waves, burnout_keys, [instrument_name(k) for k in burnout_keys], BURNOUT_TABS_KEY)
     st.caption(benchmark_note(burnout_keys, waves["benchmarks"]))
     st.dataframe(prevalence_table(prevalence, min_cell), hide_index=True, width="stretch", key="wb_prevalence_table")
 

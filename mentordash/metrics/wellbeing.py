@@ -24,7 +24,7 @@ from mentordash.instruments import (
     measure_flags,
     measure_sums,
 )
-from mentordash.metrics.filters import Filters, urim_sql, where_sql
+from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, shares_pct
 from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
@@ -123,18 +123,11 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     return db.derived(("wellbeing_combinations", columns), build)
 
 
-# The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's groups, URiM as settled at
-# build time; each is there when the view filters on it (_ELIGIBLE_COLUMNS of _columns_for).
-ELIGIBLE_COLUMNS = {
-    "career_stage": "p.career_stage",
-    "gender": "p.gender",
-    "division": "p.division",
-    "institution": "p.institution",
-    "race_ethnicity": "p.race_ethnicity",
-    "urim": "p.urim",
-}
+# The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's, named as in people, with URiM
+# as settled at build time (the settings' list applied); each is there when the view filters on it.
+ELIGIBLE_COLUMNS = {**people_columns("p"), "urim": "p.urim"}
 # The roster's column (wellbeing_eligible.sql) that stands for each combination column of _columns_for.
-_ELIGIBLE_COLUMNS = {
+_ROSTER_COLUMN_OF = {
     "eff_stage": "career_stage",
     "eff_gender": "gender",
     "urim_eff": "urim",
@@ -146,10 +139,10 @@ _ELIGIBLE_COLUMNS = {
 
 def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
     """The people each wave could have reached and those who answered, counted per wave and combination of
-    the roster's groups (of _ELIGIBLE_COLUMNS, those of `columns`, as _columns_for gives them;
+    the roster's groups (of _ROSTER_COLUMN_OF, those of `columns`, as _columns_for gives them;
     wellbeing_eligible.sql): built once per data version and summed by each view's response rates, so that
     a new filter never matches the roster against the waves again."""
-    names = tuple(sorted(_ELIGIBLE_COLUMNS[c] for c in columns))
+    names = tuple(sorted(_ROSTER_COLUMN_OF[c] for c in columns))
 
     def build() -> pa.Table:
         sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))

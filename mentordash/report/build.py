@@ -554,7 +554,7 @@ def wellbeing_section(data: dict, figs: Figures) -> Section:
     burnout_keys = wellbeing_view.present(BURNOUT_MEASURES, prevalence["instrument"])
     section.blocks.append(Block("text", title="Burnout by survey wave, per instrument"))
     for key in burnout_keys:
-        section.blocks.append(figs.add(wellbeing_view.trend(by_wave, key, waves, benchmarks, min_cell, narrow=False)))
+        section.blocks.append(figs.add(wellbeing_view.trend(by_wave, key, waves, benchmarks, min_cell)))
     note = wellbeing_view.benchmark_note(burnout_keys, benchmarks)
     if note:
         section.blocks.append(Block("note", text=note))

@@ -62,11 +62,6 @@ def page_data(view, cached: Callable = cached) -> dict:
 # --- names, figures and tables -----------------------------------------------------------------------
 
 
-def instrument_tab(key: str) -> str:
-    """A burnout measure's tab: its instrument (every burnout tab measures burnout)."""
-    return MEASURES[key].source
-
-
 def measure_name(key: str) -> str:
     m = MEASURES[key]
     return charts.measure_title(m.label, m.source)
@@ -82,7 +77,8 @@ def rules(by_wave: pd.DataFrame) -> dict:
     return dict(zip(by_wave["measure"], by_wave["rule"]))
 
 
-def trend(by_wave: pd.DataFrame, key: str, waves: list[str], benchmarks: dict, min_cell: int, narrow: bool):
+def trend(by_wave: pd.DataFrame, key: str, waves: list[str], benchmarks: dict, min_cell: int):
+    """A measure's trend as wide as the page (each drawn in a tab of its own, and in the report)."""
     m = MEASURES[key]
     return charts.wave_trend(
         by_wave[by_wave["measure"] == key],
@@ -93,7 +89,7 @@ def trend(by_wave: pd.DataFrame, key: str, waves: list[str], benchmarks: dict, m
         rules(by_wave)[key],
         min_cell,
         benchmarks["by_instrument"].get(key, []),
-        narrow=narrow,
+        narrow=False,
     )
 
 
