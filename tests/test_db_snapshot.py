@@ -5,6 +5,7 @@ import json
 import threading
 from datetime import date
 
+import duckdb
 import pyarrow as pa
 import pytest
 
@@ -253,4 +254,108 @@ def test_the_least_recently_used_derived_result_goes_first(db_path):
     assert len(calls) == DERIVED_KEPT + 1
     db.derived(("mentored", 1), lambda: mentored_table(db, calls))
     assert len(calls) == DERIVED_KEPT + 2
+    db.close()
+
+
+# --- derived results kept in the file for the next process (Database.derived with a recipe) ----------------
+
+RECIPE = json.dumps({"sql": "mentored residents", "params": {}})
+
+
+def outside(statement: str, db_path) -> None:
+    """A change made to the file without MentorDash (DuckDB's own client): no data version is bumped."""
+    con = duckdb.connect(str(db_path))
+    try:
+        con.execute(statement)
+    finally:
+        con.close()
+
+
+def kept_rows(db_path) -> list:
+    db = connect(db_path, read_only=True)
+    try:
+        return db.rows("SELECT data_version FROM derived_results")
+    finally:
+        db.close()
+
+
+def test_a_derived_result_with_a_recipe_is_read_by_the_next_process_without_computing_it(db_path):
+    db = connect(db_path)
+    calls: list = []
+    first = db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)
+    db.close()
+    assert len(calls) == 1 and len(kept_rows(db_path)) == 1
+    db = connect(db_path)  # a restart: nothing in memory
+    again = db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)
+    assert len(calls) == 1 and again.equals(first)
+    other = db.derived(("mentored", "other"), lambda: mentored_table(db, calls), recipe=RECIPE + " ")
+    assert len(calls) == 2 and other.equals(first)  # another recipe is another result
+    db.close()
+
+
+def test_every_write_empties_the_kept_results_and_the_next_view_computes_the_new_data(db_path):
+    db = connect(db_path)
+    calls: list = []
+    db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)
+    import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+    assert db.rows("SELECT count(*) FROM derived_results") == [(0,)]  # nothing kept describes the old data
+    db.close()
+    db = connect(db_path)
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 8
+    assert len(calls) == 2
+    db.set_setting("min_cell", 6, user="test")
+    assert db.rows("SELECT count(*) FROM derived_results") == [(0,)]
+    db.close()
+
+
+def test_data_changed_outside_mentordash_is_never_described_by_a_kept_result(db_path):
+    """A row added without MentorDash (no version bump) changes a table's size: the fingerprint no longer
+    matches, and the result is computed again."""
+    db = connect(db_path)
+    calls: list = []
+    db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)
+    db.close()
+    outside(
+        "INSERT INTO mentorships (mentor_id, mentee_id, role, start_date) VALUES ('S0', 'R8', 'mentor', '2025-01-01')",
+        db_path,
+    )
+    db = connect(db_path)
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 7
+    assert len(calls) == 2
+    db.close()
+
+
+def test_a_damaged_kept_result_is_computed_again_and_replaced(db_path):
+    db = connect(db_path)
+    calls: list = []
+    db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)
+    db.close()
+    outside("UPDATE derived_results SET payload = 'not arrow'::BLOB", db_path)
+    db = connect(db_path)
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 6
+    assert len(calls) == 2
+    db.close()
+    db = connect(db_path)
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 6
+    assert len(calls) == 2  # the copy written in its place is read
+    db.close()
+
+
+def test_a_read_only_file_computes_and_keeps_nothing(db_path):
+    db = connect(db_path, read_only=True)
+    calls: list = []
+    assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 6
+    db.close()
+    assert kept_rows(db_path) == [] and len(calls) == 1
+
+
+def test_a_result_of_a_version_no_longer_the_latest_is_not_kept(db_path):
+    """A run that began before an import derives its own version's result: useful to it, kept for nobody."""
+    db = connect(db_path)
+    calls: list = []
+    with db.snapshot():
+        db.data_version()
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 6
+    assert db.rows("SELECT count(*) FROM derived_results") == [(0,)]
     db.close()

@@ -16,6 +16,8 @@ from datetime import date, datetime
 
 import pytest
 
+from mentordash import privacy
+from mentordash.db import connect
 from mentordash.metrics import summary, wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.intervals import wilson
@@ -135,8 +137,8 @@ def derived_builds(db, monkeypatch) -> list:
     builds = []
     derived = db.derived
 
-    def counting(key, compute):
-        return derived(key, lambda: builds.append(key) or compute())
+    def counting(key, compute, recipe=None):
+        return derived(key, lambda: builds.append(key) or compute(), recipe=recipe)
 
     monkeypatch.setattr(db, "derived", counting)
     return builds
@@ -443,3 +445,26 @@ def test_benchmarks_matched_by_instrument(db):
     assert [b["key"] for b in marks["by_instrument"]["pfi"]] == ["burnout_surgeons_pfi"]
     assert "mini_z" not in marks["by_instrument"]
     assert [b["key"] for b in marks["unmatched"]] == ["burnout_surgeons_pooled"]
+
+
+def test_after_a_restart_the_figures_come_from_the_kept_summaries_unchanged(db, tmp_path, monkeypatch):
+    """The summaries a view built are kept in the file (Database.derived): the next process reads them, exact
+    and protected figures the same, and scores no response again."""
+    views = (Filters(), Filters(gender=("woman",)), Filters(career_stage=("resident",), urim=True))
+
+    def figures(database) -> list:
+        return [
+            function(database, filters, audience=audience)
+            for filters in views
+            for audience in (privacy.EXACT, privacy.PROTECTED)
+            for function in (wellbeing.measures_by_wave, wellbeing.measures_by_group, wellbeing.response_rates)
+        ]
+
+    before = figures(db)
+    db.close()
+    again = connect(tmp_path / "test.duckdb")
+    builds = derived_builds(again, monkeypatch)
+    after = figures(again)
+    assert all(a.equals(b) for a, b in zip(before, after)) and len(after) == 18
+    assert builds == []  # every summary was read from the file
+    again.close()

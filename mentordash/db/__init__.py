@@ -8,6 +8,7 @@ snapshot's, or one kept for the thread), on which the shared date macros of sql/
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 import threading
@@ -29,6 +30,12 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 IDLE_CURSORS_KEPT = 8  # finished snapshots' cursors kept for the next ones (one per concurrent page run)
 DERIVED_KEPT = 5  # derived() results kept per data version (each a few tens of MB at national scale)
+# derived() results kept in the file (table derived_results) up to this size as compressed Arrow IPC: the
+# largest wellbeing combinations at national scale are about 35 MB in memory and a few MB compressed.
+PERSISTED_MAX_BYTES = 32 * 2**20
+# The tables a derived result may read: their row counts are part of its fingerprint, so that data changed
+# outside MentorDash (which bumps no version) is never described by a summary kept before.
+DATA_TABLES = ("people", "mentorships", "survey", "applicants", "outcomes")
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -371,14 +378,18 @@ class Database:
         value = memo[key]
         return value.copy() if isinstance(value, pd.DataFrame) else copy.deepcopy(value)
 
-    def derived(self, key: tuple, compute: Callable[[], pa.Table]) -> pa.Table:
+    def derived(self, key: tuple, compute: Callable[[], pa.Table], recipe: str | None = None) -> pa.Table:
         """compute() once per data version for the whole process: a summary of the data that no filter
         changes (the wellbeing responses counted per combination of groups) is built on the first view that
         needs it and shared by every later view and session until the data or the settings change (every
         write bumps the version). Computed inside a snapshot, so it is the data of the version it is kept
         under; one computation at a time, so concurrent first views do not build it twice. An Arrow table:
         immutable, so it is handed out without a copy. At most DERIVED_KEPT results are kept per version,
-        the least recently used dropped first (the response rates' table, used by every view, stays)."""
+        the least recently used dropped first (the response rates' table, used by every view, stays).
+
+        With `recipe` (the query and parameters compute() runs) the result is also kept in the file (table
+        derived_results, emptied by every write that bumps the version), so that the first view after a
+        restart reads it instead of computing it again (_kept)."""
         with self.snapshot():
             version = (self.data_version(), self._generation)
             with self._derived_lock:
@@ -389,8 +400,75 @@ class Database:
                 else:
                     while len(held[1]) >= DERIVED_KEPT:
                         held[1].pop(next(iter(held[1])))  # the least recently used
-                    held[1][key] = compute()
+                    held[1][key] = self._kept(recipe, compute) if recipe is not None else compute()
                 return held[1][key]
+
+    def _kept(self, recipe: str, compute: Callable[[], pa.Table]) -> pa.Table:
+        """derived()'s result read from the file when an earlier process kept it for this data version, else
+        computed and kept (when the file is writable and the result small enough). `recipe` names what
+        compute() computes (its query and parameters); a damaged or unreadable copy is computed again."""
+        if not self._keeps_results():
+            return compute()
+        version = self.data_version()
+        fingerprint = self._fingerprint(recipe, version)
+        found = self.rows("SELECT payload FROM derived_results WHERE fingerprint = ?", [fingerprint])
+        if found:
+            try:
+                return pa.ipc.open_stream(found[0][0]).read_all()
+            except (pa.ArrowException, OSError):
+                pass  # a copy Arrow cannot read: computed again, and replaced below
+        table = compute()
+        self._keep(fingerprint, version, table)
+        return table
+
+    def _keeps_results(self) -> bool:
+        """Whether the file has the derived_results table (a file opened read-only at an older schema has not)."""
+        held = getattr(self, "_has_derived_results", None)
+        if held is None or held[0] != self._generation:
+            exists = self.scalar(
+                "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main' AND table_name = 'derived_results'"
+            )
+            held = self._has_derived_results = (self._generation, bool(exists))
+        return held[1]
+
+    def _fingerprint(self, recipe: str, version: int) -> str:
+        counts = self.rows("SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in DATA_TABLES))[0]
+        text = "\n".join([recipe, load_sql("macros"), str(version), repr(counts)])
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def _keep(self, fingerprint: str, version: int, table: pa.Table) -> None:
+        """Store a derived result for the next process, best effort: never while another write runs, never
+        for a version that is no longer the latest, never on a read-only file; a failure keeps nothing."""
+        if self.read_only or not self._write_lock.acquire(blocking=False):
+            return
+        try:
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as out:
+                out.write_table(table)
+            payload = sink.getvalue().to_pybytes()
+            if len(payload) > PERSISTED_MAX_BYTES:
+                return
+            cur = self._con.cursor()  # its own transaction: the page run's snapshot goes on untouched
+            try:
+                cur.execute("BEGIN TRANSACTION")
+                latest = cur.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchall()[0][0]
+                if int(latest) == version:
+                    cur.execute("DELETE FROM derived_results WHERE fingerprint = ?", [fingerprint])
+                    cur.execute(
+                        "INSERT INTO derived_results VALUES (?, ?, ?, ?)",
+                        [fingerprint, version, datetime.now(), payload],
+                    )
+                cur.execute("COMMIT")
+            except duckdb.Error:
+                try:
+                    cur.execute("ROLLBACK")
+                except duckdb.Error:
+                    pass  # the failed statement ended the transaction already
+            finally:
+                cur.close()
+        finally:
+            self._write_lock.release()
 
     # --- queries --------------------------------------------------------------------------
     def df(
@@ -481,6 +559,12 @@ class Database:
     def bump_data_version(cur: duckdb.DuckDBPyConnection) -> None:
         """Call inside every write transaction so that cached results keyed on the version expire."""
         cur.execute("UPDATE meta SET value = value + 1 WHERE key = 'data_version'")
+        kept = cur.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND schema_name = 'main' AND table_name = 'derived_results'"
+        ).fetchall()[0][0]
+        if kept:  # summaries of the data before this write describe data that is no longer there
+            cur.execute("DELETE FROM derived_results")
 
     # --- settings -------------------------------------------------------------------------
     def settings(self) -> dict:

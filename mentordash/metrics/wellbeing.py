@@ -8,6 +8,8 @@ leaves this module on its own. Measures (instruments.MEASURES) are never mixed: 
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -103,24 +105,21 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     if unknown:
         raise ValueError(f"no combination column {sorted(unknown)}")
 
-    def build() -> pa.Table:
-        settings = db.settings()
-        params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
-        expressions = {**_COMBINATION_COLUMNS_SQL, "urim_eff": urim_sql("f")}
-        mentored = "mentored" in columns
-        sql = load_sql(
-            "wellbeing_combinations",
-            wellbeing_responses=respondents_sql("wellbeing_responses", Filters(), params),
-            columns="".join(f", {expressions[c]} AS {c}" for c in columns if c != "mentored"),
-            column_names="".join(f", gm.{c}" for c in columns),
-            mentored_column=f",\n           {MENTORED_SQL} AS mentored" if mentored else "",
-            mentored_join=f"\n    {MENTORED_JOIN_SQL}" if mentored else "",
-            measure_flags=measure_flags("f"),
-            measure_counts=measure_counts(),
-        )
-        return db.arrow(sql, params)
-
-    return db.derived(("wellbeing_combinations", columns), build)
+    settings = db.settings()
+    params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
+    expressions = {**_COMBINATION_COLUMNS_SQL, "urim_eff": urim_sql("f")}
+    mentored = "mentored" in columns
+    sql = load_sql(
+        "wellbeing_combinations",
+        wellbeing_responses=respondents_sql("wellbeing_responses", Filters(), params),
+        columns="".join(f", {expressions[c]} AS {c}" for c in columns if c != "mentored"),
+        column_names="".join(f", gm.{c}" for c in columns),
+        mentored_column=f",\n           {MENTORED_SQL} AS mentored" if mentored else "",
+        mentored_join=f"\n    {MENTORED_JOIN_SQL}" if mentored else "",
+        measure_flags=measure_flags("f"),
+        measure_counts=measure_counts(),
+    )
+    return db.derived(("wellbeing_combinations", columns), lambda: db.arrow(sql, params), recipe=_recipe(sql, params))
 
 
 # The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's, named as in people, with URiM
@@ -144,11 +143,14 @@ def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
     a new filter never matches the roster against the waves again."""
     names = tuple(sorted(_ROSTER_COLUMN_OF[c] for c in columns))
 
-    def build() -> pa.Table:
-        sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))
-        return db.arrow(sql, {"urim_list": db.settings()["urim_list"]})
+    sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))
+    params = {"urim_list": db.settings()["urim_list"]}
+    return db.derived(("wellbeing_eligible", names), lambda: db.arrow(sql, params), recipe=_recipe(sql, params))
 
-    return db.derived(("wellbeing_eligible", names), build)
+
+def _recipe(sql: str, params: dict) -> str:
+    """What a derived table is computed from, for Database.derived to know a copy kept in the file."""
+    return json.dumps({"sql": sql, "params": params}, sort_keys=True, default=str)
 
 
 def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:
