@@ -299,15 +299,24 @@ def suppress(
     out[flag] = hide.astype(bool)
     for col in [n_col, *value_cols]:
         if col in out.columns:
-            out[col] = out[col].astype("object").where(~hide, None)
+            out[col] = blanked(out[col], hide)
     if audience == PROTECTED:
         for numerator, dependents in (numerators or {}).items():
             small = pd.to_numeric(out[numerator], errors="coerce").fillna(0)
             small = (small > 0) & (small < floor)
             for col in [numerator, *dependents]:
                 if col in out.columns:
-                    out[col] = out[col].astype("object").where(~small, None)
+                    out[col] = blanked(out[col], small)
     return out
+
+
+def blanked(column: pd.Series, hide: pd.Series | np.ndarray) -> pd.Series:
+    """The column as Python objects with None where `hide` (a mask of the same rows, in order): what
+    `column.astype("object").where(~hide, None)` gives, without pandas' alignment and per-call machinery,
+    which cost about 0.3 ms a column on every figure of a page (tests/test_privacy.py checks them equal)."""
+    values = column.to_numpy(dtype=object, copy=True)
+    values[np.asarray(hide, dtype=bool)] = None
+    return pd.Series(values, index=column.index, name=column.name, dtype=object)
 
 
 def _complements(hide: pd.Series, counts: pd.Series, frame: pd.DataFrame, within: list[str] | None) -> pd.Series:

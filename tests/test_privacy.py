@@ -1,4 +1,6 @@
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentordash import privacy
 
@@ -58,3 +60,34 @@ def test_suppress_record():
     assert hidden == {"n": None, "pct": None, "suppressed": True}
     shown = privacy.suppress_record({"n": 0, "pct": None}, "n", ["pct"], 5)
     assert shown["suppressed"] is False
+
+
+def as_seen(value) -> tuple:
+    """A cell as a page would read it: its type, and its value unless missing (NA never equals itself)."""
+    return (type(value), None if pd.isna(value) else value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(-(10**6), 10**6)), min_size=0, max_size=12),
+    data=st.data(),
+)
+def test_blanked_is_the_column_as_objects_with_none_where_hidden_for_any_column(values, data):
+    """privacy.blanked stands for `astype("object").where(~hide, None)` on every figure: the same values,
+    the same Python types, for every dtype a metric frame holds (with missing values among them)."""
+    hide = pd.Series(data.draw(st.lists(st.booleans(), min_size=len(values), max_size=len(values))), dtype=bool)
+    index = pd.RangeIndex(3, 3 + len(values))
+    hide.index = index
+    columns = [
+        pd.Series(values, index=index, dtype="Int64", name="count"),
+        pd.Series([None if v is None else v / 7 for v in values], index=index, dtype="float64"),
+        pd.Series([None if v is None else str(v) for v in values], index=index, dtype="str"),
+        pd.Series([None if v is None else v % 2 == 0 for v in values], index=index, dtype=object),
+        pd.Series([0 if v is None else v for v in values], index=index, dtype="int64"),
+    ]
+    for column in columns:
+        expected = column.astype("object").where(~hide, None)
+        got = privacy.blanked(column, hide)
+        assert got.dtype == expected.dtype and got.name == expected.name and got.index.equals(expected.index)
+        assert [as_seen(a) for a in got] == [as_seen(b) for b in expected]
+        assert got.isna().tolist() == expected.isna().tolist()

@@ -410,7 +410,7 @@ def load_by_group(
     # A zero group (no women faculty at all, no mentees) is "no data": nothing to compare.
     empty = frame["smallest"] <= 0
     for col in values:
-        out[col] = out[col].astype("object").where(~empty, None)
+        out[col] = privacy.blanked(out[col], empty)
     return out.drop(columns="smallest")
 
 
@@ -441,7 +441,7 @@ def relationship_sources(
     hidden = set(stages.loc[stages["suppressed"], "career_stage"])
     grouped["suppressed"] = grouped["career_stage"].isin(hidden)
     for col in ("relationships", "formal", "pct", "stage_relationships", "stage_mentees"):
-        grouped[col] = grouped[col].astype("object").where(~grouped["suppressed"], None)
+        grouped[col] = privacy.blanked(grouped[col], grouped["suppressed"])
     grouped = privacy.suppress(
         grouped,
         "stage_mentees",

@@ -201,9 +201,9 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
         out[unknown] = pd.Series(unknowns, index=out.index, dtype="object")
         out[f"{unknown}_pct"] = pd.Series(unknown_pcts, index=out.index, dtype="object")
         out[f"{unknown}_suppressed"] = pd.Series(unknown_hidden, index=out.index, dtype=bool)
-        out[part] = out[part].astype("object").where(~out[f"{name}_suppressed"], None)
+        out[part] = privacy.blanked(out[part], out[f"{name}_suppressed"])
         # With the unknown hidden, the known count would give it back.
-        out[known] = out[known].astype("object").where(~out[f"{unknown}_suppressed"], None)
+        out[known] = privacy.blanked(out[known], out[f"{unknown}_suppressed"])
     # The other counts of the split stay inside the metrics layer: the shares are what the page shows.
     return out.drop(columns=["men", "gender_another"])
 
@@ -384,7 +384,7 @@ def _query_group_counts(db: Database, filters: Filters, track: str, cycle: int, 
     hidden_stages = set(out[(out["dimension"] == "all") & out["suppressed"]]["stage"])
     tiny = out["stage"].isin(hidden_stages) & (out["dimension"] != "selection")
     out["suppressed"] = out["suppressed"] | tiny
-    out["n"] = out["n"].astype("object").where(~out["suppressed"], None)
+    out["n"] = privacy.blanked(out["n"], out["suppressed"])
     return out.reset_index(drop=True)
 
 
@@ -470,7 +470,7 @@ def conversions(db: Database, filters: Filters, track: str, cycle: int, audience
 def _none_for_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Hidden cells hold None (as privacy.suppress leaves them), not NaN."""
     for col in columns:
-        frame[col] = frame[col].astype("object").where(frame[col].notna(), None)
+        frame[col] = privacy.blanked(frame[col], frame[col].isna())
     return frame
 
 
