@@ -58,12 +58,20 @@ def rates(n: int, covered: int, engaged: int) -> dict:
 
 
 def _with_rates(counts: pd.DataFrame) -> pd.DataFrame:
+    """rates() for every row of counts at once (shares_pct does rates' arithmetic on whole columns): the
+    same frame, column by column as Python values, as a row-by-row loop would build (a monthly series
+    is a thousand rows)."""
     keys = [c for c in counts.columns if c not in ("n", "covered", "engaged")]
-    rows = [
-        {**{k: row[k] for k in keys}, **rates(row["n"], row["covered"], row["engaged"])}
-        for row in counts.to_dict("records")
-    ]
-    return pd.DataFrame(rows, columns=[*keys, "n", "covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"])
+    names = [*keys, "n", "covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"]
+    if counts.empty:
+        return pd.DataFrame([], columns=names)
+    n, covered, engaged = ([int(v) for v in counts[c].tolist()] for c in COVERAGE_COUNTS)
+    covered_pct, low, high = shares_pct(covered, n)
+    engaged_pct = shares_pct(engaged, n)[0]
+    columns = {k: counts[k].tolist() for k in keys}
+    columns.update(n=n, covered=covered, pct=covered_pct, engaged=engaged, engaged_pct=engaged_pct)
+    columns.update(ci_low=low, ci_high=high)
+    return pd.DataFrame(columns, columns=names)
 
 
 _RATE_COLUMNS = ["covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"]
