@@ -92,9 +92,9 @@ def test_unknown_setting_refused(tmp_path):
 
 
 def test_named_sql_fills_every_part_and_refuses_missing_or_unknown_ones():
-    sql = load_sql("coverage_by_day_stage", people_filter="AND p.division = $f_division")
-    assert "AND p.division = $f_division" in sql and "{people_filter}" not in sql
+    sql = load_sql("coverage_by_day_stage", cell_filter="AND c.division = $f_division")
+    assert "AND c.division = $f_division" in sql and "{cell_filter}" not in sql
     with pytest.raises(ValueError, match="needs parts"):
         load_sql("coverage_by_day_stage")
     with pytest.raises(ValueError, match="needs parts"):
-        load_sql("coverage_by_day_stage", people_filter="", urim_expr="TRUE")
+        load_sql("coverage_by_day_stage", cell_filter="", urim_expr="TRUE")

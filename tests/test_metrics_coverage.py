@@ -2,6 +2,7 @@
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from mentordash.metrics import coverage
@@ -476,3 +477,70 @@ def test_engaged_needs_the_relationship_active_that_day_and_spans_merge(tmp_path
     # 31 Mar: R0 and R1 covered, R1 engaged. 1 Apr: R0 only, nobody engaged. 30 Jun: R0 (B's last day).
     # 1 Jul: R0 with C, and the June meeting with C counts from C's first day. 28 Nov: 180 days after 1 Jun: out.
     assert got == [(2, 1), (1, 0), (1, 0), (1, 1), (1, 0)]
+
+
+LONG_SERIES = [d.date() for d in pd.date_range("2023-01-31", "2026-06-30", freq="ME")] + [date(2026, 6, 15)]
+COUNT_FILTERS = (
+    Filters(),
+    Filters(gender=("woman",)),
+    Filters(urim=True),
+    Filters(career_stage=("resident",), urim=False),
+    Filters(division=("Cardiology",)),
+    Filters(race_ethnicity=("black",)),
+    Filters(institution=("Main",)),
+)
+
+
+def add_cardiology(db) -> None:
+    """Three people of a division at another institution, two mentored for a while, one met recently."""
+    add_people(
+        db,
+        *[
+            person(f"C{i}", stage, date(2023, 7, 1), division="Cardiology", institution="Main", gender=gender)
+            for i, (stage, gender) in enumerate((("resident", "woman"), ("fellow", "man"), ("junior_faculty", None)))
+        ],
+    )
+    add_mentorships(
+        db,
+        dict(mentor_id="S1", mentee_id="C0", start_date=date(2024, 2, 1), end_date=date(2025, 3, 31)),
+        dict(mentor_id="S2", mentee_id="C1", start_date=date(2025, 1, 1), role="coach"),
+    )
+    add_meetings(db, dict(mentor_id="S1", mentee_id="C0", date=date(2025, 3, 1)))
+
+
+@pytest.mark.parametrize("roles", [("mentor",), tuple(ROLES)])
+@pytest.mark.parametrize("filters", COUNT_FILTERS)
+def test_a_long_series_summed_from_the_events_equals_the_days_counted_one_by_one(db, filters, roles):
+    """Beyond SPANS_FROM_DAYS days the counts are sums of every person's events (coverage_events.sql, built
+    once per data version); a few days are counted directly (coverage_on_days.sql): the same rows, keys
+    included, whatever the filters."""
+    assert len(set(LONG_SERIES)) > coverage.SPANS_FROM_DAYS
+    add_cardiology(db)
+    long = coverage.coverage_counts(db, LONG_SERIES, filters, roles)
+    chunks = [
+        LONG_SERIES[i : i + coverage.SPANS_FROM_DAYS] for i in range(0, len(LONG_SERIES), coverage.SPANS_FROM_DAYS)
+    ]
+    direct = pd.concat([coverage.coverage_counts(db, chunk, filters, roles) for chunk in chunks], ignore_index=True)
+    order = ["day", "career_stage"]
+    long = long.sort_values(order).reset_index(drop=True)
+    direct = direct.sort_values(order).reset_index(drop=True)
+    assert len(long) > 0 or filters != Filters()
+    pd.testing.assert_frame_equal(long, direct.astype(long.dtypes.to_dict()), check_dtype=True)
+
+
+def test_a_new_filter_sums_the_coverage_events_without_merging_the_spans_again(db, monkeypatch):
+    builds = []
+    derived = db.derived
+
+    def counting(key, compute, recipe=None):
+        return derived(key, lambda: builds.append(key) or compute(), recipe=recipe)
+
+    monkeypatch.setattr(db, "derived", counting)
+    for filters in (Filters(gender=("woman",)), Filters(gender=("man",)), Filters(urim=True, division=("Cardiology",))):
+        coverage.coverage_monthly(db, AS_OF, filters)
+        coverage.coverage_counts(db, LONG_SERIES, filters)
+    coverage.coverage_counts(db, LONG_SERIES, Filters())
+    assert builds == [
+        ("coverage_events", ("mentor",), ("gender", "urim", "division")),
+        ("coverage_events", ("mentor",), ()),
+    ]

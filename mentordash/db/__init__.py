@@ -631,5 +631,11 @@ def _split_statements(sql: str) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
+def recipe(sql: str, params: dict) -> str:
+    """What a derived table is computed from (its query and parameters), for Database.derived to know a copy
+    it kept in the file."""
+    return json.dumps({"sql": sql, "params": params}, sort_keys=True, default=str)
+
+
 def connect(path: str | Path, read_only: bool = False) -> Database:
     return Database(path, read_only=read_only)

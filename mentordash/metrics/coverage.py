@@ -6,9 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 
 from mentordash import privacy
-from mentordash.db import Database, load_sql
+from mentordash.db import Database, load_sql, recipe
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import years_before
@@ -38,9 +39,53 @@ def coverage_counts(
         "window": int(settings["engaged_window_days"]),
         "urim_list": settings["urim_list"],
     }
-    name = "coverage_on_days" if len(set(days)) <= SPANS_FROM_DAYS else "coverage_by_day_stage"
-    sql = load_sql(name, people_filter=where_sql(filters, people_columns("p"), params))
-    return db.shared(("coverage_counts", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
+    if len(set(days)) <= SPANS_FROM_DAYS:
+        sql = load_sql("coverage_on_days", people_filter=where_sql(filters, people_columns("p"), params))
+        return db.shared(("coverage_counts", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
+
+    def summed() -> pd.DataFrame:
+        events = _coverage_events(db, roles, _event_columns(filters))
+        day_params = {"dates": list(days)}
+        sql = load_sql("coverage_by_day_stage", cell_filter=where_sql(filters, EVENT_COLUMNS, day_params))
+        return db.df(sql, day_params, tables={"coverage_events": events})
+
+    return db.shared(("coverage_counts", tuple(days), filters, tuple(roles)), summed)
+
+
+# The filter columns of a coverage_events.sql row (aliased c): the people's, named as in people, with URiM as
+# settled at build time (the settings' list applied); each is there when the view filters on it.
+EVENT_COLUMNS = {**people_columns("c"), "urim": "c.urim"}
+
+
+def _event_columns(filters: Filters) -> tuple[str, ...]:
+    """The people's groups a view's events are counted by beside the career stage: gender, URiM and division
+    together for a filter on any of them (so changing which group a filter picks reuses one table),
+    race/ethnicity and institution when filtered on. A view of everyone sums a table of days and stages."""
+    grouped = bool(filters.gender or filters.division or filters.urim is not None)
+    return (
+        *(("gender", "urim", "division") if grouped else ()),
+        *(("race_ethnicity",) if filters.race_ethnicity else ()),
+        *(("institution",) if filters.institution else ()),
+    )
+
+
+def _coverage_events(db: Database, roles: Sequence[str], columns: tuple[str, ...]) -> pa.Table:
+    """Every person's coverage events (coverage_events.sql) counted per day, career stage and `columns`:
+    built once per data version and roles (Database.derived, kept in the file), summed by each view's long
+    series, so that a new filter never merges every person's spans again. Held in the process, never shown:
+    only the figures made from it leave this module, each through privacy."""
+    settings = db.settings()
+    params = {"roles": list(roles), "window": int(settings["engaged_window_days"]), "urim_list": settings["urim_list"]}
+    expressions = people_columns("p")
+    sql = load_sql(
+        "coverage_events",
+        columns="".join(f", {expressions[c]} AS {c}" for c in columns),
+        column_names="".join(f", {c}" for c in columns),
+        person_column_names="".join(f", p.{c}" for c in columns),
+    )
+    return db.derived(
+        ("coverage_events", tuple(roles), columns), lambda: db.arrow(sql, params), recipe=recipe(sql, params)
+    )
 
 
 def rates(n: int, covered: int, engaged: int) -> dict:

@@ -8,14 +8,12 @@ leaves this module on its own. Measures (instruments.MEASURES) are never mixed: 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
 from mentordash import privacy
-from mentordash.db import Database, load_sql
+from mentordash.db import Database, load_sql, recipe
 from mentordash.instruments import (
     BURNOUT_MEASURES,
     INSTRUMENTS,
@@ -119,7 +117,7 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
         measure_flags=measure_flags("f"),
         measure_counts=measure_counts(),
     )
-    return db.derived(("wellbeing_combinations", columns), lambda: db.arrow(sql, params), recipe=_recipe(sql, params))
+    return db.derived(("wellbeing_combinations", columns), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
 
 
 # The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's, named as in people, with URiM
@@ -145,12 +143,7 @@ def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
 
     sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))
     params = {"urim_list": db.settings()["urim_list"]}
-    return db.derived(("wellbeing_eligible", names), lambda: db.arrow(sql, params), recipe=_recipe(sql, params))
-
-
-def _recipe(sql: str, params: dict) -> str:
-    """What a derived table is computed from, for Database.derived to know a copy kept in the file."""
-    return json.dumps({"sql": sql, "params": params}, sort_keys=True, default=str)
+    return db.derived(("wellbeing_eligible", names), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
 
 
 def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:
