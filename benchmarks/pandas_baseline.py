@@ -103,8 +103,8 @@ def _expand(frame: pd.DataFrame, days: np.ndarray, first: np.ndarray, stop: np.n
 def coverage_counts(
     tables: dict, settings: dict, days: list[date], filters: Filters, roles: tuple[str, ...] = ("mentor",)
 ) -> pd.DataFrame:
-    """day, career_stage, n, covered, engaged: coverage_events.sql and coverage_by_day_stage.sql in pandas, for all the days at
-    once (each person, relationship and meeting expanded to the days it counts on)."""
+    """day, career_stage, n, covered, engaged: coverage_events.sql and coverage_by_day_stage.sql in pandas,
+    for all the days at once (each person, relationship and meeting expanded to the days it counts on)."""
     grid = np.array(sorted(pd.Timestamp(d) for d in days), dtype="datetime64[ns]")
     people = apply_filters(tables["people"], filters, settings["urim_list"])
     far = np.datetime64("2262-01-01")
