@@ -103,3 +103,39 @@ def test_a_database_held_by_another_process_gets_a_clear_message(db_path, capsys
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_an_import_and_its_undo_leave_the_first_view_its_summaries_kept(db_path, tmp_path, capsys, monkeypatch):
+    """After a command line import (and after undoing it) the summaries a first view needs are in the file:
+    the next process shows the wellbeing figures without scoring a response, the figures the import made."""
+    from mentordash.db import connect
+    from mentordash.metrics import wellbeing
+    from mentordash.metrics.filters import Filters
+
+    wave = tmp_path / "wave.csv"
+    wave.write_text(
+        "response_id,survey,submitted_at,mini_z_burnout\n"
+        + "".join(f"w-{i},Spring 2026,2026-03-0{1 + i % 5} 10:00:00,{1 + i % 5}\n" for i in range(30))
+    )
+    assert main(["import", str(wave), "--db", str(db_path), "--json"]) == 0
+    import_id = json.loads(capsys.readouterr().out)["import_id"]
+
+    def first_view() -> tuple[list, int]:
+        db = connect(db_path)
+        builds = []
+        derived = db.derived
+        monkeypatch.setattr(
+            db,
+            "derived",
+            lambda key, compute, recipe=None: derived(key, lambda: builds.append(key) or compute(), recipe),
+        )
+        try:
+            burnout = wellbeing.burnout_prevalence(db, Filters())
+            wellbeing.response_rates(db, Filters())
+            return builds, int(burnout["n"].sum())
+        finally:
+            db.close()
+
+    assert first_view() == ([], 30)  # 30 scoreable Mini-Z answers, read from the kept summary
+    assert main(["undo", import_id, "--db", str(db_path)]) == 0
+    assert first_view() == ([], 0)

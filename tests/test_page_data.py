@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from mentordash.ui import context
 from tests.apptest import app_test, open_url_path
 from tests.test_ingest_support import SURVEY_CSV
 
@@ -29,6 +30,8 @@ def test_upload_suggest_commit_undo(app, tmp_path):
     assert not app.exception
     app.button(key="f0_commit").click().run()
     assert any("Imported 3 rows as imp_0001" in s.value for s in app.success)
+    db = context._database(str(tmp_path / f"page_{tmp_path.name}.duckdb"))  # the app's connection
+    assert db.scalar("SELECT count(*) FROM derived_results") == 2  # the first view's summaries, kept
     assert app.selectbox(key="undo_choice").value == "imp_0001"
     app.button(key="undo_button").click().run()
     assert any("Undid imp_0001" in s.value for s in app.success)

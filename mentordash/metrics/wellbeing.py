@@ -146,6 +146,16 @@ def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
     return db.derived(("wellbeing_eligible", names), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
 
 
+def prepare_summaries(db: Database) -> None:
+    """Build, and keep in the file, the summaries a first view of everyone needs (the overview's burnout
+    tile, the wellbeing page's figures and response rates): called right after a write (an import, an
+    undo, the demo), so that the first view after it, in this process or a restarted server, reads them
+    instead of scoring every response (about a second at national scale)."""
+    with db.snapshot():
+        _combinations(db, ())
+        _eligible(db, ())
+
+
 def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:
     """The combination columns a view needs: the groups when it breaks down by them or filters on any of
     them (all four at once, so that changing which group a filter picks reuses one table), race/ethnicity
