@@ -55,7 +55,7 @@ def demo_fingerprint() -> str:
 def ensure_demo(scale: str, db_dir: Path, log: Callable[[str], None], rebuild: bool = False) -> Path:
     """data/bench/<scale>.duckdb, built once (into a temporary name, renamed when complete) and reused."""
     from mentordash.demo import build_demo
-    from mentordash.metrics import wellbeing
+    from mentordash.metrics.prepared import prepare_summaries
 
     db_dir.mkdir(parents=True, exist_ok=True)
     path = db_dir / f"{scale}.duckdb"
@@ -72,7 +72,7 @@ def ensure_demo(scale: str, db_dir: Path, log: Callable[[str], None], rebuild: b
     db = connect(building)
     try:
         build_demo(db, scale=scale, seed=42)
-        wellbeing.prepare_summaries(db)  # as `mentordash demo` and every import leave the file
+        prepare_summaries(db)  # as `mentordash demo` and every import leave the file
     finally:
         db.close()
     building.replace(path)

@@ -146,7 +146,7 @@ def _remove_for_demo(path, force) -> str | None:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from mentordash.demo import build_demo
-    from mentordash.metrics import wellbeing
+    from mentordash.metrics.prepared import prepare_summaries
 
     path = database_path(args.db)
     refused = _remove_for_demo(path, args.force)
@@ -157,7 +157,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = connect(path)
     try:
         counts = build_demo(db, scale=args.scale, seed=args.seed)
-        wellbeing.prepare_summaries(db)  # as after an import: the first view reads the summaries
+        prepare_summaries(db)  # as after an import: the first view reads the summaries
     finally:
         db.close()
     print(f"built {args.scale} demo at {path}: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))

@@ -21,7 +21,7 @@ from mentordash.ingest.formats import FORMATS
 from mentordash.ingest.mapping import CERTAIN, CONFIDENCES, MappingError, loads, suggestions_toml
 from mentordash.ingest.pipeline import Options, prepare, read_dictionary, release_cells
 from mentordash.ingest.problems import Rejected
-from mentordash.metrics import wellbeing
+from mentordash.metrics.prepared import prepare_summaries
 
 IMPORTED, REJECTED, USAGE = 0, 1, 2
 
@@ -116,7 +116,7 @@ def run_import(args) -> int:
                     release_cells(plan)  # only the validated tables are written from here on
                 reports = [commit(db, p, _user()) for p in plans]
                 if any(r["status"] == "imported" for r in reports):
-                    wellbeing.prepare_summaries(db)  # the first view after the import reads the summaries
+                    prepare_summaries(db)  # the first view after the import reads the summaries
         finally:
             db.close()
     _print_reports(reports, args.json)
@@ -297,7 +297,7 @@ def run_undo(args) -> int:
     db = connect(database_path(getattr(args, "db", None)))
     try:
         result = undo(db, args.import_id, _user())
-        wellbeing.prepare_summaries(db)
+        prepare_summaries(db)
     except UndoError as error:
         print(f"error: {error}", file=sys.stderr)
         return USAGE if error.usage else REJECTED

@@ -37,7 +37,7 @@ from mentordash.ingest.mapping import (
 from mentordash.ingest.pipeline import Options, Plan, prepare, read_dictionary
 from mentordash.ingest.problems import Rejected
 from mentordash.ingest.read import DELIMITERS, ENCODINGS
-from mentordash.metrics import wellbeing
+from mentordash.metrics.prepared import prepare_summaries
 from mentordash.ui import workbook
 from mentordash.ui.downloads import csv_bytes
 from mentordash.ui.safe import file_name, plain, quoted
@@ -507,7 +507,7 @@ def _commit_button(db: Database, user: User, plan: Plan, key: str) -> None:
             save_mapping(db, save_as, _for_next_wave(plan.mapping), user.email)
         bar.progress(1.0, text="Preparing the first view…")
         # after the last write (saving a mapping bumps the version too): the next view, anyone's, reads them
-        wellbeing.prepare_summaries(db)
+        prepare_summaries(db)
         st.success(
             f"Imported {report['rows_imported']} rows as {report['import_id']} "
             f"({report['rows_skipped']} skipped). Every page shows them now."
@@ -536,7 +536,7 @@ def render_history(db: Database, user: User) -> None:
     if st.button("Undo", key="undo_button"):
         try:
             result = undo(db, chosen, user.email)
-            wellbeing.prepare_summaries(db)
+            prepare_summaries(db)
             st.success(f"Undid {chosen}: {result['rows_removed']} rows removed, {result['rows_restored']} restored.")
         except UndoError as error:
             st.error(plain(error))
