@@ -346,3 +346,32 @@ def test_a_tracks_latest_cycles_are_the_same_rows_as_in_the_whole_funnel(tmp_pat
     expected = whole[(whole["track"] == "residency") & whole["cycle"].isin([2025, 2026])].reset_index(drop=True)
     assert sorted(latest["cycle"].unique()) == [2025, 2026] and len(latest) == 8
     pd.testing.assert_frame_equal(latest.reset_index(drop=True), expected)
+
+
+@pytest.mark.parametrize("audience", [privacy.EXACT, privacy.PROTECTED])
+@pytest.mark.parametrize(
+    "filters", [Filters(), Filters(gender=("man",)), Filters(urim=True), Filters(race_ethnicity=("asian",))]
+)
+def test_the_latest_cycles_are_those_of_the_view_and_the_track(tmp_path, audience, filters):
+    """The latest cycles are counted among the applicants the filters select in the asked track: a newer
+    fellowship cycle is not among them, and of an older cycle of men only and a later one of women only, a
+    view of men sees the first (the SQL bound on the cycle equals choosing them from the whole funnel)."""
+    db = new_db(tmp_path)
+    men_only_2023 = [
+        {**a, "applicant_id": f"{a['applicant_id']}-2023", "cycle": 2023}
+        for a in residency_2026()
+        if a["gender"] == "man"
+    ]
+    women_only_2024 = [
+        {**a, "applicant_id": f"{a['applicant_id']}-2024", "cycle": 2024}
+        for a in residency_2026()
+        if a["gender"] == "woman"
+    ]
+    newer_fellowship = [{**a, "applicant_id": f"{a['applicant_id']}-2027", "cycle": 2027} for a in tiny_fellowship()]
+    add_applicants(db, *men_only_2023, *women_only_2024, *residency_2026(), *tiny_fellowship(), *newer_fellowship)
+    whole = recruitment.funnel(db, filters, audience=audience)
+    residency = whole[whole["track"] == "residency"]
+    expected = residency[residency["cycle"].isin(sorted(residency["cycle"].unique())[-2:])].reset_index(drop=True)
+    latest = recruitment.funnel(db, filters, audience=audience, track="residency", last_cycles=2)
+    assert sorted(set(latest["cycle"])) == ([2023, 2026] if filters.gender == ("man",) else [2024, 2026])
+    pd.testing.assert_frame_equal(latest.reset_index(drop=True), expected)

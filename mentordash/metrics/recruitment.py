@@ -281,15 +281,25 @@ def funnel(
     track's latest cycles (the overview's tiles): every row is judged on its own, so they are the same
     rows as in the whole funnel, without the work of the others."""
     settings = db.settings()
-    params = {"urim_list": settings["urim_list"]}
+    params: dict = {"urim_list": settings["urim_list"]}
+    applicant_filter = where_sql(filters, APPLICANT_COLUMNS, params)
+    track_filter = ""
+    if track is not None:
+        params["track"], track_filter = track, "AND a.track = $track"
+    cycles_filter = ""
+    if last_cycles is not None:
+        params["last_cycles"] = int(last_cycles)
+        cycles_filter = load_sql(
+            "recruitment_latest_cycles", applicant_filter=applicant_filter, track_filter=track_filter
+        )
     sql = load_sql(
-        "recruitment_funnel", urim_expr=urim_sql("a"), applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params)
+        "recruitment_funnel",
+        urim_expr=urim_sql("a"),
+        applicant_filter=applicant_filter,
+        track_filter=track_filter,
+        cycles_filter=cycles_filter,
     )
     frame = db.df(sql, params)
-    if track is not None:
-        frame = frame[frame["track"] == track]
-    if last_cycles is not None:
-        frame = frame[frame["cycle"].isin(sorted(frame["cycle"].unique())[-last_cycles:])]
     frame["track_order"] = frame["track"].map(TRACKS.index)
     frame = (
         frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)

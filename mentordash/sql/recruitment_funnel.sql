@@ -6,13 +6,14 @@
 -- reached (a few hundred rows), and each stage then adds up the rows that reached it or further: the
 -- join on `reached >= stage_order` runs over those rows, not over every applicant. Each count is a sum of
 -- its condition as 0/1 and each key sum a sum of keys times it, which DuckDB aggregates faster than FILTER
--- clauses.
+-- clauses. `track_filter` and `cycles_filter` (recruitment_latest_cycles.sql) narrow it to one track's latest
+-- cycles (the overview's tiles); both are empty for the whole funnel.
 WITH a AS (
     SELECT cycle, track, gender, record_key AS k,
            list_position(['applied', 'interviewed', 'ranked', 'matched'], stage_reached) AS reached,
            {urim_expr} AS urim_eff
     FROM applicants a
-    WHERE TRUE {applicant_filter}
+    WHERE TRUE {applicant_filter} {track_filter} {cycles_filter}
 ),
 stages AS (
     SELECT * FROM (VALUES ('applied', 1), ('interviewed', 2), ('ranked', 3), ('matched', 4)) AS t(stage, stage_order)
