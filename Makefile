@@ -39,7 +39,7 @@ demo: $(VENV)/.installed
 	$(PY) -m mentordash demo --db $(DB) --force
 
 run: $(VENV)/.installed $(DB)
-	MENTORDASH_DB=$(DB) $(PY) -m streamlit run app.py --server.address $(HOST) --server.port $(PORT) \
+	MENTORDASH_DB=$(DB) $(PY) -m mentordash serve --server.address $(HOST) --server.port $(PORT) \
 	  --server.headless true --browser.gatherUsageStats false
 
 test: setup-test lint

@@ -2,9 +2,9 @@
 the latency of a filter change on every page at department and consortium scale; and the overview's
 first load against a trivial Streamlit page served the same way in the same run.
 
-Servers are started with tests/server.py (`streamlit run` on 127.0.0.1 at a free port of the given
-range, headless, stopped by its own pid), as the browser tests start theirs; the browser is Debian's
-Chromium through Playwright.
+Servers are started with tests/server.py (the app by `python -m mentordash serve`, as deployments run
+it, the trivial page by `streamlit run`; on 127.0.0.1 at a free port of the given range, headless, stopped
+by its own pid), as the browser tests start theirs; the browser is Debian's Chromium through Playwright.
 """
 
 from __future__ import annotations

@@ -351,8 +351,13 @@ def build_parser() -> argparse.ArgumentParser:
     report.set_defaults(func=cmd_report)
 
     ingest_commands.register(commands)
-    # Listed here; main() hands everything after `bench` to the benchmark's own parser.
+    # Listed here; main() hands everything after `bench` to the benchmark's own parser, after `serve` to Streamlit.
     commands.add_parser("bench", help="the performance benchmark (benchmarks/, docs/benchmarks.md)", add_help=False)
+    commands.add_parser(
+        "serve",
+        help="the app's server: streamlit run app.py [Streamlit's options], the app loaded first",
+        add_help=False,
+    )
     return parser
 
 
@@ -360,6 +365,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["bench"]:
         return cmd_bench(argv[1:])
+    if argv[:1] == ["serve"]:
+        from mentordash.serve import main as serve
+
+        return serve(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

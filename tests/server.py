@@ -1,5 +1,6 @@
 """A real Streamlit server for the browser tests (tests/e2e/) and the benchmark (benchmarks/app.py):
-`streamlit run` on 127.0.0.1 at a free port of a given range, headless, stopped by its own pid."""
+the app as deployments run it (`python -m mentordash serve`), any other script with `streamlit run`, on
+127.0.0.1 at a free port of a given range, headless, stopped by its own pid."""
 
 from __future__ import annotations
 
@@ -72,8 +73,9 @@ def free_port(ports: tuple[int, int], taken: frozenset[int] | set[int] = frozens
 
 @contextmanager
 def streamlit_server(script: Path, db_path: Path | None, ports: tuple[int, int]) -> Iterator[tuple[str, int]]:
-    """(url, pid) of `streamlit run script` on 127.0.0.1 with MENTORDASH_DB=db_path, once it answers its
-    health check; stopped (that pid only) on exit."""
+    """(url, pid) of a server of `script` on 127.0.0.1 with MENTORDASH_DB=db_path, once it answers its
+    health check; stopped (that pid only) on exit. The app is served by `python -m mentordash serve`, as
+    the README and docs/deployment.md run it."""
     port = free_port(ports)
     env = {**os.environ}
     if db_path is not None:
@@ -82,9 +84,7 @@ def streamlit_server(script: Path, db_path: Path | None, ports: tuple[int, int])
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(script),
+            *(["mentordash", "serve"] if script == ROOT / "app.py" else ["streamlit", "run", str(script)]),
             "--server.address",
             "127.0.0.1",
             "--server.port",

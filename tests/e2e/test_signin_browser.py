@@ -93,7 +93,7 @@ def readme_deployment() -> tuple[str, list[str]]:
     section = section[: section.index("\n## ")]
     blocks = re.findall(r"```(\w+)\n(.*?)```", section, flags=re.S)
     toml = [re.sub(r"^ {3}", "", body, flags=re.M) for lang, body in blocks if lang == "toml"]
-    commands = [body.strip() for lang, body in blocks if lang == "sh" and "streamlit run" in body]
+    commands = [body.strip() for lang, body in blocks if lang == "sh" and "mentordash serve" in body]
     assert len(toml) == 1 and len(commands) == 1, "the README shows one secrets file and one command"
     return toml[0], shlex.split(re.sub(r"^ {3}", "", commands[0], flags=re.M))
 
@@ -232,7 +232,7 @@ def deployment(provider, tmp_path_factory) -> Deployment:
     assert (folder / "data" / "mentordash.duckdb").exists()
 
     readme_secrets, command = readme_deployment()
-    assert command[:5] == [".venv/bin/python", "-m", "streamlit", "run", "app.py"]
+    assert command[:4] == [".venv/bin/python", "-m", "mentordash", "serve"]
     assert command[command.index("--server.address") + 1] == "127.0.0.1"
     taken = {int(provider.rsplit(":", 1)[1])}
     app_port = free_port(PORTS, taken)

@@ -4,7 +4,7 @@
     .venv/bin/python -m tests.load.run --sessions 5 --browsers 1 --minutes 0.35 --rows 2000 \
         --filter "" --filter urim=urim                                             # as make test runs it
 
-One real server (`streamlit run app.py` on 127.0.0.1, a fresh demo database) takes:
+One real server (`python -m mentordash serve` on 127.0.0.1, a fresh demo database) takes:
 - WebSocket sessions (tests/load/client.py), each opening page after page from links that carry a set
   of filters (as a shared link does), then the next set of filters;
 - a few real browsers (Debian's Chromium through Playwright), loading pages and changing a filter in

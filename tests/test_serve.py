@@ -1,0 +1,90 @@
+"""mentordash.serve: the app's server loads the app before its first visitor."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from mentordash import serve
+from tests.server import ROOT, free_port
+
+
+def test_the_modules_are_read_from_the_entry_point_and_the_pages(tmp_path):
+    app = tmp_path / "app.py"
+    app.write_text("import streamlit as st\nfrom mentordash.ui import context\nfrom mentordash.ui.frame import View\n")
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "one.py").write_text(
+        "import pandas as pd\nimport mentordash.charts.theme\nfrom mentordash.metrics import coverage, wellbeing\n"
+        "def later():\n    from mentordash.report import build\n"
+    )
+    assert serve.app_modules(app, tmp_path / "pages") == [
+        "mentordash.ui",
+        "mentordash.ui.context",
+        "mentordash.ui.frame",  # View is a class of it, not a module
+        "mentordash.charts.theme",
+        "mentordash.metrics",
+        "mentordash.metrics.coverage",
+        "mentordash.metrics.wellbeing",
+        "mentordash.report",  # an import inside a function is loaded too: the page would import it
+        "mentordash.report.build",
+    ]
+
+
+def test_every_page_module_of_the_checkout_is_preloaded():
+    modules = serve.app_modules()
+    for page in ("overview", "coverage", "recruitment", "wellbeing", "outcomes"):
+        assert f"mentordash.ui.{page}_view" in modules
+        assert f"mentordash.charts.{page}" in modules
+    assert "mentordash.ui.context" in modules
+
+
+def _mapped(pid: int, library: str) -> bool:
+    return library in Path(f"/proc/{pid}/maps").read_text()
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="reads /proc (Linux)")
+def test_the_server_has_loaded_duckdb_before_anyone_visits(tmp_path):
+    """Streamlit alone never loads DuckDB; `mentordash serve` has it (and the rest of the app) in memory
+    as soon as it answers its health check, before any page has run."""
+    port = free_port((8950, 8979))
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mentordash",
+            "serve",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ],
+        cwd=ROOT,
+        env={"MENTORDASH_DB": str(tmp_path / "never-opened.duckdb"), "PATH": "/usr/bin:/bin"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read().decode()
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    if response.read() == b"ok":
+                        break
+            except OSError:
+                assert time.monotonic() < deadline, "the server did not answer in 60 s"
+                time.sleep(0.2)
+        assert _mapped(server.pid, "_duckdb")
+        assert not (tmp_path / "never-opened.duckdb").exists()  # no page ran: the database is opened by the first
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
