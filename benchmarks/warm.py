@@ -26,7 +26,7 @@ def measure(as_of: date, repeat: int, pages: tuple[str, ...]) -> dict:
     from benchmarks.pages import FILTERS, PAGE_DATA, summarize, timed
     from mentordash.metrics.filters import available_values
     from mentordash.ui.cache import cached
-    from mentordash.ui.context import min_cell
+    from mentordash.ui.context import get_db, min_cell
     from mentordash.ui.coverage_view import uncached
     from mentordash.ui.frame import View
 
@@ -42,9 +42,10 @@ def measure(as_of: date, repeat: int, pages: tuple[str, ...]) -> dict:
         for page in pages:
 
             def rerun(page=page, view=view):
-                cached(available_values)  # the sidebar
-                min_cell()  # the frame's settings read
-                PAGE_DATA[page](view, cached, uncached)
+                with get_db().snapshot():  # as app.py runs every rerun: one read snapshot (data_snapshot)
+                    cached(available_values)  # the sidebar
+                    min_cell()  # the frame's settings read
+                    PAGE_DATA[page](view, cached, uncached)
 
             out.setdefault(filter_name, {})[page] = summarize(timed(rerun, repeat, warmup=1))
     return out
