@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -91,3 +92,28 @@ def test_blanked_is_the_column_as_objects_with_none_where_hidden_for_any_column(
         assert got.dtype == expected.dtype and got.name == expected.name and got.index.equals(expected.index)
         assert [as_seen(a) for a in got] == [as_seen(b) for b in expected]
         assert got.isna().tolist() == expected.isna().tolist()
+
+
+def _one_row_frame_record(record: dict) -> dict:
+    """What publish_record gave exact figures before its shortcut: the record through a one-row frame."""
+    frame = privacy.publish_counts(pd.DataFrame([record]), privacy.EXACT, ["n", "covered"], 5)
+    return {k: (v.item() if hasattr(v, "item") else v) for k, v in frame.to_dict("records")[0].items()}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    n=st.one_of(st.integers(0, 10**9), st.integers(0, 10**9).map(np.int64)),
+    covered=st.integers(0, 10**6),
+    keys=st.tuples(st.integers(0, 2**32 - 1), st.integers(0, 2**32 - 1)),
+    mean=st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False), st.floats(0, 100).map(np.float64)),
+    flag=st.one_of(st.booleans(), st.booleans().map(np.bool_)),
+    label=st.one_of(st.none(), st.text(max_size=5)),
+)
+def test_an_exact_record_is_published_as_a_one_row_frame_would_publish_it(n, covered, keys, mean, flag, label):
+    """publish_record's exact figures skip the one-row frame: the same keys, values and Python types."""
+    record = {"n": n, "n_key": keys[0], "covered": covered, "covered_key": keys[1], "mean": mean, "flag": flag}
+    record["label"] = label
+    got = privacy.publish_record(record, privacy.EXACT, ["n", "covered"], 5)
+    expected = _one_row_frame_record(record)
+    assert list(got) == list(expected) == ["n", "covered", "mean", "flag", "label"]
+    assert [as_seen(v) for v in got.values()] == [as_seen(v) for v in expected.values()]
