@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from mentordash import serve
-from tests.server import ROOT, free_port
+from tests.server import ROOT, streamlit_server
 
 
 def test_the_modules_are_read_from_the_entry_point_and_the_pages(tmp_path):
@@ -51,40 +47,7 @@ def _mapped(pid: int, library: str) -> bool:
 def test_the_server_has_loaded_duckdb_before_anyone_visits(tmp_path):
     """Streamlit alone never loads DuckDB; `mentordash serve` has it (and the rest of the app) in memory
     as soon as it answers its health check, before any page has run."""
-    port = free_port((8950, 8979))
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "mentordash",
-            "serve",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
-        cwd=ROOT,
-        env={"MENTORDASH_DB": str(tmp_path / "never-opened.duckdb"), "PATH": "/usr/bin:/bin"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, server.stderr.read().decode()
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.read() == b"ok":
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "the server did not answer in 60 s"
-                time.sleep(0.2)
-        assert _mapped(server.pid, "_duckdb")
-        assert not (tmp_path / "never-opened.duckdb").exists()  # no page ran: the database is opened by the first
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
+    database = tmp_path / "never-opened.duckdb"
+    with streamlit_server(ROOT / "app.py", database, (8950, 8979)) as (_, pid):
+        assert _mapped(pid, "_duckdb")
+        assert not database.exists()  # no page ran: the database is opened by the first
