@@ -20,6 +20,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentordash import privacy
 from mentordash.metrics import recruitment
@@ -375,3 +377,24 @@ def test_the_latest_cycles_are_those_of_the_view_and_the_track(tmp_path, audienc
     latest = recruitment.funnel(db, filters, audience=audience, track="residency", last_cycles=2)
     assert sorted(set(latest["cycle"])) == ([2023, 2026] if filters.gender == ("man",) else [2024, 2026])
     pd.testing.assert_frame_equal(latest.reset_index(drop=True), expected)
+
+
+_SPLIT_COUNTS = st.sampled_from([0, 1, 2, 4, 5, 9, 10, 11, 12, 30, 300])
+
+
+@given(
+    groups=st.sampled_from([("woman", "man", "another", "unknown"), ("urim", "not_urim", "unknown")]),
+    rows=st.lists(st.lists(_SPLIT_COUNTS, min_size=4, max_size=4), min_size=1, max_size=12),
+    floor=st.sampled_from([5, 10, 11]),
+)
+@settings(max_examples=300, deadline=None)
+def test_the_splits_of_a_funnel_are_hidden_together_as_each_alone(groups, rows, floor):
+    """The stages' splits are judged in one privacy.suppress call: each comes out as it would alone, small
+    cells hidden (unknown exempt) and a lone hidden cell taking the next smallest of its own split only."""
+    splits = [dict(zip(groups, counts)) for counts in rows]
+    together = recruitment._splits_hidden(splits, floor)
+    for split, hidden in zip(splits, together):
+        alone = pd.DataFrame({"group": list(split), "n": list(split.values())})
+        alone["is_unknown"] = alone["group"] == "unknown"
+        expected = privacy.suppress(alone, "n", [], floor, complementary=True, exempt="is_unknown")
+        assert hidden == dict(zip(expected["group"], expected["suppressed"].tolist()))

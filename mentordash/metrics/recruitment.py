@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from mentordash import privacy
@@ -108,29 +109,24 @@ def _ci(successes, n) -> tuple[float | None, float | None]:
 
 
 def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, bool]]:
-    """For each split of a stage into groups, which groups the page would hide: small ones (unknown
-    exempt) and the complementary cell. The same rule, through the same function and in the same group
-    order, as the split on the page, so that a share never gives back a count that the split hides."""
+    """For each split of a stage into groups (every split the same groups, in the same order), which groups
+    the page would hide: small ones (unknown exempt) and the complementary cell. The same rule, through the
+    same function and in the same group order, as the split on the page, so that a share never gives back a
+    count that the split hides. All splits in one call (each split is a breakdown of its own)."""
     if not splits:
         return []
+    groups = list(splits[0])
     long = pd.DataFrame(
-        [{"row": i, "group": g, "n": int(v)} for i, split in enumerate(splits) for g, v in split.items()]
+        {
+            "row": np.repeat(np.arange(len(splits)), len(groups)),
+            "group": np.tile(np.array(groups, dtype=object), len(splits)),
+            "n": np.array([int(split[group]) for split in splits for group in groups], dtype="int64"),
+        }
     )
     long["is_unknown"] = long["group"] == "unknown"
-    # Only a split with exactly one small cell takes a complementary one: pass those through the
-    # complementary rule (its per-split loop is slow over thousands of splits), the rest through the plain one.
-    small = (long["n"] > 0) & (long["n"] < privacy.effective_min_cell(floor)) & ~long["is_unknown"]
-    lone = long["row"].map(small.groupby(long["row"]).sum()) == 1
-    out = pd.concat(
-        [
-            privacy.suppress(long[lone], "n", [], floor, complementary=True, within=["row"], exempt="is_unknown"),
-            privacy.suppress(long[~lone], "n", [], floor, exempt="is_unknown"),
-        ]
-    )
-    hidden: list[dict[str, bool]] = [{} for _ in splits]
-    for row, group, flag in zip(out["row"], out["group"], out["suppressed"]):
-        hidden[row][group] = bool(flag)
-    return hidden
+    out = privacy.suppress(long, "n", [], floor, complementary=True, within=["row"], exempt="is_unknown")
+    flags = out["suppressed"].to_numpy(dtype=bool).reshape(len(splits), len(groups))
+    return [dict(zip(groups, row.tolist())) for row in flags]
 
 
 # The counts of a funnel or department row (each with its cell key from SQL), and for viewers the figures
@@ -163,10 +159,8 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
         return _protected_share_cells(frame, floor)
     out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
     rows = out.to_dict("records")
-    for name, part, known, unknown in (
-        ("women", "women", "gender_known", "gender_unknown"),
-        ("urim", "urim", "urim_known", "urim_unknown"),
-    ):
+    columns: dict[str, list] = {}
+    for name, part, known, unknown in _SHARE_PARTS:
         if name == "women":
             splits = [
                 {
@@ -182,30 +176,27 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
                 {"urim": r["urim"], "not_urim": r["urim_known"] - r["urim"], "unknown": r["n"] - r["urim_known"]}
                 for r in rows
             ]
-        hidden_groups = _splits_hidden(splits, floor)
-        cols: dict[str, list] = {c: [] for c in ("pct", "ci_low", "ci_high", "suppressed")}
-        unknowns, unknown_pcts, unknown_hidden = [], [], []
-        for r, split, hidden_in_split in zip(rows, splits, hidden_groups):
+        cells = []
+        for r, split, hidden_in_split in zip(rows, splits, _splits_hidden(splits, floor)):
             n, k, x = int(r["n"]), int(r[known]), int(r[part])
             hidden = _small(k, floor) or _small(k - x, floor) or hidden_in_split[next(iter(split))]
+            unknown_hidden = hidden_in_split["unknown"]
             low, high = _ci(x, k)
-            cols["pct"].append(None if hidden else pct(x, k))
-            cols["ci_low"].append(None if hidden else low)
-            cols["ci_high"].append(None if hidden else high)
-            cols["suppressed"].append(bool(hidden))
-            unknown_hidden.append(hidden_in_split["unknown"])
-            unknowns.append(None if hidden_in_split["unknown"] else n - k)
-            unknown_pcts.append(None if hidden_in_split["unknown"] else pct(n - k, n))
-        for col, values in cols.items():
-            out[f"{name}_{col}"] = pd.Series(values, index=out.index, dtype="object" if col != "suppressed" else bool)
-        out[unknown] = pd.Series(unknowns, index=out.index, dtype="object")
-        out[f"{unknown}_pct"] = pd.Series(unknown_pcts, index=out.index, dtype="object")
-        out[f"{unknown}_suppressed"] = pd.Series(unknown_hidden, index=out.index, dtype=bool)
-        out[part] = privacy.blanked(out[part], out[f"{name}_suppressed"])
-        # With the unknown hidden, the known count would give it back.
-        out[known] = privacy.blanked(out[known], out[f"{unknown}_suppressed"])
+            cells.append(
+                (
+                    *((None, None, None) if hidden else (pct(x, k), low, high)),
+                    bool(hidden),
+                    None if unknown_hidden else n - k,
+                    None if unknown_hidden else pct(n - k, n),
+                    unknown_hidden,
+                    None if hidden else x,
+                    # With the unknown hidden, the known count would give it back.
+                    None if unknown_hidden else k,
+                )
+            )
+        columns.update(_share_columns(cells, name, part, known, unknown))
     # The other counts of the split stay inside the metrics layer: the shares are what the page shows.
-    return out.drop(columns=["men", "gender_another"])
+    return _with_columns(out, columns, drop=["men", "gender_another"])
 
 
 def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
@@ -216,30 +207,52 @@ def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
     which published counts do not allow."""
     out = frame.drop(columns=["gender_unknown", "urim_unknown"])
     rows = frame.to_dict("records")
+    columns: dict[str, list] = {}
     for name, part, known, unknown in _SHARE_PARTS:
-        cols: dict[str, list] = {c: [] for c in ("pct", "ci_low", "ci_high", "suppressed")}
-        unknowns, unknown_pcts, unknown_hidden, knowns, parts = [], [], [], [], []
+        cells = []
         for r in rows:
             n, k, x, u = int(r["n"]), int(r[known]), int(r[part]), int(r[unknown])
             hidden = _small(k, floor) or _small(x, floor)
+            unknown_hidden = _small(u, floor)
             low, high = _ci(x, k)
-            cols["pct"].append(None if hidden else _pct(x, k))
-            cols["ci_low"].append(None if hidden else low)
-            cols["ci_high"].append(None if hidden else high)
-            cols["suppressed"].append(bool(hidden))
-            parts.append(None if hidden else x)
-            knowns.append(None if _small(k, floor) else k)
-            unknown_hidden.append(_small(u, floor))
-            unknowns.append(None if _small(u, floor) else u)
-            unknown_pcts.append(None if _small(u, floor) else _pct(u, n))
-        for col, values in cols.items():
-            out[f"{name}_{col}"] = pd.Series(values, index=out.index, dtype="object" if col != "suppressed" else bool)
-        out[unknown] = pd.Series(unknowns, index=out.index, dtype="object")
-        out[f"{unknown}_pct"] = pd.Series(unknown_pcts, index=out.index, dtype="object")
-        out[f"{unknown}_suppressed"] = pd.Series(unknown_hidden, index=out.index, dtype=bool)
-        out[part] = pd.Series(parts, index=out.index, dtype="object")
-        out[known] = pd.Series(knowns, index=out.index, dtype="object")
-    return out.drop(columns=["men", "gender_another"])
+            cells.append(
+                (
+                    *((None, None, None) if hidden else (_pct(x, k), low, high)),
+                    bool(hidden),
+                    None if unknown_hidden else u,
+                    None if unknown_hidden else _pct(u, n),
+                    unknown_hidden,
+                    None if hidden else x,
+                    None if _small(k, floor) else k,
+                )
+            )
+        columns.update(_share_columns(cells, name, part, known, unknown))
+    return _with_columns(out, columns, drop=["men", "gender_another"])
+
+
+def _share_columns(cells: list[tuple], name: str, part: str, known: str, unknown: str) -> dict[str, list]:
+    """The columns of one share (women, URiM) from its cells, each a tuple (pct, ci_low, ci_high, suppressed,
+    unknown, unknown_pct, unknown_suppressed, part, known) of one row, in the frame's column order."""
+    names = [
+        *(f"{name}_{c}" for c in ("pct", "ci_low", "ci_high", "suppressed")),
+        *(unknown + suffix for suffix in ("", "_pct", "_suppressed")),
+        part,
+        known,
+    ]
+    return dict(zip(names, (list(values) for values in zip(*cells)))) if cells else {c: [] for c in names}
+
+
+def _with_columns(frame: pd.DataFrame, columns: dict[str, list], drop: list[str]) -> pd.DataFrame:
+    """`frame` without `drop`, with `columns` set: one already there replaced in its place, the others added
+    in order; flags (`*_suppressed`) as booleans, every other value as the Python object it is (None where
+    hidden). One frame built rather than a pandas column assignment per column (eighteen a call)."""
+
+    def column(name: str, values: list) -> np.ndarray:
+        return np.array(values, dtype=bool if name.endswith("_suppressed") else object)
+
+    data = {c: (column(c, columns[c]) if c in columns else frame[c]) for c in frame.columns if c not in drop}
+    data.update({c: column(c, values) for c, values in columns.items() if c not in data})
+    return pd.DataFrame(data, index=frame.index)
 
 
 SHARE_COLUMNS = [
