@@ -117,3 +117,63 @@ def test_an_exact_record_is_published_as_a_one_row_frame_would_publish_it(n, cov
     expected = _one_row_frame_record(record)
     assert list(got) == list(expected) == ["n", "covered", "mean", "flag", "label"]
     assert [as_seen(v) for v in got.values()] == [as_seen(v) for v in expected.values()]
+
+
+_COUNTS = st.sampled_from([0, 1, 3, 4, 5, 9, 10, 11, 12, 25, 100])
+
+
+def _suppressed_by_the_rule(data: pd.DataFrame, within, exempt, min_cell) -> list[bool]:
+    """The rule as docs/privacy.md words it, row by row: a cell of 1 .. min_cell-1 is hidden (unless exempt);
+    in each breakdown (all rows, or each combination of `within` with no key missing) with exactly one hidden
+    cell, the smallest non-empty visible cell is hidden too, the first in row order among equals."""
+    rows = data.to_dict("records")
+    hidden = [0 < r["n"] < min_cell and not (exempt and r[exempt]) for r in rows]
+    breakdowns: dict[tuple, list[int]] = {}
+    for i, r in enumerate(rows):
+        key = tuple(r[c] for c in within or [])
+        if not any(pd.isna(v) for v in key):
+            breakdowns.setdefault(key, []).append(i)
+    for members in breakdowns.values():
+        if sum(hidden[i] for i in members) == 1:
+            visible = [i for i in members if not hidden[i] and rows[i]["n"] > 0]
+            if visible:
+                hidden[min(visible, key=lambda i: (rows[i]["n"], i))] = True
+    return hidden
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(_COUNTS, st.sampled_from(["a", "b", "c", None]), st.sampled_from([1.0, 2.0, np.nan]), st.booleans()),
+        min_size=1,
+        max_size=14,
+    ),
+    within=st.sampled_from([None, ["g"], ["h"], ["g", "h"]]),
+    exempt=st.sampled_from([None, "unknown"]),
+    min_cell=st.sampled_from([5, 10, 11]),
+)
+def test_complementary_suppression_of_every_breakdown_at_once_follows_the_rule(rows, within, exempt, min_cell):
+    """All breakdowns are judged in one pass (numbered by _group_ids): whatever the counts, the breakdowns'
+    keys (a missing one in no breakdown) and the cells exempt for their size, each cell is hidden as the
+    rule read literally, breakdown by breakdown, hides it."""
+    data = pd.DataFrame(rows, columns=["n", "g", "h", "unknown"])
+    out = privacy.suppress(data, "n", [], min_cell, complementary=True, within=within, exempt=exempt)
+    assert out["suppressed"].tolist() == _suppressed_by_the_rule(data, within, exempt, min_cell)
+    assert out["n"].tolist() == [None if hide else n for hide, n in zip(out["suppressed"], data["n"])]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(st.one_of(st.none(), st.integers(-5, 10**6), st.floats(-1e9, 1e9), st.just(float("nan")))),
+    dtype=st.sampled_from(["object", "float64", "Int64", "int64", "bool"]),
+)
+def test_counts_are_read_as_numbers_with_anything_else_as_zero(values, dtype):
+    """suppress reads its counts through _numbers: pd.to_numeric's values, missing ones as 0, for any dtype."""
+    if dtype in ("int64", "bool"):
+        values = [int(v) for v in values if v is not None and v == v]
+    if dtype == "Int64":
+        values = [None if v is None or v != v else int(v) for v in values]
+    column = pd.Series(values, dtype=dtype)
+    expected = pd.to_numeric(column, errors="coerce").fillna(0).to_numpy(dtype="float64")
+    np.testing.assert_array_equal(privacy._numbers(column), expected)
+    assert privacy._numbers(column) is not privacy._numbers(column)  # a fresh array each time

@@ -26,6 +26,7 @@ import pandas as pd
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql
+from mentordash.frames import with_columns
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson_pct
 from mentordash.vocabulary import (
@@ -159,7 +160,7 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
         return _protected_share_cells(frame, floor)
     out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
     rows = out.to_dict("records")
-    columns: dict[str, list] = {}
+    columns: dict[str, np.ndarray] = {}
     for name, part, known, unknown in _SHARE_PARTS:
         if name == "women":
             splits = [
@@ -196,7 +197,7 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
             )
         columns.update(_share_columns(cells, name, part, known, unknown))
     # The other counts of the split stay inside the metrics layer: the shares are what the page shows.
-    return _with_columns(out, columns, drop=["men", "gender_another"])
+    return with_columns(out, columns, drop=["men", "gender_another"])
 
 
 def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
@@ -207,7 +208,7 @@ def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
     which published counts do not allow."""
     out = frame.drop(columns=["gender_unknown", "urim_unknown"])
     rows = frame.to_dict("records")
-    columns: dict[str, list] = {}
+    columns: dict[str, np.ndarray] = {}
     for name, part, known, unknown in _SHARE_PARTS:
         cells = []
         for r in rows:
@@ -227,32 +228,24 @@ def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
                 )
             )
         columns.update(_share_columns(cells, name, part, known, unknown))
-    return _with_columns(out, columns, drop=["men", "gender_another"])
+    return with_columns(out, columns, drop=["men", "gender_another"])
 
 
-def _share_columns(cells: list[tuple], name: str, part: str, known: str, unknown: str) -> dict[str, list]:
+def _share_columns(cells: list[tuple], name: str, part: str, known: str, unknown: str) -> dict[str, np.ndarray]:
     """The columns of one share (women, URiM) from its cells, each a tuple (pct, ci_low, ci_high, suppressed,
-    unknown, unknown_pct, unknown_suppressed, part, known) of one row, in the frame's column order."""
+    unknown, unknown_pct, unknown_suppressed, part, known) of one row, in the frame's column order: the flags as
+    booleans, every other value as the Python object it is (None where hidden)."""
     names = [
         *(f"{name}_{c}" for c in ("pct", "ci_low", "ci_high", "suppressed")),
         *(unknown + suffix for suffix in ("", "_pct", "_suppressed")),
         part,
         known,
     ]
-    return dict(zip(names, (list(values) for values in zip(*cells)))) if cells else {c: [] for c in names}
-
-
-def _with_columns(frame: pd.DataFrame, columns: dict[str, list], drop: list[str]) -> pd.DataFrame:
-    """`frame` without `drop`, with `columns` set: one already there replaced in its place, the others added
-    in order; flags (`*_suppressed`) as booleans, every other value as the Python object it is (None where
-    hidden). One frame built rather than a pandas column assignment per column (eighteen a call)."""
-
-    def column(name: str, values: list) -> np.ndarray:
-        return np.array(values, dtype=bool if name.endswith("_suppressed") else object)
-
-    data = {c: (column(c, columns[c]) if c in columns else frame[c]) for c in frame.columns if c not in drop}
-    data.update({c: column(c, values) for c, values in columns.items() if c not in data})
-    return pd.DataFrame(data, index=frame.index)
+    values = list(zip(*cells)) if cells else [() for _ in names]
+    return {
+        name: np.array(column, dtype=bool if name.endswith("_suppressed") else object)
+        for name, column in zip(names, values)
+    }
 
 
 SHARE_COLUMNS = [
