@@ -352,20 +352,10 @@ def coverage_by_group(
     Each dimension is a breakdown of the total shown on the page: for exact figures suppression is
     complementary within it (viewers' protected counts need no complement, so women stay visible)."""
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
-    floor = privacy.effective_min_cell(settings["min_cell"])
-    sql = load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"])
-    for dimension in ("gender", "race", "division"):
-        params[f"collapse_{dimension}"] = []
-    counts = db.df(sql, params)
-    pooled = False
-    for dimension, key in (("gender", "gender"), ("race_ethnicity", "race"), ("division", "division")):
-        rows = counts[counts["dimension"] == dimension]
-        small = rows.loc[(rows["n"] > 0) & (rows["n"] < floor), "group"].tolist()
-        if len(small) >= 2:
-            params[f"collapse_{key}"] = sorted(small)
-            pooled = True
-    if pooled:
-        counts = db.df(sql, params)
+    params["floor"] = privacy.effective_min_cell(settings["min_cell"])
+    counts = db.df(
+        load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"]), params
+    )
     order = {d: i for i, d in enumerate(GROUP_DIMENSIONS)}
     counts = counts.sort_values(
         ["dimension", "n", "group"],

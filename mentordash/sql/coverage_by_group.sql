@@ -2,8 +2,9 @@
 -- race/ethnicity, division) and each of its values, active people of the filtered group (n), those
 -- covered by a relationship of $roles active at $as_of, and those engaged (met such a mentor in the
 -- window). Race/ethnicity holds several values: a person counts in each group they name.
--- Blank values are their own group ('not_recorded'; URiM 'unknown'). The values listed in $collapse_gender,
--- $collapse_race and $collapse_division are pooled into one group, 'smaller_groups' (each person once).
+-- Blank values are their own group ('not_recorded'; URiM 'unknown'). Where a dimension other than URiM has
+-- two or more groups of fewer than $floor people (the effective min_cell), they are pooled into one group,
+-- 'smaller_groups' (each person once), in the same query: the group sizes come from the same people.
 WITH people_active AS (
     SELECT p.person_id, p.record_key, p.gender, p.race_ethnicity, p.division, {urim_expr} AS urim_eff
     FROM people p
@@ -28,26 +29,39 @@ flags AS (
     FROM people_active a
 ),
 grouped AS (
-    SELECT 'gender' AS dimension,
-           CASE WHEN list_contains($collapse_gender::VARCHAR[], coalesce(gender, 'not_recorded')) THEN 'smaller_groups'
-                ELSE coalesce(gender, 'not_recorded') END AS grp,
-           is_covered, is_engaged, record_key FROM flags
+    SELECT 'gender' AS dimension, coalesce(gender, 'not_recorded') AS grp,
+           person_id, is_covered, is_engaged, record_key FROM flags
     UNION ALL
     SELECT 'urim', CASE WHEN urim_eff THEN 'urim' WHEN NOT urim_eff THEN 'not_urim' ELSE 'unknown' END,
-           is_covered, is_engaged, record_key FROM flags
+           person_id, is_covered, is_engaged, record_key FROM flags
     UNION ALL
-    SELECT 'race_ethnicity', race, is_covered, is_engaged, record_key
-    FROM (SELECT unnest(list_distinct(list_transform(
-                     CASE WHEN len(coalesce(race_ethnicity, []::VARCHAR[])) = 0 THEN ['not_recorded']
-                          ELSE race_ethnicity END,
-                     lambda x: CASE WHEN list_contains($collapse_race::VARCHAR[], x) THEN 'smaller_groups' ELSE x END)))
-                 AS race, is_covered, is_engaged, record_key
+    SELECT 'race_ethnicity', race, person_id, is_covered, is_engaged, record_key
+    FROM (SELECT unnest(list_distinct(CASE WHEN len(coalesce(race_ethnicity, []::VARCHAR[])) = 0
+                                           THEN ['not_recorded'] ELSE race_ethnicity END)) AS race,
+                 person_id, is_covered, is_engaged, record_key
           FROM flags)
     UNION ALL
-    SELECT 'division',
-           CASE WHEN list_contains($collapse_division::VARCHAR[], coalesce(division, 'none')) THEN 'smaller_groups'
-                ELSE coalesce(division, 'none') END,
-           is_covered, is_engaged, record_key FROM flags
+    SELECT 'division', coalesce(division, 'none'), person_id, is_covered, is_engaged, record_key FROM flags
+),
+-- The groups smaller than $floor (every group here has at least one person), and those of them pooled.
+small AS (
+    SELECT dimension, grp
+    FROM grouped
+    WHERE dimension <> 'urim'
+    GROUP BY dimension, grp
+    HAVING count(*) < $floor
+),
+pooled AS (
+    SELECT s.dimension, s.grp
+    FROM small s
+    WHERE s.dimension IN (SELECT dimension FROM small GROUP BY dimension HAVING count(*) >= 2)
+),
+-- Each person once per group: someone naming two pooled races is one person of 'smaller_groups'.
+regrouped AS (
+    SELECT DISTINCT g.dimension, CASE WHEN p.grp IS NULL THEN g.grp ELSE 'smaller_groups' END AS grp,
+           g.person_id, g.is_covered, g.is_engaged, g.record_key
+    FROM grouped g
+    LEFT JOIN pooled p ON p.dimension = g.dimension AND p.grp = g.grp
 )
 SELECT dimension, grp AS "group",
        count(*) AS n,
@@ -56,5 +70,5 @@ SELECT dimension, grp AS "group",
        cell_key(sum(record_key)) AS n_key,
        cell_key(sum(record_key) FILTER (is_covered)) AS covered_key,
        cell_key(sum(record_key) FILTER (is_engaged)) AS engaged_key
-FROM grouped
+FROM regrouped
 GROUP BY dimension, grp
