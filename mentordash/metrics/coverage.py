@@ -726,21 +726,4 @@ def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[
 
 def _query_source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
     params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles))
-    raw = db.df(_with_active_relationships("coverage_sources", people_filter), params)
-    if raw.empty:
-        return raw
-    raw["formal_count"] = raw["relationships"].where(raw["formal"].astype(bool), 0)
-    raw["formal_key"] = raw["relationships_key"].where(raw["formal"].astype(bool), 0)
-    grouped = raw.groupby(["career_stage", "source"], as_index=False).agg(
-        relationships=("relationships", "sum"),
-        relationships_key=("relationships_key", "sum"),
-        formal=("formal_count", "sum"),
-        formal_key=("formal_key", "sum"),
-        stage_relationships=("stage_relationships", "first"),
-        stage_relationships_key=("stage_relationships_key", "first"),
-        stage_mentees=("stage_mentees", "first"),
-        stage_mentees_key=("stage_mentees_key", "first"),
-    )
-    for column in ("relationships_key", "formal_key"):
-        grouped[column] = grouped[column] % privacy.KEY_MODULUS
-    return grouped
+    return db.df(_with_active_relationships("coverage_sources", people_filter), params)
