@@ -226,7 +226,7 @@ def _with_active_relationships(name: str, people_filter: str) -> str:
 
 
 def _mentors_sql(name: str, people_filter: str) -> str:
-    """A per-mentor query (mentor_loads, mentor_over_capacity): the filters select the mentors, so external
+    """A per-mentor query (mentor_loads): the filters select the mentors, so external
     mentors (no roster row) count only when no filter is set."""
     return _with_active_pairs(
         name, mentor_filter_applies="p.person_id IS NOT NULL" if people_filter else "TRUE", people_filter=people_filter
@@ -660,13 +660,15 @@ def unmatched_list(
 def over_capacity_list(
     db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, *, user
 ) -> pd.DataFrame:
-    """Mentors over capacity at as_of (mentor_id, career_stage, division, external, mentees), the same
-    mentors mentor_load counts. Row-level: refuses anyone but a coordinator."""
+    """Mentors over capacity at as_of (mentor_id, career_stage, division, external, mentees), most mentees
+    first: the mentors mentor_load counts over capacity, from the same loads (once per view). Row-level:
+    refuses anyone but a coordinator."""
     _require_coordinator(user)
-    params, people_filter, settings = _params(
-        db, filters, as_of=as_of, roles=list(roles), capacity=int(db.settings()["capacity"])
-    )
-    return db.df(_mentors_sql("mentor_over_capacity", people_filter), params)
+    settings = db.settings()
+    loads = _mentor_loads(db, as_of, filters, roles, settings)
+    over = loads[loads["mentees"] > int(settings["capacity"])]
+    over = over.sort_values(["mentees", "mentor_id"], ascending=[False, True], kind="stable")
+    return over[["mentor_id", "career_stage", "division", "external", "mentees"]].reset_index(drop=True)
 
 
 def benchmark(db: Database, key: str) -> dict | None:
