@@ -1,9 +1,11 @@
 """Coverage, engaged coverage and mentor load on a department small enough to count by hand."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mentordash.metrics import coverage
 from mentordash.metrics.filters import Filters
@@ -544,3 +546,11 @@ def test_a_new_filter_sums_the_coverage_events_without_merging_the_spans_again(d
         ("coverage_events", ("mentor",), ("gender", "urim", "division")),
         ("coverage_events", ("mentor",), ()),
     ]
+
+
+@given(first=st.dates(date(1990, 1, 1), date(2030, 12, 31)), days=st.integers(0, 5000))
+@settings(max_examples=300, deadline=None)
+def test_month_ends_between_are_pandas_month_ends_before_the_day(first, days):
+    as_of = first + timedelta(days=days)
+    expected = [d.date() for d in pd.date_range(pd.Timestamp(first.year, first.month, 1), as_of, freq="ME")]
+    assert coverage.month_ends_between(first, as_of) == [d for d in expected if d < as_of]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Sequence
 from datetime import date
 
@@ -326,11 +327,18 @@ def month_ends(db: Database, as_of: date) -> list[date]:
     """The last day of every month from the month of the first relationship to as_of, and as_of last
     (when it is not itself a month end): all the years in the data."""
     first = db.scalar("SELECT min(start_date) FROM mentorships WHERE start_date <= ?", [as_of])
-    if first is None:
-        return [as_of]
-    ends = pd.date_range(pd.Timestamp(first.year, first.month, 1), pd.Timestamp(as_of), freq="ME")
-    days = [d.date() for d in ends if d.date() < as_of]
-    return [*days, as_of]
+    return [as_of] if first is None else [*month_ends_between(first, as_of), as_of]
+
+
+def month_ends_between(first: date, as_of: date) -> list[date]:
+    """The last day of each month from first's month on, before as_of (a loop over months: pandas' date_range
+    took 3-4 ms for the two hundred months of the consortium's data)."""
+    ends = []
+    year, month = first.year, first.month
+    while (end := date(year, month, calendar.monthrange(year, month)[1])) < as_of:
+        ends.append(end)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return ends
 
 
 def coverage_monthly(
