@@ -248,17 +248,36 @@ def key_sums(
     rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None], key: str = "record_key"
 ) -> pd.DataFrame:
     """Counts and their key sums from one row per record (for figures computed in pandas): for each
-    output count name, the records where its flag column is true (None: every record)."""
-    frame = rows.copy()
+    output count name, the records where its flag column is true (None: every record). One row per
+    combination of `by` (rows with a missing one in none), in the order each first appears, as
+    `groupby(by, as_index=False, sort=False).sum()` gives them; summed in numpy with exact integers."""
+    groups = _group_ids(rows, by)
+    member = groups >= 0
+    numbers, first = np.unique(groups[member], return_index=True)
+    out = rows[by].iloc[np.flatnonzero(member)[first]].reset_index(drop=True)
+    # the group-by infers a type for Python objects (strings, integers, booleans): so does a new Series
+    out = with_columns(out, {c: pd.Series(out[c].tolist(), dtype=None) for c in by if out[c].dtype == object})
+    record_keys = rows[key].astype("int64").to_numpy()
+    columns = {}
     for name, flag in flags.items():
-        chosen = np.ones(len(frame), dtype=bool) if flag is None else frame[flag].fillna(False).astype(bool).to_numpy()
-        frame[name] = chosen.astype("int64")
-        frame[name + KEY_SUFFIX] = np.where(chosen, frame[key].astype("int64"), 0)
-    columns = [c for name in flags for c in (name, name + KEY_SUFFIX)]
-    out = frame.groupby(by, as_index=False, sort=False)[columns].sum()
-    for name in flags:
-        out[name + KEY_SUFFIX] = out[name + KEY_SUFFIX] % KEY_MODULUS
-    return out
+        chosen = np.ones(len(rows), dtype=bool) if flag is None else rows[flag].fillna(False).astype(bool).to_numpy()
+        columns[name] = _sums(groups[member], chosen[member].astype("int64"), len(numbers))
+        keys = _sums(groups[member], np.where(chosen, record_keys, 0)[member], len(numbers))
+        columns[name + KEY_SUFFIX] = keys % KEY_MODULUS
+    return with_columns(out, columns)
+
+
+def _sums(groups: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """The int64 sum of `values` per group number 0 .. size-1, exactly. Counts and record keys (0 .. 2^32-1)
+    are summed as two bincounts of their 16-bit halves, each exact in float64 up to 2^37 rows (a bincount
+    of whole keys would round past 2^53); anything else by np.add.at, exact and slower."""
+    if len(values) and (values.min() < 0 or values.max() >= KEY_MODULUS):
+        total = np.zeros(size, dtype="int64")
+        np.add.at(total, groups, values)
+        return total
+    low = np.bincount(groups, weights=values & 0xFFFF, minlength=size).astype("int64")
+    high = np.bincount(groups, weights=values >> 16, minlength=size).astype("int64")
+    return (high << 16) + low
 
 
 # --- suppression: what no audience may see ----------------------------------------------------------------

@@ -177,3 +177,54 @@ def test_counts_are_read_as_numbers_with_anything_else_as_zero(values, dtype):
     expected = pd.to_numeric(column, errors="coerce").fillna(0).to_numpy(dtype="float64")
     np.testing.assert_array_equal(privacy._numbers(column), expected)
     assert privacy._numbers(column) is not privacy._numbers(column)  # a fresh array each time
+
+
+def _key_sums_by_group_by(rows: pd.DataFrame, by: list[str], flags: dict, key: str = "record_key") -> pd.DataFrame:
+    """key_sums as pandas' group-by says it: each count and key sum, per combination of `by` in order of appearance."""
+    frame = rows.copy()
+    for name, flag in flags.items():
+        chosen = np.ones(len(frame), dtype=bool) if flag is None else frame[flag].fillna(False).astype(bool).to_numpy()
+        frame[name] = chosen.astype("int64")
+        frame[name + "_key"] = np.where(chosen, frame[key].astype("int64"), 0)
+    out = frame.groupby(by, as_index=False, sort=False)[[c for n in flags for c in (n, n + "_key")]].sum()
+    for name in flags:
+        out[name + "_key"] = out[name + "_key"] % privacy.KEY_MODULUS
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["x", "y", None]),
+            st.sampled_from([1, 2, 3]),
+            st.sampled_from([1.0, np.nan]),
+            st.sampled_from([True, False, None]),
+            st.integers(0, 2**32 - 1),
+        ),
+        max_size=12,
+    ),
+    text=st.sampled_from(["object", "str", "category"]),
+    by=st.sampled_from([["group"], ["number"], ["half"], ["group", "number"], ["number", "half"]]),
+    flags=st.sampled_from([{"n": None}, {"n": None, "flagged": "flag"}]),
+)
+def test_key_sums_are_the_group_by_sums_of_the_counts_and_keys(rows, text, by, flags):
+    """key_sums sums in numpy (exact integers); pandas' group-by is the reference: the same groups in the
+    same order (a missing key in none), the same key columns and types, the same sums modulo 2^32."""
+    data = pd.DataFrame(rows, columns=["group", "number", "half", "flag", "record_key"])
+    data["group"] = data["group"].astype(text)
+    data["flag"] = data["flag"].astype(object)
+    pd.testing.assert_frame_equal(
+        privacy.key_sums(data, by, flags), _key_sums_by_group_by(data, by, flags), check_exact=True
+    )
+
+
+def test_key_sums_stay_exact_past_what_a_float_holds():
+    """Three million keys of 2^32 - 1 sum past 2^53, where a float64 sum rounds: the sum is exact."""
+    rows = 3_000_001
+    groups, keys = np.zeros(rows, dtype="int64"), np.full(rows, 2**32 - 1, dtype="int64")
+    total = privacy._sums(groups, keys, 1)
+    assert int(total[0]) == rows * (2**32 - 1)
+    assert int(np.bincount(groups, weights=keys)[0]) != rows * (2**32 - 1)  # what a float sum would say
+    other = privacy._sums(np.array([0, 1, 0]), np.array([-5, 2**40, 7]), 2)  # outside the keys' range
+    assert other.tolist() == [2, 2**40]
