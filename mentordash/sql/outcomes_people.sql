@@ -50,11 +50,11 @@ publications AS (
 )
 SELECT w.person_id, w.career_stage, w.gender, w.urim,
        (w.b - w.a + 1) AS window_days,
-       coalesce(c.mentee_days, 0) AS mentee_days,
-       coalesce(c.mentor_days, 0) AS mentor_days,
+       coalesce(c.mentee_days, 0)::BIGINT AS mentee_days,  -- BIGINT: a HUGEINT sum reaches pandas as Decimals
+       coalesce(c.mentor_days, 0)::BIGINT AS mentor_days,
        2 * coalesce(c.mentee_days, 0) >= (w.b - w.a + 1) AS mentored,
        2 * coalesce(c.mentor_days, 0) >= (w.b - w.a + 1) AS mentors,
-       coalesce(pub.publications, 0) AS publications,
+       coalesce(pub.publications, 0)::BIGINT AS publications,
        coalesce(w.end_date > $window_start::DATE AND w.end_date <= $as_of::DATE
                 AND list_contains($early_reasons::VARCHAR[], w.departure_reason), FALSE) AS departed_early,
        w.record_key

@@ -4,7 +4,7 @@
 -- filters keep (the cell_filter part).
 SELECT c.survey,
        any_value(c.last_submitted) AS last_submitted,
-       sum(c.responses) AS responses,
+       sum(c.responses)::BIGINT AS responses,
        {measure_sums}
 FROM wellbeing_combinations c
 WHERE TRUE {cell_filter}
