@@ -2,11 +2,13 @@
 
 from datetime import date, datetime
 
+import pandas as pd
 import pytest
 
 from mentordash.metrics import overview
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.overview import all_tiles, burnout_tile, coverage_by_year, recruitment_tiles
+from mentordash.metrics.time import academic_year_ends
 from tests.builders import add_applicants, add_mentorships, add_people, add_survey, new_db, person
 
 AS_OF = date(2026, 6, 30)
@@ -131,3 +133,41 @@ def test_coverage_tiles_from_one_query_equal_coverage_total_per_tile(tmp_path, f
         narrowed = filters if stages is None else filters.narrowed(career_stage=chosen)
         for day, value in ((AS_OF, tiles[key].value), (date(2025, 6, 30), tiles[key].previous)):
             assert coverage.coverage_total(db, day, narrowed, audience=audience)[field] == value
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from mentordash.demo import build_demo
+
+    db = new_db(tmp_path_factory.mktemp("overview-demo"))
+    build_demo(db)
+    return db
+
+
+@pytest.mark.parametrize("audience", ["exact", "protected"])
+@pytest.mark.parametrize("as_of", [AS_OF, date(2026, 3, 15)])
+@pytest.mark.parametrize("filters", [Filters(), Filters.of(gender=["woman"]), Filters.of(career_stage=["resident"])])
+def test_the_overview_counts_its_days_in_one_query_with_the_figures_of_each_alone(
+    demo_db, monkeypatch, filters, as_of, audience
+):
+    """The page's total, tiles and academic years count coverage once per view (over view_days), and the total
+    and the years are what counting their own days alone gives (the tiles: the test above)."""
+    from mentordash.metrics import coverage
+
+    counted = []
+    shared = demo_db.shared
+
+    def counting(key, compute):
+        return shared(key, lambda: (counted.append(key), compute())[1])
+
+    monkeypatch.setattr(demo_db, "shared", counting)
+    with demo_db.snapshot():
+        total = overview.view_total(demo_db, as_of, filters, audience=audience)
+        overview.coverage_tiles(demo_db, as_of, filters, audience=audience)
+        by_year = coverage_by_year(demo_db, as_of, filters, audience=audience)
+    assert [key[1] for key in counted if key[0] == "coverage_counts"] == [tuple(overview.view_days(demo_db, as_of))]
+    monkeypatch.undo()
+
+    assert total == coverage.coverage_total(demo_db, as_of, filters, audience=audience)
+    alone = coverage.coverage_over_time(demo_db, academic_year_ends(demo_db, as_of), filters, audience=audience)
+    pd.testing.assert_frame_equal(by_year.drop(columns="period"), alone)

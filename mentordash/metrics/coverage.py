@@ -13,7 +13,7 @@ from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
-from mentordash.metrics.time import years_before
+from mentordash.metrics.time import first_relationship_start, years_before
 from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, CAREER_STAGES, NOT_RECORDED, ROLES, SOURCES
 
 DEFAULT_ROLES = ("mentor",)
@@ -31,11 +31,22 @@ SPANS_FROM_DAYS = 2
 
 
 def coverage_counts(
-    db: Database, days: Sequence[date], filters: Filters, roles: Sequence[str] = DEFAULT_ROLES
+    db: Database,
+    days: Sequence[date],
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    counted_days: Sequence[date] = (),
 ) -> pd.DataFrame:
     """True counts n, covered and engaged for each day and career stage, each with its cell key column: the
     raw material of every coverage cell, for metrics to share one query (never for display: pass the
-    rows you need to coverage_cell)."""
+    rows you need to coverage_cell).
+
+    `counted_days`: the other days the view counts, in one query with `days` (once per view, shared): a page
+    whose figures count several sets of days (the overview's total, tiles and academic years) runs one
+    query for them all. Only the rows of `days` are returned, the same rows as counting them alone."""
+    if counted_days:
+        counts = coverage_counts(db, sorted({*days, *counted_days}), filters, roles)
+        return counts[counts["day"].isin(list(days))].reset_index(drop=True)
     settings = db.settings()
     params = {
         "dates": list(days),
@@ -148,10 +159,15 @@ def coverage_by_stage(
 
 
 def coverage_total(
-    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    audience: str = privacy.EXACT,
+    counted_days: Sequence[date] = (),
 ) -> dict:
-    """Coverage of the whole filtered group at as_of, as one cell."""
-    counts = coverage_counts(db, [as_of], filters, roles)
+    """Coverage of the whole filtered group at as_of, as one cell (counted_days: as coverage_counts)."""
+    counts = coverage_counts(db, [as_of], filters, roles, counted_days)
     return coverage_cell(counts, db.settings()["min_cell"], audience)
 
 
@@ -161,9 +177,11 @@ def coverage_over_time(
     filters: Filters,
     roles: Sequence[str] = DEFAULT_ROLES,
     audience: str = privacy.EXACT,
+    counted_days: Sequence[date] = (),
 ) -> pd.DataFrame:
-    """Coverage by career stage on each day; each (day, stage) cell is judged on its own."""
-    counts = coverage_counts(db, days, filters, roles)
+    """Coverage by career stage on each day; each (day, stage) cell is judged on its own (counted_days: as
+    coverage_counts)."""
+    counts = coverage_counts(db, days, filters, roles, counted_days)
     return _coverage_cells(counts, db.settings()["min_cell"], audience)
 
 
@@ -326,7 +344,7 @@ def coverage_by_role(
 def month_ends(db: Database, as_of: date) -> list[date]:
     """The last day of every month from the month of the first relationship to as_of, and as_of last
     (when it is not itself a month end): all the years in the data."""
-    first = db.scalar("SELECT min(start_date) FROM mentorships WHERE start_date <= ?", [as_of])
+    first = first_relationship_start(db, as_of)
     return [as_of] if first is None else [*month_ends_between(first, as_of), as_of]
 
 

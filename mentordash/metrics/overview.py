@@ -67,12 +67,23 @@ def _coverage_tile(
     return Tile(key, label, now[field], "%", before[field], _year_earlier(days[0]), now["n"], now["suppressed"], note)
 
 
+def view_days(db: Database, as_of: date) -> list[date]:
+    """Every day the overview counts coverage on: each academic year's end and as_of (its chart), and a year
+    before as_of (its tiles). Its total, tiles and chart each pass them as coverage's `counted_days`, so
+    that one query per view counts them all."""
+    return sorted({*academic_year_ends(db, as_of), years_before(as_of, 1)})
+
+
+def view_total(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
+    """coverage_total of the view (everyone in it, as one cell), from the overview's one count of its days."""
+    return coverage.coverage_total(db, as_of, filters, audience=audience, counted_days=view_days(db, as_of))
+
+
 def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> list[Tile]:
     settings = db.settings()
     min_cell = settings["min_cell"]
     earlier = years_before(as_of, 1)
-    # each day on its own: the as_of counts are the ones coverage_total of the same view already queried
-    counts = pd.concat([coverage.coverage_counts(db, [day], filters) for day in (as_of, earlier)], ignore_index=True)
+    counts = coverage.coverage_counts(db, [as_of, earlier], filters, counted_days=view_days(db, as_of))
     counts["day"] = pd.to_datetime(counts["day"]).dt.date
     days = (as_of, earlier)
     relationships = coverage.active_relationships(db, as_of, filters, audience=audience)
@@ -205,7 +216,8 @@ def _share_tile(frame: pd.DataFrame, cycles: list[int], stage: str, share: str, 
 
 def coverage_by_year(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
     """Coverage by career stage on 30 June of each academic year, and at as_of, with a `period` label."""
-    frame = coverage.coverage_over_time(db, academic_year_ends(db, as_of), filters, audience=audience)
+    days = academic_year_ends(db, as_of)
+    frame = coverage.coverage_over_time(db, days, filters, audience=audience, counted_days=view_days(db, as_of))
     frame["period"] = [f"as of {day:%d %b %Y}" if day == as_of else academic_year_label(day) for day in frame["day"]]
     return frame
 

@@ -23,9 +23,15 @@ def academic_year_label(day: date) -> str:
     return f"{start}-{str(start + 1)[-2:]}"
 
 
+def first_relationship_start(db: Database, as_of: date) -> date | None:
+    """The day the first relationship began (up to as_of): where the series over time start. Once per view."""
+    sql = "SELECT min(start_date) FROM mentorships WHERE start_date <= ?"
+    return db.shared(("first_relationship_start", as_of), lambda: db.scalar(sql, [as_of]))
+
+
 def academic_year_ends(db: Database, as_of: date) -> list[date]:
     """30 June of every academic year from the first relationship's to as_of, and as_of itself last."""
-    first = db.scalar("SELECT min(start_date) FROM mentorships WHERE start_date <= ?", [as_of])
+    first = first_relationship_start(db, as_of)
     if first is None:
         return [as_of]
     first_end = date(first.year if first.month < 7 else first.year + 1, 6, 30)

@@ -9,15 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mentordash.metrics import overview
-from mentordash.metrics.coverage import coverage_total
 from mentordash.ui.cache import cached
 
 FRESHNESS_KEY = "overview_freshness"  # the "Latest data in each dataset" expander, computed when opened
 
 
 def view_total(view, cached: Callable = cached) -> dict:
-    """Everyone in the view (the page stops here when it is too small to show)."""
-    return cached(coverage_total, view.as_of, view.filters)
+    """Everyone in the view (the page stops here when it is too small to show), from the count the tiles and
+    the chart share."""
+    return cached(overview.view_total, view.as_of, view.filters)
 
 
 def tiles_data(view, cached: Callable = cached) -> dict:
