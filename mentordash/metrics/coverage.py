@@ -6,6 +6,7 @@ import calendar
 from collections.abc import Sequence
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -292,35 +293,10 @@ def coverage_by_role(
     all stages ('all'), in one query. Within each role the stages are a breakdown of the 'all' row, so
     suppression is complementary there; every role has the same denominators, so the same cells hide.
     The 'mentor' rows equal coverage_by_stage and coverage_total."""
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
+    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles), all_stages=ALL_STAGES)
     counts = db.df(load_sql("coverage_by_role_stage", people_filter=people_filter), params)
-    min_cell = settings["min_cell"]
     role_order = {role: i for i, role in enumerate([*roles, ANY_ROLE])}
     counts = counts[counts["role"].isin(role_order)]
-    counts = counts.sort_values(
-        ["role", "career_stage"], key=lambda s: s.map(role_order if s.name == "role" else _STAGE_ORDER)
-    ).reset_index(drop=True)
-    # every role's stages at once (complementary within each role), then each role's 'all' cell
-    stages = _coverage_cells(counts, min_cell, audience, complementary=True, within=["role"])
-    totals = counts.groupby("role", sort=False)[[c for c in counts.columns if c not in ("role", "career_stage")]].sum()
-    for column in COVERAGE_COUNTS:
-        totals[column + privacy.KEY_SUFFIX] = totals[column + privacy.KEY_SUFFIX] % privacy.KEY_MODULUS
-    published = privacy.publish_counts(totals, audience, COVERAGE_COUNTS, min_cell, at_most=COVERAGE_PARTS)
-    cells = [
-        privacy.suppress_record(
-            {"career_stage": ALL_STAGES, **rates(*(int(row[key]) for key in COVERAGE_COUNTS))},
-            "n",
-            _RATE_COLUMNS,
-            min_cell,
-            audience=audience,
-            numerators=COVERAGE_NUMERATORS,
-        )
-        for row in published.to_dict("records")
-    ]
-    values = ["n", *_RATE_COLUMNS]
-    alls = pd.DataFrame(cells, columns=["career_stage", *values, "suppressed"], dtype=object)
-    alls = alls.astype({"career_stage": "str", "suppressed": bool})
-    alls["role"] = list(published.index)
     columns = [
         "role",
         "career_stage",
@@ -333,11 +309,15 @@ def coverage_by_role(
         "ci_high",
         "suppressed",
     ]
-    if stages.empty:  # nobody active in the filtered group
+    if counts["is_all"].all():  # nobody active in the filtered group
         return pd.DataFrame(columns=columns).astype({"role": "str", "suppressed": bool})
-    out = pd.concat([stages.assign(is_all=False), alls.assign(is_all=True)], ignore_index=True)
-    out = out.sort_values(["role", "is_all"], key=lambda s: s.map(role_order) if s.name == "role" else s, kind="stable")
-    out = out[columns].reset_index(drop=True)
+    # each role's stages, then its whole; the stages of a role are a breakdown of its whole (complementary
+    # within it), the whole a cell of its own
+    stage_rank = counts["career_stage"].map(_STAGE_ORDER).fillna(len(_STAGE_ORDER)).to_numpy()
+    order = np.lexsort((stage_rank, counts["is_all"].to_numpy(), counts["role"].map(role_order).to_numpy()))
+    counts = counts.iloc[order].reset_index(drop=True)
+    cells = _coverage_cells(counts, settings["min_cell"], audience, complementary=True, within=["role", "is_all"])
+    out = cells[columns]
     return out[out["career_stage"].ne(ALL_STAGES) | out["n"].fillna(1).ne(0) | out["suppressed"]].reset_index(drop=True)
 
 

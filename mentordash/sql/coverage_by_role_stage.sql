@@ -30,7 +30,9 @@ engaged AS (
     UNION SELECT DISTINCT mentee_id, 'any' FROM met
 ),
 roles AS (SELECT unnest($roles::VARCHAR[]) AS role UNION ALL SELECT 'any')
-SELECT r.role, a.career_stage,
+-- Each role's stages, and each role's whole ($all_stages, is_all): the stages' sum, from the same rows.
+SELECT r.role, CASE WHEN grouping(a.career_stage) = 1 THEN $all_stages ELSE a.career_stage END AS career_stage,
+       grouping(a.career_stage) = 1 AS is_all,
        count(*) AS n,
        count(c.mentee_id) AS covered,
        count(e.mentee_id) AS engaged,
@@ -41,4 +43,4 @@ FROM people_active a
 CROSS JOIN roles r
 LEFT JOIN covered c ON c.mentee_id = a.person_id AND c.role = r.role
 LEFT JOIN engaged e ON e.mentee_id = a.person_id AND e.role = r.role
-GROUP BY r.role, a.career_stage
+GROUP BY GROUPING SETS ((r.role, a.career_stage), (r.role))
