@@ -192,7 +192,7 @@ def _key_sums_by_group_by(rows: pd.DataFrame, by: list[str], flags: dict, key: s
     return out
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     rows=st.lists(
         st.tuples(
