@@ -133,7 +133,12 @@ def test_coordinator_sees_everything_and_the_summary_numbers(monkeypatch, db_pat
     shown = {m.label: m.value for m in at.metric}
     assert shown["Have an active mentor"] == f"{summary['all']['pct']:.1f}%" == "50.0%"
     assert shown["Engaged with their mentor"] == f"{summary['all']['engaged_pct']:.1f}%"
-    assert shown["Mentors over capacity"] == f"{load['over_capacity']} of {load['mentors']}" == "3 of 6"
+    assert shown["Mentors over capacity"] == f"{load['over_capacity']}" == "3"
+    assert (
+        {m.label: m.delta for m in at.metric}["Mentors over capacity"]
+        == f"of {load['mentors']} mentors"
+        == "of 6 mentors"
+    )
     # Charts: every section drew, each title a finding.
     found = " | ".join(titles(shown_sections))
     assert "75% of residents have an active mentor" in found
@@ -226,3 +231,23 @@ def test_csv_escaping():
     text = csv_bytes(frame).decode("utf-8-sig")
     assert text.splitlines() == ["person_id,days_since_start", '"\'=HYPERLINK(""x"")",-1', "P1,30"]
     assert frame["person_id"].tolist()[0].startswith("=")  # the caller's frame is untouched
+
+
+def test_a_hidden_tile_says_hidden_and_why_in_words_that_fit():
+    """A tile's value has room for a few characters: a hidden figure reads "Hidden", why beneath it."""
+    from mentordash.ui.coverage_view import tiles
+
+    small = {"suppressed": True, "n": None, "covered": None, "pct": None, "engaged": None, "engaged_pct": None}
+    few_mentors = {"suppressed": True, "mentors": None, "over_capacity": None, "capacity": 4}
+    shown = {tile["label"]: tile for tile in tiles(small, few_mentors, "mentor", 180, 5)}
+    assert {label: (t["value"], t["delta"]) for label, t in shown.items()} == {
+        "Have an active mentor": ("Hidden", "fewer than 5 people"),
+        "Engaged with their mentor": ("Hidden", "fewer than 5 people"),
+        "Active people in this view": ("Hidden", "fewer than 5 people"),
+        "Mentors over capacity": ("Hidden", "fewer than 5 mentors"),
+    }
+    assert all(t["delta_color"] == "off" and t["delta_arrow"] == "off" for t in shown.values())
+    # a viewer's small count of mentors over capacity, among enough mentors to show
+    viewer = {"suppressed": False, "mentors": 40, "over_capacity": None, "capacity": 4}
+    over = tiles(small, viewer, "mentor", 180, 5)[3]
+    assert (over["value"], over["delta"]) == ("Hidden", "fewer than 5 of 40")

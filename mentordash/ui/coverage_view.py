@@ -15,7 +15,7 @@ from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
 from mentordash.ui.cache import cached
 from mentordash.ui.context import get_db
-from mentordash.ui.tables import count, fewer_than, hidden_note, numbers_table, percent
+from mentordash.ui.tables import count, fewer_than, numbers_table, percent
 from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
 
 # The page's sections, one tab each: only the open one is computed and drawn (docs/benchmarks.md).
@@ -148,37 +148,61 @@ def everyone(rows: pd.DataFrame) -> dict:
 
 
 def tiles(everyone: dict, load: dict, noun: str, window_days: int, min_cell: int) -> list[dict]:
-    """The four headline tiles as st.metric arguments (label, value, help)."""
-    hidden = hidden_note(min_cell)
+    """The four headline tiles as st.metric arguments (label, value, delta, help, and the delta's colour and
+    arrow). A hidden figure reads "Hidden" with why beneath it, as the overview's tiles do: a tile's value
+    has room for a few characters only."""
     shown = not everyone["suppressed"]
+    mentors = count(load["mentors"]) if not load["suppressed"] else None
     return [
-        {
-            "label": f"Have an active {noun}",
-            "value": percent(everyone["pct"]) if shown else hidden,
-            "help": f"{count(everyone['covered'])} of {count(everyone['n'])} active people." if shown else None,
-        },
-        {
-            "label": f"Engaged with their {noun}",
-            "value": percent(everyone["engaged_pct"]) if shown else hidden,
-            "help": (
-                f"{count(everyone['engaged'])} of {count(everyone['n'])} active people met their {noun} in the "
-                f"last {window_days} days."
-            )
+        _tile(
+            f"Have an active {noun}",
+            percent(everyone["pct"]) if shown else None,
+            f"{count(everyone['covered'])} of {count(everyone['n'])} active people." if shown else None,
+            min_cell,
+        ),
+        _tile(
+            f"Engaged with their {noun}",
+            percent(everyone["engaged_pct"]) if shown else None,
+            f"{count(everyone['engaged'])} of {count(everyone['n'])} active people met their {noun} in the "
+            f"last {window_days} days."
             if shown
             else None,
-        },
-        {"label": "Active people in this view", "value": count(everyone["n"]) if shown else hidden, "help": None},
-        {
-            "label": "Mentors over capacity",
-            "value": hidden
-            if load["suppressed"]
-            else (
-                f"{fewer_than(min_cell) if load['over_capacity'] is None else count(load['over_capacity'])} of "
-                f"{count(load['mentors'])}"
-            ),
-            "help": f"Mentors with more than {load['capacity']} active mentees (the capacity setting).",
-        },
+            min_cell,
+        ),
+        _tile("Active people in this view", count(everyone["n"]) if shown else None, None, min_cell),
+        _tile(
+            "Mentors over capacity",
+            None if mentors is None or load["over_capacity"] is None else count(load["over_capacity"]),
+            f"Mentors with more than {load['capacity']} active mentees (the capacity setting).",
+            min_cell,
+            note=None if mentors is None else f"of {mentors} mentors",
+            hidden_note=f"{fewer_than(min_cell)} mentors"
+            if mentors is None
+            else f"{fewer_than(min_cell)} of {mentors}",
+        ),
     ]
+
+
+def _tile(
+    label: str,
+    value: str | None,
+    help: str | None,
+    min_cell: int,
+    note: str | None = None,
+    hidden_note: str | None = None,
+) -> dict:
+    """st.metric's arguments for one tile: `value`, or "Hidden" (None) with `hidden_note` beneath it (fewer than
+    min_cell people by default), `note` beneath a shown value; the note in grey, without an arrow."""
+    hidden = value is None
+    beneath = (hidden_note or f"{fewer_than(min_cell)} people") if hidden else note
+    return {
+        "label": label,
+        "value": "Hidden" if hidden else value,
+        "delta": beneath,
+        "help": f"{help or ''} Hidden to protect privacy: fewer than {min_cell}.".strip() if hidden else help,
+        "delta_color": "off",
+        "delta_arrow": "off",
+    }
 
 
 def stage_choices(filters) -> list[str]:
