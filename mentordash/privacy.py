@@ -313,20 +313,9 @@ def suppress(
     if exempt is not None:
         hide &= ~frame[exempt].astype(bool).to_numpy()
     if complementary and audience == EXACT and len(frame):
-        if frame.index.is_unique:
-            hide = _complements(hide, counts, _group_ids(frame, within))
-        else:  # labels repeat: one breakdown at a time, as _complement reads them
-            hidden, values = pd.Series(hide, index=frame.index), pd.Series(counts, index=frame.index)
-            if not within:
-                groups = [frame.index]
-            else:  # only breakdowns with exactly one suppressed cell need a complement
-                lone = hidden.groupby([frame[c] for c in within], sort=False).transform("sum") == 1
-                groups = [idx for _, idx in frame[lone].groupby(within, sort=False).groups.items()]
-            for index in groups:
-                hidden = _complement(hidden, values, index)
-            hide = hidden.to_numpy(dtype=bool)
+        hide = _complements(hide, counts, _group_ids(frame, within))
     columns = {col: _blanked_values(frame[col], hide) for col in [n_col, *value_cols] if col in frame.columns}
-    columns[flag] = hide.copy()
+    columns[flag] = hide
     if audience == PROTECTED:
         for numerator, dependents in (numerators or {}).items():
             small = _numbers(columns.get(numerator, frame[numerator]))
@@ -380,9 +369,9 @@ def _blanked_values(values: pd.Series | np.ndarray, hide: pd.Series | np.ndarray
 
 
 def _complements(hidden: np.ndarray, value: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """_complement for every breakdown at once (rows of unique labels): in each breakdown (`group`, a number a
-    breakdown, _group_ids; rows of -1 are in none) with exactly one hidden cell, the smallest non-empty
-    visible cell is hidden too, the first in row order among equals."""
+    """Complementary suppression, every breakdown at once and by position (the frame's labels play no part):
+    in each breakdown (`group`, a number a breakdown, _group_ids; rows of -1 are in none) with exactly one
+    hidden cell, the smallest non-empty visible cell is hidden too, the first in row order among equals."""
     member = group >= 0
     hidden_in = np.bincount(group[member], weights=hidden[member], minlength=int(group.max()) + 1)
     lone = np.zeros(len(group), dtype=bool)
@@ -395,18 +384,6 @@ def _complements(hidden: np.ndarray, value: np.ndarray, group: np.ndarray) -> np
     hidden = hidden.copy()
     hidden[first] = True
     return hidden
-
-
-def _complement(hide: pd.Series, counts: pd.Series, index) -> pd.Series:
-    part = hide.loc[index]
-    if part.sum() != 1:
-        return hide
-    candidates = counts.loc[index][(~part) & (counts.loc[index] > 0)]
-    if candidates.empty:
-        return hide
-    hide = hide.copy()
-    hide.loc[candidates.sort_values(kind="stable").index[0]] = True
-    return hide
 
 
 def suppress_record(

@@ -154,12 +154,17 @@ def _suppressed_by_the_rule(data: pd.DataFrame, within, exempt, min_cell) -> lis
 )
 def test_complementary_suppression_of_every_breakdown_at_once_follows_the_rule(rows, within, exempt, min_cell):
     """All breakdowns are judged in one pass (numbered by _group_ids): whatever the counts, the breakdowns'
-    keys (a missing one in no breakdown) and the cells exempt for their size, each cell is hidden as the
-    rule read literally, breakdown by breakdown, hides it."""
+    keys (a missing one in no breakdown), the cells exempt for their size and the rows' labels, each cell is
+    hidden as the rule read literally, breakdown by breakdown, hides it."""
     data = pd.DataFrame(rows, columns=["n", "g", "h", "unknown"])
     out = privacy.suppress(data, "n", [], min_cell, complementary=True, within=within, exempt=exempt)
     assert out["suppressed"].tolist() == _suppressed_by_the_rule(data, within, exempt, min_cell)
     assert out["n"].tolist() == [None if hide else n for hide, n in zip(out["suppressed"], data["n"])]
+    # the rows' labels play no part: the same cells hide when labels repeat (frames concatenated as they were)
+    relabelled = data.set_axis([i % 2 for i in range(len(data))])
+    again = privacy.suppress(relabelled, "n", [], min_cell, complementary=True, within=within, exempt=exempt)
+    assert again["suppressed"].tolist() == out["suppressed"].tolist()
+    assert list(again.index) == list(relabelled.index)
 
 
 @settings(max_examples=200, deadline=None)
