@@ -151,10 +151,9 @@ def prepare_summaries(db: Database) -> None:
     the wellbeing page's figures and response rates) and by the four groups (a filter on any of them);
     metrics.prepared calls it after every write. The breakdown by mentored status (the by-group tab) is
     left to its first view: at national scale it would add 5 s to every import."""
-    with db.snapshot():
-        for columns in ((), GROUPS):
-            _combinations(db, columns)
-            _eligible(db, columns)
+    for columns in ((), GROUPS):
+        _combinations(db, columns)
+        _eligible(db, columns)
 
 
 def _columns_for(filters: Filters, by_groups: bool = False) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
 from mentordash.ui.cache import cached
 from mentordash.ui.context import get_db
-from mentordash.ui.tables import count, fewer_than, numbers_table, percent
+from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, numbers_table, percent
 from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
 
 # The page's sections, one tab each: only the open one is computed and drawn (docs/benchmarks.md).
@@ -197,7 +197,7 @@ def _tile(
     beneath = (hidden_note or f"{fewer_than(min_cell)} people") if hidden else note
     return {
         "label": label,
-        "value": "Hidden" if hidden else value,
+        "value": HIDDEN_TILE_VALUE if hidden else value,
         "delta": beneath,
         "help": f"{help or ''} Hidden to protect privacy: fewer than {min_cell}.".strip() if hidden else help,
         "delta_color": "off",

@@ -26,6 +26,11 @@ def fewer_than(min_cell: int) -> str:
     return f"fewer than {min_cell}"
 
 
+# A hidden figure in a headline tile: st.metric's value has room for a few characters, so it reads this and
+# says why beneath it ("fewer than 5 people"), on the overview's tiles and the coverage page's alike.
+HIDDEN_TILE_VALUE = "Hidden"
+
+
 def hidden_note(min_cell: int) -> str:
     """The note beside a hidden row (or tile) whose numbers are left blank."""
     return f"hidden: {fewer_than(min_cell)}"

@@ -6,12 +6,12 @@ import streamlit as st
 
 from mentordash.metrics.overview import Tile
 from mentordash.ui.safe import plain
-from mentordash.ui.tables import count, fewer_than, percent
+from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, percent
 
 
 def _value_text(tile: Tile, min_cell: int) -> str:
     if tile.suppressed:
-        return "Hidden"
+        return HIDDEN_TILE_VALUE
     if tile.value is None:
         return "No data"
     return percent(tile.value) if tile.unit == "%" else count(tile.value)
