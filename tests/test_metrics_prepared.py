@@ -11,7 +11,7 @@ import pytest
 from mentordash import privacy
 from mentordash.db import connect
 from mentordash.demo import build_demo
-from mentordash.metrics import coverage, overview, wellbeing
+from mentordash.metrics import coverage, overview, recruitment, wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.prepared import prepare_summaries
 from tests.test_metrics_wellbeing import derived_builds
@@ -33,7 +33,8 @@ def demo(tmp_path_factory):
 
 def first_views(db) -> list:
     """The figures of a first view of each VIEWS filter: the overview's tiles and academic years, the coverage
-    page's monthly series, the wellbeing page's trends and response rates, exact and protected."""
+    page's monthly series, the wellbeing page's trends and response rates, the recruitment funnel, exact and
+    protected."""
     figures = []
     for filters in VIEWS:
         for audience in (privacy.EXACT, privacy.PROTECTED):
@@ -42,6 +43,7 @@ def first_views(db) -> list:
             figures.append(coverage.coverage_monthly(db, AS_OF, filters, audience=audience))
             figures.append(wellbeing.measures_by_wave(db, filters, audience=audience))
             figures.append(wellbeing.response_rates(db, filters, audience=audience))
+            figures.append(recruitment.funnel(db, filters, audience=audience))
     return figures
 
 
@@ -64,9 +66,11 @@ def test_after_the_summaries_are_prepared_a_restarted_server_builds_none_and_sho
     after = first_views(restarted)
     restarted.close()
 
-    assert kept == 6  # wellbeing's combinations and eligible people, coverage's events: each for everyone and by group
+    # wellbeing's combinations and eligible people, coverage's events (each for everyone and by group), and the
+    # applicants counted per combination of groups
+    assert kept == 7
     assert builds == []  # every first view read what was prepared
-    assert len(after) == len(expected) == 40
+    assert len(after) == len(expected) == 48
     for got, want in zip(after, expected):
         pd.testing.assert_frame_equal(got, want)
 

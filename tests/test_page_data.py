@@ -32,7 +32,7 @@ def test_upload_suggest_commit_undo(app, tmp_path):
     assert any("Imported 3 rows as imp_0001" in s.value for s in app.success)
     db = context._database(str(tmp_path / f"page_{tmp_path.name}.duckdb"))  # the app's connection
     assert (
-        db.scalar("SELECT count(*) FROM derived_results") == 6
+        db.scalar("SELECT count(*) FROM derived_results") == 7
     )  # the first views' summaries (tests/test_metrics_prepared.py)
     assert app.selectbox(key="undo_choice").value == "imp_0001"
     app.button(key="undo_button").click().run()

@@ -2,17 +2,16 @@
 -- reached at least that stage (stage_reached is ordinal), with how many have a known gender and
 -- URiM status and how many of those are women and URiM; beside each count c, c_key: its cell key (the
 -- sum of its applicants' record keys, docs/privacy.md).
--- Every count and key sum is additive, so the applicants are first counted per cycle, track and stage
--- reached (a few hundred rows), and each stage then adds up the rows that reached it or further: the
--- join on `reached >= stage_order` runs over those rows, not over every applicant. Each count is a sum of
--- its condition as 0/1 and each key sum a sum of keys times it, which DuckDB aggregates faster than FILTER
+-- Every count and key sum is additive, so it is summed from the applicants counted per combination of groups
+-- (a, recruitment_applicant_counts.sql, built once per data version): first per cycle, track and stage
+-- reached (a few hundred rows), and each stage then adds up the rows that reached it or further: the join on
+-- `reached >= stage_order` runs over those rows. Each count is a sum of its condition as 0/1 times the
+-- applicants of the row, each key sum a sum of key sums times it, which DuckDB aggregates faster than FILTER
 -- clauses. `track_filter` and `cycles_filter` (recruitment_latest_cycles.sql) narrow it to one track's latest
 -- cycles (the overview's tiles); both are empty for the whole funnel.
 WITH a AS (
-    SELECT cycle, track, gender, record_key AS k,
-           list_position(['applied', 'interviewed', 'ranked', 'matched'], stage_reached) AS reached,
-           {urim_expr} AS urim_eff
-    FROM applicants a
+    SELECT cycle, track, gender, k, applicants, reached, urim AS urim_eff
+    FROM applicant_counts a
     WHERE TRUE {applicant_filter} {track_filter} {cycles_filter}
 ),
 stages AS (
@@ -20,15 +19,15 @@ stages AS (
 ),
 by_reached AS (
     SELECT a.cycle, a.track, a.reached,
-           count(*) AS n,
-           sum(coalesce(a.gender IS NOT NULL AND a.gender <> 'undisclosed', FALSE)::INTEGER) AS gender_known,
-           sum(coalesce(a.gender = 'woman', FALSE)::INTEGER) AS women,
-           sum(coalesce(a.gender = 'man', FALSE)::INTEGER) AS men,
-           sum(coalesce(a.gender IN ('nonbinary', 'another'), FALSE)::INTEGER) AS gender_another,
-           sum((a.urim_eff IS NOT NULL)::INTEGER) AS urim_known,
-           sum(coalesce(a.urim_eff, FALSE)::INTEGER) AS urim,
-           sum(coalesce(a.gender IS NULL OR a.gender = 'undisclosed', FALSE)::INTEGER) AS gender_unknown,
-           sum(coalesce(a.urim_eff IS NULL, FALSE)::INTEGER) AS urim_unknown,
+           sum(a.applicants) AS n,
+           sum(a.applicants * coalesce(a.gender IS NOT NULL AND a.gender <> 'undisclosed', FALSE)::INTEGER) AS gender_known,
+           sum(a.applicants * coalesce(a.gender = 'woman', FALSE)::INTEGER) AS women,
+           sum(a.applicants * coalesce(a.gender = 'man', FALSE)::INTEGER) AS men,
+           sum(a.applicants * coalesce(a.gender IN ('nonbinary', 'another'), FALSE)::INTEGER) AS gender_another,
+           sum(a.applicants * (a.urim_eff IS NOT NULL)::INTEGER) AS urim_known,
+           sum(a.applicants * coalesce(a.urim_eff, FALSE)::INTEGER) AS urim,
+           sum(a.applicants * coalesce(a.gender IS NULL OR a.gender = 'undisclosed', FALSE)::INTEGER) AS gender_unknown,
+           sum(a.applicants * coalesce(a.urim_eff IS NULL, FALSE)::INTEGER) AS urim_unknown,
            sum(a.k) AS n_k,
            sum(a.k * coalesce(a.gender IS NOT NULL AND a.gender <> 'undisclosed', FALSE)::BIGINT) AS gender_known_k,
            sum(a.k * coalesce(a.gender = 'woman', FALSE)::BIGINT) AS women_k,

@@ -4,8 +4,8 @@
 AND a.cycle >= (
     SELECT min(cycle) FROM (
         SELECT DISTINCT a.cycle
-        FROM applicants a
-        WHERE list_position(['applied', 'interviewed', 'ranked', 'matched'], a.stage_reached) IS NOT NULL
+        FROM applicant_counts a
+        WHERE a.reached IS NOT NULL
           {applicant_filter} {track_filter}
         ORDER BY a.cycle DESC
         LIMIT $last_cycles
