@@ -31,7 +31,10 @@ from mentordash.settings import SettingError  # noqa: F401  (re-exported for cal
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 IDLE_CURSORS_KEPT = 8  # finished snapshots' cursors kept for the next ones (one per concurrent page run)
-DERIVED_KEPT = 5  # derived() results kept per data version (each a few tens of MB at national scale)
+# derived() results kept per data version: the eight a committee's loop over every page with one filter on
+# gender, URiM or division reads (24 MB in all at consortium scale); with five, each page's first run read
+# some of them back from the file again (about 6 ms each).
+DERIVED_KEPT = 8
 # derived() results kept in the file (table derived_results) up to this size as compressed Arrow IPC: the
 # largest wellbeing combinations at national scale are about 35 MB in memory and a few MB compressed.
 PERSISTED_MAX_BYTES = 32 * 2**20

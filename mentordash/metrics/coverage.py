@@ -187,13 +187,20 @@ def coverage_over_time(
 
 
 def mentor_load(
-    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    audience: str = privacy.EXACT,
+    counted_days: Sequence[date] = (),
 ) -> dict:
     """mentors, mean, max and over_capacity of mentees per mentor, as one cell counted in mentors.
 
-    Viewers get the mean with a keyed relative perturbation and no max (one mentor's own load)."""
+    Viewers get the mean with a keyed relative perturbation and no max (one mentor's own load).
+    `counted_days`: the other days the view counts loads on, in one query with as_of (once per view, shared;
+    the overview's tiles, now and a year earlier): the same figure as counting as_of alone."""
     settings = db.settings()
-    loads = _mentor_loads(db, as_of, filters, roles, settings)
+    loads = _mentor_loads(db, as_of, filters, roles, settings, counted_days)
     capacity = int(settings["capacity"])
     loads["over"] = loads["mentees"] > capacity
     cell = (
@@ -253,23 +260,46 @@ def _mentors_sql(name: str, people_filter: str) -> str:
     )
 
 
-def _mentor_loads(db: Database, as_of: date, filters: Filters, roles: Sequence[str], settings: dict) -> pd.DataFrame:
-    """Each counted mentor's distinct active mentees at as_of (mentor_loads.sql), once per view."""
-    params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
+def _mentor_loads(
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str],
+    settings: dict,
+    counted_days: Sequence[date] = (),
+) -> pd.DataFrame:
+    """Each counted mentor's distinct active mentees at as_of (mentor_loads.sql), counted with the view's
+    `counted_days` in one query, once per view."""
+    days = sorted({as_of, *counted_days})
+    params = {"dates": days, "roles": list(roles), "urim_list": settings["urim_list"]}
     sql = _mentors_sql("mentor_loads", where_sql(filters, people_columns("p"), params))
-    return db.shared(("mentor_loads", as_of, filters, tuple(roles)), lambda: db.df(sql, params))
+    loads = db.shared(("mentor_loads", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
+    return _on_day(loads, as_of)
+
+
+def _on_day(frame: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The rows of one day of a frame counted over several (its `day` column dropped)."""
+    return frame[frame["day"] == day].drop(columns="day").reset_index(drop=True)
 
 
 def active_relationships(
-    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    audience: str = privacy.EXACT,
+    counted_days: Sequence[date] = (),
 ) -> dict:
     """How many relationships of `roles` are active at as_of with a mentee of the filtered group.
 
-    Counted in mentees for suppression: a handful of relationships would point at a handful of people."""
+    Counted in mentees for suppression: a handful of relationships would point at a handful of people.
+    `counted_days`: as mentor_load's."""
     settings = db.settings()
-    params = {"as_of": as_of, "roles": list(roles), "urim_list": settings["urim_list"]}
+    days = sorted({as_of, *counted_days})
+    params = {"dates": days, "roles": list(roles), "urim_list": settings["urim_list"]}
     sql = _with_active_relationships("active_relationships", where_sql(filters, people_columns("p"), params))
-    record = db.df(sql, params).iloc[0].to_dict()
+    counts = db.shared(("active_relationships", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
+    record = _on_day(counts, as_of).iloc[0].to_dict()
     record = privacy.publish_record(record, audience, ["relationships", "mentees"], settings["min_cell"])
     record = {"relationships": int(record["relationships"]), "mentees": int(record["mentees"])}
     return privacy.suppress_record(record, "mentees", ["relationships"], settings["min_cell"], audience=audience)
@@ -416,7 +446,7 @@ def load_by_group(
     Faculty are all active junior and senior faculty (the filters select the mentees); mentees per
     faculty member counts everyone, those who mentor no one too. A row is suppressed when the group,
     the rest of the known faculty or the mentees number fewer than min_cell."""
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
+    params, people_filter, settings = _params(db, filters, as_of=as_of, dates=[as_of], roles=list(roles))
     sql = _with_active_pairs("mentor_load_by_group", people_filter, urim_expr=people_columns("f")["urim"])
     raw = privacy.publish_counts(
         db.df(sql, params),
@@ -733,5 +763,5 @@ def _source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[
 
 
 def _query_source_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
-    params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles))
+    params, people_filter, _ = _params(db, filters, dates=[as_of], roles=list(roles))
     return db.df(_with_active_relationships("coverage_sources", people_filter), params)

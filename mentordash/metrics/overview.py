@@ -86,10 +86,11 @@ def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = 
     counts = coverage.coverage_counts(db, [as_of, earlier], filters, counted_days=view_days(db, as_of))
     counts["day"] = pd.to_datetime(counts["day"]).dt.date
     days = (as_of, earlier)
-    relationships = coverage.active_relationships(db, as_of, filters, audience=audience)
-    relationships_before = coverage.active_relationships(db, earlier, filters, audience=audience)
-    load = coverage.mentor_load(db, as_of, filters, audience=audience)
-    load_before = coverage.mentor_load(db, earlier, filters, audience=audience)
+    # Now and a year earlier, each in one query.
+    relationships, relationships_before = (
+        coverage.active_relationships(db, day, filters, audience=audience, counted_days=days) for day in days
+    )
+    load, load_before = (coverage.mentor_load(db, day, filters, audience=audience, counted_days=days) for day in days)
     return [
         _coverage_tile(
             counts,
@@ -181,24 +182,23 @@ def recruitment_tiles(
     if frame.empty:
         return []
     cycles = sorted(frame["cycle"].unique())
+    # Each (cycle, stage) row looked up once: the four tiles read eight of them.
+    rows = {(row["cycle"], row["stage"]): row for row in frame.to_dict("records")}
     tiles = []
     for stage, stage_label in (("applied", "applicants"), ("matched", "matched")):
         for share, (share_label, _) in REPRESENTATION_SHARES.items():
-            tiles.append(_share_tile(frame, cycles, stage, f"{share}_pct", f"{share_label} {stage_label}", track))
+            tiles.append(_share_tile(rows, cycles, stage, f"{share}_pct", f"{share_label} {stage_label}", track))
     return tiles
 
 
-def _share_tile(frame: pd.DataFrame, cycles: list[int], stage: str, share: str, label: str, track: str) -> Tile:
+def _share_tile(rows: dict, cycles: list[int], stage: str, share: str, label: str, track: str) -> Tile:
     flag = "women_suppressed" if share == "women_pct" else "urim_suppressed"
-
-    def cell(cycle):
-        rows = frame[(frame["cycle"] == cycle) & (frame["stage"] == stage)]
-        return rows.iloc[0] if len(rows) else None
 
     def value_of(row):
         return None if row is None or pd.isna(row[share]) else float(row[share])
 
-    now, before = cell(cycles[-1]), (cell(cycles[-2]) if len(cycles) > 1 else None)
+    now = rows.get((cycles[-1], stage))
+    before = rows.get((cycles[-2], stage)) if len(cycles) > 1 else None
     known = REPRESENTATION_SHARES[share.removesuffix("_pct")][1]
     return Tile(
         f"{share}_{stage}",

@@ -1,17 +1,17 @@
 -- Shared CTEs, spliced into a query's WITH clause by metrics.coverage._with_active_pairs:
--- mentees: the people active at $as_of (narrowed by the filtered group's fragment, or not at all when
--- the filters select the mentors instead); active_pairs: the distinct (mentor, mentee) pairs of
--- relationships in $roles active at $as_of whose mentee is one of them.
+-- mentees: for each day of $dates, the people active that day (narrowed by the filtered group's fragment, or
+-- not at all when the filters select the mentors instead); active_pairs: for each day, the distinct (mentor,
+-- mentee) pairs of relationships in $roles active that day whose mentee is one of that day's mentees.
+pair_days AS (SELECT DISTINCT unnest($dates::DATE[]) AS day),
 mentees AS (
-    SELECT p.person_id
-    FROM people p
-    WHERE person_active_on(p.start_date, p.end_date, $as_of)
-      {mentee_filter}
+    SELECT d.day, p.person_id
+    FROM pair_days d JOIN people p ON person_active_on(p.start_date, p.end_date, d.day)
+    WHERE TRUE {mentee_filter}
 ),
 active_pairs AS (
-    SELECT DISTINCT m.mentor_id, m.mentee_id
-    FROM mentorships m
+    SELECT DISTINCT d.day, m.mentor_id, m.mentee_id
+    FROM pair_days d
+    JOIN mentorships m ON relationship_active_on(m.start_date, m.end_date, d.day)
+    JOIN mentees e ON e.day = d.day AND e.person_id = m.mentee_id
     WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
-      AND relationship_active_on(m.start_date, m.end_date, $as_of)
-      AND m.mentee_id IN (SELECT person_id FROM mentees)
 )

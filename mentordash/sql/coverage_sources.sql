@@ -1,4 +1,4 @@
--- How relationships began (docs/metrics.md, Coverage): relationships of $roles active at $as_of whose
+-- How relationships began (docs/metrics.md, Coverage): relationships of $roles active on the day in $dates whose
 -- mentee is an active person of the filtered group, by the mentee's career stage and source, with the formal
 -- ones among them. stage_mentees counts the distinct mentees of each stage (the denominator suppression
 -- judges). Each count has its cell key (a relationship contributes its mentee's record key).

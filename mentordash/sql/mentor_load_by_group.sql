@@ -1,5 +1,5 @@
 -- The "minority tax" (docs/metrics.md, mentor load): the mentoring of the filtered group at $as_of, by the
--- faculty who give it. Faculty are the active junior and senior faculty of the whole roster (the
+-- faculty who give it ($dates holds $as_of alone, for the active pairs). Faculty are the active junior and senior faculty of the whole roster (the
 -- filters select mentees, not faculty). A faculty member's load is the number of distinct
 -- active mentees of the filtered group they mentor in $roles; for women and for URiM faculty: how many
 -- faculty (of those whose value is known) and how much load (carried by faculty whose value is known).
