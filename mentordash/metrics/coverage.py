@@ -151,10 +151,16 @@ _RATE_COLUMNS = ["covered", "pct", "engaged", "engaged_pct", "ci_low", "ci_high"
 
 
 def coverage_by_stage(
-    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+    db: Database,
+    as_of: date,
+    filters: Filters,
+    roles: Sequence[str] = DEFAULT_ROLES,
+    audience: str = privacy.EXACT,
+    counted_days: Sequence[date] = (),
 ) -> pd.DataFrame:
-    """One row per career stage with active people, with complementary suppression (the total is shown)."""
-    counts = coverage_counts(db, [as_of], filters, roles).drop(columns="day")
+    """One row per career stage with active people, with complementary suppression (the total is shown)
+    (counted_days: as coverage_counts)."""
+    counts = coverage_counts(db, [as_of], filters, roles, counted_days).drop(columns="day")
     counts = counts.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
     return _coverage_cells(counts, db.settings()["min_cell"], audience, complementary=True)
 
@@ -170,6 +176,14 @@ def coverage_total(
     """Coverage of the whole filtered group at as_of, as one cell (counted_days: as coverage_counts)."""
     counts = coverage_counts(db, [as_of], filters, roles, counted_days)
     return coverage_cell(counts, db.settings()["min_cell"], audience)
+
+
+def view_total(
+    db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
+) -> dict:
+    """coverage_total of the coverage page's view, counted with the page's monthly series (month_ends, which
+    ends with as_of): one query per view for the page's total, its residents' benchmark and its series."""
+    return coverage_total(db, as_of, filters, roles, audience, counted_days=month_ends(db, as_of))
 
 
 def coverage_over_time(
@@ -717,9 +731,10 @@ def benchmark(db: Database, key: str) -> dict | None:
 
 def resident_benchmark(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The department's residents with an active mentor (the summary's cell) beside the national figure
-    (benchmark 'residents_with_mentor'). `department` is None when residents are outside the filters."""
+    (benchmark 'residents_with_mentor'). `department` is None when residents are outside the filters.
+    Counted with the coverage page's monthly series (as view_total)."""
     rows = (
-        coverage_by_stage(db, as_of, filters, audience=audience)
+        coverage_by_stage(db, as_of, filters, audience=audience, counted_days=month_ends(db, as_of))
         if (not filters.career_stage or "resident" in filters.career_stage)
         else pd.DataFrame()
     )

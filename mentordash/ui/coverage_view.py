@@ -42,8 +42,9 @@ def uncached(func: Callable, *args, **kwargs):
 
 
 def view_total(view, cached: Callable = cached) -> dict:
-    """Everyone in the view (the page stops here when it is too small to show)."""
-    return cached(coverage.coverage_total, view.as_of, view.filters)
+    """Everyone in the view (the page stops here when it is too small to show), from the count the monthly
+    series and the residents' benchmark share."""
+    return cached(coverage.view_total, view.as_of, view.filters)
 
 
 def headline_data(view, roles: tuple, cached: Callable = cached) -> dict:
@@ -65,7 +66,7 @@ def monthly_data(view, roles: tuple, cached: Callable = cached) -> dict:
 def groups_data(view, roles: tuple, within: str, cached: Callable = cached) -> dict:
     """Coverage by group within the chosen stage; no groups when that stage is too small to show."""
     group_filters = within_filters(view.filters, within)
-    total = cached(coverage.coverage_total, view.as_of, group_filters, roles)
+    total = cached(coverage.view_total, view.as_of, group_filters, roles)
     shown = not total["suppressed"] and bool(total["n"])
     groups = cached(coverage.coverage_by_group, view.as_of, group_filters, roles) if shown else None
     return {"group_total": total, "groups": groups}
