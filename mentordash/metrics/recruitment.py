@@ -401,25 +401,27 @@ def _query_group_counts(db: Database, filters: Filters, track: str, cycle: int, 
     frame = privacy.publish_counts(frame, audience, ["n"], floor)
     if frame.empty:
         return frame.assign(suppressed=pd.Series(dtype=bool))
-    parts = []
-    for dimension, part in frame.groupby("dimension", sort=False):
-        # Unknown is missing data, not a characteristic of anyone: never hidden for its size, so the
-        # shares can be read honestly; it may still be taken as the complementary cell. For viewers no
-        # published count is 1 .. min_cell-1, unknown included (complementary suppression is skipped).
-        part = part.assign(is_unknown=(part["group"] == "unknown") & (audience == privacy.EXACT))
-        parts.append(
-            privacy.suppress(
-                part,
-                "n",
-                [],
-                floor,
-                complementary=dimension in COMPLEMENTED,
-                within=["stage"],
-                exempt="is_unknown",
-                audience=audience,
-            ).drop(columns="is_unknown")
+    # Unknown is missing data, not a characteristic of anyone: never hidden for its size, so the shares can
+    # be read honestly; it may still be taken as the complementary cell. For viewers no published count is
+    # 1 .. min_cell-1, unknown included (complementary suppression is skipped).
+    frame = frame.assign(is_unknown=(frame["group"] == "unknown") & (audience == privacy.EXACT))
+    complemented = frame["dimension"].isin(COMPLEMENTED).to_numpy()
+    parts = [
+        # Each stage of each dimension is a breakdown of its own: one call for every complemented dimension.
+        privacy.suppress(
+            frame[rows],
+            "n",
+            [],
+            floor,
+            complementary=is_complemented,
+            within=["dimension", "stage"],
+            exempt="is_unknown",
+            audience=audience,
         )
-    out = pd.concat(parts).sort_index()
+        for rows, is_complemented in ((complemented, True), (~complemented, False))
+        if rows.any()
+    ]
+    out = pd.concat(parts).sort_index().drop(columns="is_unknown")
     # A stage with too few applicants overall shows nothing at all, unknown included.
     hidden_stages = set(out[(out["dimension"] == "all") & out["suppressed"]]["stage"])
     tiny = out["stage"].isin(hidden_stages) & (out["dimension"] != "selection")
