@@ -407,7 +407,7 @@ def _query_group_counts(db: Database, filters: Filters, track: str, cycle: int, 
     frame = frame.assign(is_unknown=(frame["group"] == "unknown") & (audience == privacy.EXACT))
     complemented = frame["dimension"].isin(COMPLEMENTED).to_numpy()
     parts = [
-        # Each stage of each dimension is a breakdown of its own: one call for every complemented dimension.
+        # Each stage of each dimension is a breakdown of its own: one call for all the complemented ones, one for the rest.
         privacy.suppress(
             frame[rows],
             "n",
