@@ -239,31 +239,54 @@ def total_of(frame: pd.DataFrame, counts: Iterable[str]) -> dict:
     """One cell from several rows of disjoint contributors: each count and its key summed (keys mod 2^32)."""
     total = {}
     for column in counts:
-        total[column] = int(pd.to_numeric(frame[column]).sum())
-        total[column + KEY_SUFFIX] = int(pd.to_numeric(frame[column + KEY_SUFFIX]).sum()) % KEY_MODULUS
+        total[column] = _exact_sum(frame[column])
+        total[column + KEY_SUFFIX] = _exact_sum(frame[column + KEY_SUFFIX]) % KEY_MODULUS
     return total
 
 
+def _exact_sum(values: pd.Series) -> int:
+    """The sum of a column of whole numbers as a Python int: in int64 when it holds integers (counts and
+    keys of a few hundred rows, far from overflowing), else through pd.to_numeric (missing ones skipped)."""
+    if pd.api.types.is_integer_dtype(values.dtype):
+        return int(values.to_numpy(dtype="int64").sum())
+    return int(pd.to_numeric(values).sum())
+
+
 def key_sums(
-    rows: pd.DataFrame, by: list[str], flags: Mapping[str, str | None], key: str = "record_key"
+    rows: pd.DataFrame,
+    by: list[str],
+    flags: Mapping[str, str | None],
+    key: str = "record_key",
+    sums: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
     """Counts and their key sums from one row per record (for figures computed in pandas): for each
     output count name, the records where its flag column is true (None: every record). One row per
     combination of `by` (rows with a missing one in none), in the order each first appears, as
-    `groupby(by, as_index=False, sort=False).sum()` gives them; summed in numpy with exact integers."""
-    groups = _group_ids(rows, by)
-    member = groups >= 0
-    numbers, first = np.unique(groups[member], return_index=True)
-    out = rows[by].iloc[np.flatnonzero(member)[first]].reset_index(drop=True)
-    # the group-by infers a type for Python objects (strings, integers, booleans): so does a new Series
-    out = with_columns(out, {c: pd.Series(out[c].tolist(), dtype=None) for c in by if out[c].dtype == object})
+    `groupby(by, as_index=False, sort=False).sum()` gives them; summed in numpy with exact integers.
+    With no `by`, one row for all the records (zeros when there are none). `sums`: output name -> an
+    integer column summed per group beside the counts (a sum of person-days, of publications), in the
+    same pass, after them."""
+    if by:
+        groups = _group_ids(rows, by)
+        member = groups >= 0
+        numbers, first = np.unique(groups[member], return_index=True)
+        out = rows[by].iloc[np.flatnonzero(member)[first]].reset_index(drop=True)
+        # the group-by infers a type for Python objects (strings, integers, booleans): so does a new Series
+        out = with_columns(out, {c: pd.Series(out[c].tolist(), dtype=None) for c in by if out[c].dtype == object})
+        size = len(numbers)
+    else:
+        groups, member, size = np.zeros(len(rows), dtype="int64"), np.ones(len(rows), dtype=bool), 1
+        out = pd.DataFrame(index=pd.RangeIndex(1))
+    groups = groups[member]
     record_keys = rows[key].astype("int64").to_numpy()
     columns = {}
     for name, flag in flags.items():
         chosen = np.ones(len(rows), dtype=bool) if flag is None else rows[flag].fillna(False).astype(bool).to_numpy()
-        columns[name] = _sums(groups[member], chosen[member].astype("int64"), len(numbers))
-        keys = _sums(groups[member], np.where(chosen, record_keys, 0)[member], len(numbers))
+        columns[name] = _sums(groups, chosen[member].astype("int64"), size)
+        keys = _sums(groups, np.where(chosen, record_keys, 0)[member], size)
         columns[name + KEY_SUFFIX] = keys % KEY_MODULUS
+    for name, column in (sums or {}).items():
+        columns[name] = _sums(groups, rows[column].astype("int64").to_numpy()[member], size)
     return with_columns(out, columns)
 
 

@@ -98,3 +98,42 @@ def test_named_sql_fills_every_part_and_refuses_missing_or_unknown_ones():
         load_sql("coverage_by_day_stage")
     with pytest.raises(ValueError, match="needs parts"):
         load_sql("coverage_by_day_stage", cell_filter="", urim_expr="TRUE")
+
+
+# --- DuckDB's threads follow the data's size (db.ROW_GROUP_ROWS) ------------------------------------------
+
+
+def _threads(db: Database) -> int:
+    return int(db.scalar("SELECT current_setting('threads')"))
+
+
+def test_threads_are_one_while_every_table_fits_in_a_row_group():
+    from mentordash.db import ROW_GROUP_ROWS, threads_for
+
+    assert threads_for(0, 8) == threads_for(ROW_GROUP_ROWS, 8) == 1
+    assert threads_for(ROW_GROUP_ROWS + 1, 8) == 8
+
+
+def test_a_small_file_reads_on_one_thread_and_a_write_that_grows_it_gets_every_core(tmp_path, monkeypatch):
+    """A department's file runs its queries on one thread; a write runs with every core (a large import
+    into a small file), and when it grows a table past a row group the file keeps them."""
+    import mentordash.db as db_module
+
+    db = connect(tmp_path / "grows.duckdb")
+    cores = db_module._default_threads()
+    assert _threads(db) == 1
+    with db.transaction() as cur:
+        assert _threads(db) == cores
+        cur.execute(
+            "INSERT INTO people (person_id, career_stage, start_date) VALUES ('P1', 'resident', DATE '2024-07-01')"
+        )
+    assert _threads(db) == 1  # still one row group
+    monkeypatch.setattr(db_module, "ROW_GROUP_ROWS", 2)
+    with db.transaction() as cur:
+        cur.execute(
+            "INSERT INTO people (person_id, career_stage, start_date) "
+            "SELECT 'P' || (i + 2), 'resident', DATE '2024-07-01' FROM range(5) t(i)"
+        )
+    assert _threads(db) == cores
+    db.close()
+    assert _threads(connect(tmp_path / "grows.duckdb")) == cores  # and so does the next process

@@ -224,6 +224,37 @@ def test_key_sums_are_the_group_by_sums_of_the_counts_and_keys(rows, text, by, f
     )
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.sampled_from(["x", "y"]),
+            st.sampled_from([True, False, None]),
+            st.integers(0, 10_000),
+            st.integers(0, 2**32 - 1),
+        ),
+        max_size=12,
+    )
+)
+def test_key_sums_add_sums_per_group_and_a_total_without_groups(rows):
+    """`sums` are the group-by sums of their columns, beside the counts; with no `by`, one row that is the
+    total of every group's row (keys modulo 2^32), zeros when there are no rows."""
+    data = pd.DataFrame(rows, columns=["group", "flag", "days", "record_key"]).astype({"days": "int64"})
+    data["flag"] = data["flag"].astype(object)
+    flags = {"n": None, "flagged": "flag"}
+    by_group = privacy.key_sums(data, ["group"], flags, sums={"days_total": "days"})
+    expected = _key_sums_by_group_by(data, ["group"], flags)
+    expected["days_total"] = data.groupby("group", sort=False)["days"].sum().to_numpy() if len(data) else []
+    pd.testing.assert_frame_equal(by_group, expected.astype({"days_total": "int64"}), check_exact=True)
+    total = privacy.key_sums(data, [], flags, sums={"days_total": "days"})
+    assert len(total) == 1
+    assert total["n"].iloc[0] == len(data) and total["days_total"].iloc[0] == data["days"].sum()
+    assert total["flagged"].iloc[0] == by_group["flagged"].sum()
+    for name in ("n", "flagged"):
+        key = name + "_key"
+        assert total[key].iloc[0] == by_group[key].sum() % privacy.KEY_MODULUS
+
+
 def test_key_sums_stay_exact_past_what_a_float_holds():
     """Three million keys of 2^32 - 1 sum past 2^53, where a float64 sum rounds: the sum is exact."""
     rows = 3_000_001

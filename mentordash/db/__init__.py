@@ -8,6 +8,7 @@ snapshot's, or one kept for the thread), on which the shared date macros of sql/
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import json
 import pickle
@@ -41,6 +42,14 @@ PERSISTED_MAX_BYTES = 32 * 2**20
 # The tables a derived result may read: their row counts are part of its fingerprint, so that data changed
 # outside MentorDash (which bumps no version) is never described by a summary kept before.
 DATA_TABLES = ("people", "mentorships", "survey", "applicants", "outcomes")
+
+# DuckDB shares a scan between threads by row group (this many rows). On a file whose every table fits in one
+# (a department's: a few thousand rows each), a second thread has no scan to share and only schedules the
+# small operators of a page's dozen queries: measured at department scale, every page's data 5-30% faster on
+# one thread; at consortium scale (survey answers past a row group) neither is consistently faster, and the
+# national file's long queries need every core. Queries of different sessions still run side by side, each on
+# its own calling thread.
+ROW_GROUP_ROWS = 122_880
 
 
 def migrations() -> list[tuple[int, str]]:
@@ -155,6 +164,22 @@ def _write_failure(path: str, error: Exception) -> DatabaseWriteError | None:
     )
 
 
+@functools.cache
+def _default_threads() -> int:
+    """DuckDB's own default thread count on this machine (a fresh in-memory database's): one per core. Read
+    there, since a file's instance may be shared with another Database object that has set it already."""
+    con = duckdb.connect(":memory:")
+    try:
+        return int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+    finally:
+        con.close()
+
+
+def threads_for(largest_table_rows: int, cores: int) -> int:
+    """DuckDB's threads for a file whose largest table has this many rows (ROW_GROUP_ROWS explains)."""
+    return 1 if largest_table_rows <= ROW_GROUP_ROWS else cores
+
+
 class Database:
     """One DuckDB connection, shared by the process; each call takes its own cursor."""
 
@@ -177,6 +202,7 @@ class Database:
         self._con = self._open(read_only)
         try:
             self._check_version(schema_up_to)
+            self._fit_threads()
         except BaseException:
             self._con.close()
             raise
@@ -223,6 +249,22 @@ class Database:
             return
         self.migrate(up_to=schema_up_to)
 
+    def _fit_threads(self, writing: bool = False) -> None:
+        """One thread while every table fits in one row group (ROW_GROUP_ROWS), else DuckDB's default (one
+        per core): checked on opening and after every write, which may have grown a table past it. While
+        `writing`, the default (an import of a large export into a small file uses every core)."""
+        cur = self._con.cursor()  # its own: other threads may be reading (the setting is the whole database's)
+        try:
+            largest = cur.execute(
+                "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()[0][0]
+            threads = _default_threads() if writing else threads_for(int(largest), _default_threads())
+            if threads != getattr(self, "_threads", None):
+                cur.execute(f"SET threads = {threads}")  # an int computed here: SET takes no parameters
+                self._threads = threads
+        finally:
+            cur.close()
+
     def limit_memory(self, limit: str) -> None:
         """Cap DuckDB's working memory ("400MB"); queries past it spill to disk rather than fail."""
         self._memory_limit = limit
@@ -241,6 +283,8 @@ class Database:
             self._con = self._open(self.read_only)
             if self._memory_limit:
                 self._con.execute("SET memory_limit = ?", [self._memory_limit])
+            self._threads = None
+            self._fit_threads()
             self._generation += 1
 
     def close(self) -> None:
@@ -538,6 +582,7 @@ class Database:
             )
         with self._write_lock:
             generation = self._generation
+            self._fit_threads(writing=True)  # a write may load a large export: every core, until it ends
             cur = self._con.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
@@ -563,6 +608,10 @@ class Database:
                     cur.close()
                 except duckdb.Error:
                     pass
+                try:
+                    self._fit_threads()  # what the data's size asks for, whether the write landed or not
+                except duckdb.Error:
+                    pass  # a stopped database: _reopen fits them
         self._restart_snapshot()
 
     # --- data version, for cache invalidation --------------------------------------------

@@ -74,6 +74,9 @@ def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
 def _counts(values) -> tuple[np.ndarray, np.ndarray]:
     """A column of counts as int64 (0 where missing) and whether each is known (not None or NaN: a hidden
     count)."""
+    if isinstance(values, (pd.Series, np.ndarray)) and pd.api.types.is_integer_dtype(values.dtype):
+        numbers = np.asarray(values, dtype="int64")  # nothing hidden: a column of whole counts as it is
+        return numbers, np.ones(len(numbers), dtype=bool)
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="raise")
     known = numbers.notna().to_numpy()
     return numbers.fillna(0).to_numpy(dtype="int64"), known

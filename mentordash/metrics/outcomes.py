@@ -110,13 +110,11 @@ def people_total(db: Database, as_of: date, filters: Filters, audience: str = pr
     return privacy.suppress_record(record, "n", ["mentored"], min_cell, audience=audience, numerators={"mentored": []})
 
 
-def _key_counts(people: pd.DataFrame, flags: dict, by: list[str] | None = None) -> pd.DataFrame:
+def _key_counts(
+    people: pd.DataFrame, flags: dict, by: list[str] | None = None, sums: dict | None = None
+) -> pd.DataFrame:
     """Counts and their cell keys from one row per person (privacy.key_sums), by `by` or as one row."""
-    if not by:
-        if people.empty:
-            return pd.DataFrame([{c: 0 for name in flags for c in (name, name + privacy.KEY_SUFFIX)}])
-        return privacy.key_sums(people.assign(_all=0), ["_all"], flags).drop(columns="_all")
-    return privacy.key_sums(people, by, flags)
+    return privacy.key_sums(people, by or [], flags, sums=sums)
 
 
 # --- intervals -------------------------------------------------------------------------------------
@@ -133,9 +131,15 @@ def poisson_rate_interval(count: int, person_years: float) -> tuple[float | None
 
 
 def _stage_sort(frame: pd.DataFrame, flag: str, extra: list[str] | None = None) -> pd.DataFrame:
-    keys = ["_stage", *(extra or []), "_flag"]
-    frame = frame.assign(_stage=frame["career_stage"].map(_STAGE_ORDER), _flag=~frame[flag].astype(bool))
-    return frame.sort_values(keys, kind="stable").drop(columns=["_stage", "_flag"]).reset_index(drop=True)
+    """The rows by career stage (in CAREER_STAGES' order, any other last), then `extra`, then `flag` true
+    before false, keeping their order among equals: a stable sort by position, in numpy."""
+    stage = frame["career_stage"].map(_STAGE_ORDER).to_numpy(dtype="float64", na_value=np.nan)
+    keys = [
+        stage,
+        *(frame[c].to_numpy(dtype="float64", na_value=np.nan) for c in extra or []),
+        ~frame[flag].astype(bool).to_numpy(),
+    ]
+    return frame.iloc[np.lexsort(keys[::-1])].reset_index(drop=True)
 
 
 # --- publications ----------------------------------------------------------------------------------
@@ -157,12 +161,7 @@ def _rates(people: pd.DataFrame, flag: str, min_cell: int, audience: str = priva
     if people.empty:
         return pd.DataFrame(columns=columns)
     by = ["career_stage", flag]
-    sums = (
-        people.groupby(by, sort=False)
-        .agg(days=("window_days", "sum"), publications=("publications", "sum"))
-        .reset_index()
-    )
-    grouped = _key_counts(people, {"people": None}, by).merge(sums, on=by, how="left", sort=False)
+    grouped = _key_counts(people, {"people": None}, by, sums={"days": "window_days", "publications": "publications"})
     grouped = privacy.publish_counts(
         grouped, audience, ["people"], min_cell, magnitudes={"days": "people", "publications": "people"}
     )

@@ -60,10 +60,8 @@ def _coverage_tile(
     """A coverage tile now and a year earlier, from one coverage_counts query over both days."""
     if stages is None:
         return Tile(key, label, None, "%", None, "", 0, False, "Not in the chosen career stages.")
-    now, before = (
-        coverage.coverage_cell(counts[(counts["day"] == day) & counts["career_stage"].isin(stages)], min_cell, audience)
-        for day in days
-    )
+    day_of_row, in_stages = counts["day"].to_numpy(), counts["career_stage"].isin(stages).to_numpy()
+    now, before = (coverage.coverage_cell(counts[(day_of_row == day) & in_stages], min_cell, audience) for day in days)
     return Tile(key, label, now[field], "%", before[field], _year_earlier(days[0]), now["n"], now["suppressed"], note)
 
 
@@ -84,7 +82,6 @@ def coverage_tiles(db: Database, as_of: date, filters: Filters, audience: str = 
     min_cell = settings["min_cell"]
     earlier = years_before(as_of, 1)
     counts = coverage.coverage_counts(db, [as_of, earlier], filters, counted_days=view_days(db, as_of))
-    counts["day"] = pd.to_datetime(counts["day"]).dt.date
     days = (as_of, earlier)
     # Now and a year earlier, each in one query.
     relationships, relationships_before = (

@@ -201,11 +201,14 @@ def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
 
 def _add_shares(frame: pd.DataFrame, cutoffs: dict) -> pd.DataFrame:
     frame["pct"], frame["ci_low"], frame["ci_high"] = shares_pct(frame["positive"], frame["n"])
-    measures = frame["measure"].tolist()  # a list: iterating a pandas string column is many times slower
-    frame["kind"] = [MEASURES[k].kind for k in measures]
-    frame["instrument"] = [MEASURES[k].instrument for k in measures]
-    rules = {k: m.describe(cutoffs) for k, m in MEASURES.items()}
-    frame["rule"] = [rules[k] for k in measures]
+    # each measure's labels looked up once and spread to its rows by position
+    codes, measures = pd.factorize(frame["measure"])
+    for column, label in (
+        ("kind", lambda m: m.kind),
+        ("instrument", lambda m: m.instrument),
+        ("rule", lambda m: m.describe(cutoffs)),
+    ):
+        frame[column] = np.array([label(MEASURES[k]) for k in measures], dtype=object)[codes].tolist()
     return frame
 
 
@@ -291,17 +294,31 @@ def _group_order(dimension: str, group: str) -> tuple:
     return (1, str(group))
 
 
-def _group_ranks(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each (dimension, group) of the frame with its place in the page's order (dimensions as DIMENSIONS,
-    groups by _group_order), ranked once per distinct pair rather than once per cell."""
-    pairs = frame[["dimension", "group"]].drop_duplicates()
-    ordered = sorted(
-        zip(pairs["dimension"].tolist(), pairs["group"].tolist()),
-        key=lambda pair: (DIMENSIONS.index(pair[0]), _group_order(*pair)),
+def _by_wave_measure_group(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows in the page's order: by wave (last submission, then name), measure (MEASURE_ORDER), dimension
+    (DIMENSIONS) and group (_group_order). Every value is ranked once per distinct value and the rows sorted
+    by position in numpy (a consortium's ten thousand cells: a merge and a four-column sort took 14 ms)."""
+    if frame.empty:
+        return frame
+    dimensions, dimension_names = pd.factorize(frame["dimension"])
+    groups, group_names = pd.factorize(frame["group"])
+    pairs, pair_codes = pd.factorize(dimensions * len(group_names) + groups)
+    pair_names = [(dimension_names[c // len(group_names)], group_names[c % len(group_names)]) for c in pair_codes]
+    pair_keys = [(DIMENSIONS.index(d), _group_order(d, g)) for d, g in pair_names]
+    pair_rank = np.empty(len(pair_keys), dtype="int64")
+    pair_rank[sorted(range(len(pair_keys)), key=pair_keys.__getitem__)] = np.arange(len(pair_keys))
+    measures, measure_names = pd.factorize(frame["measure"])
+    measure_rank = np.array([_MEASURE_RANK[m] for m in measure_names])[measures]
+    order = np.lexsort(
+        (pair_rank[pairs], measure_rank, _sorted_codes(frame["survey"]), _sorted_codes(frame["last_submitted"]))
     )
-    return pd.DataFrame(
-        {"dimension": [d for d, _ in ordered], "group": [g for _, g in ordered], "dg_order": range(len(ordered))}
-    ).astype({"dimension": frame["dimension"].dtype, "group": frame["group"].dtype})
+    return frame.take(order).reset_index(drop=True)
+
+
+def _sorted_codes(column: pd.Series) -> np.ndarray:
+    """Each value's rank among the column's distinct values, as sort_values orders them (missing last)."""
+    codes, names = pd.factorize(column, sort=True)
+    return np.where(codes < 0, len(names), codes)
 
 
 def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
@@ -314,14 +331,7 @@ def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EX
     dimension, group, measure, kind, instrument, n, positive, pct, ci_low, ci_high, rule, suppressed."""
     wide, settings = _over_combinations(db, "wellbeing_by_group", filters, mentored=True, measure_sums=measure_sums())
     wide = wide.rename(columns={"grp": "group"})
-    frame = _long(wide, ["survey", "last_submitted", "dimension", "group"])
-    frame["m_order"] = frame["measure"].map(_MEASURE_RANK)
-    frame = frame.merge(_group_ranks(frame), on=["dimension", "group"], how="left")
-    frame = (
-        frame.sort_values(["last_submitted", "survey", "m_order", "dg_order"])
-        .drop(columns=["m_order", "dg_order"])
-        .reset_index(drop=True)
-    )
+    frame = _by_wave_measure_group(_long(wide, ["survey", "last_submitted", "dimension", "group"]))
     return _measure_cells(frame, settings, audience, complementary=True, within=["survey", "measure", "dimension"])
 
 
