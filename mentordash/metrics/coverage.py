@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
+from mentordash.frames import with_columns
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import first_relationship_start, years_before
@@ -550,12 +551,22 @@ def relationship_sources(
     )
     grouped["pct"] = [pct(r, t) for r, t in zip(grouped["relationships"], grouped["stage_relationships"])]
     grouped = grouped[columns]
-    stages = grouped.groupby("career_stage", as_index=False)["stage_mentees"].first()
+    # each stage once (its first row: the stage's figures are on all of them), in the stages' sorted order
+    stage_of_row, stage_names = pd.factorize(grouped["career_stage"], sort=True)
+    first = np.unique(stage_of_row, return_index=True)[1]
+    stages = pd.DataFrame({"career_stage": stage_names, "stage_mentees": grouped["stage_mentees"].to_numpy()[first]})
     stages = privacy.suppress(stages, "stage_mentees", [], min_cell, complementary=True, audience=audience)
-    hidden = set(stages.loc[stages["suppressed"], "career_stage"])
-    grouped["suppressed"] = grouped["career_stage"].isin(hidden)
-    for col in ("relationships", "formal", "pct", "stage_relationships", "stage_mentees"):
-        grouped[col] = privacy.blanked(grouped[col], grouped["suppressed"])
+    hidden = stages["suppressed"].to_numpy()[stage_of_row]
+    grouped = with_columns(
+        grouped,
+        {
+            **{
+                col: privacy.blanked(grouped[col], hidden)
+                for col in ("relationships", "formal", "pct", "stage_relationships", "stage_mentees")
+            },
+            "suppressed": hidden,
+        },
+    )
     grouped = privacy.suppress(
         grouped,
         "stage_mentees",
@@ -581,20 +592,12 @@ def formal_by_stage(
     if raw.empty:
         return pd.DataFrame(columns=columns, dtype="object")
     min_cell = db.settings()["min_cell"]
-    stages = raw.groupby("career_stage", as_index=False, sort=False).agg(
-        relationships=("stage_relationships", "first"),
-        relationships_key=("stage_relationships_key", "first"),
-        formal=("formal", "sum"),
-        formal_key=("formal_key", "sum"),
-        mentees=("stage_mentees", "first"),
-        mentees_key=("stage_mentees_key", "first"),
-    )
-    stages["formal_key"] = stages["formal_key"] % privacy.KEY_MODULUS
-    stages = privacy.publish_counts(stages, audience, ["relationships", "formal", "mentees"], min_cell)
-    stages["formal"] = stages[["formal", "relationships"]].min(axis=1)
+    stages = privacy.publish_counts(_formal_counts(raw), audience, ["relationships", "formal", "mentees"], min_cell)
+    stages["formal"] = np.minimum(stages["formal"].to_numpy(), stages["relationships"].to_numpy())
     stages["informal"] = stages["relationships"] - stages["formal"]
     stages["formal_pct"], stages["ci_low"], stages["ci_high"] = shares_pct(stages["formal"], stages["relationships"])
-    stages = stages.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
+    stages = stages.take(np.argsort(stages["career_stage"].map(_STAGE_ORDER).to_numpy(), kind="stable"))
+    stages = stages.reset_index(drop=True)
     out = privacy.suppress(
         stages,
         "mentees",
@@ -605,6 +608,36 @@ def formal_by_stage(
         numerators={"formal": ["formal_pct", "ci_low", "ci_high"], "informal": ["formal_pct", "ci_low", "ci_high"]},
     )
     return out[columns].astype("object")
+
+
+def _formal_counts(raw: pd.DataFrame) -> pd.DataFrame:
+    """Per career stage (in order of first appearance) of _source_counts' rows: its relationships and distinct
+    mentees (the same on every row of the stage) and its formal relationships (summed over its sources),
+    each with its cell key; by position in numpy (a group-by's named aggregations cost more than the rest of
+    the figure)."""
+    stage_of_row, _ = pd.factorize(raw["career_stage"])
+    stages = int(stage_of_row.max()) + 1 if len(stage_of_row) else 0
+    first = np.unique(stage_of_row, return_index=True)[1]
+
+    def summed(column: str) -> np.ndarray:
+        total = np.zeros(stages, dtype="int64")
+        np.add.at(total, stage_of_row, raw[column].to_numpy(dtype="int64"))
+        return total
+
+    def first_of(column: str) -> np.ndarray:
+        return raw[column].to_numpy(dtype="int64")[first]
+
+    return pd.DataFrame(
+        {
+            "career_stage": raw["career_stage"].take(first).reset_index(drop=True),
+            "relationships": first_of("stage_relationships"),
+            "relationships_key": first_of("stage_relationships_key"),
+            "formal": summed("formal"),
+            "formal_key": summed("formal_key") % privacy.KEY_MODULUS,
+            "mentees": first_of("stage_mentees"),
+            "mentees_key": first_of("stage_mentees_key"),
+        }
+    )
 
 
 _MATCH_COLUMNS = [
