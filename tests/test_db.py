@@ -128,6 +128,11 @@ def test_a_small_file_reads_on_one_thread_and_a_write_that_grows_it_gets_every_c
             "INSERT INTO people (person_id, career_stage, start_date) VALUES ('P1', 'resident', DATE '2024-07-01')"
         )
     assert _threads(db) == 1  # still one row group
+    with db.every_core():  # an import's checks
+        with db.every_core():
+            assert _threads(db) == cores
+        assert _threads(db) == cores  # until the last block ends
+    assert _threads(db) == 1
     monkeypatch.setattr(db_module, "ROW_GROUP_ROWS", 2)
     with db.transaction() as cur:
         cur.execute(

@@ -199,6 +199,9 @@ class Database:
         self._derived_lock = threading.Lock()
         self._cursors_lock = threading.Lock()
         self._idle_cursors: list[tuple[int, duckdb.DuckDBPyConnection]] = []  # (generation, cursor), see snapshot()
+        self._threads: int | None = None  # DuckDB's threads as last set (_fit_threads)
+        self._every_core_blocks = 0  # every_core() blocks running
+        self._threads_lock = threading.RLock()
         self._con = self._open(read_only)
         try:
             self._check_version(schema_up_to)
@@ -249,21 +252,41 @@ class Database:
             return
         self.migrate(up_to=schema_up_to)
 
-    def _fit_threads(self, writing: bool = False) -> None:
+    def _fit_threads(self) -> None:
         """One thread while every table fits in one row group (ROW_GROUP_ROWS), else DuckDB's default (one
-        per core): checked on opening and after every write, which may have grown a table past it. While
-        `writing`, the default (an import of a large export into a small file uses every core)."""
+        per core): checked on opening and after every write, which may have grown a table past it; the
+        default while any every_core() block runs."""
         cur = self._con.cursor()  # its own: other threads may be reading (the setting is the whole database's)
         try:
-            largest = cur.execute(
-                "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() WHERE database_name = current_database()"
-            ).fetchall()[0][0]
-            threads = _default_threads() if writing else threads_for(int(largest), _default_threads())
-            if threads != getattr(self, "_threads", None):
-                cur.execute(f"SET threads = {threads}")  # an int computed here: SET takes no parameters
-                self._threads = threads
+            with self._threads_lock:
+                largest = cur.execute(
+                    "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() "
+                    "WHERE database_name = current_database()"
+                ).fetchall()[0][0]
+                cores = _default_threads()
+                threads = cores if self._every_core_blocks else threads_for(int(largest), cores)
+                if threads != self._threads:
+                    cur.execute(f"SET threads = {threads}")  # an int computed here: SET takes no parameters
+                    self._threads = threads
         finally:
             cur.close()
+
+    @contextmanager
+    def every_core(self) -> Iterator[None]:
+        """DuckDB's default threads (one per core) for the block, however small the file: an import's checks
+        and its write handle a whole export. The data's size decides again when the last such block ends."""
+        with self._threads_lock:
+            self._every_core_blocks += 1
+        try:
+            self._fit_threads()
+            yield
+        finally:
+            with self._threads_lock:
+                self._every_core_blocks -= 1
+            try:
+                self._fit_threads()
+            except duckdb.Error:
+                pass  # a stopped database: _reopen fits them
 
     def limit_memory(self, limit: str) -> None:
         """Cap DuckDB's working memory ("400MB"); queries past it spill to disk rather than fail."""
@@ -580,9 +603,8 @@ class Database:
                 + ". Make it writable for the account that runs MentorDash and restart it; until then "
                 "every page keeps showing the data as it is."
             )
-        with self._write_lock:
+        with self._write_lock, self.every_core():  # a write may load a large export
             generation = self._generation
-            self._fit_threads(writing=True)  # a write may load a large export: every core, until it ends
             cur = self._con.cursor()
             try:
                 cur.execute("BEGIN TRANSACTION")
@@ -608,10 +630,6 @@ class Database:
                     cur.close()
                 except duckdb.Error:
                     pass
-                try:
-                    self._fit_threads()  # what the data's size asks for, whether the write landed or not
-                except duckdb.Error:
-                    pass  # a stopped database: _reopen fits them
         self._restart_snapshot()
 
     # --- data version, for cache invalidation --------------------------------------------

@@ -6,6 +6,7 @@ The data page and the command line both call prepare() and then commit.commit():
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -105,6 +106,11 @@ def prepare(
     """Everything short of writing: a plan that is ok, or that lists every problem found."""
     options = options or Options()
     plan = Plan(name or (Path(source).name if isinstance(source, (str, Path)) else "upload.csv"))
+    with db.every_core() if db is not None else nullcontext():  # its checks read a whole export
+        return _prepare(plan, source, options, db)
+
+
+def _prepare(plan: Plan, source: bytes | str | Path, options: Options, db: Database | None) -> Plan:
     try:
         if excel.is_workbook(plan.name):
             plan.raw = excel.load(source, plan.name, options.sheet, options.header_row, options.progress)
