@@ -182,16 +182,16 @@ def _over_combinations(
 _MEASURE_RANK = {key: rank for rank, key in enumerate(MEASURE_ORDER)}
 
 
-def _long(wide: pd.DataFrame, id_cols: list[str]) -> pd.DataFrame:
+def _long(wide: pd.DataFrame, id_cols: list[str], measures: tuple[str, ...] = MEASURE_ORDER) -> pd.DataFrame:
     """n__<measure> / pos__<measure> columns (and their cell keys kn__ / kpos__) to one row per measure
     (measure by measure, each in the rows' order), keeping cells with scoreable responses: the rows to keep
     are picked per measure first, so the identifying columns are copied once, for those rows only."""
     columns = [*id_cols, "measure", "n", "positive", "n_key", "positive_key"]
     if wide.empty:
         return pd.DataFrame(columns=columns)
-    kept = {key: np.flatnonzero(wide[f"n__{key}"].to_numpy(dtype="int64") > 0) for key in MEASURE_ORDER}
+    kept = {key: np.flatnonzero(wide[f"n__{key}"].to_numpy(dtype="int64") > 0) for key in measures}
     frame = wide[id_cols].iloc[np.concatenate(list(kept.values()))].reset_index(drop=True)
-    frame["measure"] = pd.Series(np.repeat(MEASURE_ORDER, [len(rows) for rows in kept.values()]), dtype="str")
+    frame["measure"] = pd.Series(np.repeat(measures, [len(rows) for rows in kept.values()]), dtype="str")
     for column, prefix in (("n", "n__"), ("positive", "pos__"), ("n_key", "kn__"), ("positive_key", "kpos__")):
         frame[column] = np.concatenate(
             [wide[f"{prefix}{key}"].to_numpy(dtype="int64")[rows] for key, rows in kept.items()]
@@ -217,8 +217,14 @@ def measures_by_wave(db: Database, filters: Filters, audience: str = privacy.EXA
 
     Columns: survey, last_submitted, measure, kind, instrument, n (scoreable responses), positive,
     pct, ci_low, ci_high (95% Wilson, %), rule, suppressed. Each cell is judged on its own."""
-    wide, settings = _over_combinations(db, "wellbeing_by_wave", filters, measure_sums=measure_sums())
-    frame = _long(wide, ["survey", "last_submitted"])
+    return _measures_by_wave(db, filters, audience, MEASURE_ORDER)
+
+
+def _measures_by_wave(db: Database, filters: Filters, audience: str, measures: tuple[str, ...]) -> pd.DataFrame:
+    """measures_by_wave's rows of `measures` only, summed and judged alone: each cell is judged on its own,
+    so they are the same rows, in the same order, as measures_by_wave gives for them."""
+    wide, settings = _over_combinations(db, "wellbeing_by_wave", filters, measure_sums=measure_sums(measures))
+    frame = _long(wide, ["survey", "last_submitted"], measures)
     frame["order"] = frame["measure"].map(_MEASURE_RANK)
     frame = frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
     return _measure_cells(frame, settings, audience)
@@ -229,8 +235,9 @@ def burnout_prevalence(db: Database, filters: Filters, audience: str = privacy.E
 
     Columns: survey, instrument, last_submitted, n, burned_out, pct, ci_low, ci_high, rule, suppressed.
     Each cell is judged on its own: instruments are never mixed and waves are never summed. This is
-    the table the page shows and the `burnout` part of the summary."""
-    return burnout_rows(measures_by_wave(db, filters, audience=audience))
+    the table the page shows and the `burnout` part of the summary. Only the burnout measures are summed
+    (the overview's tile asks for nothing else; the wellbeing page derives them from measures_by_wave)."""
+    return burnout_rows(_measures_by_wave(db, filters, audience, BURNOUT_MEASURES))
 
 
 def response_rates(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:
