@@ -45,7 +45,7 @@ DATA_TABLES = ("people", "mentorships", "survey", "applicants", "outcomes")
 
 # DuckDB shares a scan between threads by row group (this many rows). On a file whose every table fits in one
 # (a department's: a few thousand rows each), a second thread has no scan to share and only schedules the
-# small operators of a page's dozen queries: measured at department scale, every page's data 5-30% faster on
+# small operators of a page's dozen queries: measured at department scale, most pages' data 3-33% faster on
 # one thread; at consortium scale (survey answers past a row group) neither is consistently faster, and the
 # national file's long queries need every core. Queries of different sessions still run side by side, each on
 # its own calling thread.
