@@ -288,7 +288,7 @@ def test_sources_and_formal():
     )
     fig = charts.formal_informal(formal, 5)
     assert list(fig.data[0].x) == [60.0] and list(fig.data[1].x) == [40.0]
-    assert fig.layout.title.text.startswith("60% of active relationships came through a formal program")
+    assert fig.layout.title.text.startswith("60% of active relationships were matched through a program (any source)")
 
 
 def test_time_to_match():

@@ -611,7 +611,7 @@ def formal_informal(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     else:
         formal_all = int(shown["formal"].sum())
         total = int(shown["relationships"].sum())
-        title = f"{100 * formal_all / total:.0f}% of active relationships came through a formal program"
+        title = f"{100 * formal_all / total:.0f}% of active relationships were matched through a program (any source)"
     fig = finish(fig, title, suppressed_note(hidden_count(frame), min_cell), height=120 + 70 * max(len(shown), 3))
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}, margin={"r": 260})
     return fig
