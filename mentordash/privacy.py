@@ -245,9 +245,10 @@ def total_of(frame: pd.DataFrame, counts: Iterable[str]) -> dict:
 
 
 def _exact_sum(values: pd.Series) -> int:
-    """The sum of a column of whole numbers as a Python int: in int64 when it holds integers (counts and
-    keys of a few hundred rows, far from overflowing), else through pd.to_numeric (missing ones skipped)."""
-    if pd.api.types.is_integer_dtype(values.dtype):
+    """The sum of a column of whole numbers as a Python int: in int64 when it is a numpy integer column
+    (counts and keys of a few hundred rows, far from overflowing), else through pd.to_numeric (missing ones,
+    as a nullable Int64 may hold, skipped)."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
         return int(values.to_numpy(dtype="int64").sum())
     return int(pd.to_numeric(values).sum())
 

@@ -42,6 +42,9 @@ def test_shares_over_columns_are_the_scalar_shares_and_none_where_a_count_is_hid
     assert shares == [pct(3, 10), None, None, pct(3, 10)]
     assert list(zip(lows, highs)) == [wilson_pct(3, 10), (None, None), (None, None), wilson_pct(3, 10)]
     assert shares_pct(pd.Series([1, None], dtype=object), [4, 4])[0] == [pct(1, 4), None]
+    # a nullable integer column holds a hidden count as missing, like the others
+    assert shares_pct(pd.Series([1, None], dtype="Int64"), pd.Series([4, 4]))[0] == [pct(1, 4), None]
+    assert shares_pct(np.array([1, 2]), pd.Series([4, 4], dtype="int32"))[0] == [pct(1, 4), pct(2, 4)]
 
 
 @settings(max_examples=300, deadline=None)

@@ -255,6 +255,15 @@ def test_key_sums_add_sums_per_group_and_a_total_without_groups(rows):
         assert total[key].iloc[0] == by_group[key].sum() % privacy.KEY_MODULUS
 
 
+def test_total_of_sums_counts_and_keys_whatever_the_column_type():
+    """Integer, nullable integer (a missing value skipped) and object columns give the same total."""
+    for dtype in ("int64", "Int64", "object"):
+        frame = pd.DataFrame({"n": [3, 4], "n_key": [2**32 - 1, 5]}, dtype=dtype)
+        assert privacy.total_of(frame, ["n"]) == {"n": 7, "n_key": 4}
+    missing = pd.DataFrame({"n": pd.array([3, None], dtype="Int64"), "n_key": pd.array([6, None], dtype="Int64")})
+    assert privacy.total_of(missing, ["n"]) == {"n": 3, "n_key": 6}
+
+
 def test_key_sums_stay_exact_past_what_a_float_holds():
     """Three million keys of 2^32 - 1 sum past 2^53, where a float64 sum rounds: the sum is exact."""
     rows = 3_000_001

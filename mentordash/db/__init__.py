@@ -259,17 +259,25 @@ class Database:
         cur = self._con.cursor()  # its own: other threads may be reading (the setting is the whole database's)
         try:
             with self._threads_lock:
-                largest = cur.execute(
-                    "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() "
-                    "WHERE database_name = current_database()"
-                ).fetchall()[0][0]
-                cores = _default_threads()
-                threads = cores if self._every_core_blocks else threads_for(int(largest), cores)
+                threads = (
+                    _default_threads()
+                    if self._every_core_blocks
+                    else threads_for(self._largest_table(cur), _default_threads())
+                )
                 if threads != self._threads:
                     cur.execute(f"SET threads = {threads}")  # an int computed here: SET takes no parameters
                     self._threads = threads
         finally:
             cur.close()
+
+    @staticmethod
+    def _largest_table(cur: duckdb.DuckDBPyConnection) -> int:
+        """The rows of the file's largest table, from DuckDB's catalog (no table is read)."""
+        return int(
+            cur.execute(
+                "SELECT coalesce(max(estimated_size), 0) FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()[0][0]
+        )
 
     @contextmanager
     def every_core(self) -> Iterator[None]:

@@ -552,8 +552,7 @@ def relationship_sources(
     grouped["pct"] = [pct(r, t) for r, t in zip(grouped["relationships"], grouped["stage_relationships"])]
     grouped = grouped[columns]
     # each stage once (its first row: the stage's figures are on all of them), in the stages' sorted order
-    stage_of_row, stage_names = pd.factorize(grouped["career_stage"], sort=True)
-    first = np.unique(stage_of_row, return_index=True)[1]
+    stage_of_row, stage_names, first = _stage_rows(grouped["career_stage"], sort=True)
     stages = pd.DataFrame({"career_stage": stage_names, "stage_mentees": grouped["stage_mentees"].to_numpy()[first]})
     stages = privacy.suppress(stages, "stage_mentees", [], min_cell, complementary=True, audience=audience)
     hidden = stages["suppressed"].to_numpy()[stage_of_row]
@@ -610,17 +609,22 @@ def formal_by_stage(
     return out[columns].astype("object")
 
 
+def _stage_rows(stage: pd.Series, sort: bool) -> tuple[np.ndarray, pd.Index, np.ndarray]:
+    """Each row's stage as a number, the stages (sorted, or in order of first appearance) and each stage's
+    first row: the per-stage figures of _source_counts' rows are on every row of their stage."""
+    stage_of_row, stages = pd.factorize(stage, sort=sort)
+    return stage_of_row, stages, np.unique(stage_of_row, return_index=True)[1]
+
+
 def _formal_counts(raw: pd.DataFrame) -> pd.DataFrame:
     """Per career stage (in order of first appearance) of _source_counts' rows: its relationships and distinct
     mentees (the same on every row of the stage) and its formal relationships (summed over its sources),
     each with its cell key; by position in numpy (a group-by's named aggregations cost more than the rest of
     the figure)."""
-    stage_of_row, _ = pd.factorize(raw["career_stage"])
-    stages = int(stage_of_row.max()) + 1 if len(stage_of_row) else 0
-    first = np.unique(stage_of_row, return_index=True)[1]
+    stage_of_row, stages, first = _stage_rows(raw["career_stage"], sort=False)
 
     def summed(column: str) -> np.ndarray:
-        total = np.zeros(stages, dtype="int64")
+        total = np.zeros(len(stages), dtype="int64")
         np.add.at(total, stage_of_row, raw[column].to_numpy(dtype="int64"))
         return total
 

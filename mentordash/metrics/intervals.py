@@ -74,8 +74,9 @@ def _rounded(values: np.ndarray, digits: int) -> np.ndarray:
 def _counts(values) -> tuple[np.ndarray, np.ndarray]:
     """A column of counts as int64 (0 where missing) and whether each is known (not None or NaN: a hidden
     count)."""
-    if isinstance(values, (pd.Series, np.ndarray)) and pd.api.types.is_integer_dtype(values.dtype):
-        numbers = np.asarray(values, dtype="int64")  # nothing hidden: a column of whole counts as it is
+    if isinstance(values, (pd.Series, np.ndarray)) and isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu":
+        # nothing hidden: a numpy column of whole counts as it is (a nullable Int64 may hold missing ones)
+        numbers = np.asarray(values, dtype="int64")
         return numbers, np.ones(len(numbers), dtype=bool)
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="raise")
     known = numbers.notna().to_numpy()
