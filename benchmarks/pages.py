@@ -19,8 +19,9 @@ from __future__ import annotations
 import gc
 import os
 import statistics
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -82,18 +83,39 @@ class Calls:
     def __init__(self, db: Database, timings: dict[str, list[float]] | None = None):
         self.db, self.timings, self._memo = db, timings, {}
         self.called: list[str] = []
+        self._lock = threading.Lock()
 
     def __call__(self, func: Callable, *args: Any, **kwargs: Any) -> Any:
         key = (func, tuple(_freeze(a) for a in args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
-        if key in self._memo:
-            return self._memo[key]
+        # as the app's cache, a call made on two threads at once is computed on one, the other waiting for it
+        with self._lock:
+            entry = self._memo.get(key)
+            owner = entry is None
+            if owner:
+                entry = self._memo[key] = [threading.Event(), None, None]  # done, result, error
+        if not owner:
+            entry[0].wait()
+            if entry[2] is not None:
+                raise entry[2]
+            return entry[1]
         start = time.perf_counter()
-        result = self._memo[key] = func(self.db, *args, **kwargs)
+        try:
+            entry[1] = func(self.db, *args, **kwargs)
+        except BaseException as error:
+            entry[2] = error
+            raise
+        finally:
+            entry[0].set()
         name = func.__qualname__
-        self.called.append(f"{func.__module__}.{name}")
-        if self.timings is not None:
-            self.timings.setdefault(name, []).append(1000 * (time.perf_counter() - start))
-        return result
+        with self._lock:
+            self.called.append(f"{func.__module__}.{name}")
+            if self.timings is not None:
+                self.timings.setdefault(name, []).append(1000 * (time.perf_counter() - start))
+        return entry[1]
+
+    def together(self, parts: Sequence[Callable[[], Any]]) -> list:
+        """ui.cache.together's work for these calls: side by side in the run's snapshot."""
+        return self.db.together(parts)
 
 
 def _freeze(value: Any) -> Any:

@@ -7,8 +7,10 @@ from mentordash.metrics import coverage
 from mentordash.ui import context
 from mentordash.ui import coverage_view as data
 from mentordash.ui.coverage_view import (
+    ROLE_KEY,
     SECTION_KEY,
     SECTIONS,
+    WITHIN_KEY,
     everyone,
     group_table,
     match_table,
@@ -38,6 +40,7 @@ st.caption(
     f"Every group of fewer than {min_cell} people is hidden."
 )
 
+data.prefetch(view, st.session_state)
 stop_if_too_small(data.view_total(view), min_cell)
 
 role = st.radio(
@@ -45,7 +48,7 @@ role = st.radio(
     [*ROLES, coverage.ANY_ROLE],
     format_func=ROLE_LABELS.get,
     horizontal=True,
-    key="cov_role",
+    key=ROLE_KEY,
     help="Mentor is the headline figure (and the summary's); the other roles count on their own.",
 )
 roles = roles_for(role)
@@ -101,7 +104,7 @@ def groups() -> None:
     within = st.selectbox(
         "Compare within",
         stage_choices(view.filters),
-        key="cov_within",
+        key=WITHIN_KEY,
         format_func=within_label,
         help="Groups differ in career stage; compare within one stage for a like-with-like view.",
     )

@@ -9,6 +9,7 @@ from mentordash.ui import context
 from mentordash.ui import outcomes_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.outcomes_view import (
+    DEPARTURE_BY_KEY,
     DEPARTURE_SPLITS,
     SECTION_KEY,
     SECTIONS,
@@ -24,6 +25,7 @@ from mentordash.ui.views import stop_if_too_small
 context.require_frame()
 view = current_view()
 min_cell = context.min_cell()
+data.prefetch(view, st.session_state)
 head = data.window_data(view)
 window = head["window"]
 
@@ -79,7 +81,7 @@ def departure() -> None:
         list(DEPARTURE_SPLITS),
         default=None,
         format_func=DEPARTURE_SPLITS.get,
-        key="outcomes_departure_by",
+        key=DEPARTURE_BY_KEY,
     )
     departures = data.departure_data(view, by)["departures"]
     plotly_chart(st, charts.early_departure(departures, min_cell, by=by), key="outcomes_chart_3")

@@ -66,6 +66,7 @@ if st.session_state.get("rec_split") not in splits:
     st.session_state["rec_split"] = default_split(has_applicant_filters)
 split = right.radio("Split by", list(splits), format_func=splits.get, horizontal=True, key="rec_split")
 note = context_note(track, cycle)
+data.prefetch(view, track, cycle, st.session_state)
 
 
 def too_few_warning() -> None:

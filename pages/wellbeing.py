@@ -47,6 +47,7 @@ st.caption(
     "The survey waves are not affected by the 'As of' date."
 )
 
+data.prefetch(view, st.session_state)
 total = data.view_total(view)
 if total.get("n") == 0:
     st.info("No complete survey responses match these filters.")

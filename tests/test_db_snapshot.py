@@ -3,6 +3,7 @@ an import committed from another thread between two queries cannot change what t
 
 import json
 import threading
+import time
 from datetime import date
 
 import duckdb
@@ -358,4 +359,109 @@ def test_a_result_of_a_version_no_longer_the_latest_is_not_kept(db_path):
         import_in_another_thread(db, db_path.parent / "more_mentors.csv")
         assert db.derived(("mentored",), lambda: mentored_table(db, calls), recipe=RECIPE)["n"][0].as_py() == 6
     assert db.rows("SELECT count(*) FROM derived_results") == [(0,)]
+    db.close()
+
+
+# --- Database.together: a run's figures computed side by side, in its one snapshot ----------------------
+
+
+@pytest.fixture
+def three_lanes(monkeypatch):
+    """together() on three threads, whatever this machine's cores (the rule is the same on any)."""
+    from mentordash.db import Database
+
+    monkeypatch.setattr(Database, "lanes", staticmethod(lambda: 3))
+
+
+def test_together_gives_each_result_in_order_from_several_threads(db_path, three_lanes):
+    db = connect(db_path)
+    threads, barrier = set(), threading.Barrier(3, timeout=10)
+
+    def part(i):
+        def run():
+            barrier.wait()  # all three at once: each on a thread of its own
+            threads.add(threading.get_ident())
+            return i, db.scalar(MENTORED)
+
+        return run
+
+    with db.snapshot():
+        assert db.together([part(i) for i in range(3)]) == [(0, 6), (1, 6), (2, 6)]
+    assert len(threads) == 3
+    db.close()
+
+
+def test_together_reads_the_snapshot_it_was_called_in(db_path, three_lanes):
+    """An import committed after the run's snapshot began is seen by none of the parts: the helper threads
+    find the data changed and leave every part to the calling thread, in its snapshot."""
+    db = connect(db_path)
+    with db.snapshot():
+        version = db.data_version()
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        found = db.together([lambda: (db.scalar(MENTORED), db.data_version())] * 5)
+    assert found == [(6, version)] * 5
+    with db.snapshot():  # once nothing changed in between, the helpers take part, at the new version
+        threads = set()
+
+        def part():
+            threads.add(threading.get_ident())
+            time.sleep(0.05)
+            return db.scalar(MENTORED), db.data_version()
+
+        assert db.together([part] * 6) == [(8, version + 1)] * 6
+    assert len(threads) > 1
+    db.close()
+
+
+def test_together_computes_a_shared_result_once(db_path, three_lanes):
+    db = connect(db_path)
+    computed = []
+
+    def compute():
+        computed.append(threading.get_ident())
+        time.sleep(0.1)  # the other parts ask for it meanwhile
+        return db.df(MENTORED)
+
+    with db.snapshot():
+        frames = db.together([lambda: db.shared(("mentored",), compute)] * 3)
+    assert len(computed) == 1
+    assert all(frame.equals(frames[0]) for frame in frames) and frames[0] is not frames[1]
+    db.close()
+
+
+def test_together_raises_a_part_s_error_after_the_others_finish(db_path, three_lanes):
+    db = connect(db_path)
+    finished = []
+
+    def slow():
+        time.sleep(0.1)
+        finished.append("slow")
+        return 1
+
+    def failing():
+        raise ValueError("part 2 failed")
+
+    with db.snapshot():
+        with pytest.raises(ValueError, match="part 2 failed"):
+            db.together([slow, failing, slow])
+        assert finished == ["slow", "slow"]
+        assert db.scalar(MENTORED) == 6  # the snapshot goes on
+    db.close()
+
+
+def test_together_inside_a_part_runs_its_parts_on_that_part_s_thread(db_path, three_lanes):
+    db = connect(db_path)
+
+    def inner():
+        outer = threading.get_ident()
+        return {ident == outer for ident in db.together([threading.get_ident] * 4)}
+
+    with db.snapshot():
+        assert db.together([inner, inner]) == [{True}, {True}]
+    db.close()
+
+
+def test_together_outside_a_snapshot_runs_in_turn(db_path, three_lanes):
+    db = connect(db_path)
+    assert set(db.together([threading.get_ident] * 4)) == {threading.get_ident()}
     db.close()

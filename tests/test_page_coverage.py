@@ -181,6 +181,37 @@ def test_viewer_sees_aggregates_but_no_row_level_list(monkeypatch, db_path):
     assert "Figures are protected" in texts(at)
 
 
+def test_a_page_run_computes_each_figure_once_with_the_viewer_s_audience(monkeypatch, db_path):
+    """The page computes its headline and open section together first (coverage_view.prefetch, on helper
+    threads that carry the session's context), then draws from the cache: each figure is computed once,
+    for the signed-in user's audience."""
+    import functools
+    import threading
+
+    from mentordash.metrics import coverage
+    from mentordash.ui import cache
+
+    calls = []
+    for name in ("coverage_by_role", "mentor_load", "resident_benchmark"):
+        original = getattr(coverage, name)
+
+        @functools.wraps(original)  # its signature: privacy.gate hands the audience to what takes one
+        def counted(db, *args, _original=original, _name=name, **kwargs):
+            if "counted_days" not in kwargs:  # the overview's tiles (the first page opened) pass theirs
+                calls.append((_name, kwargs.get("audience"), threading.current_thread().name))
+            return _original(db, *args, **kwargs)
+
+        monkeypatch.setattr(coverage, name, counted)
+    monkeypatch.setattr(cache, "_REGISTRY", {})  # the counting functions, not ones an earlier test registered
+    at = open_page(signed_in(monkeypatch, db_path, "chair@hospital.example.org"))
+    assert not at.exception
+    assert sorted(call[:2] for call in calls) == [
+        ("coverage_by_role", "protected"),
+        ("mentor_load", "protected"),
+        ("resident_benchmark", "protected"),  # the open section's ("At the date")
+    ]
+
+
 def test_any_role_and_groups(monkeypatch, db_path):
     at = open_page(app_test(monkeypatch, db_path))
     at.radio(key="cov_role").set_value("any").run()

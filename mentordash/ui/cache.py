@@ -6,10 +6,12 @@ filters live in each session's own state, so two sessions never share them (only
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from mentordash import privacy
 from mentordash.metrics.filters import Filters
@@ -51,3 +53,24 @@ def cached(func: Callable, *args: Any, **kwargs: Any) -> Any:
     db = get_db()
     frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
     return _call(name, db.path, db.data_version(), tuple(_freeze(a) for a in args), frozen_kwargs)
+
+
+def together(cached: Callable, *parts: Callable[[], Any]) -> list:
+    """Each part's result, in order, the parts (each a call of a page's data functions through `cached`)
+    computed side by side in the run's snapshot (Database.together). `cached` is this module's, whose
+    helper threads carry the session's Streamlit context (the audience and the cache are the session's),
+    or the benchmark's plain calls, which bring their own `together`."""
+    own = getattr(cached, "together", None)
+    if own is not None:
+        return own(parts)
+    context = get_script_run_ctx()
+
+    def with_context(work: Callable[[], None]) -> Callable[[], None]:
+        def run() -> None:
+            if context is not None:
+                add_script_run_ctx(threading.current_thread(), context)
+            work()
+
+        return run
+
+    return get_db().together(parts, wrap=with_context)

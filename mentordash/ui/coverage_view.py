@@ -7,13 +7,13 @@ the benchmark, so that what the benchmark times is what the page computes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
-from mentordash.ui.cache import cached
+from mentordash.ui.cache import cached, together
 from mentordash.ui.context import get_db
 from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, numbers_table, percent
 from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
@@ -31,6 +31,7 @@ SECTIONS = (
     "Who is waiting",
 )
 DEFAULT_ROLE = ROLES[0]
+ROLE_KEY, WITHIN_KEY = "cov_role", "cov_within"  # the page's choice of roles, and of a stage for the groups
 
 
 # --- the data of each section ------------------------------------------------------------------------
@@ -101,24 +102,46 @@ def lists_data(view, roles: tuple, user, call: Callable = uncached) -> dict:
 
 
 def page_data(
-    view, user, role: str = DEFAULT_ROLE, within: str = ALL_STAGES, cached: Callable = cached, call: Callable = uncached
+    view,
+    user,
+    role: str = DEFAULT_ROLE,
+    within: str = ALL_STAGES,
+    sections: tuple[str, ...] = SECTIONS,
+    cached: Callable = cached,
+    call: Callable = uncached,
 ) -> dict:
-    """Everything the page computes with every section opened, in the page's order (the benchmark's
-    measure of the page)."""
+    """The page's total and headline and the data of `sections`, computed together (ui.cache.together):
+    with every section, the benchmark's measure of the page; with the open one, what prefetch() has the
+    page compute first on every run."""
     roles = roles_for(role)
-    data = {"total": view_total(view, cached)}
-    for part in (
-        headline_data(view, roles, cached),
-        at_date_data(view, cached),
-        monthly_data(view, roles, cached),
-        groups_data(view, roles, within, cached),
-        load_data(view, roles, cached),
-        sources_data(view, roles, cached),
-        match_data(view, roles, cached),
-        lists_data(view, roles, user, call),
-    ):
+    section_parts = {
+        "At the date": lambda: at_date_data(view, cached),
+        "By role": None,  # the headline's figures
+        "Month by month": lambda: monthly_data(view, roles, cached),
+        "Groups": lambda: groups_data(view, roles, within, cached),
+        "Mentor load": lambda: load_data(view, roles, cached),
+        "How relationships began": lambda: sources_data(view, roles, cached),
+        "Time to match": lambda: match_data(view, roles, cached),
+        "Who is waiting": lambda: lists_data(view, roles, user, call),
+    }
+    parts = [
+        lambda: {"total": view_total(view, cached)},
+        lambda: headline_data(view, roles, cached),
+        *(section_parts[section] for section in sections if section_parts[section]),
+    ]
+    data: dict = {}
+    for part in together(cached, *parts):
         data.update(part)
     return data
+
+
+def prefetch(view, state: Mapping) -> None:
+    """Fill the cache with what this run of the page draws (its total, its headline and the open section,
+    by the choices in the session's `state`), computed together before the page draws them one by one.
+    The roster lists are never cached, so there is nothing to fill for them."""
+    section = state.get(SECTION_KEY) or SECTIONS[0]
+    open_sections = (section,) if section in SECTIONS and section != "Who is waiting" else ()
+    page_data(view, None, state.get(ROLE_KEY) or DEFAULT_ROLE, state.get(WITHIN_KEY) or ALL_STAGES, open_sections)
 
 
 # --- choices, tiles and tables -----------------------------------------------------------------------

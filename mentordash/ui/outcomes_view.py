@@ -6,14 +6,14 @@ functions: `cached` is ui.cache.cached in the app, a plain call on a connection 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from mentordash.charts.outcomes import DEPARTURE_GROUP_LABELS, MENTOR_FLAG_LABELS, MENTORED_FLAG_LABELS
 from mentordash.metrics import outcomes
 from mentordash.metrics.outcomes import GROUPINGS
-from mentordash.ui.cache import cached
+from mentordash.ui.cache import cached, together
 from mentordash.ui.tables import COUNT, PERCENT, as_is, display_table
 from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS
 
@@ -22,6 +22,7 @@ DEPARTURE_SPLITS = {d: DIMENSION_LABELS[d] for d in GROUPINGS}
 # The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
 SECTION_KEY = "outcomes_section"
 SECTIONS = ("Publications", "Promotion", "Early departure", "Career satisfaction", "The mentors' side")
+DEPARTURE_BY_KEY = "outcomes_departure_by"  # the early departure section's further split
 
 
 # --- the data of each section ------------------------------------------------------------------------
@@ -55,16 +56,29 @@ def mentors_data(view, cached: Callable = cached) -> dict:
     return {"mentors": cached(outcomes.mentor_publications, view.as_of, view.filters)}
 
 
-def page_data(view, by: str | None = None, cached: Callable = cached) -> dict:
-    """Everything the page computes with every section opened (the benchmark's measure of the page)."""
-    return {
-        **window_data(view, cached),
-        **publications_data(view, cached),
-        **promotion_data(view, cached),
-        **departure_data(view, by, cached),
-        **satisfaction_data(view, cached),
-        **mentors_data(view, cached),
+def page_data(view, by: str | None = None, sections: tuple[str, ...] = SECTIONS, cached: Callable = cached) -> dict:
+    """The page's window and total and the data of `sections`, computed together (ui.cache.together): with
+    every section, the benchmark's measure of the page; with the open one, what prefetch() has the page
+    compute first on every run."""
+    section_parts = {
+        "Publications": lambda: publications_data(view, cached),
+        "Promotion": lambda: promotion_data(view, cached),
+        "Early departure": lambda: departure_data(view, by, cached),
+        "Career satisfaction": lambda: satisfaction_data(view, cached),
+        "The mentors' side": lambda: mentors_data(view, cached),
     }
+    data: dict = {}
+    parts = [lambda: window_data(view, cached), *(section_parts[section] for section in sections)]
+    for part in together(cached, *parts):
+        data.update(part)
+    return data
+
+
+def prefetch(view, state: Mapping) -> None:
+    """Fill the cache with the window, the total and the open section's data (by the session's `state`)
+    before the page draws them one by one."""
+    section = state.get(SECTION_KEY) or SECTIONS[0]
+    page_data(view, state.get(DEPARTURE_BY_KEY), (section,) if section in SECTIONS else ())
 
 
 # --- tables ------------------------------------------------------------------------------------------

@@ -7,13 +7,13 @@ same functions: `cached` is ui.cache.cached in the app, a plain call on a connec
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
 from mentordash.metrics import recruitment
-from mentordash.ui.cache import cached
+from mentordash.ui.cache import cached, together
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
 from mentordash.vocabulary import (
     APPLICANT_STAGE_LABELS,
@@ -63,15 +63,16 @@ def cycle_data(view, track: str, cycle: int, cached: Callable = cached) -> dict:
 
 def shares_data(view, cached: Callable = cached) -> dict:
     """The funnel of every cycle, and the two share charts' funnels (each sets its own attribute's
-    filter aside), with the national benchmarks."""
+    filter aside), with the national benchmarks: four calls, computed together (ui.cache.together)."""
     women_filters, urim_filters, note = share_filters(view.filters)
-    return {
-        "funnel": cached(recruitment.funnel, view.filters),
-        "benchmarks": cached(recruitment.benchmarks),
-        "women": cached(recruitment.funnel, women_filters),
-        "urim": cached(recruitment.funnel, urim_filters),
-        "set_aside_note": note,
-    }
+    funnel, benchmarks, women, urim = together(
+        cached,
+        lambda: cached(recruitment.funnel, view.filters),
+        lambda: cached(recruitment.benchmarks),
+        lambda: cached(recruitment.funnel, women_filters),
+        lambda: cached(recruitment.funnel, urim_filters),
+    )
+    return {"funnel": funnel, "benchmarks": benchmarks, "women": women, "urim": urim, "set_aside_note": note}
 
 
 def pipeline_data(view, track: str, cycle: int, cached: Callable = cached) -> dict:
@@ -85,21 +86,43 @@ def department_data(view, cached: Callable = cached) -> dict:
     }
 
 
-def page_data(view, track: str | None = None, cycle: int | None = None, cached: Callable = cached) -> dict:
-    """Everything the page computes with every section opened, for a track and cycle (default: the first
-    visit's), in the page's order (the benchmark's measure of the page)."""
+def page_data(
+    view,
+    track: str | None = None,
+    cycle: int | None = None,
+    sections: tuple[str, ...] = SECTIONS,
+    cached: Callable = cached,
+) -> dict:
+    """The page's header and, for a track and cycle (default: the first visit's), the data of `sections`,
+    computed together (ui.cache.together): with every section, the benchmark's measure of the page; with
+    the open one, what prefetch() has the page compute first on every run."""
     head = header_data(view, cached)
     if head["total"]["suppressed"] or not head["total"]["n"]:
         return head  # the page stops here
     if track is None:
         track, cycle = default_choice(head["pairs"])
-    return {
-        **head,
-        **cycle_data(view, track, cycle, cached),
-        **shares_data(view, cached),
-        **pipeline_data(view, track, cycle, cached),
-        **department_data(view, cached),
+    section_parts = {
+        "The funnel": lambda: cycle_data(view, track, cycle, cached),
+        "Conversion by group": lambda: cycle_data(view, track, cycle, cached),
+        "Women and URiM": lambda: shares_data(view, cached),
+        "Pipeline programs": lambda: {
+            **cycle_data(view, track, cycle, cached),
+            **pipeline_data(view, track, cycle, cached),
+        },
+        "The department": lambda: department_data(view, cached),
     }
+    data = dict(head)
+    # the heaviest first (three funnels), so that the lanes end together
+    ordered = sorted(sections, key=lambda section: section != "Women and URiM")
+    for part in together(cached, *(section_parts[section] for section in ordered)):
+        data.update(part)
+    return data
+
+
+def prefetch(view, track: str, cycle: int, state: Mapping) -> None:
+    """Fill the cache with the open section's data (by the session's `state`) before the page draws it."""
+    section = state.get(SECTION_KEY) or SECTIONS[0]
+    page_data(view, track, cycle, (section,) if section in SECTIONS else ())
 
 
 # --- filters and choices -----------------------------------------------------------------------------

@@ -7,14 +7,14 @@ functions: `cached` is ui.cache.cached in the app, a plain call on a connection 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 
 from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURES
 from mentordash.metrics import wellbeing
-from mentordash.ui.cache import cached
+from mentordash.ui.cache import cached, together
 from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
 
 # The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
@@ -54,9 +54,27 @@ def groups_data(view, cached: Callable = cached) -> dict:
     return {"by_group": cached(wellbeing.measures_by_group, view.filters)}
 
 
-def page_data(view, cached: Callable = cached) -> dict:
-    """Everything the page computes with every section opened (the benchmark's measure of the page)."""
-    return {"total": view_total(view, cached), **waves_data(view, cached), **groups_data(view, cached)}
+# The sections that show measures by group (every section shows them by wave).
+GROUP_SECTIONS = ("Who is most affected", "Mentored or not")
+
+
+def page_data(view, sections: tuple[str, ...] = SECTIONS, cached: Callable = cached) -> dict:
+    """The page's total, its measures by wave and, when one of `sections` shows them, by group, computed
+    together (ui.cache.together): with every section, the benchmark's measure of the page; with the open
+    one, what prefetch() has the page compute first on every run."""
+    parts = [lambda: {"total": view_total(view, cached)}, lambda: waves_data(view, cached)]
+    if any(section in GROUP_SECTIONS for section in sections):
+        parts.append(lambda: groups_data(view, cached))
+    data: dict = {}
+    for part in together(cached, *parts):
+        data.update(part)
+    return data
+
+
+def prefetch(view, state: Mapping) -> None:
+    """Fill the cache with what the open section (by the session's `state`) draws, before the page draws it."""
+    section = state.get(SECTION_KEY) or SECTIONS[0]
+    page_data(view, (section,) if section in SECTIONS else ())
 
 
 # --- names, figures and tables -----------------------------------------------------------------------
