@@ -31,7 +31,9 @@ from mentordash.settings import SettingError  # noqa: F401  (re-exported for cal
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-IDLE_CURSORS_KEPT = 16  # finished snapshots' cursors kept for the next ones (a page run reads on one per core: together())
+IDLE_CURSORS_KEPT = (
+    16  # finished snapshots' cursors kept for the next ones (a page run reads on one per core: together())
+)
 # derived() results kept per data version: the eight a committee's loop over every page with one filter on
 # gender, URiM or division reads (24 MB in all at consortium scale); with five, each page's first run read
 # some of them back from the file again (about 6 ms each).

@@ -15,6 +15,7 @@ from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
 from mentordash.ui.cache import cached, together
 from mentordash.ui.context import get_db
+from mentordash.ui.sections import open_section
 from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, numbers_table, percent
 from mentordash.vocabulary import ALL_STAGES, ALL_STAGES_LABEL, CAREER_STAGE_LABELS, DIMENSION_LABELS, ROLES
 
@@ -139,8 +140,7 @@ def prefetch(view, state: Mapping) -> None:
     """Fill the cache with what this run of the page draws (its total, its headline and the open section,
     by the choices in the session's `state`), computed together before the page draws them one by one.
     The roster lists are never cached, so there is nothing to fill for them."""
-    section = state.get(SECTION_KEY) or SECTIONS[0]
-    open_sections = (section,) if section in SECTIONS and section != "Who is waiting" else ()
+    open_sections = tuple(s for s in open_section(state, SECTION_KEY, SECTIONS) if s != "Who is waiting")
     page_data(view, None, state.get(ROLE_KEY) or DEFAULT_ROLE, state.get(WITHIN_KEY) or ALL_STAGES, open_sections)
 
 

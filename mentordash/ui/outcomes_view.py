@@ -14,6 +14,7 @@ from mentordash.charts.outcomes import DEPARTURE_GROUP_LABELS, MENTOR_FLAG_LABEL
 from mentordash.metrics import outcomes
 from mentordash.metrics.outcomes import GROUPINGS
 from mentordash.ui.cache import cached, together
+from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, PERCENT, as_is, display_table
 from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS
 
@@ -77,8 +78,7 @@ def page_data(view, by: str | None = None, sections: tuple[str, ...] = SECTIONS,
 def prefetch(view, state: Mapping) -> None:
     """Fill the cache with the window, the total and the open section's data (by the session's `state`)
     before the page draws them one by one."""
-    section = state.get(SECTION_KEY) or SECTIONS[0]
-    page_data(view, state.get(DEPARTURE_BY_KEY), (section,) if section in SECTIONS else ())
+    page_data(view, state.get(DEPARTURE_BY_KEY), open_section(state, SECTION_KEY, SECTIONS))
 
 
 # --- tables ------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import pandas as pd
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
 from mentordash.metrics import recruitment
 from mentordash.ui.cache import cached, together
+from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
 from mentordash.vocabulary import (
     APPLICANT_STAGE_LABELS,
@@ -121,8 +122,7 @@ def page_data(
 
 def prefetch(view, track: str, cycle: int, state: Mapping) -> None:
     """Fill the cache with the open section's data (by the session's `state`) before the page draws it."""
-    section = state.get(SECTION_KEY) or SECTIONS[0]
-    page_data(view, track, cycle, (section,) if section in SECTIONS else ())
+    page_data(view, track, cycle, open_section(state, SECTION_KEY, SECTIONS))
 
 
 # --- filters and choices -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ app.py's page run, so it opens its own snapshot of the data, as the page run doe
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 import streamlit as st
 
@@ -25,3 +25,11 @@ def section_tabs(sections: dict[str, Callable[[], None]], key: str) -> None:
             if tab.open:
                 with tab:
                     draw()
+
+
+def open_section(state: Mapping, key: str, labels: Sequence[str]) -> tuple[str, ...]:
+    """The tab of section_tabs(key=key) that this run draws, by the session's `state` (the first before
+    any choice), as a tuple of one label (none for a label the page no longer has): what a page's
+    prefetch computes besides its header."""
+    label = state.get(key) or labels[0]
+    return (label,) if label in labels else ()

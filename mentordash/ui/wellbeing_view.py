@@ -15,6 +15,7 @@ from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURES
 from mentordash.metrics import wellbeing
 from mentordash.ui.cache import cached, together
+from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
 
 # The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
@@ -73,8 +74,7 @@ def page_data(view, sections: tuple[str, ...] = SECTIONS, cached: Callable = cac
 
 def prefetch(view, state: Mapping) -> None:
     """Fill the cache with what the open section (by the session's `state`) draws, before the page draws it."""
-    section = state.get(SECTION_KEY) or SECTIONS[0]
-    page_data(view, (section,) if section in SECTIONS else ())
+    page_data(view, open_section(state, SECTION_KEY, SECTIONS))
 
 
 # --- names, figures and tables -----------------------------------------------------------------------
