@@ -3,7 +3,7 @@ rows) paid more for pandas' per-assignment machinery (about 0.15 ms a column set
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -16,6 +16,34 @@ def with_columns(
     are to have) in place of the column of its name, or after the others in the order given. What assigning
     them one by one to a copy gives (the same columns, order, dtypes and index), as one construction."""
     dropped = set(drop)
-    data = {name: columns.get(name, frame[name]) for name in frame.columns if name not in dropped}
+    data = {
+        name: columns[name] if name in columns else _values(frame[name])
+        for name in frame.columns
+        if name not in dropped
+    }
     data.update((name, values) for name, values in columns.items() if name not in data)
-    return pd.DataFrame(data, index=frame.index)
+    return pd.DataFrame(data, index=frame.index, copy=False)
+
+
+def _values(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
+    """A column's values as they are stored, without its index: the frame is built on the index given, so
+    pandas has no Series to align (190 against 300 us for a frame of ten columns)."""
+    return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+
+
+def ranks(column: pd.Series, order: Mapping[Hashable, int] | None = None) -> np.ndarray:
+    """Each value's rank for sorting: its number in `order` (values it lacks after all of those), or without
+    one its place among the column's distinct values as sort_values orders them; missing values last. Ranked
+    once per distinct value: a sort_values with a key that maps every row cost about 0.5 ms a frame."""
+    codes, names = pd.factorize(column, sort=order is None)
+    if order is None:
+        return np.where(codes < 0, len(names), codes)
+    table = np.array([*(order.get(name, len(order)) for name in names), len(order) + 1])  # code -1: missing
+    return table[codes]
+
+
+def sort_rows(frame: pd.DataFrame, *keys: np.ndarray) -> pd.DataFrame:
+    """The frame's rows in the order of `keys` (arrays of its rows, the first key first: ranks(), or a numeric
+    column, negated to sort it descending), ties in their order; a fresh index, as sort_values(...)
+    .reset_index(drop=True) gives where the keys set the order."""
+    return frame.take(np.lexsort(keys[::-1])).reset_index(drop=True)

@@ -449,15 +449,37 @@ def test_together_raises_a_part_s_error_after_the_others_finish(db_path, three_l
     db.close()
 
 
-def test_together_inside_a_part_runs_its_parts_on_that_part_s_thread(db_path, three_lanes):
+def test_together_inside_a_part_shares_the_lanes(db_path, three_lanes):
+    """A together() inside a part queues its parts on the same three lanes: the three inner parts meet at a
+    barrier, which they pass only when three threads run them at once (the outer part's own thread and the
+    two helpers, one free again after the quick outer part)."""
     db = connect(db_path)
+    barrier, threads = threading.Barrier(3, timeout=10), []
 
-    def inner():
-        outer = threading.get_ident()
-        return {ident == outer for ident in db.together([threading.get_ident] * 4)}
+    def inner(i):
+        def run():
+            barrier.wait()
+            threads.append(threading.get_ident())
+            return i
+
+        return run
 
     with db.snapshot():
-        assert db.together([inner, inner]) == [{True}, {True}]
+        outer = db.together([lambda: db.together([inner(i) for i in range(3)]), lambda: "quick"])
+    assert outer == [[0, 1, 2], "quick"]
+    assert len(set(threads)) == 3
+    db.close()
+
+
+def test_a_part_waiting_for_its_own_parts_runs_them_with_no_helper_free(db_path, three_lanes):
+    """Every lane busy in a part that waits for parts of its own: each runs its own, nothing waits forever."""
+    db = connect(db_path)
+
+    def outer(i):
+        return lambda: sum(db.together([lambda j=j: i * 10 + j for j in range(4)]))
+
+    with db.snapshot():
+        assert db.together([outer(i) for i in range(6)]) == [sum(i * 10 + j for j in range(4)) for i in range(6)]
     db.close()
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentordash.frames import with_columns
+from mentordash.frames import ranks, sort_rows, with_columns
 
 _NAMES = st.sampled_from(["n", "pct", "group", "flag", "new_a", "new_b"])
 
@@ -39,3 +39,39 @@ def test_columns_set_at_once_are_as_set_one_by_one(rows, set_names, drop, labels
     for name, values in columns.items():
         expected[name] = pd.Series(values, index=expected.index)
     pd.testing.assert_frame_equal(with_columns(frame, columns, drop=drop), expected)
+
+
+_ORDER = {"resident": 0, "fellow": 1, "junior_faculty": 2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    keys=st.lists(
+        st.tuples(
+            st.sampled_from(["resident", "fellow", "junior_faculty", "unlisted", None]),
+            st.integers(0, 3),
+            st.sampled_from(["b", "a", "c", None]),
+        ),
+        unique=True,
+        max_size=12,
+    ),
+    string_dtype=st.booleans(),
+)
+def test_sorted_by_ranks_as_by_sort_values(keys, string_dtype):
+    """A stage in a given order (unlisted and missing last), a count descending, a name ascending (missing
+    last): the rows sort_values gives with a key that maps each row, the keys being unique."""
+    dtype = "str" if string_dtype else object
+    frame = pd.DataFrame(
+        {
+            "stage": pd.Series([k[0] for k in keys], dtype=dtype),
+            "n": np.array([k[1] for k in keys], dtype="int64"),
+            "name": pd.Series([k[2] for k in keys], dtype=dtype),
+        }
+    )
+    expected = frame.sort_values(
+        ["stage", "n", "name"],
+        ascending=[True, False, True],
+        key=lambda s: s.map(_ORDER).fillna(len(_ORDER)).where(s.notna(), len(_ORDER) + 1) if s.name == "stage" else s,
+    ).reset_index(drop=True)
+    found = sort_rows(frame, ranks(frame["stage"], _ORDER), -frame["n"].to_numpy(), ranks(frame["name"]))
+    pd.testing.assert_frame_equal(found, expected)

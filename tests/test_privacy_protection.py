@@ -456,7 +456,11 @@ def test_every_function_the_app_caches_takes_the_audience_or_returns_no_figures(
         imports = [node for node in ast.walk(ast.parse(text)) if isinstance(node, (ast.Import, ast.ImportFrom))]
         namespace: dict = {}
         exec(compile(ast.Module(body=imports, type_ignores=[]), str(source), "exec"), namespace)  # imports only
-        for dotted in re.findall(r"cached\(\s*([A-Za-z_][\w.]*)", text):
+        # cached(func, ...), and {name: (func, ...)} handed to ui.cache.calls_together
+        calls = re.findall(r"cached\(\s*([A-Za-z_][\w.]*)", text) + re.findall(
+            r'"\w+":\s*\(\s*([A-Za-z_][\w.]*),?', text
+        )
+        for dotted in calls:
             if dotted == "func" or dotted.split(".")[0] not in namespace:
                 continue  # a parameter of a helper that forwards to cached()
             func = eval(dotted, namespace)  # a name from the file's own imports

@@ -7,6 +7,7 @@ snapshot's, or one kept for the thread), on which the shared date macros of sql/
 
 from __future__ import annotations
 
+import collections
 import copy
 import functools
 import hashlib
@@ -388,59 +389,46 @@ class Database:
         so two run in about the time of one (measured: the coverage page's eight queries 52 ms one after
         another, 28 ms on two threads, at department scale).
 
-        This thread takes thunks in turn with one helper thread per further core (lanes(): no more at once),
-        each helper on a cursor of its own, in a read transaction of the same data version as this thread's
-        snapshot, sharing its shared() results. A together() inside a thunk runs its own thunks in turn, on
-        the lane it is on. A helper that finds the data changed since (an import
-        committed in between) takes no thunk, and this thread runs them all: every figure of the run is of
-        one version, as in snapshot(). Outside a snapshot they simply run one after another. `wrap` wraps a
-        helper thread's work (the app attaches its Streamlit context). The first thunk's error, in order,
-        is raised after all have finished."""
+        This thread and one helper thread per further core (lanes(): no more at once) take the thunks in
+        order, each helper on a cursor of its own, in a read transaction of the same data version as this
+        thread's snapshot, sharing its shared() results. A helper that finds the data changed since (an import
+        committed in between) takes no thunk, and this thread runs them all: every figure of the run is of one
+        version, as in snapshot(). A together() inside a thunk adds its thunks to the same lanes (a lane that
+        is free takes them; the thunk's own thread runs those still waiting, then waits for the others), so
+        the lanes end together however the work is nested. A thunk must not wait for a result that the code
+        which called its together() is computing. Outside a snapshot the thunks run one after another. `wrap`
+        wraps a helper thread's work (the app attaches its Streamlit context). The first thunk's error, in
+        order, is raised after all have finished."""
         thunks = list(thunks)
-        lanes = min(len(thunks), self.lanes())
-        nested = getattr(self._local, "together", False)  # the lanes are busy already: no more threads
-        if lanes < 2 or nested or getattr(self._local, "cursor", None) is None:
+        lanes = getattr(self._local, "lanes", None)
+        if lanes is not None:  # inside a thunk of an outer together(): the same lanes
+            return lanes.run(thunks)
+        count = self.lanes()  # as many as thunks may nest: a together() inside one adds its own
+        if len(thunks) < 2 or count < 2 or getattr(self._local, "cursor", None) is None:
             return [thunk() for thunk in thunks]
-        version, memo = self.data_version(), self._local.shared
-        results: list[Any] = [None] * len(thunks)
-        errors: list[BaseException | None] = [None] * len(thunks)
-        order, order_lock = iter(range(len(thunks))), threading.Lock()
-
-        def work() -> None:
-            while True:
-                with order_lock:
-                    index = next(order, None)
-                if index is None:
-                    return
-                try:
-                    results[index] = thunks[index]()
-                except BaseException as error:  # raised in the calling thread, in order
-                    errors[index] = error
+        version, memo, lanes = self.data_version(), self._local.shared, _Lanes()
 
         def helper() -> None:
             if not self._join_snapshot(version, memo):
                 return
-            self._local.together = True
+            self._local.lanes = lanes
             try:
-                (wrap(work) if wrap else work)()
+                (wrap(lanes.serve) if wrap else lanes.serve)()
             finally:
-                self._local.together = False
+                self._local.lanes = None
                 self._leave_snapshot()
 
-        helpers = [threading.Thread(target=helper, daemon=True) for _ in range(lanes - 1)]
+        helpers = [threading.Thread(target=helper, daemon=True) for _ in range(count - 1)]
         for thread in helpers:
             thread.start()
-        self._local.together = True
+        self._local.lanes = lanes
         try:
-            work()
+            return lanes.run(thunks)
         finally:
-            self._local.together = False
+            self._local.lanes = None
+            lanes.close()
             for thread in helpers:
                 thread.join()
-        for error in errors:
-            if error is not None:
-                raise error
-        return results
 
     @staticmethod
     def lanes() -> int:
@@ -810,6 +798,67 @@ class _Memo:
         if entry.error is not None:
             raise entry.error
         return entry.value
+
+
+class _Lanes:
+    """The thunks of one together() and of every together() inside them, queued for the run's threads: helper
+    threads take any (serve); a thread waiting for its own thunks runs those still queued, so every wait ends
+    even with no helper at all."""
+
+    def __init__(self) -> None:
+        self._ready = threading.Condition()
+        self._queue: collections.deque[_Part] = collections.deque()
+        self._closed = False
+
+    def run(self, thunks: Sequence[Callable[[], Any]]) -> list:
+        parts = [_Part(thunk) for thunk in thunks]
+        with self._ready:
+            self._queue.extend(parts)
+            self._ready.notify_all()
+        for part in parts:
+            while not part.done:
+                with self._ready:
+                    mine = next((p for p in self._queue if p in parts), None)
+                    if mine is None:
+                        if not part.done:
+                            self._ready.wait()
+                        continue
+                    self._queue.remove(mine)
+                mine.run(self._ready)
+        for part in parts:
+            if part.error is not None:
+                raise part.error
+        return [part.result for part in parts]
+
+    def serve(self) -> None:
+        """A helper thread's work: any queued thunk, until the outermost together() closes the lanes."""
+        while True:
+            with self._ready:
+                while not self._queue and not self._closed:
+                    self._ready.wait()
+                if not self._queue:
+                    return
+                part = self._queue.popleft()
+            part.run(self._ready)
+
+    def close(self) -> None:
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+
+class _Part:
+    def __init__(self, thunk: Callable[[], Any]) -> None:
+        self.thunk, self.done, self.result, self.error = thunk, False, None, None
+
+    def run(self, ready: threading.Condition) -> None:
+        try:
+            self.result = self.thunk()
+        except BaseException as error:  # raised by the together() it belongs to, in order
+            self.error = error
+        with ready:
+            self.done = True
+            ready.notify_all()
 
 
 class _Entry:

@@ -12,7 +12,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
-from mentordash.frames import with_columns
+from mentordash.frames import ranks, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import first_relationship_start, years_before
@@ -162,7 +162,7 @@ def coverage_by_stage(
     """One row per career stage with active people, with complementary suppression (the total is shown)
     (counted_days: as coverage_counts)."""
     counts = coverage_counts(db, [as_of], filters, roles, counted_days).drop(columns="day")
-    counts = counts.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
+    counts = sort_rows(counts, ranks(counts["career_stage"], _STAGE_ORDER))
     return _coverage_cells(counts, db.settings()["min_cell"], audience, complementary=True)
 
 
@@ -328,6 +328,8 @@ def active_relationships(
 
 GROUP_DIMENSIONS = ("gender", "urim", "race_ethnicity", "division")
 SOURCE_ORDER = (*SOURCES, NOT_RECORDED)  # how relationships began, in display order
+_SOURCE_RANK = {source: i for i, source in enumerate(SOURCE_ORDER)}
+_DIMENSION_ORDER = {dimension: i for i, dimension in enumerate(GROUP_DIMENSIONS)}
 MATCH_YEARS_BACK = 3
 
 
@@ -413,12 +415,9 @@ def coverage_by_group(
     counts = db.df(
         load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"]), params
     )
-    order = {d: i for i, d in enumerate(GROUP_DIMENSIONS)}
-    counts = counts.sort_values(
-        ["dimension", "n", "group"],
-        ascending=[True, False, True],
-        key=lambda s: s.map(order) if s.name == "dimension" else s,
-    ).reset_index(drop=True)
+    counts = sort_rows(
+        counts, ranks(counts["dimension"], _DIMENSION_ORDER), -counts["n"].to_numpy(), ranks(counts["group"])
+    )
     return _coverage_cells(counts, settings["min_cell"], audience, complementary=True, within=["dimension"])
 
 
@@ -575,10 +574,7 @@ def relationship_sources(
         audience=audience,
         numerators={"relationships": ["pct"], "formal": []},
     ).drop(columns="stage_small")
-    source_order = {s: i for i, s in enumerate(SOURCE_ORDER)}
-    return grouped.sort_values(
-        ["career_stage", "source"], key=lambda s: s.map(_STAGE_ORDER if s.name == "career_stage" else source_order)
-    ).reset_index(drop=True)
+    return sort_rows(grouped, ranks(grouped["career_stage"], _STAGE_ORDER), ranks(grouped["source"], _SOURCE_RANK))
 
 
 def formal_by_stage(
@@ -678,7 +674,7 @@ def time_to_match(
     )
     min_cell = settings["min_cell"]
     raw = db.df(load_sql("coverage_time_to_match", people_filter=people_filter), params)
-    raw = raw.sort_values("career_stage", key=lambda s: s.map(_STAGE_ORDER)).reset_index(drop=True)
+    raw = sort_rows(raw, ranks(raw["career_stage"], _STAGE_ORDER))
     raw = privacy.publish_counts(
         raw,
         audience,

@@ -14,6 +14,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
+from mentordash.frames import ranks
 from mentordash.instruments import (
     BURNOUT_MEASURES,
     INSTRUMENTS,
@@ -316,16 +317,8 @@ def _by_wave_measure_group(frame: pd.DataFrame) -> pd.DataFrame:
     pair_rank[sorted(range(len(pair_keys)), key=pair_keys.__getitem__)] = np.arange(len(pair_keys))
     measures, measure_names = pd.factorize(frame["measure"])
     measure_rank = np.array([_MEASURE_RANK[m] for m in measure_names])[measures]
-    order = np.lexsort(
-        (pair_rank[pairs], measure_rank, _sorted_codes(frame["survey"]), _sorted_codes(frame["last_submitted"]))
-    )
+    order = np.lexsort((pair_rank[pairs], measure_rank, ranks(frame["survey"]), ranks(frame["last_submitted"])))
     return frame.take(order).reset_index(drop=True)
-
-
-def _sorted_codes(column: pd.Series) -> np.ndarray:
-    """Each value's rank among the column's distinct values, as sort_values orders them (missing last)."""
-    codes, names = pd.factorize(column, sort=True)
-    return np.where(codes < 0, len(names), codes)
 
 
 def measures_by_group(db: Database, filters: Filters, audience: str = privacy.EXACT) -> pd.DataFrame:

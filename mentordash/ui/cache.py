@@ -74,3 +74,9 @@ def together(cached: Callable, *parts: Callable[[], Any]) -> list:
         return run
 
     return get_db().together(parts, wrap=with_context)
+
+
+def calls_together(cached: Callable, calls: dict[str, tuple]) -> dict:
+    """{name: cached(func, *args)} for each `name: (func, *args)` of `calls`, computed together."""
+    results = together(cached, *(lambda call=call: cached(*call) for call in calls.values()))
+    return dict(zip(calls, results))

@@ -13,7 +13,7 @@ import pandas as pd
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
-from mentordash.ui.cache import cached, together
+from mentordash.ui.cache import cached, calls_together, together
 from mentordash.ui.context import get_db
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, numbers_table, percent
@@ -50,11 +50,14 @@ def view_total(view, cached: Callable = cached) -> dict:
 
 
 def headline_data(view, roles: tuple, cached: Callable = cached) -> dict:
-    """The tiles above the sections: coverage by role and stage, and the mentors' load."""
-    return {
-        "by_role": cached(coverage.coverage_by_role, view.as_of, view.filters),
-        "load": cached(coverage.mentor_load, view.as_of, view.filters, roles),
-    }
+    """The tiles above the sections: coverage by role and stage, and the mentors' load (together)."""
+    return calls_together(
+        cached,
+        {
+            "by_role": (coverage.coverage_by_role, view.as_of, view.filters),
+            "load": (coverage.mentor_load, view.as_of, view.filters, roles),
+        },
+    )
 
 
 def at_date_data(view, cached: Callable = cached) -> dict:
@@ -75,10 +78,13 @@ def groups_data(view, roles: tuple, within: str, cached: Callable = cached) -> d
 
 
 def load_data(view, roles: tuple, cached: Callable = cached) -> dict:
-    return {
-        "distribution": cached(coverage.mentor_load_distribution, view.as_of, view.filters, roles),
-        "tax": cached(coverage.load_by_group, view.as_of, view.filters, roles),
-    }
+    return calls_together(
+        cached,
+        {
+            "distribution": (coverage.mentor_load_distribution, view.as_of, view.filters, roles),
+            "tax": (coverage.load_by_group, view.as_of, view.filters, roles),
+        },
+    )
 
 
 def sources_data(view, roles: tuple, cached: Callable = cached) -> dict:

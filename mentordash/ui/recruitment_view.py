@@ -13,7 +13,7 @@ import pandas as pd
 
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
 from mentordash.metrics import recruitment
-from mentordash.ui.cache import cached, together
+from mentordash.ui.cache import cached, calls_together, together
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
 from mentordash.vocabulary import (
@@ -66,14 +66,16 @@ def shares_data(view, cached: Callable = cached) -> dict:
     """The funnel of every cycle, and the two share charts' funnels (each sets its own attribute's
     filter aside), with the national benchmarks: four calls, computed together (ui.cache.together)."""
     women_filters, urim_filters, note = share_filters(view.filters)
-    funnel, benchmarks, women, urim = together(
+    shares = calls_together(
         cached,
-        lambda: cached(recruitment.funnel, view.filters),
-        lambda: cached(recruitment.benchmarks),
-        lambda: cached(recruitment.funnel, women_filters),
-        lambda: cached(recruitment.funnel, urim_filters),
+        {
+            "funnel": (recruitment.funnel, view.filters),
+            "benchmarks": (recruitment.benchmarks,),
+            "women": (recruitment.funnel, women_filters),
+            "urim": (recruitment.funnel, urim_filters),
+        },
     )
-    return {"funnel": funnel, "benchmarks": benchmarks, "women": women, "urim": urim, "set_aside_note": note}
+    return {**shares, "set_aside_note": note}
 
 
 def pipeline_data(view, track: str, cycle: int, cached: Callable = cached) -> dict:
@@ -113,9 +115,7 @@ def page_data(
         "The department": lambda: department_data(view, cached),
     }
     data = dict(head)
-    # the heaviest first (three funnels), so that the lanes end together
-    ordered = sorted(sections, key=lambda section: section != "Women and URiM")
-    for part in together(cached, *(section_parts[section] for section in ordered)):
+    for part in together(cached, *(section_parts[section] for section in sections)):
         data.update(part)
     return data
 
