@@ -7,7 +7,7 @@ fragments below are fixed text from this module; only values travel as parameter
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from mentordash.privacy import figure_free
@@ -48,7 +48,8 @@ class Filters:
     def as_dict(self) -> dict:
         """Only the filters that are set, lists for JSON (the summary's `filters`)."""
         out = {}
-        for key, value in asdict(self).items():
+        for key in _FIELD_NAMES:  # not dataclasses.asdict, which deep-copies every tuple on each query built
+            value = getattr(self, key)
             if key == "urim":
                 if value is not None:
                     out[key] = value
@@ -76,6 +77,9 @@ class Filters:
     @classmethod
     def from_key(cls, key: tuple) -> Filters:
         return cls.of(**dict(key))
+
+
+_FIELD_NAMES = tuple(field.name for field in fields(Filters))
 
 
 def _check(name: str, values: tuple, allowed: tuple) -> None:

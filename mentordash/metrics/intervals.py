@@ -78,6 +78,9 @@ def _counts(values) -> tuple[np.ndarray, np.ndarray]:
         # nothing hidden: a numpy column of whole counts as it is (a nullable Int64 may hold missing ones)
         numbers = np.asarray(values, dtype="int64")
         return numbers, np.ones(len(numbers), dtype=bool)
+    if isinstance(values, list) and all(type(v) is int for v in values):
+        # nothing hidden: Python ints, as coverage's rates pass them (a Series and to_numeric cost ~0.3 ms)
+        return np.array(values, dtype="int64"), np.ones(len(values), dtype=bool)
     numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="raise")
     known = numbers.notna().to_numpy()
     return numbers.fillna(0).to_numpy(dtype="int64"), known

@@ -141,24 +141,23 @@ def _ci(successes, n) -> tuple[float | None, float | None]:
 
 
 def _splits_hidden(splits: list[dict[str, int]], floor: int) -> list[dict[str, bool]]:
-    """For each split of a stage into groups (every split the same groups, in the same order), which groups
-    the page would hide: small ones (unknown exempt) and the complementary cell. The same rule, through the
-    same function and in the same group order, as the split on the page, so that a share never gives back a
-    count that the split hides. All splits in one call (each split is a breakdown of its own)."""
+    """For each split of a stage into groups (a split by gender, by URiM: each its own groups, in order),
+    which groups the page would hide: small ones (unknown exempt) and the complementary cell. The same rule,
+    through the same function and in the same group order, as the split on the page, so that a share never
+    gives back a count that the split hides. All splits in one call (each split is a breakdown of its own)."""
     if not splits:
         return []
-    groups = list(splits[0])
+    groups = [group for split in splits for group in split]
     long = pd.DataFrame(
         {
-            "row": np.repeat(np.arange(len(splits)), len(groups)),
-            "group": np.tile(np.array(groups, dtype=object), len(splits)),
-            "n": np.array([int(split[group]) for split in splits for group in groups], dtype="int64"),
+            "row": np.repeat(np.arange(len(splits)), [len(split) for split in splits]),
+            "n": np.array([int(count) for split in splits for count in split.values()], dtype="int64"),
+            "is_unknown": np.array([group == "unknown" for group in groups], dtype=bool),
         }
     )
-    long["is_unknown"] = long["group"] == "unknown"
     out = privacy.suppress(long, "n", [], floor, complementary=True, within=["row"], exempt="is_unknown")
-    flags = out["suppressed"].to_numpy(dtype=bool).reshape(len(splits), len(groups))
-    return [dict(zip(groups, row.tolist())) for row in flags]
+    flags = iter(out["suppressed"].to_numpy(dtype=bool).tolist())
+    return [{group: next(flags) for group in split} for split in splits]
 
 
 # The counts of a funnel or department row (each with its cell key from SQL), and for viewers the figures
@@ -192,24 +191,21 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
     out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
     rows = out.to_dict("records")
     columns: dict[str, np.ndarray] = {}
-    for name, part, known, unknown in _SHARE_PARTS:
-        if name == "women":
-            splits = [
-                {
-                    "woman": r["women"],
-                    "man": r["men"],
-                    "another": r["gender_another"],
-                    "unknown": r["n"] - r["gender_known"],
-                }
-                for r in rows
-            ]
-        else:
-            splits = [
-                {"urim": r["urim"], "not_urim": r["urim_known"] - r["urim"], "unknown": r["n"] - r["urim_known"]}
-                for r in rows
-            ]
+    women_splits = [
+        {"woman": r["women"], "man": r["men"], "another": r["gender_another"], "unknown": r["n"] - r["gender_known"]}
+        for r in rows
+    ]
+    urim_splits = [
+        {"urim": r["urim"], "not_urim": r["urim_known"] - r["urim"], "unknown": r["n"] - r["urim_known"]} for r in rows
+    ]
+    hidden_in_splits = _splits_hidden(women_splits + urim_splits, floor)  # both in one call
+    for (name, part, known, unknown), splits, hidden_by_split in zip(
+        _SHARE_PARTS,
+        (women_splits, urim_splits),
+        (hidden_in_splits[: len(rows)], hidden_in_splits[len(rows) :]),
+    ):
         cells = []
-        for r, split, hidden_in_split in zip(rows, splits, _splits_hidden(splits, floor)):
+        for r, split, hidden_in_split in zip(rows, splits, hidden_by_split):
             n, k, x = int(r["n"]), int(r[known]), int(r[part])
             hidden = _small(k, floor) or _small(k - x, floor) or hidden_in_split[next(iter(split))]
             unknown_hidden = hidden_in_split["unknown"]
