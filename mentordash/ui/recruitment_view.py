@@ -30,6 +30,14 @@ SPLITS = {d: DIMENSION_LABELS[d] for d in ("urim", "gender", "race_ethnicity")}
 # The page's sections, one tab each: only the open one is computed and drawn (mentordash.ui.sections).
 SECTION_KEY = "rec_section"
 SECTIONS = ("The funnel", "Conversion by group", "Women and URiM", "Pipeline programs", "The department")
+# The data each section draws (page_data computes each once, however many open sections draw it).
+SECTION_NEEDS = {
+    "The funnel": ("cycle",),
+    "Conversion by group": ("cycle",),
+    "Women and URiM": ("shares",),
+    "Pipeline programs": ("cycle", "pipeline"),
+    "The department": ("department",),
+}
 
 
 # --- the data of each section ------------------------------------------------------------------------
@@ -38,11 +46,14 @@ SECTIONS = ("The funnel", "Conversion by group", "Women and URiM", "Pipeline pro
 def header_data(view, cached: Callable = cached) -> dict:
     """What the page needs before its sections: the filters applicants ignore, how many applicants the
     view holds (the page stops when too few), and the tracks and cycles present."""
-    return {
-        "ignored": cached(recruitment.ignored_filters, view.filters),
-        "total": cached(recruitment.applicant_total, view.filters),
-        "pairs": cached(recruitment.cycles, view.filters),
-    }
+    return calls_together(
+        cached,
+        {
+            "ignored": (recruitment.ignored_filters, view.filters),
+            "total": (recruitment.applicant_total, view.filters),
+            "pairs": (recruitment.cycles, view.filters),
+        },
+    )
 
 
 def default_choice(pairs: pd.DataFrame) -> tuple[str, int]:
@@ -104,18 +115,15 @@ def page_data(
         return head  # the page stops here
     if track is None:
         track, cycle = default_choice(head["pairs"])
-    section_parts = {
-        "The funnel": lambda: cycle_data(view, track, cycle, cached),
-        "Conversion by group": lambda: cycle_data(view, track, cycle, cached),
-        "Women and URiM": lambda: shares_data(view, cached),
-        "Pipeline programs": lambda: {
-            **cycle_data(view, track, cycle, cached),
-            **pipeline_data(view, track, cycle, cached),
-        },
-        "The department": lambda: department_data(view, cached),
+    data_parts = {
+        "shares": lambda: shares_data(view, cached),
+        "cycle": lambda: cycle_data(view, track, cycle, cached),
+        "department": lambda: department_data(view, cached),
+        "pipeline": lambda: pipeline_data(view, track, cycle, cached),
     }
+    needed = {need for section in sections for need in SECTION_NEEDS[section]}
     data = dict(head)
-    for part in together(cached, *(section_parts[section] for section in sections)):
+    for part in together(cached, *(compute for name, compute in data_parts.items() if name in needed)):
         data.update(part)
     return data
 
