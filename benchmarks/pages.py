@@ -103,6 +103,8 @@ class Calls:
             entry[1] = func(self.db, *args, **kwargs)
         except BaseException as error:
             entry[2] = error
+            with self._lock:
+                del self._memo[key]  # forgotten, as the app's cache forgets a failed call: the next one retries
             raise
         finally:
             entry[0].set()

@@ -22,12 +22,12 @@ def with_columns(
         if name not in dropped
     }
     data.update((name, values) for name, values in columns.items() if name not in data)
-    return pd.DataFrame(data, index=frame.index, copy=False)
+    return pd.DataFrame(data, index=frame.index)  # copied: the result's columns are its own, writable
 
 
 def _values(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """A column's values as they are stored, without its index: the frame is built on the index given, so
-    pandas has no Series to align (190 against 300 us for a frame of ten columns)."""
+    pandas has no Series to align (220 against 300 us for a frame of ten columns)."""
     return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
 
 

@@ -452,7 +452,7 @@ def test_together_raises_a_part_s_error_after_the_others_finish(db_path, three_l
 def test_together_inside_a_part_shares_the_lanes(db_path, three_lanes):
     """A together() inside a part queues its parts on the same three lanes: the three inner parts meet at a
     barrier, which they pass only when three threads run them at once (the outer part's own thread and the
-    two helpers, one free again after the quick outer part)."""
+    two helpers, free again after the quick outer parts)."""
     db = connect(db_path)
     barrier, threads = threading.Barrier(3, timeout=10), []
 
@@ -465,8 +465,8 @@ def test_together_inside_a_part_shares_the_lanes(db_path, three_lanes):
         return run
 
     with db.snapshot():
-        outer = db.together([lambda: db.together([inner(i) for i in range(3)]), lambda: "quick"])
-    assert outer == [[0, 1, 2], "quick"]
+        outer = db.together([lambda: db.together([inner(i) for i in range(3)]), lambda: "quick", lambda: "quick"])
+    assert outer == [[0, 1, 2], "quick", "quick"]
     assert len(set(threads)) == 3
     db.close()
 
@@ -486,4 +486,78 @@ def test_a_part_waiting_for_its_own_parts_runs_them_with_no_helper_free(db_path,
 def test_together_outside_a_snapshot_runs_in_turn(db_path, three_lanes):
     db = connect(db_path)
     assert set(db.together([threading.get_ident] * 4)) == {threading.get_ident()}
+    db.close()
+
+
+def test_together_raises_the_first_error_to_happen_not_what_followed_from_it(db_path, three_lanes):
+    """A failed query aborts its thread's transaction, so that thread's next reads fail for that alone: the
+    error raised is the cause."""
+    db = connect(db_path)
+    with db.snapshot():
+        with pytest.raises(duckdb.Error, match="no_such_table"):
+            db.together([lambda: db.scalar(MENTORED), lambda: db.scalar("SELECT * FROM no_such_table")] * 3)
+    db.close()
+
+
+def test_a_signal_that_is_not_an_error_is_raised_at_once_and_the_queue_dropped(db_path, three_lanes):
+    """Streamlit's stop and rerun signals (BaseException, not Exception) end the run at once: raised before
+    an earlier part's ordinary error, the parts still queued never run."""
+
+    class Rerun(BaseException):
+        pass
+
+    db = connect(db_path)
+    ran = []
+
+    def signal():
+        raise Rerun()
+
+    def failing():
+        raise ValueError("ordinary")
+
+    with db.snapshot():
+        with pytest.raises(Rerun):
+            db.together([failing, signal, *[lambda i=i: ran.append(i) or time.sleep(0.05) for i in range(20)]])
+        assert db.scalar(MENTORED) == 6
+    assert len(ran) < 20
+    db.close()
+
+
+def test_helpers_stop_when_one_cannot_start(db_path, three_lanes, monkeypatch):
+    """A helper thread that fails to start (the process out of threads) leaves no other waiting for work."""
+    db = connect(db_path)
+    started, original = [], threading.Thread.start
+
+    def start(thread):
+        if started:
+            raise RuntimeError("can't start new thread")
+        started.append(thread)
+        original(thread)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    with db.snapshot():
+        with pytest.raises(RuntimeError, match="can't start new thread"):
+            db.together([lambda: 1, lambda: 2, lambda: 3])
+    monkeypatch.undo()
+    started[0].join(timeout=10)
+    assert not started[0].is_alive()
+    db.close()
+
+
+def test_a_snapshot_refused_after_a_reopen_stays_refused(db_path):
+    """After a reopen, a snapshot whose data changed refuses to go on, and refuses again on every later read
+    (a part that caught the first refusal must not read the new version into the old run)."""
+    from mentordash.db import DatabaseUnavailable
+
+    db = connect(db_path)
+    with db.snapshot():
+        db.data_version()  # as every page run reads it first (its cache keys), and every helper of together()
+        assert db.scalar(MENTORED) == 6
+        import_in_another_thread(db, db_path.parent / "more_mentors.csv")
+        db._reopen(db._generation)  # as after a fatal error on the shared connection
+        for _ in range(2):
+            with pytest.raises(DatabaseUnavailable, match="reload the page"):
+                db.scalar(MENTORED)
+    with db.snapshot():
+        assert db.scalar(MENTORED) == 8  # a new run goes on, at the new version
     db.close()

@@ -11,6 +11,7 @@ import collections
 import copy
 import functools
 import hashlib
+import itertools
 import json
 import pickle
 import re
@@ -109,6 +110,14 @@ class DatabaseTooNew(DatabaseUnavailable):
 
 class DatabaseWriteError(RuntimeError):
     """A write could not be saved (disk full, read-only file): nothing of it was stored, reads go on."""
+
+
+def _refused_resume() -> DatabaseUnavailable:
+    """The error of a snapshot that cannot go on: its connection was reopened and the data had changed."""
+    return DatabaseUnavailable(
+        "The data changed while this page was being drawn (the database was reopened after a failed write): "
+        "reload the page."
+    )
 
 
 def _locked(error: Exception) -> bool:
@@ -381,6 +390,7 @@ class Database:
     def _leave_snapshot(self) -> None:
         cursor, generation = self._local.cursor, self._local.generation
         self._local.cursor = self._local.version = self._local.shared = None
+        self._local.refused = False
         self._end_snapshot(cursor, generation)
 
     def together(self, thunks: Sequence[Callable[[], Any]], wrap: Callable[[Callable], Callable] | None = None) -> list:
@@ -403,13 +413,17 @@ class Database:
         lanes = getattr(self._local, "lanes", None)
         if lanes is not None:  # inside a thunk of an outer together(): the same lanes
             return lanes.run(thunks)
-        count = self.lanes()  # as many as thunks may nest: a together() inside one adds its own
-        if len(thunks) < 2 or count < 2 or getattr(self._local, "cursor", None) is None:
+        count = min(self.lanes(), len(thunks))
+        if count < 2 or getattr(self._local, "cursor", None) is None:
             return [thunk() for thunk in thunks]
         version, memo, lanes = self.data_version(), self._local.shared, _Lanes()
 
         def helper() -> None:
-            if not self._join_snapshot(version, memo):
+            try:
+                joined = self._join_snapshot(version, memo)
+            except Exception:  # no lane of its own (the connection failing): this thread's parts go on without it
+                return
+            if not joined:
                 return
             self._local.lanes = lanes
             try:
@@ -418,11 +432,13 @@ class Database:
                 self._local.lanes = None
                 self._leave_snapshot()
 
-        helpers = [threading.Thread(target=helper, daemon=True) for _ in range(count - 1)]
-        for thread in helpers:
-            thread.start()
+        helpers: list[threading.Thread] = []
         self._local.lanes = lanes
         try:
+            for _ in range(count - 1):
+                thread = threading.Thread(target=helper, daemon=True)
+                thread.start()
+                helpers.append(thread)
             return lanes.run(thunks)
         finally:
             self._local.lanes = None
@@ -481,6 +497,8 @@ class Database:
         for attempt in (1, 2):
             generation = self._generation
             in_snapshot = getattr(self._local, "cursor", None) is not None
+            if in_snapshot and getattr(self._local, "refused", False):
+                raise _refused_resume()
             if in_snapshot and self._local.generation != generation:
                 self._resume_snapshot()
             cur = self._local.cursor if in_snapshot else self._reader(generation)
@@ -512,10 +530,10 @@ class Database:
         version = self._local.version
         self._begin_snapshot()
         if version is not None and self.data_version() != version:
-            raise DatabaseUnavailable(
-                "The data changed while this page was being drawn (the database was "
-                "reopened after a failed write): reload the page."
-            )
+            # Every later read of this snapshot fails too: a part of together() that catches this error must
+            # not go on to read the new version into a run of the old one.
+            self._local.refused = True
+            raise _refused_resume()
 
     def shared(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """compute() once per snapshot (one page run, one view): an intermediate result several metrics
@@ -803,12 +821,18 @@ class _Memo:
 class _Lanes:
     """The thunks of one together() and of every together() inside them, queued for the run's threads: helper
     threads take any (serve); a thread waiting for its own thunks runs those still queued, so every wait ends
-    even with no helper at all."""
+    even with no helper at all.
+
+    Errors: a helper whose part failed takes no more parts (a failed query aborts its cursor's transaction,
+    so its next part would fail for that alone); a together() raises the error of its parts that happened
+    first, the cause rather than what followed from it. A signal that is not an error (Streamlit's stop or
+    rerun, KeyboardInterrupt) is raised at once, the parts still queued dropped."""
 
     def __init__(self) -> None:
         self._ready = threading.Condition()
         self._queue: collections.deque[_Part] = collections.deque()
         self._closed = False
+        self._failures = itertools.count()
 
     def run(self, thunks: Sequence[Callable[[], Any]]) -> list:
         parts = [_Part(thunk) for thunk in thunks]
@@ -824,14 +848,27 @@ class _Lanes:
                             self._ready.wait()
                         continue
                     self._queue.remove(mine)
-                mine.run(self._ready)
-        for part in parts:
-            if part.error is not None:
+                self._run(mine)
+            if part.error is not None and not isinstance(part.error, Exception):
+                self.close(drop_queued=True)
                 raise part.error
+        failed = [part for part in parts if part.error is not None]
+        if failed:
+            raise min(failed, key=lambda part: part.failed_at).error
         return [part.result for part in parts]
 
+    def _run(self, part: _Part) -> None:
+        try:
+            part.result = part.thunk()
+        except BaseException as error:
+            part.error, part.failed_at = error, next(self._failures)
+        with self._ready:
+            part.done = True
+            self._ready.notify_all()
+
     def serve(self) -> None:
-        """A helper thread's work: any queued thunk, until the outermost together() closes the lanes."""
+        """A helper thread's work: any queued thunk, until the outermost together() closes the lanes or one of
+        its parts fails."""
         while True:
             with self._ready:
                 while not self._queue and not self._closed:
@@ -839,26 +876,30 @@ class _Lanes:
                 if not self._queue:
                     return
                 part = self._queue.popleft()
-            part.run(self._ready)
+            self._run(part)
+            if part.error is not None:
+                return
 
-    def close(self) -> None:
+    def close(self, drop_queued: bool = False) -> None:
+        """No more parts: helpers finish what is queued and stop (with `drop_queued`, what is queued is dropped,
+        each part failing with the same signal, so that no one waits for it)."""
         with self._ready:
             self._closed = True
+            while drop_queued and self._queue:
+                dropped = self._queue.popleft()
+                dropped.error, dropped.failed_at, dropped.done = _Dropped(), next(self._failures), True
             self._ready.notify_all()
+
+
+class _Dropped(Exception):
+    """A part never run: the together() it belongs to was stopped (a stop or rerun signal elsewhere)."""
 
 
 class _Part:
     def __init__(self, thunk: Callable[[], Any]) -> None:
-        self.thunk, self.done, self.result, self.error = thunk, False, None, None
-
-    def run(self, ready: threading.Condition) -> None:
-        try:
-            self.result = self.thunk()
-        except BaseException as error:  # raised by the together() it belongs to, in order
-            self.error = error
-        with ready:
-            self.done = True
-            ready.notify_all()
+        self.thunk, self.done, self.result = thunk, False, None
+        self.error: BaseException | None = None
+        self.failed_at = 0
 
 
 class _Entry:

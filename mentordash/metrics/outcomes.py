@@ -40,6 +40,11 @@ from mentordash.metrics.time import years_before
 from mentordash.metrics.wellbeing import respondents_sql
 from mentordash.vocabulary import CAREER_STAGES, EARLY_DEPARTURE_REASONS, FACULTY_STAGES
 
+# statsmodels' survival fit warns (RuntimeWarning) on a curve with no events or a zero variance, where the
+# figures come out as NaN and are shown as unknown: silenced once for the process, since a catch_warnings()
+# around the fit would race between the threads of Database.together (it saves and restores the filters).
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"statsmodels\.duration")
+
 DAYS_PER_YEAR = 365.25
 GROUPINGS = ("urim", "gender")  # the "by group" choices of the early departure breakdown
 _STAGE_ORDER = {stage: i for i, stage in enumerate(CAREER_STAGES)}
@@ -316,8 +321,7 @@ def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[
 
     years = days / DAYS_PER_YEAR
     fit = SurvfuncRight(years, events.astype(float))
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    with np.errstate(divide="ignore", invalid="ignore"):  # per thread, unlike warnings.catch_warnings
         median = fit.quantile(0.5)
         median_low, median_high = fit.quantile_ci(0.5)
         surv = np.asarray(fit.surv_prob, dtype=float)
