@@ -399,7 +399,7 @@ class Database:
         so two run in about the time of one (measured: the coverage page's eight queries 52 ms one after
         another, 28 ms on two threads, at department scale).
 
-        This thread and one helper thread per further core (lanes(): no more at once) take the thunks in
+        This thread and a helper thread per further thunk, up to one per core (lanes()), take the thunks in
         order, each helper on a cursor of its own, in a read transaction of the same data version as this
         thread's snapshot, sharing its shared() results. A helper that finds the data changed since (an import
         committed in between) takes no thunk, and this thread runs them all: every figure of the run is of one
@@ -407,8 +407,8 @@ class Database:
         is free takes them; the thunk's own thread runs those still waiting, then waits for the others), so
         the lanes end together however the work is nested. A thunk must not wait for a result that the code
         which called its together() is computing. Outside a snapshot the thunks run one after another. `wrap`
-        wraps a helper thread's work (the app attaches its Streamlit context). The first thunk's error, in
-        order, is raised after all have finished."""
+        wraps a helper thread's work (the app attaches its Streamlit context). Errors: see _Lanes (the one
+        that happened first is raised once every thunk has finished; a stop or rerun signal at once)."""
         thunks = list(thunks)
         lanes = getattr(self._local, "lanes", None)
         if lanes is not None:  # inside a thunk of an outer together(): the same lanes

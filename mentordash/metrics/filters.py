@@ -110,7 +110,9 @@ def where_sql(filters: Filters, columns: dict[str, str], params: dict) -> str:
         values = getattr(filters, name)
         if values and name in columns:
             params[f"f_{name}"] = list(values)
-            parts.append(f"AND {columns[name]} IN (SELECT unnest($f_{name}::VARCHAR[]))")
+            # a scalar test, not `IN (SELECT unnest(...))`: a semi join for DuckDB to plan in every CTE the
+            # filter reaches (each query of a filtered view 25-35% slower); the same truth, NULL for a missing value
+            parts.append(f"AND list_contains($f_{name}::VARCHAR[], {columns[name]})")
     if filters.race_ethnicity and "race_ethnicity" in columns:
         params["f_race"] = list(filters.race_ethnicity)
         parts.append(f"AND list_has_any({columns['race_ethnicity']}, $f_race::VARCHAR[])")

@@ -9,7 +9,7 @@ rel AS (
     FROM rel_days d
     JOIN mentorships m ON relationship_active_on(m.start_date, m.end_date, d.day)
     JOIN people p ON p.person_id = m.mentee_id
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
       AND person_active_on(p.start_date, p.end_date, d.day)
       {people_filter}
 )

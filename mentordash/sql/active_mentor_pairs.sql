@@ -13,5 +13,5 @@ active_pairs AS (
     FROM pair_days d
     JOIN mentorships m ON relationship_active_on(m.start_date, m.end_date, d.day)
     JOIN mentees e ON e.day = d.day AND e.person_id = m.mentee_id
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
 )

@@ -14,7 +14,7 @@ WITH people_active AS (
 relationships AS (
     SELECT m.mentee_id, m.mentor_id
     FROM mentorships m
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
       AND relationship_active_on(m.start_date, m.end_date, $as_of)
       AND m.mentee_id IN (SELECT person_id FROM people_active)
 ),

@@ -23,7 +23,7 @@ WITH persons AS (
 relationships AS (
     SELECT m.mentee_id, m.mentor_id, m.start_date AS s, relationship_active_until(m.end_date) AS e
     FROM mentorships m
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
       AND m.mentee_id IN (SELECT person_id FROM persons)
 ),
 covered_spans AS (

@@ -13,7 +13,7 @@ active AS (
 relationships AS (
     SELECT d.day, m.mentee_id, m.mentor_id
     FROM days d JOIN mentorships m ON relationship_active_on(m.start_date, m.end_date, d.day)
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
 ),
 covered AS (SELECT DISTINCT day, mentee_id FROM relationships),
 engaged AS (  -- a meeting makes its mentee engaged on [date, date + window)

@@ -13,7 +13,7 @@ first_match AS (
     SELECT n.person_id, min(m.start_date) AS matched_on
     FROM newcomers n
     JOIN mentorships m ON m.mentee_id = n.person_id
-    WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+    WHERE list_contains($roles::VARCHAR[], m.role)
       AND m.start_date <= $as_of AND m.start_date < person_active_until(n.end_date)  -- before they left
     GROUP BY n.person_id
 ),

@@ -6,7 +6,7 @@ WHERE person_active_on(p.start_date, p.end_date, $as_of)
   {people_filter}
   AND p.person_id NOT IN (
       SELECT m.mentee_id FROM mentorships m
-      WHERE m.role IN (SELECT unnest($roles::VARCHAR[]))
+      WHERE list_contains($roles::VARCHAR[], m.role)
         AND relationship_active_on(m.start_date, m.end_date, $as_of)
   )
 ORDER BY days_since_start DESC, p.person_id
