@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
-from mentordash.frames import with_columns
+from mentordash.frames import ranks, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson_pct
 from mentordash.vocabulary import (
@@ -115,6 +115,9 @@ def _over_applicants(db: Database, filters: Filters, sql: str, params: dict) -> 
     """A query of the view `filters` over the applicant counts (as table applicant_counts)."""
     table = _applicant_counts(db, by_institution=bool(filters.institution))
     return db.df(sql, params, tables={"applicant_counts": table})
+
+
+_TRACK_RANK = {track: i for i, track in enumerate(TRACKS)}
 
 
 def _min_cell(db: Database) -> int:
@@ -328,9 +331,8 @@ def funnel(
         "recruitment_funnel", applicant_filter=applicant_filter, track_filter=track_filter, cycles_filter=cycles_filter
     )
     frame = _over_applicants(db, filters, sql, params)
-    frame["track_order"] = frame["track"].map(TRACKS.index)
-    frame = (
-        frame.sort_values(["cycle", "track_order", "stage_order"]).drop(columns="track_order").reset_index(drop=True)
+    frame = sort_rows(
+        frame, frame["cycle"].to_numpy(), ranks(frame["track"], _TRACK_RANK), frame["stage_order"].to_numpy()
     )
     return _with_shares(frame, _min_cell(db), audience)
 
@@ -355,12 +357,7 @@ def cycles(db: Database, filters: Filters) -> pd.DataFrame:
     params: dict = {}
     sql = load_sql("recruitment_cycles", applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = _over_applicants(db, filters, sql, params)
-    frame["track_order"] = frame["track"].map(TRACKS.index)
-    return (
-        frame.sort_values(["track_order", "cycle"], ascending=[True, False])
-        .drop(columns="track_order")
-        .reset_index(drop=True)
-    )
+    return sort_rows(frame, ranks(frame["track"], _TRACK_RANK), -frame["cycle"].to_numpy())
 
 
 def _group_counts(
