@@ -516,8 +516,14 @@ def pipeline_share(
     came through it, and their share. Columns: group, label, stage, stage_order, n_stage, n, pct, suppressed.
     For viewers both counts are published ones."""
     frame = _group_counts(db, filters, track, cycle, audience)
-    totals = {r["stage"]: r for r in frame[frame["dimension"] == "all"].to_dict("records")}
-    programs = frame[(frame["dimension"] == "pipeline") & (frame["group"] != "none")]
+    # the columns read, before to_dict (a dict of every column for every row was most of this function)
+    totals = {
+        r["stage"]: r for r in frame.loc[frame["dimension"] == "all", ["stage", "n", "suppressed"]].to_dict("records")
+    }
+    programs = frame.loc[
+        (frame["dimension"] == "pipeline") & (frame["group"] != "none"),
+        ["group", "label", "stage", "stage_order", "n", "suppressed"],
+    ]
     rows = []
     for row in programs.to_dict("records"):
         total = totals.get(row["stage"])
