@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import pandas_baseline
-from mentordash.db import Database
+from mentordash.db import Database, Memo
 from mentordash.metrics import outcomes
 from mentordash.metrics.filters import Filters, available_values
 from mentordash.ui import coverage_view, outcomes_view, overview_view, recruitment_view, wellbeing_view
@@ -81,39 +81,25 @@ class Calls:
     time of each distinct function (ms) is added to `timings`."""
 
     def __init__(self, db: Database, timings: dict[str, list[float]] | None = None):
-        self.db, self.timings, self._memo = db, timings, {}
+        self.db, self.timings, self._memo = db, timings, Memo()
         self.called: list[str] = []
         self._lock = threading.Lock()
 
     def __call__(self, func: Callable, *args: Any, **kwargs: Any) -> Any:
         key = (func, tuple(_freeze(a) for a in args), tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())))
-        # as the app's cache, a call made on two threads at once is computed on one, the other waiting for it
-        with self._lock:
-            entry = self._memo.get(key)
-            owner = entry is None
-            if owner:
-                entry = self._memo[key] = [threading.Event(), None, None]  # done, result, error
-        if not owner:
-            entry[0].wait()
-            if entry[2] is not None:
-                raise entry[2]
-            return entry[1]
+        # as the app's cache: a call made on two threads at once is computed on one, the other waiting for it,
+        # and a failed call is forgotten (the next one retries)
+        return self._memo.get(key, partial(self._timed, func, args, kwargs))
+
+    def _timed(self, func: Callable, args: tuple, kwargs: dict) -> Any:
         start = time.perf_counter()
-        try:
-            entry[1] = func(self.db, *args, **kwargs)
-        except BaseException as error:
-            entry[2] = error
-            with self._lock:
-                del self._memo[key]  # forgotten, as the app's cache forgets a failed call: the next one retries
-            raise
-        finally:
-            entry[0].set()
+        result = func(self.db, *args, **kwargs)
         name = func.__qualname__
         with self._lock:
             self.called.append(f"{func.__module__}.{name}")
             if self.timings is not None:
                 self.timings.setdefault(name, []).append(1000 * (time.perf_counter() - start))
-        return entry[1]
+        return result
 
     def together(self, parts: Sequence[Callable[[], Any]]) -> list:
         """ui.cache.together's work for these calls: side by side in the run's snapshot."""

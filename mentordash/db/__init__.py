@@ -33,9 +33,8 @@ from mentordash.settings import SettingError  # noqa: F401  (re-exported for cal
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
-IDLE_CURSORS_KEPT = (
-    16  # finished snapshots' cursors kept for the next ones (a page run reads on one per core: together())
-)
+# Finished snapshots' cursors kept for the next ones (a page run reads on one per core: together()).
+IDLE_CURSORS_KEPT = 16
 # derived() results kept per data version: the eight a committee's loop over every page with one filter on
 # gender, URiM or division reads (24 MB in all at consortium scale); with five, each page's first run read
 # some of them back from the file again (about 6 ms each).
@@ -385,7 +384,7 @@ class Database:
         self._local.generation = generation = self._generation
         cursor = self._idle_snapshot_cursor(generation)
         cursor.execute("BEGIN TRANSACTION")
-        self._local.cursor, self._local.version, self._local.shared = cursor, None, _Memo()
+        self._local.cursor, self._local.version, self._local.shared = cursor, None, Memo()
 
     def _leave_snapshot(self) -> None:
         cursor, generation = self._local.cursor, self._local.generation
@@ -451,7 +450,7 @@ class Database:
         """How many threads together() runs at once: one per core, as DuckDB's own default."""
         return _default_threads()
 
-    def _join_snapshot(self, version: int, memo: _Memo) -> bool:
+    def _join_snapshot(self, version: int, memo: Memo) -> bool:
         """Open a snapshot on this (helper) thread sharing `memo`, if its data is still `version`."""
         self._begin_snapshot()
         if self.data_version() != version:
@@ -787,9 +786,9 @@ class Database:
         return self.df(load_sql("latest_dates"))
 
 
-class _Memo:
-    """A snapshot's shared() results, for the threads that share the snapshot (together()): each result is
-    computed once, by the first thread to ask; the others wait for it. A failed computation is forgotten
+class Memo:
+    """Results computed once per key, by the first thread to ask; the others wait for it: a snapshot's shared()
+    results, for the threads that share the snapshot (together()), and the benchmark's cold-cache calls. A failed computation is forgotten
     (its error raised to each thread waiting), so a later call tries again, as without a memo."""
 
     def __init__(self) -> None:
@@ -882,7 +881,7 @@ class _Lanes:
 
     def close(self, drop_queued: bool = False) -> None:
         """No more parts: helpers finish what is queued and stop (with `drop_queued`, what is queued is dropped,
-        each part failing with the same signal, so that no one waits for it)."""
+        each part failing with _Dropped, so that no one waits for it)."""
         with self._ready:
             self._closed = True
             while drop_queued and self._queue:

@@ -80,3 +80,12 @@ def calls_together(cached: Callable, calls: dict[str, tuple]) -> dict:
     """{name: cached(func, *args)} for each `name: (func, *args)` of `calls`, computed together."""
     results = together(cached, *(lambda call=call: cached(*call) for call in calls.values()))
     return dict(zip(calls, results))
+
+
+def merged_together(cached: Callable, *parts: Callable[[], dict]) -> dict:
+    """The parts' dicts (each a page's section data, through `cached`) computed together, merged in order:
+    a page's data function."""
+    data: dict = {}
+    for part in together(cached, *parts):
+        data.update(part)
+    return data

@@ -13,7 +13,7 @@ import pandas as pd
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
-from mentordash.ui.cache import cached, calls_together, together
+from mentordash.ui.cache import cached, calls_together, merged_together
 from mentordash.ui.context import get_db
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import HIDDEN_TILE_VALUE, count, fewer_than, numbers_table, percent
@@ -136,10 +136,7 @@ def page_data(
         lambda: headline_data(view, roles, cached),
         *(section_parts[section] for section in sections if section_parts[section]),
     ]
-    data: dict = {}
-    for part in together(cached, *parts):
-        data.update(part)
-    return data
+    return merged_together(cached, *parts)
 
 
 def prefetch(view, state: Mapping) -> None:

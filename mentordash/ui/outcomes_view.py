@@ -13,7 +13,7 @@ import pandas as pd
 from mentordash.charts.outcomes import DEPARTURE_GROUP_LABELS, MENTOR_FLAG_LABELS, MENTORED_FLAG_LABELS
 from mentordash.metrics import outcomes
 from mentordash.metrics.outcomes import GROUPINGS
-from mentordash.ui.cache import cached, together
+from mentordash.ui.cache import cached, merged_together
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, PERCENT, as_is, display_table
 from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS
@@ -68,11 +68,7 @@ def page_data(view, by: str | None = None, sections: tuple[str, ...] = SECTIONS,
         "Career satisfaction": lambda: satisfaction_data(view, cached),
         "The mentors' side": lambda: mentors_data(view, cached),
     }
-    data: dict = {}
-    parts = [lambda: window_data(view, cached), *(section_parts[section] for section in sections)]
-    for part in together(cached, *parts):
-        data.update(part)
-    return data
+    return merged_together(cached, lambda: window_data(view, cached), *(section_parts[section] for section in sections))
 
 
 def prefetch(view, state: Mapping) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from mentordash.metrics import overview
-from mentordash.ui.cache import cached, together
+from mentordash.ui.cache import cached, merged_together
 
 FRESHNESS_KEY = "overview_freshness"  # the "Latest data in each dataset" expander, computed when opened
 
@@ -35,13 +35,10 @@ def freshness_data(cached: Callable = cached) -> dict:
 def page_data(view, cached: Callable = cached) -> dict:
     """Everything the page computes with its section opened (the benchmark's measure of the page), computed
     together (ui.cache.together; the tile families inside overview.all_tiles join the same lanes)."""
-    data: dict = {}
-    for part in together(
+    return merged_together(
         cached,
         lambda: tiles_data(view, cached),
         lambda: {"total": view_total(view, cached)},
         lambda: by_year_data(view, cached),
         lambda: freshness_data(cached),
-    ):
-        data.update(part)
-    return data
+    )

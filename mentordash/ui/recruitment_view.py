@@ -13,7 +13,7 @@ import pandas as pd
 
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
 from mentordash.metrics import recruitment
-from mentordash.ui.cache import cached, calls_together, together
+from mentordash.ui.cache import cached, calls_together, merged_together
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, MISSING, cell, fewer_than, interval, percent
 from mentordash.vocabulary import (
@@ -122,10 +122,7 @@ def page_data(
         "pipeline": lambda: pipeline_data(view, track, cycle, cached),
     }
     needed = {need for section in sections for need in SECTION_NEEDS[section]}
-    data = dict(head)
-    for part in together(cached, *(compute for name, compute in data_parts.items() if name in needed)):
-        data.update(part)
-    return data
+    return {**head, **merged_together(cached, *(compute for name, compute in data_parts.items() if name in needed))}
 
 
 def prefetch(view, track: str, cycle: int, state: Mapping) -> None:

@@ -14,7 +14,7 @@ import pandas as pd
 from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURES
 from mentordash.metrics import wellbeing
-from mentordash.ui.cache import cached, together
+from mentordash.ui.cache import cached, merged_together
 from mentordash.ui.sections import open_section
 from mentordash.ui.tables import COUNT, PERCENT, as_is, cell, display_table
 
@@ -66,10 +66,7 @@ def page_data(view, sections: tuple[str, ...] = SECTIONS, cached: Callable = cac
     parts = [lambda: {"total": view_total(view, cached)}, lambda: waves_data(view, cached)]
     if any(section in GROUP_SECTIONS for section in sections):
         parts.append(lambda: groups_data(view, cached))
-    data: dict = {}
-    for part in together(cached, *parts):
-        data.update(part)
-    return data
+    return merged_together(cached, *parts)
 
 
 def prefetch(view, state: Mapping) -> None:
