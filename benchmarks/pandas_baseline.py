@@ -20,10 +20,20 @@ import numpy as np
 import pandas as pd
 
 from mentordash.ingest.schema import DATASETS
+from mentordash.instruments import INSTRUMENTS, MBI_DP, MBI_EE, PFI_ID, PFI_WE
 from mentordash.metrics.filters import Filters
 from mentordash.metrics.intervals import pct
 from mentordash.metrics.time import MAX_YEARS_SHOWN, years_before
-from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, APPLICANT_STAGES, NOT_RECORDED, ROLES, TRACK_LABELS
+from mentordash.vocabulary import (
+    ALL_STAGES,
+    ANY_ROLE,
+    APPLICANT_STAGES,
+    CAREER_STAGES,
+    NOT_RECORDED,
+    ROLES,
+    TRACK_LABELS,
+    TRAINEE_STAGES,
+)
 
 TABLES = tuple(DATASETS)
 STAGE_ORDER = {stage: i for i, stage in enumerate(APPLICANT_STAGES, start=1)}
@@ -475,11 +485,157 @@ def outcomes_window(settings, as_of) -> dict:
     return {"years": years, "start": start, "first_day": start + timedelta(days=1), "last_day": as_of}
 
 
+# --- the overview's headline tiles ------------------------------------------------------------------
+
+TILE_COLUMNS = ["key", "value", "previous", "n"]
+
+
+def _share_of_stages(counts: pd.DataFrame, day: date, stages: tuple[str, ...], part: str) -> tuple:
+    rows = counts[(counts["day"] == day) & counts["career_stage"].isin(stages)]
+    n = int(rows["n"].sum())
+    return pct(int(rows[part].sum()), n), n
+
+
+def active_relationship_counts(tables, settings, day: date, filters: Filters, roles=("mentor",)) -> dict:
+    """relationships of `roles` active on `day` (start <= day <= end) whose mentee is an active person of the
+    filtered group that day, and their distinct mentees."""
+    ts = pd.Timestamp(day)
+    active = _active_people(tables, settings, day, filters)
+    m = tables["mentorships"]
+    rel = m[
+        m["role"].isin(roles)
+        & (m["start_date"] <= ts)
+        & (m["end_date"].isna() | (m["end_date"] >= ts))
+        & m["mentee_id"].isin(active["person_id"])
+    ]
+    return {"relationships": int(len(rel)), "mentees": int(rel["mentee_id"].nunique())}
+
+
+def coverage_tiles(tables, settings, as_of: date, filters: Filters) -> list[dict]:
+    """Trainees and junior faculty mentored, engaged with a mentor, active relationships and mentors over
+    capacity: at as_of and a year earlier."""
+    earlier = years_before(as_of, 1)
+    counts = coverage_counts(tables, settings, [as_of, earlier], filters)
+    tiles = []
+    for key, stages, part in (
+        ("trainee_coverage", TRAINEE_STAGES, "covered"),
+        ("junior_faculty_coverage", ("junior_faculty",), "covered"),
+        ("engaged_coverage", CAREER_STAGES, "engaged"),
+    ):
+        stages = tuple(s for s in stages if not filters.career_stage or s in filters.career_stage)
+        if stages:
+            (value, n), (previous, _) = (_share_of_stages(counts, day, stages, part) for day in (as_of, earlier))
+            tiles.append({"key": key, "value": value, "previous": previous, "n": n})
+    now, before = (active_relationship_counts(tables, settings, day, filters) for day in (as_of, earlier))
+    tiles.append(
+        {
+            "key": "active_relationships",
+            "value": now["relationships"],
+            "previous": before["relationships"],
+            "n": now["mentees"],
+        }
+    )
+    now, before = (mentor_loads(tables, settings, day, filters) for day in (as_of, earlier))
+    tiles.append(
+        {
+            "key": "over_capacity",
+            "value": now["over_capacity"],
+            "previous": before["over_capacity"],
+            "n": now["mentors"],
+        }
+    )
+    return tiles
+
+
+def _items_in_range(r: pd.DataFrame, items: tuple[str, ...], low: int, high: int) -> pd.Series:
+    return np.logical_and.reduce([r[item].between(low, high).fillna(False).astype(bool) for item in items])
+
+
+# Each instrument's burnout rule over its items (mentordash.instruments states them in SQL and in words).
+BURNOUT_RULES = {
+    "mini_z": lambda r, c: r["mini_z_burnout"] >= c["mini_z_burnout"],
+    "mbi_single": lambda r, c: (r["mbi_ee_item"] >= c["mbi_single"]) | (r["mbi_dp_item"] >= c["mbi_single"]),
+    "mbi_full": lambda r, c: (
+        (r[list(MBI_EE)].sum(axis=1) >= c["mbi_ee_sum"]) | (r[list(MBI_DP)].sum(axis=1) >= c["mbi_dp_sum"])
+    ),
+    "pfi": lambda r, c: r[list(PFI_WE + PFI_ID)].mean(axis=1) >= c["pfi_burnout_mean"],
+}
+
+
+def burnout_by_wave(tables, settings, filters) -> pd.DataFrame:
+    """survey, instrument, last_submitted, n (scoreable responses), burned_out, pct: every instrument's burnout
+    in every wave with a scoreable response, oldest wave first."""
+    r = respondents(tables, settings, filters)
+    last = tables["survey"].groupby("survey")["submitted_at"].max().rename("last_submitted")
+    parts = []
+    for key, rule in BURNOUT_RULES.items():
+        instrument = INSTRUMENTS[key]
+        scoreable = r[_items_in_range(r, instrument.items, instrument.low, instrument.high)]
+        counts = (
+            scoreable.assign(burned=rule(scoreable, settings["cutoffs"]).astype(bool))
+            .groupby("survey")
+            .agg(n=("response_id", "size"), burned_out=("burned", "sum"))
+            .reset_index()
+        )
+        parts.append(counts.assign(instrument=key, order=len(parts)))
+    frame = pd.concat(parts, ignore_index=True).join(last, on="survey")
+    frame["pct"] = [pct(b, n) for b, n in zip(frame["burned_out"], frame["n"])]
+    return frame.sort_values(["last_submitted", "survey", "order"]).drop(columns="order").reset_index(drop=True)
+
+
+def burnout_tile(tables, settings, filters) -> dict | None:
+    """The latest wave's burnout by its best-answered instrument, against that instrument's wave before."""
+    frame = burnout_by_wave(tables, settings, filters)
+    if frame.empty:
+        return None
+    latest = frame[frame["survey"] == frame["survey"].iloc[-1]]
+    row = latest.loc[latest["n"].idxmax()]
+    earlier = frame[(frame["instrument"] == row["instrument"]) & (frame["survey"] != row["survey"])]
+    previous = earlier["pct"].iloc[-1] if len(earlier) else None
+    return {"key": "burnout", "value": row["pct"], "previous": previous, "n": int(row["n"])}
+
+
+def recruitment_tiles(tables, settings, as_of, filters, track: str = "residency") -> list[dict]:
+    """Women and URiM among the track's latest cycle's applicants and matches, against the cycle before."""
+    applicants = tables["applicants"]
+    funnel = recruitment_headline({"applicants": applicants[applicants["track"] == track]}, settings, as_of, filters)
+    if funnel.empty:
+        return []
+    cycles = sorted(funnel["cycle"].unique())
+    rows = {(row["cycle"], row["stage"]): row for row in funnel.to_dict("records")}
+    tiles = []
+    for stage in ("applied", "matched"):
+        for share in ("women", "urim"):
+            now = rows.get((cycles[-1], stage))
+            before = rows.get((cycles[-2], stage)) if len(cycles) > 1 else None
+            tiles.append(
+                {
+                    "key": f"{share}_pct_{stage}",
+                    "value": None if now is None else now[f"{share}_pct"],
+                    "previous": None if before is None else before[f"{share}_pct"],
+                    "n": None if now is None else int(now["n"]),
+                }
+            )
+    return tiles
+
+
+def overview_tiles(tables, settings, as_of, filters) -> pd.DataFrame:
+    """key, value, previous, n of each headline tile of the overview."""
+    burnout = burnout_tile(tables, settings, filters)
+    tiles = [
+        *coverage_tiles(tables, settings, as_of, filters),
+        *([burnout] if burnout else []),
+        *recruitment_tiles(tables, settings, as_of, filters),
+    ]
+    return pd.DataFrame(tiles, columns=TILE_COLUMNS)
+
+
 # --- whole pages ------------------------------------------------------------------------------------
 
 
 def overview_page(tables, settings, view) -> dict:
     return {
+        "tiles": overview_tiles(tables, settings, view.as_of, view.filters),
         "total": coverage_total(tables, settings, view.as_of, view.filters),
         "by_year": overview_headline(tables, settings, view.as_of, view.filters),
         "freshness": data_freshness(tables),
