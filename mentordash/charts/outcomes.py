@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mentordash.charts.theme import PALETTE, finish, hidden_count, interval_bars, shown_rows, suppressed_note
+from mentordash.frames import records
 from mentordash.vocabulary import CAREER_STAGE_LABELS, GENDER_LABELS, MENTORED_LABELS, URIM_LABELS
 
 # The page's flags (mentored, mentors) are booleans.
@@ -245,7 +246,7 @@ def _tint(hex_colour: str, alpha: float = 0.18) -> str:
 
 def _promotion_title(summary: pd.DataFrame) -> str:
     shown = shown_rows(summary, "people")
-    medians = {bool(r["mentored"]): r["median_years"] for r in shown.to_dict("records")}
+    medians = {bool(r["mentored"]): r["median_years"] for r in records(shown)}
     if not medians:
         return "No promotion curve can be shown for this selection"
     known = {k: float(v) for k, v in medians.items() if v is not None and v == v}

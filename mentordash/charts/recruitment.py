@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from mentordash.charts.theme import PALETTE, interval_bars, shown_rows, suppressed_note, themed, wrap
+from mentordash.frames import records
 from mentordash.vocabulary import (
     APPLICANT_STAGE_LABELS,
     APPLICANT_STAGES,
@@ -167,7 +168,7 @@ def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
 
 
 def _overall_title(rows: pd.DataFrame) -> str:
-    cells = {r["stage"]: r for r in rows.to_dict("records")}
+    cells = {r["stage"]: r for r in records(rows)}
     applied = cells.get("applied")
     if applied is None or applied["suppressed"] or not applied["n"]:
         return "Too few applicants in this cycle and track to show the funnel"
@@ -416,7 +417,7 @@ def share_title(rows: pd.DataFrame, share: str, bench_lines: list) -> str:
     if shown.empty:
         return f"Too few applicants to show the share of {name if share == 'urim' else 'women'} at any stage"
     latest = int(shown["cycle"].max())
-    cells = {r["stage"]: r for r in shown[shown["cycle"] == latest].to_dict("records")}
+    cells = {r["stage"]: r for r in records(shown[shown["cycle"] == latest])}
     who = "Women" if share == "women" else "URiM applicants"
     first = cells.get("applied") or next(iter(cells.values()))
     text = f"{who} were {_fmt_pct(first[f'{share}_pct'])} of {APPLICANT_STAGE_LABELS[first['stage']].lower()}"
@@ -473,7 +474,7 @@ def pipeline_figure(frame: pd.DataFrame, min_cell: int, context: str = "") -> go
 def pipeline_title(frame: pd.DataFrame) -> str:
     rows = shown_rows(frame[frame["group"] == "any"], value=None) if len(frame) else frame
     rows = rows[rows["pct"].notna()] if len(rows) else rows
-    cells = {r["stage"]: r for r in rows.to_dict("records")} if len(rows) else {}
+    cells = {r["stage"]: r for r in records(rows)} if len(rows) else {}
     if "applied" not in cells:
         return "Too few pipeline-program applicants to show their share"
     first = cells["applied"]
@@ -591,7 +592,7 @@ def representation_figure(frame: pd.DataFrame, benchmarks: dict, min_cell: int, 
 
 
 def representation_title(frame: pd.DataFrame, benchmarks: dict) -> str:
-    cells = {r["career_stage"]: r for r in frame.to_dict("records")} if len(frame) else {}
+    cells = {r["career_stage"]: r for r in records(frame)} if len(frame) else {}
     resident = cells.get("resident")
     if resident is not None and resident.get("women_pct") is not None and not pd.isna(resident["women_pct"]):
         text = f"Women are {_fmt_pct(resident['women_pct'])} of residents"

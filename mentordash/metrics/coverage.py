@@ -13,7 +13,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
-from mentordash.frames import ranks, sort_rows, with_columns
+from mentordash.frames import ranks, records, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import first_relationship_start, years_before
@@ -221,7 +221,7 @@ def mentor_load(
     loads["over"] = loads["mentees"] > capacity
     cell = privacy.key_sums(loads, [], {"mentors": None, "over_capacity": "over"})
     record = {
-        **cell.to_dict("records")[0],
+        **records(cell)[0],
         "mean": float(loads["mentees"].mean()) if len(loads) else None,
         "max": int(loads["mentees"].max()) if len(loads) and audience == privacy.EXACT else None,
     }
@@ -320,7 +320,7 @@ def active_relationships(
     params = {"dates": days, "roles": list(roles), "urim_list": settings["urim_list"]}
     sql = _with_active_relationships("active_relationships", where_sql(filters, people_columns("p"), params))
     counts = db.shared(("active_relationships", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
-    record = next(row for row in counts.to_dict("records") if row["day"] == as_of)
+    record = next(row for row in records(counts) if row["day"] == as_of)
     del record["day"]
     record = privacy.publish_record(record, audience, ["relationships", "mentees"], settings["min_cell"])
     record = {"relationships": int(record["relationships"]), "mentees": int(record["mentees"])}
@@ -484,7 +484,7 @@ def load_by_group(
         at_most={"faculty_in_group": "faculty_known", "faculty_known": "faculty"},
     )
     rows = []
-    for row in raw.to_dict("records"):
+    for row in records(raw):
         in_group, known = int(row["faculty_in_group"]), int(row["faculty_known"])
         load_in, load_known = round(float(row["load_in_group"])), round(float(row["load_known"]))
         rest, rest_load = known - in_group, load_known - load_in
@@ -690,7 +690,7 @@ def time_to_match(
         magnitudes={"median_days": "matched", "q1_days": "matched", "q3_days": "matched"},
     )
     rows = []
-    for row in raw.to_dict("records"):
+    for row in records(raw):
         n, matched, n90, within = (int(row[k]) for k in ("n", "matched", "n90", "within_90"))
         matched, within = min(matched, n), min(within, n90)
         low, high = wilson_pct(matched, n)
@@ -784,7 +784,7 @@ def resident_benchmark(db: Database, as_of: date, filters: Filters, audience: st
         if (not filters.career_stage or "resident" in filters.career_stage)
         else pd.DataFrame()
     )
-    residents = rows[rows["career_stage"] == "resident"].to_dict("records") if len(rows) else []
+    residents = records(rows[rows["career_stage"] == "resident"]) if len(rows) else []
     return {"department": residents[0] if residents else None, "benchmark": benchmark(db, "residents_with_mentor")}
 
 

@@ -34,6 +34,7 @@ from scipy.special import gammaincinv
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql
+from mentordash.frames import records
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import Z_95, pct, wilson_pct
 from mentordash.metrics.time import years_before
@@ -173,7 +174,7 @@ def _rates(people: pd.DataFrame, flag: str, min_cell: int, audience: str = priva
     if audience == privacy.PROTECTED:  # publications are whole numbers, also as published
         grouped["publications"] = grouped["publications"].round().clip(lower=0).astype("int64")
     rows = []
-    for row in grouped.to_dict("records"):
+    for row in records(grouped):
         years = row["days"] / DAYS_PER_YEAR
         low, high = poisson_rate_interval(int(row["publications"]), years)
         rows.append(
@@ -257,7 +258,7 @@ def early_departure(
         grouped = _key_counts(people, {"n": None, "departed": "departed_early"}, keys)
         grouped = privacy.publish_counts(grouped, audience, ["n", "departed"], min_cell)
         rows = []
-        for row in grouped.to_dict("records"):
+        for row in records(grouped):
             # min: a viewer's published part may come out above its whole (exact counts: no change)
             share = min(int(row["departed"]), int(row["n"]))
             low, high = wilson_pct(share, int(row["n"]))
@@ -454,7 +455,7 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
     counts["_flag"] = counts["mentored"].map({True: 0, False: 1}).fillna(2)
     counts = counts.sort_values(["wave_last", "survey", "_flag"], kind="stable")
     rows = []
-    for row in counts.to_dict("records"):
+    for row in records(counts):
         n, yes = int(row["n"]), int(row["satisfied"])
         low, high = wilson_pct(min(yes, n), n)  # min: a viewer's published part may exceed its whole
         mentored = row["mentored"]

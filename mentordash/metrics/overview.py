@@ -9,6 +9,7 @@ import pandas as pd
 
 from mentordash import privacy
 from mentordash.db import Database
+from mentordash.frames import records
 from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics import coverage, recruitment, wellbeing
 from mentordash.metrics.filters import Filters
@@ -186,7 +187,7 @@ def recruitment_tiles(
         return []
     cycles = sorted(frame["cycle"].unique())
     # Each (cycle, stage) row looked up once: the four tiles read eight of them.
-    rows = {(row["cycle"], row["stage"]): row for row in frame.to_dict("records")}
+    rows = {(row["cycle"], row["stage"]): row for row in records(frame)}
     tiles = []
     for stage, stage_label in (("applied", "applicants"), ("matched", "matched")):
         for share, (share_label, _) in REPRESENTATION_SHARES.items():

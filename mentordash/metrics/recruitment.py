@@ -27,7 +27,7 @@ import pyarrow as pa
 
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
-from mentordash.frames import ranks, sort_rows, with_columns
+from mentordash.frames import ranks, records, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson_pct
 from mentordash.vocabulary import (
@@ -192,7 +192,7 @@ def _share_cells(frame: pd.DataFrame, floor: int, audience: str = privacy.EXACT)
     if audience == privacy.PROTECTED:
         return _protected_share_cells(frame, floor)
     out = frame.drop(columns=["gender_unknown", "urim_unknown"], errors="ignore")
-    rows = out.to_dict("records")
+    rows = records(out)
     columns: dict[str, np.ndarray] = {}
     women_splits = [
         {"woman": r["women"], "man": r["men"], "another": r["gender_another"], "unknown": r["n"] - r["gender_known"]}
@@ -237,7 +237,7 @@ def _protected_share_cells(frame: pd.DataFrame, floor: int) -> pd.DataFrame:
     Complementary suppression and hiding a share for its known others would guard against subtraction,
     which published counts do not allow."""
     out = frame.drop(columns=["gender_unknown", "urim_unknown"])
-    rows = frame.to_dict("records")
+    rows = records(frame)
     columns: dict[str, np.ndarray] = {}
     for name, part, known, unknown in _SHARE_PARTS:
         cells = []
@@ -431,9 +431,9 @@ def group_funnel(db: Database, filters: Filters, track: str, cycle: int, audienc
     on its own ('Filtered applicants' and 'All other applicants' each from their own applicants) and the
     shares come from published counts."""
     frame = _group_counts(db, filters, track, cycle, audience)
-    applied = {(r["dimension"], r["group"]): r for r in frame[frame["stage"] == "applied"].to_dict("records")}
+    applied = {(r["dimension"], r["group"]): r for r in records(frame[frame["stage"] == "applied"])}
     pcts, lows, highs = [], [], []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         base = applied.get((row["dimension"], row["group"]))
         if row["suppressed"] or base is None or base["suppressed"]:
             pcts.append(None), lows.append(None), highs.append(None)
@@ -451,8 +451,8 @@ def conversions(db: Database, filters: Filters, track: str, cycle: int, audience
     (95% Wilson, %), suppressed: hidden when either count is hidden, so a rate never gives one back.
     For viewers both counts are published ones and the rate is computed from them."""
     frame = _group_counts(db, filters, track, cycle, audience)
-    cells = {(r["dimension"], r["group"], r["stage"]): r for r in frame.to_dict("records")}
-    groups = frame[["dimension", "group", "label"]].drop_duplicates().to_dict("records")
+    cells = {(r["dimension"], r["group"], r["stage"]): r for r in records(frame)}
+    groups = records(frame[["dimension", "group", "label"]].drop_duplicates())
     rows = []
     for g in groups:
         for a, b in TRANSITIONS:
@@ -517,15 +517,13 @@ def pipeline_share(
     For viewers both counts are published ones."""
     frame = _group_counts(db, filters, track, cycle, audience)
     # the columns read, before to_dict (a dict of every column for every row was most of this function)
-    totals = {
-        r["stage"]: r for r in frame.loc[frame["dimension"] == "all", ["stage", "n", "suppressed"]].to_dict("records")
-    }
+    totals = {r["stage"]: r for r in records(frame.loc[frame["dimension"] == "all", ["stage", "n", "suppressed"]])}
     programs = frame.loc[
         (frame["dimension"] == "pipeline") & (frame["group"] != "none"),
         ["group", "label", "stage", "stage_order", "n", "suppressed"],
     ]
     rows = []
-    for row in programs.to_dict("records"):
+    for row in records(programs):
         total = totals.get(row["stage"])
         hidden = bool(row["suppressed"] or total is None or total["suppressed"])
         rows.append(

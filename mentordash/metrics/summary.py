@@ -7,6 +7,7 @@ from typing import Any
 
 from mentordash import privacy
 from mentordash.db import Database
+from mentordash.frames import records
 from mentordash.metrics import coverage, recruitment, wellbeing
 from mentordash.metrics import outcomes as outcomes_metrics
 from mentordash.metrics.filters import Filters
@@ -36,7 +37,7 @@ def coverage_part(db: Database, as_of: date, filters: Filters, audience: str = p
     by_stage = coverage.coverage_by_stage(db, as_of, filters, audience=audience)
     return {
         "all": _cell(coverage.coverage_total(db, as_of, filters, audience=audience), COVERAGE_KEYS),
-        "by_stage": {row["career_stage"]: _cell(row, COVERAGE_KEYS) for row in by_stage.to_dict("records")},
+        "by_stage": {row["career_stage"]: _cell(row, COVERAGE_KEYS) for row in records(by_stage)},
     }
 
 
@@ -48,7 +49,7 @@ def mentor_load_part(db: Database, as_of: date, filters: Filters, audience: str 
 
 
 def burnout_part(db: Database, filters: Filters, audience: str = privacy.EXACT) -> list[dict]:
-    rows = wellbeing.burnout_prevalence(db, filters, audience=audience).to_dict("records")
+    rows = records(wellbeing.burnout_prevalence(db, filters, audience=audience))
     return [_cell(row, ("survey", "instrument", "n", "burned_out", "pct")) for row in rows]
 
 
@@ -57,7 +58,7 @@ def recruitment_part(db: Database, filters: Filters, audience: str = privacy.EXA
     its own (its group, or the others, fewer than min_cell) is null with `women_suppressed` or
     `urim_suppressed` set; a stage of fewer than min_cell applicants is `suppressed` as a whole."""
     out = []
-    for row in recruitment.funnel(db, filters, audience=audience).to_dict("records"):
+    for row in records(recruitment.funnel(db, filters, audience=audience)):
         cell = _cell(row, ("cycle", "track", "stage", "n", "women_pct", "urim_pct"))
         if not row.get("suppressed"):
             for flag in ("women_suppressed", "urim_suppressed"):
@@ -69,8 +70,8 @@ def recruitment_part(db: Database, filters: Filters, audience: str = privacy.EXA
 
 def outcomes_part(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The window, publications per person-year and early departure by career stage, mentored against not."""
-    publications = outcomes_metrics.publications(db, as_of, filters, audience=audience).to_dict("records")
-    departures = outcomes_metrics.early_departure(db, as_of, filters, audience=audience).to_dict("records")
+    publications = records(outcomes_metrics.publications(db, as_of, filters, audience=audience))
+    departures = records(outcomes_metrics.early_departure(db, as_of, filters, audience=audience))
     return {
         "window_start": outcomes_metrics.window_start(db, as_of).isoformat(),
         "publications": [

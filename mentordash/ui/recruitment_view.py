@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 
 from mentordash.charts.recruitment import REPRESENTATION_BENCHMARKS, TRANSITION_LABELS
+from mentordash.frames import records
 from mentordash.metrics import recruitment
 from mentordash.ui.cache import cached, calls_together, merged_together
 from mentordash.ui.sections import open_section
@@ -201,7 +202,7 @@ def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataF
     out = []
     for _group, part in rows.groupby("group", sort=False):
         record = {"Group": part["label"].iloc[0]}
-        for row in part.to_dict("records"):
+        for row in records(part):
             text = cell(row["n"], bool(row["suppressed"]), min_cell, COUNT)
             if (
                 not row["suppressed"]
@@ -218,7 +219,7 @@ def funnel_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataF
 def conversion_table(frame: pd.DataFrame, dimension: str, min_cell: int) -> pd.DataFrame:
     rows = frame[frame["dimension"] == dimension]
     out = []
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         hidden = bool(row["suppressed"])
         no_data = not hidden and not row["n_from"]
         out.append(
@@ -239,7 +240,7 @@ def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
     """Cycle and stage down: applicants, women and URiM shares (of known) and the unknown, as shown."""
     rows = frame[frame["track"] == track].sort_values(["cycle", "stage_order"], ascending=[False, True])
     out = []
-    for row in rows.to_dict("records"):
+    for row in records(rows):
         hidden = bool(row["suppressed"])
 
         def share(name, row=row, hidden=hidden):
@@ -277,7 +278,7 @@ def share_table(frame: pd.DataFrame, track: str, min_cell: int) -> pd.DataFrame:
 
 def representation_table(frame: pd.DataFrame, benchmarks: dict, min_cell: int) -> pd.DataFrame:
     out = []
-    for row in frame.to_dict("records"):
+    for row in records(frame):
         hidden = bool(row["suppressed"])
         record = {
             "Career stage": CAREER_STAGE_LABELS.get(row["career_stage"], row["career_stage"]),
