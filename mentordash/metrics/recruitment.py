@@ -370,26 +370,36 @@ def _group_counts(
     return db.shared(key, lambda: _query_group_counts(db, filters, track, cycle, audience))
 
 
+_DIMENSION_RANK = {dimension: i for i, dimension in enumerate(APPLICANT_GROUP_LABELS)}
+_GROUP_RANK = {(d, g): i for d, groups in APPLICANT_GROUP_LABELS.items() for i, g in enumerate(groups)}
+_UNSELECTED = {d: groups for d, groups in APPLICANT_GROUP_LABELS.items() if d != "selection"}
+
+
 def _query_group_counts(db: Database, filters: Filters, track: str, cycle: int, audience: str) -> pd.DataFrame:
     params = {"track": track, "cycle": int(cycle)}
     sql = load_sql("recruitment_groups", applicant_filter=where_sql(filters, APPLICANT_COLUMNS, params))
     frame = _over_applicants(db, filters, sql, params)
-    if not any(k in APPLICANT_COLUMNS for k in filters.as_dict()):
-        frame = frame[frame["dimension"] != "selection"]  # no filter on applicants: nobody is "other"
-    frame = frame[frame["dimension"].isin(APPLICANT_GROUP_LABELS)]
-    order = {(d, g): i for d, groups in APPLICANT_GROUP_LABELS.items() for i, g in enumerate(groups)}
-    frame = (
-        frame.assign(
-            dim_order=frame["dimension"].map(list(APPLICANT_GROUP_LABELS).index),
-            group_order=[order.get((d, g), 99) for d, g in zip(frame["dimension"], frame["group"])],
-            label=[APPLICANT_GROUP_LABELS[d].get(g, g) for d, g in zip(frame["dimension"], frame["group"])],
-            cycle=int(cycle),
-            track=track,
-        )
-        .sort_values(["dim_order", "group_order", "stage_order"])
-        .drop(columns=["dim_order", "group_order"])
+    # no filter on applicants: nobody is "other", so the selection split goes
+    shown = APPLICANT_GROUP_LABELS if any(k in APPLICANT_COLUMNS for k in filters.as_dict()) else _UNSELECTED
+    pairs = list(zip(frame["dimension"].tolist(), frame["group"].tolist()))
+    kept = [i for i, (dimension, _) in enumerate(pairs) if dimension in shown]
+    pairs = [pairs[i] for i in kept]
+    # each dimension in its order, its groups in theirs (unlisted ones after), each group's stages in order
+    frame = sort_rows(
+        frame.take(kept),
+        np.array([_DIMENSION_RANK[d] for d, _ in pairs], dtype="int64"),
+        np.array([_GROUP_RANK.get(pair, 99) for pair in pairs], dtype="int64"),
+        frame["stage_order"].to_numpy()[kept],
     )
-    frame = frame.reset_index(drop=True)
+    pairs = list(zip(frame["dimension"].tolist(), frame["group"].tolist()))
+    frame = with_columns(
+        frame,
+        {
+            "label": [APPLICANT_GROUP_LABELS[d].get(g, g) for d, g in pairs],
+            "cycle": np.full(len(frame), int(cycle), dtype="int64"),
+            "track": pd.array([track] * len(frame), dtype="str"),
+        },
+    )
     floor = _min_cell(db)
     frame = privacy.publish_counts(frame, audience, ["n"], floor)
     if frame.empty:
