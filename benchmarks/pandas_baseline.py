@@ -225,18 +225,23 @@ def _active_people(tables, settings, as_of, filters) -> pd.DataFrame:
     return people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
 
 
-def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",)) -> pd.DataFrame:
-    """dimension, group, n, covered, pct at as_of by gender, URiM, race/ethnicity (each person under every
-    group they chose) and division; blank values form their own group (small groups are not pooled)."""
-    ts = pd.Timestamp(as_of)
-    active = _active_people(tables, settings, as_of, filters)
+def _active_relationships(tables, day: date, active: pd.DataFrame, roles) -> pd.DataFrame:
+    """The relationships of `roles` active on `day` (start <= day <= end) whose mentee is among `active`."""
+    ts = pd.Timestamp(day)
     m = tables["mentorships"]
-    rel = m[
+    return m[
         m["role"].isin(roles)
         & (m["start_date"] <= ts)
         & (m["end_date"].isna() | (m["end_date"] >= ts))
         & m["mentee_id"].isin(active["person_id"])
     ]
+
+
+def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",)) -> pd.DataFrame:
+    """dimension, group, n, covered, pct at as_of by gender, URiM, race/ethnicity (each person under every
+    group they chose) and division; blank values form their own group (small groups are not pooled)."""
+    active = _active_people(tables, settings, as_of, filters)
+    rel = _active_relationships(tables, as_of, active, roles)
     flags = active.assign(
         covered=active["person_id"].isin(rel["mentee_id"]),
         urim_effective=effective_urim(active["urim"], active["race_ethnicity"], settings["urim_list"]),
@@ -499,15 +504,7 @@ def _share_of_stages(counts: pd.DataFrame, day: date, stages: tuple[str, ...], p
 def active_relationship_counts(tables, settings, day: date, filters: Filters, roles=("mentor",)) -> dict:
     """relationships of `roles` active on `day` (start <= day <= end) whose mentee is an active person of the
     filtered group that day, and their distinct mentees."""
-    ts = pd.Timestamp(day)
-    active = _active_people(tables, settings, day, filters)
-    m = tables["mentorships"]
-    rel = m[
-        m["role"].isin(roles)
-        & (m["start_date"] <= ts)
-        & (m["end_date"].isna() | (m["end_date"] >= ts))
-        & m["mentee_id"].isin(active["person_id"])
-    ]
+    rel = _active_relationships(tables, day, _active_people(tables, settings, day, filters), roles)
     return {"relationships": int(len(rel)), "mentees": int(rel["mentee_id"].nunique())}
 
 
