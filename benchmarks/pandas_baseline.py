@@ -189,7 +189,11 @@ def coverage_headline(tables, settings, as_of, filters, context=None) -> pd.Data
 
 def coverage_total(tables, settings, as_of, filters, roles=("mentor",)) -> dict:
     """Coverage of the whole filtered group at as_of: n, covered, engaged, pct."""
-    counts = coverage_counts(tables, settings, [as_of], filters, roles)
+    return _total_of(coverage_counts(tables, settings, [as_of], filters, roles))
+
+
+def _total_of(counts: pd.DataFrame) -> dict:
+    """The whole of coverage_counts rows (of one day): n, covered, engaged, pct."""
     n, covered, engaged = (int(counts[c].sum()) for c in ("n", "covered", "engaged"))
     return {"n": n, "covered": covered, "engaged": engaged, "pct": pct(covered, n)}
 
@@ -336,16 +340,21 @@ def data_freshness(tables) -> pd.DataFrame:
 # --- recruitment ------------------------------------------------------------------------------------
 
 
+# The filters that describe applicants besides race/ethnicity and URiM (apply_filters applies those two always);
+# career stage and division describe people, not applicants.
+APPLICANT_FILTER_COLUMNS = ("gender", "institution")
+
+
 def applicant_cycles(tables, settings, filters) -> pd.DataFrame:
     """track, cycle of the filtered applicants: tracks in their usual order, newest cycle first."""
-    a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=("gender",))
+    a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=APPLICANT_FILTER_COLUMNS)
     pairs = a[["track", "cycle"]].drop_duplicates().assign(order=lambda f: f["track"].map(TRACK_ORDER))
     return pairs.sort_values(["order", "cycle"], ascending=[True, False]).drop(columns="order").reset_index(drop=True)
 
 
 def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
     """The funnel by cycle, track and stage with the shares of women and URiM among those known."""
-    a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=("gender",))
+    a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=APPLICANT_FILTER_COLUMNS)
     urim = effective_urim(a["urim"], a["race_ethnicity"], settings["urim_list"])
     a = a.assign(
         reached=a["stage_reached"].map(STAGE_ORDER),
@@ -508,11 +517,10 @@ def active_relationship_counts(tables, settings, day: date, filters: Filters, ro
     return {"relationships": int(len(rel)), "mentees": int(rel["mentee_id"].nunique())}
 
 
-def coverage_tiles(tables, settings, as_of: date, filters: Filters) -> list[dict]:
+def coverage_tiles(tables, settings, as_of: date, filters: Filters, counts: pd.DataFrame) -> list[dict]:
     """Trainees and junior faculty mentored, engaged with a mentor, active relationships and mentors over
-    capacity: at as_of and a year earlier."""
+    capacity: at as_of and a year earlier (`counts`: coverage_counts of both days, among others)."""
     earlier = years_before(as_of, 1)
-    counts = coverage_counts(tables, settings, [as_of, earlier], filters)
     tiles = []
     for key, stages, part in (
         ("trainee_coverage", TRAINEE_STAGES, "covered"),
@@ -520,9 +528,11 @@ def coverage_tiles(tables, settings, as_of: date, filters: Filters) -> list[dict
         ("engaged_coverage", CAREER_STAGES, "engaged"),
     ):
         stages = tuple(s for s in stages if not filters.career_stage or s in filters.career_stage)
-        if stages:
-            (value, n), (previous, _) = (_share_of_stages(counts, day, stages, part) for day in (as_of, earlier))
-            tiles.append({"key": key, "value": value, "previous": previous, "n": n})
+        if not stages:  # the page keeps the tile, empty: "Not in the chosen career stages"
+            tiles.append({"key": key, "value": None, "previous": None, "n": 0})
+            continue
+        (value, n), (previous, _) = (_share_of_stages(counts, day, stages, part) for day in (as_of, earlier))
+        tiles.append({"key": key, "value": value, "previous": previous, "n": n})
     now, before = (active_relationship_counts(tables, settings, day, filters) for day in (as_of, earlier))
     tiles.append(
         {
@@ -616,11 +626,20 @@ def recruitment_tiles(tables, settings, as_of, filters, track: str = "residency"
     return tiles
 
 
-def overview_tiles(tables, settings, as_of, filters) -> pd.DataFrame:
-    """key, value, previous, n of each headline tile of the overview."""
+def overview_days(tables, as_of: date) -> list[date]:
+    """Every day the overview counts coverage on: its chart's (each academic year's end, and as_of) and a year
+    before as_of (its tiles), counted in one coverage_counts call as the page counts them in one query."""
+    return sorted({*academic_year_ends(tables, as_of), years_before(as_of, 1)})
+
+
+def overview_tiles(tables, settings, as_of, filters, counts: pd.DataFrame | None = None) -> pd.DataFrame:
+    """key, value, previous, n of each headline tile of the overview (`counts`: coverage_counts of its days,
+    when the page has them already)."""
+    if counts is None:
+        counts = coverage_counts(tables, settings, overview_days(tables, as_of), filters)
     burnout = burnout_tile(tables, settings, filters)
     tiles = [
-        *coverage_tiles(tables, settings, as_of, filters),
+        *coverage_tiles(tables, settings, as_of, filters, counts),
         *([burnout] if burnout else []),
         *recruitment_tiles(tables, settings, as_of, filters),
     ]
@@ -631,10 +650,13 @@ def overview_tiles(tables, settings, as_of, filters) -> pd.DataFrame:
 
 
 def overview_page(tables, settings, view) -> dict:
+    # coverage counted once over every day the page shows, as the page does, and each figure's days taken
+    counts = coverage_counts(tables, settings, overview_days(tables, view.as_of), view.filters)
+    chart_days = academic_year_ends(tables, view.as_of)
     return {
-        "tiles": overview_tiles(tables, settings, view.as_of, view.filters),
-        "total": coverage_total(tables, settings, view.as_of, view.filters),
-        "by_year": overview_headline(tables, settings, view.as_of, view.filters),
+        "tiles": overview_tiles(tables, settings, view.as_of, view.filters, counts),
+        "total": _total_of(counts[counts["day"] == view.as_of]),
+        "by_year": counts[counts["day"].isin(chart_days)].reset_index(drop=True),
         "freshness": data_freshness(tables),
     }
 

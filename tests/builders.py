@@ -72,7 +72,17 @@ def add_survey(db: Database, *rows: dict) -> None:
 
 
 def add_applicants(db: Database, *rows: dict) -> None:
-    columns = ["applicant_id", "cycle", "track", "gender", "race_ethnicity", "urim", "pipeline", "stage_reached"]
+    columns = [
+        "applicant_id",
+        "cycle",
+        "track",
+        "gender",
+        "race_ethnicity",
+        "urim",
+        "pipeline",
+        "stage_reached",
+        "institution",
+    ]
     _insert(db, "applicants", columns, list(rows))
 
 

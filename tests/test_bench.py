@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import inspect
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -18,9 +18,12 @@ from benchmarks import pandas_baseline as bench_pandas
 from benchmarks import run
 from mentordash.db import connect
 from mentordash.demo import build_demo
+from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics import coverage, outcomes, overview, recruitment, wellbeing
+from mentordash.metrics.filters import Filters
 from mentordash.ui import coverage_view, outcomes_view, overview_view, recruitment_view, wellbeing_view
 from mentordash.ui.frame import View
+from tests.builders import add_applicants, add_survey, new_db
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = date(2026, 6, 30)
@@ -261,17 +264,26 @@ def test_pandas_pages_equal_the_pages_figures(loaded, page_runs, name, filters):
     )
 
 
-@pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_overview_tiles_equal_the_pages(loaded, page_runs, name, filters):
-    """Every tile the overview shows (not hidden) has pandas' value, a year (wave, cycle) earlier too."""
-    db, tables, settings = loaded
-    ours = {tile.key: tile for tile in page_runs[name]["overview"][0]["tiles"]}
-    theirs = bench_pandas.overview_tiles(tables, settings, AS_OF, filters).set_index("key")
+TILE_FILTER_CASES = [
+    *FILTER_CASES,
+    ("career_stage=resident", Filters.of(career_stage=["resident"])),
+    ("urim", Filters.of(urim=True)),
+    ("race=white", Filters.of(race_ethnicity=["white"])),
+]
+
+
+def _assert_tiles_equal(ours: list, theirs: pd.DataFrame) -> int:
+    """Every tile of the page that is shown (not hidden) has pandas' value, the same a year (wave, cycle)
+    earlier, and the same denominator; the same tiles, an empty one (stages filtered out) included."""
+    ours = {tile.key: tile for tile in ours}
+    theirs = theirs.set_index("key")
     assert set(ours) == set(theirs.index)
     compared = 0
     for key, tile in ours.items():
         if tile.suppressed:
             continue
+        if tile.n is not None:
+            assert tile.n == theirs.at[key, "n"], (key, tile)
         for ours_value, theirs_value in (
             (tile.value, theirs.at[key, "value"]),
             (tile.previous, theirs.at[key, "previous"]),
@@ -279,7 +291,133 @@ def test_pandas_overview_tiles_equal_the_pages(loaded, page_runs, name, filters)
             if ours_value is not None:  # a cell hidden a year earlier shows no comparison
                 assert ours_value == pytest.approx(float(theirs_value)), (key, tile)
                 compared += 1
-    assert compared >= 12
+    return compared
+
+
+@pytest.mark.parametrize("name, filters", TILE_FILTER_CASES)
+def test_pandas_overview_tiles_equal_the_pages(loaded, name, filters):
+    db, tables, settings = loaded
+    ours = overview.all_tiles(db, AS_OF, filters)
+    assert _assert_tiles_equal(ours, bench_pandas.overview_tiles(tables, settings, AS_OF, filters)) >= 8
+
+
+def _items(instrument: str, values) -> dict:
+    """An instrument's items answered with `values` (one per item, or one for all)."""
+    items = INSTRUMENTS[instrument].items
+    values = values if isinstance(values, (list, tuple)) else [values] * len(items)
+    return dict(zip(items, values))
+
+
+def _waves() -> list[dict]:
+    """Three waves whose latest is best answered by the single-item MBI, which skipped the wave before;
+    full MBI-HSS and PFI answers on their cut-offs' either side; a response with an item out of range, and
+    an incomplete one."""
+    rows, number = [], iter(range(10_000))
+
+    def add(wave: str, day: date, instrument: str, values, **extra) -> None:
+        rows.append(
+            {
+                "survey": wave,
+                "response_id": f"r{next(number)}",
+                "submitted_at": datetime(day.year, day.month, day.day, 9),
+                "complete": True,
+                **_items(instrument, values),
+                **extra,
+            }
+        )
+
+    for wave, day, counts in (
+        ("Wave 1", date(2024, 4, 1), {"mini_z": 6, "mbi_single": 8}),
+        ("Wave 2", date(2025, 4, 1), {"mini_z": 7, "pfi": 6}),
+        ("Wave 3", date(2026, 4, 1), {"mini_z": 6, "mbi_single": 9, "pfi": 6}),
+    ):
+        for i in range(counts.get("mini_z", 0)):
+            add(wave, day, "mini_z", 1 + i % 5)
+        for i in range(counts.get("mbi_single", 0)):
+            add(wave, day, "mbi_single", [i % 7, (i * 3) % 7])
+        for i in range(counts.get("pfi", 0)):
+            # the ten work exhaustion and disengagement items summing to 13, 14 or 15: a mean of 1.3, 1.4, 1.5
+            twos = 3 + i % 3
+            add(wave, day, "pfi", [2] * 6 + [2] * twos + [1] * (10 - twos))
+    for ee_sum, dp_sum in ((27, 0), (26, 9), (26, 10), (0, 0), (30, 12), (13, 5)):
+        ee = [6] * (ee_sum // 6) + [ee_sum % 6] + [0] * (8 - ee_sum // 6)  # nine items of 0-6
+        dp = [6] * (dp_sum // 6) + [dp_sum % 6] + [0] * (4 - dp_sum // 6)  # five
+        add("Wave 3", date(2026, 4, 1), "mbi_full", ee + dp)
+    add("Wave 3", date(2026, 4, 1), "mini_z", 7)  # out of range: not scoreable
+    add("Wave 3", date(2026, 4, 1), "mini_z", 5, complete=False)  # incomplete: not counted
+    return rows
+
+
+@pytest.mark.parametrize(
+    "cutoffs", [{}, {"mini_z_burnout": 4, "mbi_single": 3, "mbi_ee_sum": 26, "mbi_dp_sum": 9, "pfi_burnout_mean": 1.4}]
+)
+def test_pandas_burnout_rules_and_tile_on_their_boundaries(tmp_path, cutoffs):
+    """Each instrument's rule at its cut-off's either side (default and other cut-offs), and the burnout
+    tile's choice of instrument (the best answered in the latest wave) and of the wave before (that
+    instrument's, here two waves back)."""
+    db = new_db(tmp_path)
+    add_survey(db, *_waves())
+    if cutoffs:
+        db.set_setting("cutoffs", cutoffs, user="test")
+    settings = db.settings()
+    db.close()
+    tables = bench_pandas.load_tables(tmp_path / "test.duckdb")
+    db = connect(tmp_path / "test.duckdb")
+    try:
+        ours = wellbeing.burnout_prevalence(db, Filters())
+        theirs = bench_pandas.burnout_by_wave(tables, settings, Filters())
+        assert set(ours["instrument"]) == set(bench_pandas.BURNOUT_RULES)
+        assert _same(ours, theirs, ["survey", "instrument"], ["n", "burned_out", "pct"]) == len(ours) == 8
+        tile = overview.burnout_tile(db, Filters())
+        assert tile.label == "Burnout (Single-item MBI)" and tile.note.startswith("Wave 3, against Wave 1")
+        assert bench_pandas.burnout_tile(tables, settings, Filters()) == {
+            "key": "burnout",
+            "value": tile.value,
+            "previous": tile.previous,
+            "n": tile.n,
+        }
+    finally:
+        db.close()
+
+
+def test_pandas_recruitment_applies_the_institution_filter(tmp_path):
+    """A consortium's applicants filtered to one institution: the funnel and the overview's tiles as the
+    page's."""
+    db = new_db(tmp_path)
+    stages = ("applied", "interviewed", "ranked", "matched")
+    rows = [
+        {
+            "applicant_id": f"{institution}{i}",
+            "cycle": 2025 + i % 2,
+            "track": "residency",
+            "gender": ("woman", "man", "undisclosed")[i % 3],
+            "urim": i % 4 == 0,
+            "stage_reached": stages[i % 4],
+            "institution": institution,
+        }
+        for institution, count in (("North", 120), ("South", 60))
+        for i in range(count)
+    ]
+    add_applicants(db, *rows)
+    settings = db.settings()
+    db.close()
+    tables = bench_pandas.load_tables(tmp_path / "test.duckdb")
+    db = connect(tmp_path / "test.duckdb")
+    try:
+        for institution in ("North", "South"):
+            filters = Filters.of(institution=[institution])
+            ours = recruitment.funnel(db, filters)
+            theirs = bench_pandas.recruitment_headline(tables, settings, AS_OF, filters)
+            for share in ("women", "urim"):
+                shown = ours[~ours["suppressed"] & ~ours[f"{share}_suppressed"]]
+                assert _same(shown, theirs, ["cycle", "track", "stage"], ["n", share, f"{share}_pct"]) >= 4
+            assert ours["n"].max() <= 60  # one institution's applicants of a cycle, not everyone's
+            theirs = pd.DataFrame(
+                bench_pandas.recruitment_tiles(tables, settings, AS_OF, filters), columns=bench_pandas.TILE_COLUMNS
+            )
+            assert _assert_tiles_equal(overview.recruitment_tiles(db, filters), theirs) >= 4
+    finally:
+        db.close()
 
 
 def test_floor_queries_agree_with_the_metrics_layer(loaded):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -112,6 +113,10 @@ def test_records_are_to_dict_records(values):
             "day": pd.Series(columns[5], dtype="object"),
             "when": pd.to_datetime(pd.Series(columns[5], dtype="object")),
             "mixed": pd.Series(columns[1], dtype="object"),
+            "category": pd.Series(columns[2], dtype="category"),
+            "text_na": pd.Series(columns[2], dtype="string"),
+            "answer": pd.Series([None if v is None else v % 2 == 0 for v in columns[4]], dtype="boolean"),
+            "scalars": pd.Series([np.int64(v) for v in columns[0]], dtype="object"),
         }
     )
     expected = frame.to_dict("records")
@@ -120,3 +125,10 @@ def test_records_are_to_dict_records(values):
     for row, want in zip(got, expected):
         for key in want:
             assert _same_value(row[key], want[key]), (key, row[key], want[key])
+
+
+@pytest.mark.filterwarnings("ignore:DataFrame columns are not unique")  # to_dict's own, for both
+def test_records_of_frames_without_distinct_columns_are_to_dicts():
+    """Rows of no columns, and columns that share a name: whatever to_dict gives."""
+    for frame in (pd.DataFrame(index=[0, 1]), pd.DataFrame([[1, 2]], columns=["a", "a"]), pd.DataFrame()):
+        assert records(frame) == frame.to_dict("records")

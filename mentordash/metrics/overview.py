@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from mentordash import privacy
@@ -160,7 +161,9 @@ def burnout_tile(db: Database, filters: Filters, audience: str = privacy.EXACT) 
         return None
     latest_survey = prevalence.iloc[-1]["survey"]
     latest = prevalence[prevalence["survey"] == latest_survey]
-    row = latest.assign(order=latest["n"].fillna(-1)).sort_values("order", ascending=False).iloc[0]
+    # the best-answered instrument; between equals the first in the instruments' order (the rows' order)
+    answered = pd.to_numeric(latest["n"], errors="coerce").fillna(-1).to_numpy()
+    row = latest.iloc[int(np.argmax(answered))]
     earlier = prevalence[(prevalence["instrument"] == row["instrument"]) & (prevalence["survey"] != latest_survey)]
     previous = earlier.iloc[-1] if len(earlier) else None
     name = INSTRUMENTS[row["instrument"]].name
