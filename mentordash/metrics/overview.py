@@ -239,11 +239,11 @@ def data_freshness(db: Database, audience: str = privacy.EXACT) -> pd.DataFrame:
 def all_tiles(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> list[Tile]:
     """Every headline tile the overview shows, in reading order; families without data add none. The three
     families' queries run side by side (Database.together)."""
-    coverage, burnout, recruitment = db.together(
+    coverage_family, burnout, recruitment_family = db.together(
         [
             lambda: coverage_tiles(db, as_of, filters, audience=audience),
             lambda: burnout_tile(db, filters, audience=audience),
             lambda: recruitment_tiles(db, filters, audience=audience),
         ]
     )
-    return [*coverage, *([burnout] if burnout else []), *recruitment]
+    return [*coverage_family, *([burnout] if burnout else []), *recruitment_family]
