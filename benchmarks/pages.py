@@ -9,7 +9,7 @@ For each page and each filter (the default view, and a demographic filter), over
   computed once, as on a cold Streamlit cache), plus the sidebar's;
 - `warm_ms` (benchmarks/warm.py): the same functions through ui.cache.cached once its cache holds them;
 - `pandas_ms`: the same figures computed in pandas from tables loaded once, as a typical Streamlit
-  dashboard does (benchmarks/pandas_baseline.py), and `speedup` = pandas_ms / ms, page for page;
+  dashboard does (benchmarks/pandas_baseline/), and `speedup` = pandas_ms / ms, page for page;
 - `floor_ms`: the fastest single hand-written DuckDB query for one headline figure of the page.
 Everything goes through the package's public functions: the page-data functions, metrics, Database.
 """

@@ -21,3 +21,39 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+# --- the benchmark's department database, shared by its tests (tests/bench_support.py) -----------------
+
+
+@pytest.fixture(scope="session")
+def bench_department(tmp_path_factory) -> str:
+    """The demo department, as the bench builds it (seed 42)."""
+    from mentordash.db import connect
+    from mentordash.demo import build_demo
+
+    path = tmp_path_factory.mktemp("bench") / "department.duckdb"
+    db = connect(path)
+    build_demo(db, scale="department", seed=42)
+    db.close()
+    return str(path)
+
+
+@pytest.fixture(scope="session")
+def bench_loaded(bench_department):
+    """(database, the pandas baseline's tables, settings) of bench_department."""
+    from benchmarks.pandas_baseline import load_tables
+    from mentordash.db import connect
+
+    tables = load_tables(bench_department)  # before the connection below opens the file
+    db = connect(bench_department)
+    yield db, tables, db.settings()
+    db.close()
+
+
+@pytest.fixture(scope="session")
+def bench_page_runs(bench_loaded) -> dict:
+    """tests.bench_support.page_runs of bench_department."""
+    from tests.bench_support import page_runs
+
+    return page_runs(bench_loaded[0])

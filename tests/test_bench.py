@@ -14,19 +14,23 @@ import pandas as pd
 import pytest
 
 from benchmarks import pages as bench
-from benchmarks import pandas_baseline as bench_pandas
-from benchmarks import run
+from benchmarks import pandas_baseline, run
+from benchmarks.pandas_baseline import coverage as pandas_coverage
+from benchmarks.pandas_baseline import outcomes as pandas_outcomes
+from benchmarks.pandas_baseline import overview as pandas_overview
+from benchmarks.pandas_baseline import recruitment as pandas_recruitment
+from benchmarks.pandas_baseline import wellbeing as pandas_wellbeing
+from benchmarks.pandas_baseline.tables import load_tables
 from mentordash.db import connect
-from mentordash.demo import build_demo
 from mentordash.instruments import INSTRUMENTS
 from mentordash.metrics import coverage, outcomes, overview, recruitment, wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.ui import coverage_view, outcomes_view, overview_view, recruitment_view, wellbeing_view
 from mentordash.ui.frame import View
+from tests.bench_support import AS_OF, FILTER_CASES, same, shown
 from tests.builders import add_applicants, add_survey, new_db
 
 ROOT = Path(__file__).resolve().parents[1]
-AS_OF = date(2026, 6, 30)
 VIEW_MODULES = {
     "overview": overview_view,
     "coverage": coverage_view,
@@ -98,114 +102,66 @@ def test_every_page_the_app_lists_is_benched():
     assert listed - data_pages == {"data.py", "settings.py", "audit.py"}
 
 
-@pytest.fixture(scope="module")
-def page_runs(loaded) -> dict:
-    """{filter: {page: (figures, functions called)}}: one uncached run of every page, as the bench times it."""
-    db, _, _ = loaded
-    runs = {}
-    for name, filters in bench.FILTERS.items():
-        view = View(as_of=AS_OF, filters=filters)
-        for page in bench.PAGES:
-            call = bench.Calls(db)
-            runs.setdefault(name, {})[page] = (bench.PAGE_DATA[page](view, call, call), call.called)
-    return runs
-
-
-def test_a_page_run_gathers_every_figure_once(page_runs):
-    for name, pages in page_runs.items():
+def test_a_page_run_gathers_every_figure_once(bench_page_runs):
+    for name, pages in bench_page_runs.items():
         for page, (figures, called) in pages.items():
             assert figures and called, (name, page)
             assert all(func.startswith("mentordash.metrics.") for func in called), called
     # as on a cold cache, an identical call within one page run is computed once: the share charts'
     # funnels are the page's own when no gender or URiM filter is set
-    assert page_runs["default"]["recruitment"][1].count("mentordash.metrics.recruitment.funnel") == 1
-    assert page_runs["gender=woman"]["recruitment"][1].count("mentordash.metrics.recruitment.funnel") == 2
+    assert bench_page_runs["default"]["recruitment"][1].count("mentordash.metrics.recruitment.funnel") == 1
+    assert bench_page_runs["gender=woman"]["recruitment"][1].count("mentordash.metrics.recruitment.funnel") == 2
     # the roster lists are part of the coverage page (a coordinator's), never cached by the app
-    assert {"unmatched", "over"} <= set(page_runs["default"]["coverage"][0])
+    assert {"unmatched", "over"} <= set(bench_page_runs["default"]["coverage"][0])
 
 
 # --- the pandas baseline computes what the metrics layer computes ------------------------------------
 
 
-@pytest.fixture(scope="module")
-def department(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("bench") / "department.duckdb"
-    db = connect(path)
-    build_demo(db, scale="department", seed=42)
-    db.close()
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def loaded(department):
-    tables = bench_pandas.load_tables(department)  # before the connection below opens the file
-    db = connect(department)
-    yield db, tables, db.settings()
-    db.close()
-
-
-def _shown(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[~frame["suppressed"].astype(bool)]
-
-
-def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], values: list[str]) -> int:
-    """Every row of `left` (the metrics layer's shown cells) has the same values in `right` (pandas)."""
-    merged = left[keys + values].merge(right[keys + values], on=keys, how="left", suffixes=("", "_pd"), indicator=True)
-    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
-    for column in values:
-        a = pd.to_numeric(merged[column], errors="coerce").astype(float)
-        b = pd.to_numeric(merged[f"{column}_pd"], errors="coerce").astype(float)
-        assert ((a == b) | (a.isna() & b.isna())).all(), merged[[*keys, column, f"{column}_pd"]][a != b]
-    return len(merged)
-
-
-FILTER_CASES = list(bench.FILTERS.items())
+@pytest.mark.parametrize("name, filters", FILTER_CASES)
+def test_pandas_coverage_by_stage_equals_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
+    ours = shown(coverage.coverage_by_stage(db, AS_OF, filters))
+    theirs = pandas_coverage.coverage_headline(tables, settings, AS_OF, filters)
+    assert same(ours, theirs, ["career_stage"], ["n", "covered", "pct", "engaged", "engaged_pct"]) >= 2
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_coverage_by_stage_equals_metrics(loaded, name, filters):
-    db, tables, settings = loaded
-    ours = _shown(coverage.coverage_by_stage(db, AS_OF, filters))
-    theirs = bench_pandas.coverage_headline(tables, settings, AS_OF, filters)
-    assert _same(ours, theirs, ["career_stage"], ["n", "covered", "pct", "engaged", "engaged_pct"]) >= 2
+def test_pandas_overview_coverage_by_year_equals_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
+    ours = shown(overview.coverage_by_year(db, AS_OF, filters))
+    theirs = pandas_overview.overview_headline(tables, settings, AS_OF, filters)
+    assert same(ours, theirs, ["day", "career_stage"], ["n", "covered", "pct", "engaged", "engaged_pct"]) >= 15
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_overview_coverage_by_year_equals_metrics(loaded, name, filters):
-    db, tables, settings = loaded
-    ours = _shown(overview.coverage_by_year(db, AS_OF, filters))
-    theirs = bench_pandas.overview_headline(tables, settings, AS_OF, filters)
-    assert _same(ours, theirs, ["day", "career_stage"], ["n", "covered", "pct", "engaged", "engaged_pct"]) >= 15
-
-
-@pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_funnel_equals_metrics(loaded, name, filters):
-    db, tables, settings = loaded
+def test_pandas_funnel_equals_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
     ours = recruitment.funnel(db, filters)
-    theirs = bench_pandas.recruitment_headline(tables, settings, AS_OF, filters)
+    theirs = pandas_recruitment.recruitment_headline(tables, settings, AS_OF, filters)
     compared = 0
     for share in ("women", "urim"):
         shown = ours[~ours["suppressed"] & ~ours[f"{share}_suppressed"]]
-        compared += _same(shown, theirs, ["cycle", "track", "stage"], ["n", share, f"{share}_pct"])
+        compared += same(shown, theirs, ["cycle", "track", "stage"], ["n", share, f"{share}_pct"])
     assert compared >= 40
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_mini_z_burnout_equals_metrics(loaded, name, filters):
-    db, tables, settings = loaded
-    ours = _shown(wellbeing.burnout_prevalence(db, filters))
+def test_pandas_mini_z_burnout_equals_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
+    ours = shown(wellbeing.burnout_prevalence(db, filters))
     ours = ours[ours["instrument"] == "mini_z"]
-    theirs = bench_pandas.wellbeing_headline(tables, settings, AS_OF, filters)
-    assert _same(ours, theirs, ["survey"], ["n", "burned_out", "pct"]) >= 3
+    theirs = pandas_wellbeing.wellbeing_headline(tables, settings, AS_OF, filters)
+    assert same(ours, theirs, ["survey"], ["n", "burned_out", "pct"]) >= 3
     assert list(ours["survey"]) == [s for s in theirs["survey"] if s in set(ours["survey"])]  # wave order
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_burnout_of_every_instrument_equals_metrics(loaded, name, filters):
-    db, tables, settings = loaded
-    ours = _shown(wellbeing.burnout_prevalence(db, filters))
-    theirs = bench_pandas.burnout_by_wave(tables, settings, filters)
-    assert _same(ours, theirs, ["survey", "instrument"], ["n", "burned_out", "pct"]) >= 8
+def test_pandas_burnout_of_every_instrument_equals_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
+    ours = shown(wellbeing.burnout_prevalence(db, filters))
+    theirs = pandas_wellbeing.burnout_by_wave(tables, settings, filters)
+    assert same(ours, theirs, ["survey", "instrument"], ["n", "burned_out", "pct"]) >= 8
     # the same (wave, instrument) rows, hidden or not (the demo's surveys carry no full MBI-HSS)
     every = wellbeing.burnout_prevalence(db, filters)
     assert sorted(zip(every["survey"], every["instrument"])) == sorted(zip(theirs["survey"], theirs["instrument"]))
@@ -213,20 +169,20 @@ def test_pandas_burnout_of_every_instrument_equals_metrics(loaded, name, filters
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_publications_equal_metrics(loaded, name, filters):
-    db, tables, settings = loaded
-    ours = _shown(outcomes.publications(db, AS_OF, filters))
-    theirs = bench_pandas.outcomes_headline(tables, settings, AS_OF, filters)
-    assert _same(ours, theirs, ["career_stage", "mentored"], ["people", "person_years", "publications", "rate"]) >= 3
+def test_pandas_publications_equal_metrics(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
+    ours = shown(outcomes.publications(db, AS_OF, filters))
+    theirs = pandas_outcomes.outcomes_headline(tables, settings, AS_OF, filters)
+    assert same(ours, theirs, ["career_stage", "mentored"], ["people", "person_years", "publications", "rate"]) >= 3
 
 
 @pytest.mark.parametrize("name, filters", FILTER_CASES)
-def test_pandas_pages_equal_the_pages_figures(loaded, page_runs, name, filters):
+def test_pandas_pages_equal_the_pages_figures(bench_loaded, bench_page_runs, name, filters):
     """Every figure the pandas baseline computes for a page equals the page's own (its shown cells)."""
-    db, tables, settings = loaded
+    db, tables, settings = bench_loaded
     view = View(as_of=AS_OF, filters=filters)
-    ours = {page: figures for page, (figures, _) in page_runs[name].items()}
-    theirs = {page: bench_pandas.PAGES[page](tables, settings, view) for page in bench.PAGES}
+    ours = {page: figures for page, (figures, _) in bench_page_runs[name].items()}
+    theirs = {page: pandas_baseline.PAGES[page](tables, settings, view) for page in bench.PAGES}
     for page in bench.PAGES:
         assert set(theirs[page]) <= set(ours[page]), page  # the page's figure names
     for page in ("overview", "coverage"):
@@ -235,19 +191,19 @@ def test_pandas_pages_equal_the_pages_figures(loaded, page_runs, name, filters):
     pd.testing.assert_frame_equal(
         ours["overview"]["freshness"].reset_index(drop=True), theirs["overview"]["freshness"], check_dtype=False
     )
-    by_role = _shown(ours["coverage"]["by_role"])
-    assert _same(by_role, theirs["coverage"]["by_role"], ["role", "career_stage"], ["n", "covered", "engaged"]) >= 12
+    by_role = shown(ours["coverage"]["by_role"])
+    assert same(by_role, theirs["coverage"]["by_role"], ["role", "career_stage"], ["n", "covered", "engaged"]) >= 12
     load = ours["coverage"]["load"]
     if load["mentors"] is not None:
         assert {k: load[k] for k in ("mentors", "over_capacity", "mean", "max")} == theirs["coverage"]["load"]
     shown_loads = ours["coverage"]["distribution"].dropna(subset=["mentors"])
-    shown_count = _same(shown_loads, theirs["coverage"]["distribution"], ["load"], ["mentors"])
+    shown_count = same(shown_loads, theirs["coverage"]["distribution"], ["load"], ["mentors"])
     assert shown_count >= (2 if load["mentors"] is not None else 0)  # 4 mentors of women: hidden
-    monthly = _shown(ours["coverage"]["monthly"])
-    assert _same(monthly, theirs["coverage"]["monthly"], ["day", "career_stage"], ["n", "covered", "engaged"]) >= 100
-    groups = _shown(ours["coverage"]["groups"])
+    monthly = shown(ours["coverage"]["monthly"])
+    assert same(monthly, theirs["coverage"]["monthly"], ["day", "career_stage"], ["n", "covered", "engaged"]) >= 100
+    groups = shown(ours["coverage"]["groups"])
     groups = groups[groups["group"] != "smaller_groups"]  # the page pools tiny groups; pandas does not
-    assert _same(groups, theirs["coverage"]["groups"], ["dimension", "group"], ["n", "covered", "pct"]) >= 5
+    assert same(groups, theirs["coverage"]["groups"], ["dimension", "group"], ["n", "covered", "pct"]) >= 5
     assert ours["recruitment"]["total"]["n"] == theirs["recruitment"]["total"]
     pairs = ours["recruitment"]["pairs"][["track", "cycle"]].reset_index(drop=True)
     pd.testing.assert_frame_equal(pairs, theirs["recruitment"]["pairs"][["track", "cycle"]], check_dtype=False)
@@ -258,9 +214,9 @@ def test_pandas_pages_equal_the_pages_figures(loaded, page_runs, name, filters):
     total = ours["outcomes"]["total"]
     if not total["suppressed"]:
         assert {k: total[k] for k in ("n", "mentored")} == theirs["outcomes"]["total"]
-    departures = _shown(ours["outcomes"]["departures"])
+    departures = shown(ours["outcomes"]["departures"])
     assert (
-        _same(departures, theirs["outcomes"]["departures"], ["career_stage", "mentored"], ["n", "departed", "pct"]) >= 2
+        same(departures, theirs["outcomes"]["departures"], ["career_stage", "mentored"], ["n", "departed", "pct"]) >= 2
     )
 
 
@@ -295,10 +251,10 @@ def _assert_tiles_equal(ours: list, theirs: pd.DataFrame) -> int:
 
 
 @pytest.mark.parametrize("name, filters", TILE_FILTER_CASES)
-def test_pandas_overview_tiles_equal_the_pages(loaded, name, filters):
-    db, tables, settings = loaded
+def test_pandas_overview_tiles_equal_the_pages(bench_loaded, name, filters):
+    db, tables, settings = bench_loaded
     ours = overview.all_tiles(db, AS_OF, filters)
-    assert _assert_tiles_equal(ours, bench_pandas.overview_tiles(tables, settings, AS_OF, filters)) >= 8
+    assert _assert_tiles_equal(ours, pandas_overview.overview_tiles(tables, settings, AS_OF, filters)) >= 8
 
 
 def _items(instrument: str, values) -> dict:
@@ -361,16 +317,16 @@ def test_pandas_burnout_rules_and_tile_on_their_boundaries(tmp_path, cutoffs):
         db.set_setting("cutoffs", cutoffs, user="test")
     settings = db.settings()
     db.close()
-    tables = bench_pandas.load_tables(tmp_path / "test.duckdb")
+    tables = load_tables(tmp_path / "test.duckdb")
     db = connect(tmp_path / "test.duckdb")
     try:
         ours = wellbeing.burnout_prevalence(db, Filters())
-        theirs = bench_pandas.burnout_by_wave(tables, settings, Filters())
-        assert set(ours["instrument"]) == set(bench_pandas.BURNOUT_RULES)
-        assert _same(ours, theirs, ["survey", "instrument"], ["n", "burned_out", "pct"]) == len(ours) == 8
+        theirs = pandas_wellbeing.burnout_by_wave(tables, settings, Filters())
+        assert set(ours["instrument"]) == set(pandas_wellbeing.BURNOUT_RULES)
+        assert same(ours, theirs, ["survey", "instrument"], ["n", "burned_out", "pct"]) == len(ours) == 8
         tile = overview.burnout_tile(db, Filters())
         assert tile.label == "Burnout (Single-item MBI)" and tile.note.startswith("Wave 3, against Wave 1")
-        assert bench_pandas.burnout_tile(tables, settings, Filters()) == {
+        assert pandas_overview.burnout_tile(tables, settings, Filters()) == {
             "key": "burnout",
             "value": tile.value,
             "previous": tile.previous,
@@ -401,27 +357,28 @@ def test_pandas_recruitment_applies_the_institution_filter(tmp_path):
     add_applicants(db, *rows)
     settings = db.settings()
     db.close()
-    tables = bench_pandas.load_tables(tmp_path / "test.duckdb")
+    tables = load_tables(tmp_path / "test.duckdb")
     db = connect(tmp_path / "test.duckdb")
     try:
         for institution in ("North", "South"):
             filters = Filters.of(institution=[institution])
             ours = recruitment.funnel(db, filters)
-            theirs = bench_pandas.recruitment_headline(tables, settings, AS_OF, filters)
+            theirs = pandas_recruitment.recruitment_headline(tables, settings, AS_OF, filters)
             for share in ("women", "urim"):
                 shown = ours[~ours["suppressed"] & ~ours[f"{share}_suppressed"]]
-                assert _same(shown, theirs, ["cycle", "track", "stage"], ["n", share, f"{share}_pct"]) >= 4
+                assert same(shown, theirs, ["cycle", "track", "stage"], ["n", share, f"{share}_pct"]) >= 4
             assert ours["n"].max() <= 60  # one institution's applicants of a cycle, not everyone's
             theirs = pd.DataFrame(
-                bench_pandas.recruitment_tiles(tables, settings, AS_OF, filters), columns=bench_pandas.TILE_COLUMNS
+                pandas_overview.recruitment_tiles(tables, settings, AS_OF, filters),
+                columns=pandas_overview.TILE_COLUMNS,
             )
             assert _assert_tiles_equal(overview.recruitment_tiles(db, filters), theirs) >= 4
     finally:
         db.close()
 
 
-def test_floor_queries_agree_with_the_metrics_layer(loaded):
-    db, tables, settings = loaded
+def test_floor_queries_agree_with_the_metrics_layer(bench_loaded):
+    db, tables, settings = bench_loaded
     filters = bench.FILTERS["default"]
     context = {"cycle": bench.default_cycle(db, View(as_of=AS_OF, filters=filters))}
     residents = coverage.coverage_by_stage(db, AS_OF, filters).set_index("career_stage").loc["resident"]
@@ -439,10 +396,10 @@ def test_floor_queries_agree_with_the_metrics_layer(loaded):
 # --- the JSON object ------------------------------------------------------------------------------------
 
 
-def test_bench_json_has_the_issue_shape(department, tmp_path):
+def test_bench_json_has_the_issue_shape(bench_department, tmp_path):
     db_dir = tmp_path / "bench"
     db_dir.mkdir()
-    (db_dir / "department.duckdb").write_bytes(Path(department).read_bytes())
+    (db_dir / "department.duckdb").write_bytes(Path(bench_department).read_bytes())
     report = run.run_bench(
         scales=("department",),
         db_dir=db_dir,

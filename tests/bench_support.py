@@ -1,0 +1,43 @@
+"""What the tests of the benchmark share: the date and filters the bench times, and the comparison of the
+metrics layer's shown cells with the pandas baseline's (fixtures bench_department, bench_loaded and
+bench_page_runs: tests/conftest.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from benchmarks import pages as bench
+from mentordash.ui.frame import View
+
+AS_OF = date(2026, 6, 30)
+FILTER_CASES = list(bench.FILTERS.items())
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a metrics frame that are not suppressed."""
+    return frame[~frame["suppressed"].astype(bool)]
+
+
+def same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str], values: list[str]) -> int:
+    """Every row of `left` (the metrics layer's shown cells) has the same values in `right` (pandas): how many
+    rows were compared."""
+    merged = left[keys + values].merge(right[keys + values], on=keys, how="left", suffixes=("", "_pd"), indicator=True)
+    assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
+    for column in values:
+        a = pd.to_numeric(merged[column], errors="coerce").astype(float)
+        b = pd.to_numeric(merged[f"{column}_pd"], errors="coerce").astype(float)
+        assert ((a == b) | (a.isna() & b.isna())).all(), merged[[*keys, column, f"{column}_pd"]][a != b]
+    return len(merged)
+
+
+def page_runs(db) -> dict:
+    """{filter: {page: (figures, functions called)}}: one uncached run of every page, as the bench times it."""
+    runs = {}
+    for name, filters in bench.FILTERS.items():
+        view = View(as_of=AS_OF, filters=filters)
+        for page in bench.PAGES:
+            call = bench.Calls(db)
+            runs.setdefault(name, {})[page] = (bench.PAGE_DATA[page](view, call, call), call.called)
+    return runs
