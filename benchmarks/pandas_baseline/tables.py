@@ -29,18 +29,30 @@ def frames_mb(tables: dict[str, pd.DataFrame]) -> float:
     return sum(frame.memory_usage(deep=True).sum() for frame in tables.values()) / 2**20
 
 
+def _race_values(races: pd.Series) -> pd.Series:
+    """Every race/ethnicity value of every row, one per line, indexed by the row's position (a row with no list,
+    or an empty one, has none): the lists taken apart once, so that the tests on them run on whole columns."""
+    lists = [v if isinstance(v, (list, np.ndarray)) else () for v in races.to_numpy(dtype=object)]
+    lengths = np.fromiter(map(len, lists), dtype="int64", count=len(lists))
+    flat = np.concatenate(
+        [np.asarray(values, dtype=object) for values in lists if len(values)] or [np.empty(0, object)]
+    )
+    return pd.Series(flat, index=np.repeat(np.arange(len(lists)), lengths), dtype=object)
+
+
+def _any_per_row(values: pd.Series, test: pd.Series, rows: int) -> np.ndarray:
+    """For each row position 0 .. rows-1, whether `test` holds for any of its values (_race_values)."""
+    hit = np.zeros(rows, dtype=bool)
+    hit[values.index.to_numpy()[test.to_numpy(dtype=bool)]] = True
+    return hit
+
+
 def effective_urim(urim: pd.Series, races: pd.Series, urim_list: list[str]) -> pd.Series:
     """urim, else True if any listed race, False if only other known values, else missing."""
-    listed = set(urim_list)
-
-    def derive(values):
-        if values is None or (not isinstance(values, (list, np.ndarray))) or len(values) == 0:
-            return pd.NA
-        if listed.intersection(values):
-            return True
-        return False if any(v != "undisclosed" for v in values) else pd.NA
-
-    derived = pd.Series([derive(v) for v in races], index=races.index, dtype="boolean")
+    values = _race_values(races)
+    listed = _any_per_row(values, values.isin(list(urim_list)), len(races))
+    known = _any_per_row(values, values.ne("undisclosed"), len(races))
+    derived = pd.Series(pd.arrays.BooleanArray(listed, ~(listed | known)), index=races.index)
     return urim.astype("boolean").fillna(derived)
 
 
@@ -57,11 +69,8 @@ def apply_filters(
             keep &= frame[name].isin(values)
     if filters.race_ethnicity:
         wanted = set(filters.race_ethnicity)
-        keep &= (
-            frame["race_ethnicity"]
-            .map(lambda v: isinstance(v, (list, np.ndarray)) and bool(wanted.intersection(v)))
-            .astype(bool)
-        )
+        values = _race_values(frame["race_ethnicity"])
+        keep &= _any_per_row(values, values.isin(list(wanted)), len(frame))
     if filters.urim is not None:
         keep &= effective_urim(frame["urim"], frame["race_ethnicity"], urim_list).eq(filters.urim).fillna(False)
     return frame[keep]
