@@ -8,11 +8,14 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.pandas_baseline.tables import apply_filters, effective_urim
+from mentordash.metrics.coverage import MATCH_YEARS_BACK
 from mentordash.metrics.filters import Filters
-from mentordash.metrics.intervals import pct
+from mentordash.metrics.intervals import pct, wilson_pct
+from mentordash.metrics.time import years_before
 from mentordash.vocabulary import (
     ALL_STAGES,
     ANY_ROLE,
+    FACULTY_STAGES,
     NOT_RECORDED,
     ROLES,
 )
@@ -200,9 +203,9 @@ def _loads(tables, settings, as_of, filters, roles=("mentor",)) -> pd.Series:
     return loads
 
 
-def mentor_loads(tables, settings, as_of, filters) -> dict:
-    """mentors, mean, max and over_capacity of mentees per mentor."""
-    loads = _loads(tables, settings, as_of, filters)
+def mentor_loads(tables, settings, as_of, filters, loads: pd.Series | None = None) -> dict:
+    """mentors, mean, max and over_capacity of mentees per mentor (`loads`: _loads', when already counted)."""
+    loads = _loads(tables, settings, as_of, filters) if loads is None else loads
     return {
         "mentors": int(len(loads)),
         "mean": round(float(loads.mean()), 2) if len(loads) else None,
@@ -211,23 +214,174 @@ def mentor_loads(tables, settings, as_of, filters) -> dict:
     }
 
 
-def load_distribution(tables, settings, as_of, filters) -> pd.DataFrame:
-    """load, mentors: how many mentors carry each load."""
-    loads = _loads(tables, settings, as_of, filters)
+def load_distribution(tables, settings, as_of, filters, loads: pd.Series | None = None) -> pd.DataFrame:
+    """load, mentors: how many mentors carry each load (`loads`: _loads', when already counted)."""
+    loads = _loads(tables, settings, as_of, filters) if loads is None else loads
     frame = loads.value_counts().rename("mentors").rename_axis("load").reset_index().sort_values("load")
     frame["over_capacity"] = frame["load"] > int(settings["capacity"])
     return frame.reset_index(drop=True)
 
 
+def over_capacity_list(tables, settings, loads: pd.Series) -> pd.DataFrame:
+    """The mentors of _loads over capacity (mentor_id, career_stage, division, external, mentees), most
+    mentees first; an external mentor (no roster row) has no stage or division."""
+    over = loads[loads > int(settings["capacity"])].rename_axis("mentor_id").reset_index()
+    roster = tables["people"][["person_id", "career_stage", "division"]]
+    over = over.merge(roster, left_on="mentor_id", right_on="person_id", how="left")
+    over["external"] = over["person_id"].isna()
+    over = over.sort_values(["mentees", "mentor_id"], ascending=[False, True])
+    return over[["mentor_id", "career_stage", "division", "external", "mentees"]].reset_index(drop=True)
+
+
+def unmatched_list(active: pd.DataFrame, rel: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """The active people of the filtered group (_active_people) who are mentee in none of the relationships
+    `rel` (_active_relationships of the same people and day): person_id, career_stage, division,
+    days_since_start, longest waiting first."""
+    out = active.loc[~active["person_id"].isin(rel["mentee_id"]), ["person_id", "career_stage", "division"]]
+    out["days_since_start"] = (pd.Timestamp(as_of) - active.loc[out.index, "start_date"]).dt.days
+    out = out.sort_values(["days_since_start", "person_id"], ascending=[False, True])
+    return out.reset_index(drop=True)
+
+
+def staged_relationships(rel: pd.DataFrame, active: pd.DataFrame) -> pd.DataFrame:
+    """_active_relationships' rows with their mentee's career stage, how they began (source, 'not_recorded'
+    when blank) and the formal flag (a blank one not formal)."""
+    return rel.assign(
+        career_stage=rel["mentee_id"].map(active.set_index("person_id")["career_stage"]),
+        source=rel["source"].fillna(NOT_RECORDED),
+        formal=rel["formal"].fillna(False).astype(bool),
+    )
+
+
+def relationship_sources(staged: pd.DataFrame) -> pd.DataFrame:
+    """career_stage, source, relationships, formal, pct (of the stage's relationships), stage_relationships,
+    stage_mentees (distinct mentees), from staged_relationships."""
+    counts = (
+        staged.groupby(["career_stage", "source"])
+        .agg(relationships=("mentee_id", "size"), formal=("formal", "sum"))
+        .reset_index()
+    )
+    stages = staged.groupby("career_stage").agg(
+        stage_relationships=("mentee_id", "size"), stage_mentees=("mentee_id", "nunique")
+    )
+    counts = counts.join(stages, on="career_stage")
+    counts["pct"] = [pct(r, t) for r, t in zip(counts["relationships"], counts["stage_relationships"])]
+    columns = ["career_stage", "source", "relationships", "formal", "pct", "stage_relationships", "stage_mentees"]
+    return counts[columns]
+
+
+def formal_by_stage(sources: pd.DataFrame) -> pd.DataFrame:
+    """career_stage, relationships, formal, informal, formal_pct with its Wilson interval: relationship_sources'
+    rows summed over the sources of each stage."""
+    stages = sources.groupby("career_stage")[["relationships", "formal"]].sum().reset_index()
+    stages["informal"] = stages["relationships"] - stages["formal"]
+    stages["formal_pct"] = [pct(f, n) for f, n in zip(stages["formal"], stages["relationships"])]
+    bounds = [wilson_pct(f, n) for f, n in zip(stages["formal"], stages["relationships"])]
+    stages["ci_low"], stages["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
+    return stages
+
+
+def load_by_group(tables, settings, as_of, rel: pd.DataFrame) -> pd.DataFrame:
+    """The minority tax: for women and URiM faculty (the roster's active junior and senior faculty, of known
+    value), their share of the faculty and of the mentoring of the filtered group's mentees (distinct
+    mentor-mentee pairs of `rel`, _active_relationships of the filtered group), mentees per faculty member
+    of the group and of the rest, the pairs of mentors who are not faculty, and the distinct mentees."""
+    ts = pd.Timestamp(as_of)
+    people = tables["people"]
+    faculty = people[
+        people["career_stage"].isin(FACULTY_STAGES)
+        & (people["start_date"] <= ts)
+        & (people["end_date"].isna() | (people["end_date"] > ts))
+    ]
+    pairs = rel[["mentor_id", "mentee_id"]].drop_duplicates()
+    load = faculty["person_id"].map(pairs.groupby("mentor_id").size()).fillna(0).astype("int64")
+    urim = effective_urim(faculty["urim"], faculty["race_ethnicity"], settings["urim_list"])
+    gender = faculty["gender"]
+    load_all, mentees = len(pairs), int(pairs["mentee_id"].nunique())
+    rows = []
+    for group, in_group, known in (
+        ("women", gender.eq("woman").fillna(False), gender.notna() & gender.ne("undisclosed")),
+        ("urim", urim.fillna(False).astype(bool), urim.notna()),
+    ):
+        n_in, n_known = int(in_group.sum()), int(known.sum())
+        load_in, load_known = int(load[in_group].sum()), int(load[known].sum())
+        rest, rest_load = n_known - n_in, load_known - load_in
+        rows.append(
+            {
+                "group": group,
+                "faculty": len(faculty),
+                "faculty_known": n_known,
+                "faculty_unknown": len(faculty) - n_known,
+                "faculty_in_group": n_in,
+                "faculty_share_pct": pct(n_in, n_known),
+                "load_known": load_known,
+                "load_in_group": load_in,
+                "load_share_pct": pct(load_in, load_known),
+                "mentees_per_faculty": round(load_in / n_in, 2) if n_in else None,
+                "mentees_per_other_faculty": round(rest_load / rest, 2) if rest > 0 else None,
+                "load_outside_faculty": load_all - int(load.sum()),
+                "mentees": mentees,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def time_to_match(tables, settings, as_of, filters, roles=("mentor",), years_back=MATCH_YEARS_BACK) -> pd.DataFrame:
+    """For the filtered group's people who started in the `years_back` years ending at as_of (after the day
+    `years_back` years earlier, up to as_of), by career stage: n, matched (a relationship of `roles` begun by
+    as_of and before they left), pct with its Wilson interval, the quartiles of days from start to the first
+    such relationship (0 when matched before they arrived), and among those who started at least 90 days
+    before as_of (n90) the ones matched within 90 days."""
+    ts = pd.Timestamp(as_of)
+    people = apply_filters(tables["people"], filters, settings["urim_list"])
+    new = people.loc[
+        (people["start_date"] > pd.Timestamp(years_before(as_of, years_back))) & (people["start_date"] <= ts),
+        ["person_id", "career_stage", "start_date", "end_date"],
+    ]
+    m = tables["mentorships"]
+    m = m.loc[m["role"].isin(roles) & (m["start_date"] <= ts), ["mentee_id", "start_date"]]
+    m = m.merge(new[["person_id", "end_date"]], left_on="mentee_id", right_on="person_id")
+    m = m[m["end_date"].isna() | (m["start_date"] < m["end_date"])]
+    first = m.groupby("mentee_id")["start_date"].min().rename("matched_on")
+    new = new.merge(first, left_on="person_id", right_index=True, how="left")
+    new["days"] = (new["matched_on"] - new["start_date"]).dt.days.clip(lower=0)
+    new["in90"] = new["start_date"] <= ts - pd.Timedelta(days=90)
+    new["within"] = new["in90"] & (new["days"] <= 90)
+    grouped = new.groupby("career_stage")
+    frame = grouped.agg(
+        n=("person_id", "size"), matched=("days", "count"), n90=("in90", "sum"), within_90=("within", "sum")
+    )
+    for name, q in (("median_days", 0.5), ("q1_days", 0.25), ("q3_days", 0.75)):
+        frame[name] = grouped["days"].quantile(q).map(lambda v: None if pd.isna(v) else round(v, 1))
+    frame = frame.reset_index()
+    frame["pct"] = [pct(k, n) for k, n in zip(frame["matched"], frame["n"])]
+    bounds = [wilson_pct(k, n) for k, n in zip(frame["matched"], frame["n"])]
+    frame["ci_low"], frame["ci_high"] = [b[0] for b in bounds], [b[1] for b in bounds]
+    frame["within_90_pct"] = [pct(w, n) for w, n in zip(frame["within_90"], frame["n90"])]
+    return frame
+
+
 def coverage_page(tables, settings, view) -> dict:
-    by_role = coverage_by_role(tables, settings, view.as_of, view.filters)
+    as_of, filters, roles = view.as_of, view.filters, ("mentor",)
+    by_role = coverage_by_role(tables, settings, as_of, filters)
+    total = coverage_total(tables, settings, as_of, filters)
+    loads = _loads(tables, settings, as_of, filters, roles)
+    active = _active_people(tables, settings, as_of, filters)
+    rel = _active_relationships(tables, as_of, active, roles)
+    sources = relationship_sources(staged_relationships(rel, active))
     return {
-        "total": coverage_total(tables, settings, view.as_of, view.filters),
+        "total": total,
         "by_role": by_role,
-        "load": mentor_loads(tables, settings, view.as_of, view.filters),
+        "load": mentor_loads(tables, settings, as_of, filters, loads),
         "benchmark": by_role[(by_role["role"] == "mentor") & (by_role["career_stage"] == "resident")],
-        "monthly": coverage_counts(tables, settings, month_ends(tables, view.as_of), view.filters),
-        "group_total": coverage_total(tables, settings, view.as_of, view.filters),
-        "groups": coverage_by_group(tables, settings, view.as_of, view.filters),
-        "distribution": load_distribution(tables, settings, view.as_of, view.filters),
+        "monthly": coverage_counts(tables, settings, month_ends(tables, as_of), filters),
+        "group_total": total,  # the page's groups are of its whole view: the same figure
+        "groups": coverage_by_group(tables, settings, as_of, filters),
+        "distribution": load_distribution(tables, settings, as_of, filters, loads),
+        "tax": load_by_group(tables, settings, as_of, rel),
+        "sources": sources,
+        "formal": formal_by_stage(sources),
+        "match": time_to_match(tables, settings, as_of, filters, roles),
+        "unmatched": unmatched_list(active, rel, as_of),
+        "over": over_capacity_list(tables, settings, loads),
     }
