@@ -7,12 +7,13 @@ as_of 30 June 2026 with the default 3-year window: window_start 30 June 2023 (ex
 import time
 from datetime import date
 
+import pandas as pd
 import pytest
 from scipy.stats import chi2
 
 from mentordash.db import Database
 from mentordash.metrics import outcomes
-from mentordash.metrics.filters import Filters
+from mentordash.metrics.filters import Filters, people_columns, where_sql
 from mentordash.metrics.summary import build_summary, outcomes_part
 from tests.builders import add_mentorships, add_outcomes, add_people, add_survey, new_db, person
 
@@ -468,3 +469,63 @@ def test_nobody_promoted_yet_has_no_median(tmp_path):
     assert len(summary) == 1 and summary[0]["mentored"] is False  # nobody mentored: one group only
     assert (summary[0]["people"], summary[0]["promoted"], summary[0]["censored"]) == (5, 0, 5)
     assert summary[0]["median_years"] is None or summary[0]["median_years"] != summary[0]["median_years"]
+
+
+# --- a view's people are everyone's rows its filters select ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters.of(gender=["woman"]),
+        Filters.of(urim=True),
+        Filters.of(urim=False),
+        Filters.of(race_ethnicity=["white", "black"]),
+        Filters.of(division=["Sports Medicine"]),
+        Filters.of(career_stage=["resident", "junior_faculty"]),
+        Filters.of(institution=["Nowhere"]),
+        Filters.of(gender=["man"], urim=False, career_stage=["senior_faculty"]),
+    ],
+    ids=repr,
+)
+def test_a_views_people_are_everyones_rows_its_filters_select(bench_loaded, filters):
+    """people_in_window filters one table of everyone (built once per as_of): the rows must be those of the
+    people the same filters select from the roster itself (the test the query made before)."""
+    db, _, settings = bench_loaded
+    everyone = outcomes.people_in_window(db, AS_OF, Filters())
+    params = {"urim_list": settings["urim_list"]}
+    condition = where_sql(filters, people_columns("p"), params)
+    chosen = {row[0] for row in db.rows(f"SELECT p.person_id FROM people p WHERE TRUE {condition}", params)}
+    expected = everyone[everyone["person_id"].isin(chosen)].reset_index(drop=True)
+    # the dtype of urim follows the rows (object while a NULL is among them), as any query's result does
+    pd.testing.assert_frame_equal(outcomes.people_in_window(db, AS_OF, filters), expected, check_dtype=False)
+    assert len(everyone) > len(expected) and (len(expected) > 0 or filters.institution)
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        Filters.of(gender=["woman"]),
+        Filters.of(urim=True),
+        Filters.of(race_ethnicity=["white", "asian"]),
+        Filters.of(division=["Sports Medicine"]),
+        Filters.of(career_stage=["junior_faculty"]),
+        Filters.of(career_stage=["resident"]),
+        Filters.of(gender=["man"], urim=False),
+    ],
+    ids=repr,
+)
+def test_a_views_promotion_cohort_is_everyones_rows_its_filters_select(bench_loaded, filters):
+    """promotion_followup filters one table of everyone hired as junior faculty (built once per as_of): the rows
+    of the people the same filters select from the roster, a career stage filter testing the stage at hire."""
+    db, _, settings = bench_loaded
+    everyone = outcomes.promotion_followup(db, AS_OF, Filters())
+    params = {"urim_list": settings["urim_list"]}
+    condition = where_sql(filters, {**people_columns("p"), "career_stage": "'junior_faculty'"}, params)
+    chosen = {row[0] for row in db.rows(f"SELECT p.person_id FROM people p WHERE TRUE {condition}", params)}
+    expected = everyone[everyone["person_id"].isin(chosen)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(outcomes.promotion_followup(db, AS_OF, filters), expected, check_dtype=False)
+    if filters.career_stage:  # hired as junior faculty: all of them, or none
+        assert len(expected) == (len(everyone) if "junior_faculty" in filters.career_stage else 0)
+    else:
+        assert len(everyone) > len(expected) > 0

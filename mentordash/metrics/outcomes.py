@@ -30,6 +30,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from scipy.special import gammaincinv
 
 from mentordash import privacy
@@ -89,7 +90,26 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
     return db.shared(("outcomes_people", as_of, filters), lambda: _query_people_in_window(db, as_of, filters))
 
 
+# The filter columns of an outcomes_people.sql row (aliased o): the people's, with URiM as settled when it was built.
+_PEOPLE_ROW_COLUMNS = {**people_columns("o"), "urim": "o.urim"}
+
+
 def _query_people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
+    params: dict = {}
+    sql = load_sql("outcomes_people_of_view", people_filter=where_sql(filters, _PEOPLE_ROW_COLUMNS, params))
+    frame = db.df(sql, params, tables={"outcomes_people": _everyone_in_window(db, as_of)})
+    for col in ("window_days", "mentee_days", "mentor_days", "publications"):
+        frame[col] = frame[col].astype("int64")
+    for col in ("mentored", "mentors", "departed_early"):
+        frame[col] = frame[col].astype(bool)
+    return frame
+
+
+def _everyone_in_window(db: Database, as_of: date) -> pa.Table:
+    """outcomes_people.sql's rows of everyone with window days at as_of: built once per data version and as_of
+    (Database.derived), so that a new filter picks its people from it instead of merging every person's
+    relationship spans again (the spans do not depend on the filters: a person's own relationships count,
+    whoever the other side is). Held in the process, never shown."""
     settings = db.settings()
     params = {
         "as_of": as_of,
@@ -97,13 +117,8 @@ def _query_people_in_window(db: Database, as_of: date, filters: Filters) -> pd.D
         "urim_list": settings["urim_list"],
         "early_reasons": list(EARLY_DEPARTURE_REASONS),
     }
-    sql = load_sql("outcomes_people", people_filter=where_sql(filters, people_columns("p"), params), urim=urim_sql("p"))
-    frame = db.df(sql, params)
-    for col in ("window_days", "mentee_days", "mentor_days", "publications"):
-        frame[col] = frame[col].astype("int64")
-    for col in ("mentored", "mentors", "departed_early"):
-        frame[col] = frame[col].astype(bool)
-    return frame
+    sql = load_sql("outcomes_people", urim=urim_sql("p"))
+    return db.derived(("outcomes_people", as_of), lambda: db.arrow(sql, params))
 
 
 def people_total(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
@@ -304,15 +319,22 @@ PROMOTION_VALUES = ["promoted", "censored", "median_years", "median_low", "media
 def promotion_followup(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     """One row per person hired as junior faculty: days followed, promoted (event), mentored, record_key.
     Row-level (no audience: the app refuses it for viewers)."""
-    settings = db.settings()
-    params = {"as_of": as_of, "urim_list": settings["urim_list"]}
-    columns = {**people_columns("p"), "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
-    sql = load_sql("outcomes_promotion", people_filter=where_sql(filters, columns, params))
-    frame = db.df(sql, params)
+    params: dict = {}
+    columns = {**_PEOPLE_ROW_COLUMNS, "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
+    sql = load_sql("outcomes_promotion_of_view", people_filter=where_sql(filters, columns, params))
+    frame = db.df(sql, params, tables={"outcomes_promotion": _everyone_followed(db, as_of)})
     frame["days"] = frame["days"].astype("int64")
     frame["promoted"] = frame["promoted"].astype(bool)
     frame["mentored"] = frame["mentored"].astype(bool)
     return frame
+
+
+def _everyone_followed(db: Database, as_of: date) -> pa.Table:
+    """outcomes_promotion.sql's rows of everyone hired as junior faculty, at as_of: built once per data version
+    and as_of, as _everyone_in_window is (a person's own relationships count, whatever the filters)."""
+    params = {"as_of": as_of, "urim_list": db.settings()["urim_list"]}
+    sql = load_sql("outcomes_promotion", urim=urim_sql("p"))
+    return db.derived(("outcomes_promotion", as_of), lambda: db.arrow(sql, params))
 
 
 def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[pd.DataFrame, dict]:

@@ -1,4 +1,5 @@
--- Outcomes (docs/metrics.md) per person of the filtered group with at least one window day.
+-- Outcomes (docs/metrics.md) per person with at least one window day: everyone, with the columns a view's
+-- filters test (outcomes_people_of_view.sql picks a view's people from it; URiM as the settings' list makes it).
 -- The window is the days d with $window_start < d <= $as_of; a person's window days are those on which
 -- they are active (start_date <= d < end_date), i.e. the one span [a, b] below. Day-level rules are
 -- computed by interval arithmetic, never by listing days:
@@ -8,11 +9,11 @@
 --   mentor_days: the same for relationships in which they are the mentor (the mentors' side).
 -- record_key: the person's (for the cell keys of the counts computed from these rows, docs/privacy.md).
 WITH spans AS (
-    SELECT p.person_id, p.career_stage, p.gender, {urim} AS urim, p.end_date, p.departure_reason, p.record_key,
+    SELECT p.person_id, p.career_stage, p.gender, {urim} AS urim, p.division, p.institution, p.race_ethnicity,
+           p.end_date, p.departure_reason, p.record_key,
            greatest(p.start_date, $window_start::DATE + 1) AS a,
            least($as_of::DATE, coalesce(p.end_date - 1, $as_of::DATE)) AS b
     FROM people p
-    WHERE TRUE {people_filter}
 ),
 in_window AS (SELECT * FROM spans WHERE b >= a),
 relationship_spans AS (
@@ -57,7 +58,7 @@ SELECT w.person_id, w.career_stage, w.gender, w.urim,
        coalesce(pub.publications, 0)::BIGINT AS publications,
        coalesce(w.end_date > $window_start::DATE AND w.end_date <= $as_of::DATE
                 AND list_contains($early_reasons::VARCHAR[], w.departure_reason), FALSE) AS departed_early,
-       w.record_key
+       w.record_key, w.division, w.institution, w.race_ethnicity
 FROM in_window w
 LEFT JOIN covered c ON c.person_id = w.person_id
 LEFT JOIN publications pub ON pub.person_id = w.person_id
