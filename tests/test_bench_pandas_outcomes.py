@@ -20,6 +20,8 @@ CASES = [
     ("career_stage=senior_faculty", Filters.of(career_stage=["senior_faculty"])),  # no promotion cohort at all
     ("urim", Filters.of(urim=True)),
     ("urim=false", Filters.of(urim=False)),
+    ("race=white", Filters.of(race_ethnicity=["white"])),  # each view's rows picked from everyone's (outcomes.py)
+    ("division=Sports Medicine", Filters.of(division=["Sports Medicine"])),
 ]
 
 # On the bench's department (seed 42), by filter and figure: the fewest rows (shown or suppressed) and shown
@@ -32,6 +34,8 @@ MIN = {
     "career_stage=senior_faculty": {"promotion": (0, 0, 0), "satisfaction": (6, 6), "mentors": (2, 2)},
     "urim": {"promotion": (2, 0, 0), "satisfaction": (5, 0), "mentors": (3, 0)},
     "urim=false": {"promotion": (2, 2, 38), "satisfaction": (6, 6), "mentors": (4, 4)},
+    "race=white": {"promotion": (2, 2, 29), "satisfaction": (6, 6), "mentors": (4, 4)},
+    "division=Sports Medicine": {"promotion": (2, 2, 4), "satisfaction": (6, 3), "mentors": (4, 2)},
 }
 
 _runs: dict[str, tuple[dict, dict]] = {}

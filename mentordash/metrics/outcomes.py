@@ -39,7 +39,6 @@ from mentordash.frames import records
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import Z_95, pct, wilson_pct
 from mentordash.metrics.time import years_before
-from mentordash.metrics.wellbeing import respondents_sql
 from mentordash.vocabulary import CAREER_STAGES, EARLY_DEPARTURE_REASONS, FACULTY_STAGES
 
 # statsmodels' survival fit warns (RuntimeWarning) on a curve with no events or a zero variance, where the
@@ -445,6 +444,22 @@ def time_to_promotion(db: Database, as_of: date, filters: Filters, audience: str
 
 # --- career satisfaction ---------------------------------------------------------------------------
 
+
+def _every_satisfaction_answer(db: Database, as_of: date) -> pa.Table:
+    """outcomes_satisfaction.sql's rows (every answer submitted in the window, with its respondent's groups):
+    built once per data version and as_of, as _everyone_in_window is (whether an answer is satisfied and
+    whether its respondent was mentored do not depend on the filters)."""
+    settings = db.settings()
+    params = {
+        "as_of": as_of,
+        "window_start": window_start(db, as_of),
+        "urim_list": settings["urim_list"],
+        "satisfied": int(settings["cutoffs"]["satisfied"]),
+    }
+    sql = load_sql("outcomes_satisfaction", survey_respondents=load_sql("survey_respondents"), urim=urim_sql("r"))
+    return db.derived(("outcomes_satisfaction", as_of), lambda: db.arrow(sql, params))
+
+
 SATISFACTION_VALUES = ["satisfied", "pct", "ci_low", "ci_high"]
 
 
@@ -457,16 +472,11 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
     Columns: survey, mentored, n, satisfied, pct, ci_low, ci_high, suppressed; oldest wave first, each
     cell judged on its own in responses. Viewers: n and satisfied published by their cell keys (the sum
     of the responses' record keys), the share from those; satisfied of 1 .. min_cell-1 is hidden with it."""
-    settings = db.settings()
     min_cell = _min_cell(db)
-    params = {
-        "as_of": as_of,
-        "window_start": window_start(db, as_of),
-        "urim_list": settings["urim_list"],
-        "satisfied": int(settings["cutoffs"]["satisfied"]),
-    }
-    sql = respondents_sql("outcomes_satisfaction", filters, params)
-    counts = privacy.publish_counts(db.df(sql, params), audience, ["n", "satisfied"], min_cell)
+    params: dict = {}
+    sql = load_sql("outcomes_satisfaction_of_view", people_filter=where_sql(filters, _PEOPLE_ROW_COLUMNS, params))
+    answers = db.df(sql, params, tables={"outcomes_satisfaction": _every_satisfaction_answer(db, as_of)})
+    counts = privacy.publish_counts(answers, audience, ["n", "satisfied"], min_cell)
     columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
     numerators = {"satisfied": ["pct", "ci_low", "ci_high"]}
     if counts.empty:
