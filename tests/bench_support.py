@@ -9,6 +9,7 @@ from datetime import date
 import pandas as pd
 
 from benchmarks import pages as bench
+from benchmarks import pandas_baseline
 from mentordash.ui.frame import View
 
 AS_OF = date(2026, 6, 30)
@@ -41,3 +42,21 @@ def page_runs(db) -> dict:
             call = bench.Calls(db)
             runs.setdefault(name, {})[page] = (bench.PAGE_DATA[page](view, call, call), call.called)
     return runs
+
+
+_compared: dict[tuple[str, str], tuple[dict, dict]] = {}
+
+
+def page_and_pandas(bench_loaded, bench_page_runs, page: str, name: str, filters) -> tuple[dict, dict]:
+    """(the page's figures, the pandas baseline's) for one view of bench_department: the page's from the bench's
+    own run where it has one (bench_page_runs), else from one like it; each computed once per test process."""
+    if (page, name) not in _compared:
+        db, tables, settings = bench_loaded
+        view = View(as_of=AS_OF, filters=filters)
+        if name in bench_page_runs:
+            ours = bench_page_runs[name][page][0]
+        else:
+            call = bench.Calls(db)
+            ours = bench.PAGE_DATA[page](view, call, call)
+        _compared[page, name] = (ours, pandas_baseline.PAGES[page](tables, settings, view))
+    return _compared[page, name]

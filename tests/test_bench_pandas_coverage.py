@@ -14,7 +14,7 @@ from benchmarks import pages as bench
 from benchmarks import pandas_baseline
 from mentordash.metrics.filters import Filters
 from mentordash.ui.frame import View
-from tests.bench_support import AS_OF, FILTER_CASES, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
 
 CASES = [
     *FILTER_CASES,
@@ -71,22 +71,9 @@ TAX_VALUES = [
 UNMATCHED_COLUMNS = ["person_id", "career_stage", "division", "days_since_start"]
 OVER_COLUMNS = ["mentor_id", "career_stage", "division", "external", "mentees"]
 
-_runs: dict[str, tuple[dict, dict]] = {}
-
 
 def _figures(bench_loaded, bench_page_runs, name: str, filters: Filters) -> tuple[dict, dict]:
-    """(the page's figures, pandas'): the page's from the bench's own run where it has one, else from one like
-    it; each filter's page and pandas run once for the module."""
-    if name not in _runs:
-        db, tables, settings = bench_loaded
-        view = View(as_of=AS_OF, filters=filters)
-        if name in bench_page_runs:
-            ours = bench_page_runs[name]["coverage"][0]
-        else:
-            call = bench.Calls(db)
-            ours = bench.PAGE_DATA["coverage"](view, call, call)
-        _runs[name] = (ours, pandas_baseline.PAGES["coverage"](tables, settings, view))
-    return _runs[name]
+    return page_and_pandas(bench_loaded, bench_page_runs, "coverage", name, filters)
 
 
 def _keys(frame: pd.DataFrame, keys: list[str]) -> list[tuple]:

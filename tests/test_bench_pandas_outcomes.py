@@ -9,10 +9,8 @@ from datetime import date, datetime
 import pytest
 
 from benchmarks import pages as bench
-from benchmarks import pandas_baseline
 from mentordash.metrics.filters import Filters
-from mentordash.ui.frame import View
-from tests.bench_support import AS_OF, FILTER_CASES, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
 
 CASES = [
     *FILTER_CASES,
@@ -38,22 +36,10 @@ MIN = {
     "division=Sports Medicine": {"promotion": (2, 2, 4), "satisfaction": (6, 3), "mentors": (4, 2)},
 }
 
-_runs: dict[str, tuple[dict, dict]] = {}
-
 
 def _figures(bench_loaded, bench_page_runs, name: str, filters: Filters, figure: str) -> tuple:
-    """(the page's `figure`, pandas'): the page's from the bench's own run where it has one, else from one
-    like it; each filter's page and pandas run once for the module."""
-    if name not in _runs:
-        db, tables, settings = bench_loaded
-        view = View(as_of=AS_OF, filters=filters)
-        if name in bench_page_runs:
-            ours = bench_page_runs[name]["outcomes"][0]
-        else:
-            call = bench.Calls(db)
-            ours = bench.PAGE_DATA["outcomes"](view, call, call)
-        _runs[name] = (ours, pandas_baseline.PAGES["outcomes"](tables, settings, view))
-    ours, theirs = _runs[name]
+    """(the page's `figure`, pandas')."""
+    ours, theirs = page_and_pandas(bench_loaded, bench_page_runs, "outcomes", name, filters)
     return ours[figure], theirs[figure]
 
 
@@ -63,8 +49,7 @@ def _rows(frame, keys: list[str]) -> list[tuple]:
 
 def test_pandas_computes_every_figure_of_the_outcomes_page(bench_loaded, bench_page_runs):
     name, filters = FILTER_CASES[0]
-    _figures(bench_loaded, bench_page_runs, name, filters, "window")
-    ours, theirs = _runs[name]
+    ours, theirs = page_and_pandas(bench_loaded, bench_page_runs, "outcomes", name, filters)
     assert set(theirs) == set(ours) - bench.DERIVED  # the benchmark's pandas_missing: none
 
 
