@@ -475,3 +475,29 @@ def test_bench_is_a_command_of_its_own_and_of_the_app(monkeypatch, capsys):
         monkeypatch.delitem(sys.modules, name)
     cli.build_parser().parse_args(["summary"])
     assert not [m for m in sys.modules if m.startswith("benchmarks")]
+
+
+# --- the committee's loop is served from the tables built once ------------------------------------------
+
+
+def test_the_committees_loop_computes_no_derived_table_twice(bench_loaded, monkeypatch):
+    """Every page, everyone and one filter in turn: the second round of the loop finds every table built once
+    per data version (Database.derived) still held (DERIVED_KEPT), none read back from the file or computed
+    again."""
+    db, _, _ = bench_loaded
+    asked, built = [], []
+    derived = type(db).derived
+
+    def counting(self, key, compute, recipe=None):
+        asked.append(key)
+        return derived(self, key, lambda: built.append(key) or compute(), recipe)
+
+    monkeypatch.setattr(type(db), "derived", counting)
+    views = [View(as_of=AS_OF, filters=filters) for filters in (Filters(), Filters.of(gender=["woman"]))]
+    for _ in range(2):
+        asked.clear(), built.clear()
+        for page in bench.PAGES:
+            for view in views:
+                bench.page_run(db, page, view)
+    assert len(set(asked)) >= 11  # every table the loop reads, asked for again in its second round
+    assert built == []
