@@ -44,13 +44,14 @@ def page_runs(db) -> dict:
     return runs
 
 
-_compared: dict[tuple[str, str], tuple[dict, dict]] = {}
+_compared: dict[tuple, tuple[dict, dict]] = {}
 
 
 def page_and_pandas(bench_loaded, bench_page_runs, page: str, name: str, filters) -> tuple[dict, dict]:
     """(the page's figures, the pandas baseline's) for one view of bench_department: the page's from the bench's
     own run where it has one (bench_page_runs), else from one like it; each computed once per test process."""
-    if (page, name) not in _compared:
+    key = (page, name, filters.key())
+    if key not in _compared:
         db, tables, settings = bench_loaded
         view = View(as_of=AS_OF, filters=filters)
         if name in bench_page_runs:
@@ -58,5 +59,5 @@ def page_and_pandas(bench_loaded, bench_page_runs, page: str, name: str, filters
         else:
             call = bench.Calls(db)
             ours = bench.PAGE_DATA[page](view, call, call)
-        _compared[page, name] = (ours, pandas_baseline.PAGES[page](tables, settings, view))
-    return _compared[page, name]
+        _compared[key] = (ours, pandas_baseline.PAGES[page](tables, settings, view))
+    return _compared[key]

@@ -92,11 +92,6 @@ def coverage_headline(tables, settings, as_of, filters, context=None) -> pd.Data
     return coverage_counts(tables, settings, [as_of], filters).drop(columns="day")
 
 
-def coverage_total(tables, settings, as_of, filters, roles=("mentor",)) -> dict:
-    """Coverage of the whole filtered group at as_of: n, covered, engaged, pct."""
-    return total_of(coverage_counts(tables, settings, [as_of], filters, roles))
-
-
 def total_of(counts: pd.DataFrame) -> dict:
     """The whole of coverage_counts rows (of one day): n, covered, engaged, pct."""
     n, covered, engaged = (int(counts[c].sum()) for c in ("n", "covered", "engaged"))
@@ -153,11 +148,12 @@ def active_relationship_counts(tables, settings, day: date, filters: Filters, ro
     return {"relationships": int(len(rel)), "mentees": int(rel["mentee_id"].nunique())}
 
 
-def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",)) -> pd.DataFrame:
+def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",), active=None, rel=None) -> pd.DataFrame:
     """dimension, group, n, covered, pct at as_of by gender, URiM, race/ethnicity (each person under every
-    group they chose) and division; blank values form their own group (small groups are not pooled)."""
-    active = _active_people(tables, settings, as_of, filters)
-    rel = _active_relationships(tables, as_of, active, roles)
+    group they chose) and division; blank values form their own group (small groups are not pooled).
+    `active`, `rel`: _active_people and _active_relationships of the view, when the page has them already."""
+    active = _active_people(tables, settings, as_of, filters) if active is None else active
+    rel = _active_relationships(tables, as_of, active, roles) if rel is None else rel
     flags = active.assign(
         covered=active["person_id"].isin(rel["mentee_id"]),
         urim_effective=effective_urim(active["urim"], active["race_ethnicity"], settings["urim_list"]),
@@ -364,7 +360,9 @@ def time_to_match(tables, settings, as_of, filters, roles=("mentor",), years_bac
 def coverage_page(tables, settings, view) -> dict:
     as_of, filters, roles = view.as_of, view.filters, ("mentor",)
     by_role = coverage_by_role(tables, settings, as_of, filters)
-    total = coverage_total(tables, settings, as_of, filters)
+    # the mentor role's stages are coverage_counts of the default roles: the page's total, counted once
+    mentor_stages = by_role[(by_role["role"] == "mentor") & (by_role["career_stage"] != ALL_STAGES)]
+    total = total_of(mentor_stages)
     loads = _loads(tables, settings, as_of, filters, roles)
     active = _active_people(tables, settings, as_of, filters)
     rel = _active_relationships(tables, as_of, active, roles)
@@ -376,7 +374,7 @@ def coverage_page(tables, settings, view) -> dict:
         "benchmark": by_role[(by_role["role"] == "mentor") & (by_role["career_stage"] == "resident")],
         "monthly": coverage_counts(tables, settings, month_ends(tables, as_of), filters),
         "group_total": total,  # the page's groups are of its whole view: the same figure
-        "groups": coverage_by_group(tables, settings, as_of, filters),
+        "groups": coverage_by_group(tables, settings, as_of, filters, roles, active, rel),
         "distribution": load_distribution(tables, settings, as_of, filters, loads),
         "tax": load_by_group(tables, settings, as_of, rel),
         "sources": sources,
