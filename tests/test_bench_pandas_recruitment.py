@@ -19,7 +19,7 @@ from mentordash.metrics import recruitment
 from mentordash.metrics.filters import Filters
 from mentordash.ui.frame import View
 from mentordash.vocabulary import CAREER_STAGES
-from tests.bench_support import AS_OF, FILTER_CASES, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
 from tests.builders import add_applicants, add_people, new_db, person
 
 ADDED = ("groups", "conversions", "pipeline", "representation")
@@ -99,11 +99,7 @@ def assert_page_equal(ours: dict, theirs: dict) -> dict[str, int]:
 
 @pytest.mark.parametrize("name, filters", CASES)
 def test_pandas_recruitment_page_equals_the_pages_figures(bench_loaded, bench_page_runs, name, filters):
-    db, tables, settings = bench_loaded
-    view = View(as_of=AS_OF, filters=filters)
-    runs = bench_page_runs.get(name)
-    ours = runs["recruitment"][0] if runs else _page(db, view)
-    theirs = pandas_baseline.PAGES["recruitment"](tables, settings, view)
+    ours, theirs = page_and_pandas(bench_loaded, bench_page_runs, "recruitment", name, filters)
     assert set(ADDED) <= set(theirs)
     compared = assert_page_equal(ours, theirs)
     assert compared["groups"] >= 60 and compared["conversions"] >= 25 and compared["pipeline"] >= 10, compared

@@ -17,7 +17,7 @@ from mentordash.instruments import MBI_DP, MBI_EE, MBI_PA, MEASURE_ORDER, PFI_ID
 from mentordash.metrics import wellbeing
 from mentordash.metrics.filters import Filters
 from mentordash.ui.frame import View
-from tests.bench_support import AS_OF, FILTER_CASES, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
 from tests.builders import add_mentorships, add_people, add_survey, new_db, person
 
 # (name, filters, the fewest shown cells compared in by_wave and by_group): the department demo's URiM
@@ -36,23 +36,8 @@ MEASURE_VALUES = ["n", "positive", "pct", "ci_low", "ci_high"]
 
 @pytest.fixture(scope="module")
 def both(bench_loaded, bench_page_runs):
-    """figures(name, filters) -> (the page's figures, pandas'), each computed once: the page's from
-    bench_page_runs for the benchmark's filters, else one uncached page run as the benchmark makes it."""
-    db, tables, settings = bench_loaded
-    memo: dict[str, tuple[dict, dict]] = {}
-
-    def figures(name: str, filters: Filters) -> tuple[dict, dict]:
-        if name not in memo:
-            view = View(as_of=AS_OF, filters=filters)
-            ours = (
-                bench_page_runs[name]["wellbeing"][0]
-                if name in bench_page_runs
-                else bench.page_run(db, "wellbeing", view)
-            )
-            memo[name] = (ours, pandas_wellbeing.wellbeing_page(tables, settings, view))
-        return memo[name]
-
-    return figures
+    """figures(name, filters) -> (the page's figures, pandas'): tests.bench_support.page_and_pandas."""
+    return lambda name, filters: page_and_pandas(bench_loaded, bench_page_runs, "wellbeing", name, filters)
 
 
 def test_the_baseline_scores_every_measure_in_the_pages_order():
