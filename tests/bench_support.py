@@ -10,6 +10,7 @@ import pandas as pd
 
 from benchmarks import pages as bench
 from benchmarks import pandas_baseline
+from mentordash.db import connect
 from mentordash.ui.frame import View
 
 AS_OF = date(2026, 6, 30)
@@ -61,3 +62,13 @@ def page_and_pandas(bench_loaded, bench_page_runs, page: str, name: str, filters
             ours = bench.PAGE_DATA[page](view, call, call)
         _compared[key] = (ours, pandas_baseline.PAGES[page](tables, settings, view))
     return _compared[key]
+
+
+def reopened_with_tables(db) -> tuple:
+    """(database, the pandas baseline's tables, settings) of a database a test built: closed, its tables loaded
+    into pandas (DuckDB opens a file in one mode per process), then opened again."""
+    path = db.path
+    db.close()
+    tables = pandas_baseline.load_tables(path)
+    db = connect(path)
+    return db, tables, db.settings()

@@ -14,7 +14,7 @@ from benchmarks import pages as bench
 from benchmarks import pandas_baseline
 from mentordash.metrics.filters import Filters
 from mentordash.ui.frame import View
-from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, reopened_with_tables, same, shown
 
 CASES = [
     *FILTER_CASES,
@@ -164,8 +164,6 @@ OLD = date(2015, 1, 1)
 def edges(tmp_path_factory):
     """(database, pandas' tables, settings) of a department at the rules' edges, min_cell 3, capacity 4. On
     AS_OF (30 June 2026) time to match looks at starts after 30 June 2023; 90 days before is 1 April 2026."""
-    from benchmarks.pandas_baseline import load_tables
-    from mentordash.db import connect
     from tests.builders import add_mentorships, add_people, new_db, person
 
     db = new_db(tmp_path_factory.mktemp("coverage_edges"))
@@ -241,12 +239,9 @@ def edges(tmp_path_factory):
         rel("FW3", "N_W", date(2025, 1, 31)),
     )
     db.set_setting("min_cell", 3, user="test")
-    path = db.path
-    db.close()
-    tables = load_tables(path)  # before the connection below opens the file
-    db = connect(path)
-    yield db, tables, db.settings()
-    db.close()
+    loaded = reopened_with_tables(db)
+    yield loaded
+    loaded[0].close()
 
 
 def _edge_figures(edges, filters: Filters | None = None) -> tuple[dict, dict]:

@@ -10,7 +10,7 @@ import pytest
 
 from benchmarks import pages as bench
 from mentordash.metrics.filters import Filters
-from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, same, shown
+from tests.bench_support import AS_OF, FILTER_CASES, page_and_pandas, reopened_with_tables, same, shown
 
 CASES = [
     *FILTER_CASES,
@@ -94,8 +94,6 @@ def test_pandas_mentors_publications_equal_the_pages(bench_loaded, bench_page_ru
 def edges(tmp_path):
     """(database, pandas' tables, settings) of a department at the rules' edges. The window (as_of 30 June
     2026, 3 years) is 1 July 2023 .. 30 June 2026: 1096 days."""
-    from benchmarks.pandas_baseline import load_tables
-    from mentordash.db import connect
     from tests.builders import add_mentorships, add_outcomes, add_people, add_survey, new_db, person
 
     old, hired = date(2015, 1, 1), date(2020, 1, 1)
@@ -151,12 +149,9 @@ def edges(tmp_path):
         *[answer(10 + i, datetime(2025, 3, 1), 3 + i) for i in range(3)],
     )
     db.set_setting("min_cell", 3, user="test")
-    path = db.path
-    db.close()
-    tables = load_tables(path)  # before the connection below opens the file
-    db = connect(path)
-    yield db, tables, db.settings()
-    db.close()
+    loaded = reopened_with_tables(db)
+    yield loaded
+    loaded[0].close()
 
 
 def _by_person(frame, columns: list[str]) -> dict:
