@@ -123,10 +123,14 @@ def month_ends(tables, as_of: date) -> list[date]:
     return [*(d.date() for d in ends if d.date() < as_of), as_of]
 
 
-def _active_people(tables, settings, as_of, filters) -> pd.DataFrame:
-    ts = pd.Timestamp(as_of)
-    people = apply_filters(tables["people"], filters, settings["urim_list"])
+def _active_on(people: pd.DataFrame, day: date) -> pd.DataFrame:
+    """The people active on `day` (start <= day < end)."""
+    ts = pd.Timestamp(day)
     return people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
+
+
+def _active_people(tables, settings, as_of, filters) -> pd.DataFrame:
+    return _active_on(apply_filters(tables["people"], filters, settings["urim_list"]), as_of)
 
 
 def _active_relationships(tables, day: date, active: pd.DataFrame, roles) -> pd.DataFrame:
@@ -181,17 +185,9 @@ def coverage_by_group(tables, settings, as_of, filters, roles=("mentor",), activ
 def _loads(tables, settings, as_of, filters, roles=("mentor",)) -> pd.Series:
     """Distinct active mentees of each mentor with a relationship of `roles` active at as_of (the
     filters select the mentors; external mentors count only when no filter is set)."""
-    ts = pd.Timestamp(as_of)
     people = tables["people"]
-    active = people[(people["start_date"] <= ts) & (people["end_date"].isna() | (people["end_date"] > ts))]
-    m = tables["mentorships"]
-    pairs = m.loc[
-        m["role"].isin(roles)
-        & (m["start_date"] <= ts)
-        & (m["end_date"].isna() | (m["end_date"] >= ts))
-        & m["mentee_id"].isin(active["person_id"]),
-        ["mentor_id", "mentee_id"],
-    ].drop_duplicates()
+    rel = _active_relationships(tables, as_of, _active_on(people, as_of), roles)
+    pairs = rel[["mentor_id", "mentee_id"]].drop_duplicates()
     loads = pairs.groupby("mentor_id").size().rename("mentees")
     if filters.as_dict():
         mentors = apply_filters(people, filters, settings["urim_list"])["person_id"]
@@ -282,13 +278,8 @@ def load_by_group(tables, settings, as_of, rel: pd.DataFrame) -> pd.DataFrame:
     value), their share of the faculty and of the mentoring of the filtered group's mentees (distinct
     mentor-mentee pairs of `rel`, _active_relationships of the filtered group), mentees per faculty member
     of the group and of the rest, the pairs of mentors who are not faculty, and the distinct mentees."""
-    ts = pd.Timestamp(as_of)
     people = tables["people"]
-    faculty = people[
-        people["career_stage"].isin(FACULTY_STAGES)
-        & (people["start_date"] <= ts)
-        & (people["end_date"].isna() | (people["end_date"] > ts))
-    ]
+    faculty = _active_on(people[people["career_stage"].isin(FACULTY_STAGES)], as_of)
     pairs = rel[["mentor_id", "mentee_id"]].drop_duplicates()
     load = faculty["person_id"].map(pairs.groupby("mentor_id").size()).fillna(0).astype("int64")
     urim = effective_urim(faculty["urim"], faculty["race_ethnicity"], settings["urim_list"])

@@ -27,23 +27,6 @@ def respondents(tables: dict, settings: dict, filters: Filters) -> pd.DataFrame:
     return apply_filters(joined, filters, settings["urim_list"])
 
 
-def wellbeing_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
-    """Mini-Z burnout prevalence by survey wave: scoreable responses, burned out, %."""
-    r = respondents(tables, settings, filters)
-    last = tables["survey"].groupby("survey")["submitted_at"].max().rename("last_submitted")
-    item = r["mini_z_burnout"]
-    scoreable = r[item.between(1, 5).fillna(False).astype(bool)]
-    counts = (
-        scoreable.assign(burned=scoreable["mini_z_burnout"] >= int(settings["cutoffs"]["mini_z_burnout"]))
-        .groupby("survey")
-        .agg(n=("response_id", "size"), burned_out=("burned", "sum"))
-        .reset_index()
-    )
-    counts = counts.join(last, on="survey").sort_values(["last_submitted", "survey"]).reset_index(drop=True)
-    counts["pct"] = [pct(b, n) for b, n in zip(counts["burned_out"], counts["n"])]
-    return counts
-
-
 def _items_in_range(r: pd.DataFrame, items: tuple[str, ...], low: int, high: int) -> pd.Series:
     return np.logical_and.reduce([r[item].between(low, high).fillna(False).astype(bool) for item in items])
 
