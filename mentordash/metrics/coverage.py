@@ -14,7 +14,7 @@ import pyarrow as pa
 from mentordash import privacy
 from mentordash.db import Database, load_sql, recipe
 from mentordash.frames import ranks, records, sort_rows, with_columns
-from mentordash.metrics.filters import Filters, people_columns, where_sql
+from mentordash.metrics.filters import Filters, people_columns, settled_people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import first_relationship_start, years_before
 from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, CAREER_STAGES, NOT_RECORDED, ROLES, SOURCES
@@ -70,9 +70,8 @@ def coverage_counts(
     return db.shared(("coverage_counts", tuple(days), filters, tuple(roles)), summed)
 
 
-# The filter columns of a coverage_events.sql row (aliased c): the people's, named as in people, with URiM as
-# settled at build time (the settings' list applied); each is there when the view filters on it.
-EVENT_COLUMNS = {**people_columns("c"), "urim": "c.urim"}
+# The filter columns of a coverage_events.sql row (aliased c); each is there when the view filters on it.
+EVENT_COLUMNS = settled_people_columns("c")
 
 
 def _event_columns(filters: Filters) -> tuple[str, ...]:

@@ -133,6 +133,12 @@ def people_columns(alias: str = "p") -> dict[str, str]:
     }
 
 
+def settled_people_columns(alias: str) -> dict[str, str]:
+    """people_columns of rows built with URiM already settled (the settings' list applied) in their own urim
+    column: the tables built once per data version (a settings change builds them again)."""
+    return {**people_columns(alias), "urim": f"{alias}.urim"}
+
+
 @figure_free
 def available_values(db) -> dict[str, list[str]]:
     """The divisions and institutions present in the roster, for the sidebar's choices."""

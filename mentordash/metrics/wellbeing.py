@@ -25,7 +25,7 @@ from mentordash.instruments import (
     measure_flags,
     measure_sums,
 )
-from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
+from mentordash.metrics.filters import Filters, settled_people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, shares_pct
 from mentordash.vocabulary import CAREER_STAGES, GENDERS
 
@@ -121,9 +121,9 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     return db.derived(("wellbeing_combinations", columns), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
 
 
-# The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's, named as in people, with URiM
-# as settled at build time (the settings' list applied); each is there when the view filters on it.
-ELIGIBLE_COLUMNS = {**people_columns("p"), "urim": "p.urim"}
+# The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's; each is there when the view
+# filters on it.
+ELIGIBLE_COLUMNS = settled_people_columns("p")
 # The roster's column (wellbeing_eligible.sql) that stands for each combination column of _columns_for.
 _ROSTER_COLUMN_OF = {
     "eff_stage": "career_stage",
