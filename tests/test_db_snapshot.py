@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
-from mentordash.db import DERIVED_KEPT, connect
+from mentordash.db import DERIVED_KEPT, connect, rolled_up_sql
 from mentordash.ingest.commit import commit, undo
 from mentordash.ingest.pipeline import Options, prepare
 from mentordash.metrics import overview as overview_metrics
@@ -256,6 +256,87 @@ def test_the_least_recently_used_derived_result_goes_first(db_path):
     db.derived(("mentored", 1), lambda: mentored_table(db, calls))
     assert len(calls) == DERIVED_KEPT + 2
     db.close()
+
+
+def test_a_derived_querys_settings_are_those_of_the_version_it_is_kept_under(db_path):
+    """derived_query calls query() inside the build's snapshot: a settings change landing from another
+    session while the query is assembled is not read into the table kept under the version before it, and
+    the next view (the new version) builds with the new settings. Read before the snapshot, the old
+    setting would be kept under the new version and served to every later view."""
+    db = connect(db_path)
+    landed: list = []
+
+    def query() -> tuple[str, dict]:
+        min_cell = db.settings()["min_cell"]
+        if not landed:  # another session changes the setting right after this build has read it
+            thread = threading.Thread(target=lambda: db.set_setting("min_cell", 7, user="other session"))
+            thread.start()
+            thread.join()
+            landed.append(1)
+        return "SELECT ?::INTEGER AS min_cell", [min_cell]
+
+    first = db.derived_query(("min_cell",), query, kept=False)
+    assert first["min_cell"][0].as_py() == 5  # the default: kept under the version it was read from
+    assert db.derived_query(("min_cell",), query, kept=False)["min_cell"][0].as_py() == 7
+    db.close()
+
+
+# --- tables of counts summed from more detailed ones (rolled_up_sql, Database.derived_rollup) --------------
+
+
+def test_a_rolled_up_table_is_the_detailed_one_counted_without_the_dropped_columns():
+    """Counts and raw key sums add up, cell keys (sums of record keys modulo 2^32) add up modulo 2^32 again,
+    NULL is a group of its own, and the other columns stay groups: the same rows as counting directly."""
+    con = duckdb.connect()
+    con.execute("CREATE MACRO cell_key(key_total) AS (coalesce(key_total, 0) % 4294967296)::BIGINT")
+    con.execute(
+        "CREATE TABLE records AS SELECT * FROM (VALUES "
+        "('w1', 'a', TRUE, 4000000000::UBIGINT, DATE '2026-01-01', -1), "
+        "('w1', 'b', NULL, 3000000000, DATE '2026-01-01', 2), "
+        "('w1', NULL, FALSE, 7, DATE '2026-01-01', 5), "
+        "('w1', 'a', TRUE, 4294967295, DATE '2026-01-01', 1), "
+        "('w2', 'a', NULL, 1, DATE '2026-02-01', -3)) "
+        "AS t(wave, grp, flag, record_key, last_day, delta)"
+    )
+    counted = (
+        "SELECT wave{groups}, any_value(last_day) AS last_day, count(*)::INTEGER AS n, "
+        "cell_key(sum(record_key))::UINTEGER AS k_n, sum(delta)::BIGINT AS deltas, "
+        "sum(record_key * delta)::BIGINT AS raw_keys FROM records GROUP BY ALL"
+    )
+    detail = con.execute(counted.format(groups=", grp, flag")).to_arrow_table()
+    direct = con.execute(counted.format(groups="")).to_arrow_table()
+    con.register("detail", detail)
+    rolled = con.execute(rolled_up_sql(detail.schema, ("grp", "flag"))).to_arrow_table()
+    assert rolled.schema == direct.schema
+    assert rolled.sort_by("wave").equals(direct.sort_by("wave"))
+    assert rolled.sort_by("wave")["k_n"][0].as_py() == (4000000000 + 3000000000 + 7 + 4294967295) % 2**32
+    half = con.execute(rolled_up_sql(detail.schema, ("flag",))).to_arrow_table()
+    assert half.sort_by([("wave", "ascending"), ("grp", "ascending")]).equals(
+        con.execute(counted.format(groups=", grp"))
+        .to_arrow_table()
+        .sort_by([("wave", "ascending"), ("grp", "ascending")])
+    )
+    with pytest.raises(ValueError, match="no rule to sum column 'share'"):
+        rolled_up_sql(pa.schema([("wave", pa.string()), ("share", pa.float64())]), ())
+    with pytest.raises(ValueError, match="no column"):
+        rolled_up_sql(detail.schema, ("institution",))
+
+
+def test_a_rolled_up_derived_table_is_built_from_the_detailed_one_and_kept_under_both(db_path):
+    db = connect(db_path)
+    calls: list = []
+    detail_sql = "SELECT end_date IS NULL AS ongoing, count(*)::INTEGER AS n FROM mentorships GROUP BY ALL"
+
+    def detail_query() -> tuple[str, dict]:
+        calls.append(1)
+        return detail_sql, {}
+
+    total = db.derived_rollup(("mentorships",), ("mentorships", "ongoing"), detail_query, dropped=("ongoing",))
+    assert total.to_pylist() == [{"n": db.scalar("SELECT count(*) FROM mentorships")}]
+    assert db.derived_query(("mentorships", "ongoing"), detail_query) is not None
+    assert db.derived_rollup(("mentorships",), ("mentorships", "ongoing"), detail_query, ("ongoing",)) is total
+    db.close()
+    assert len(kept_rows(db_path)) == 2  # the detailed table and the sum, each for the next process
 
 
 # --- derived results kept in the file for the next process (Database.derived with a recipe) ----------------

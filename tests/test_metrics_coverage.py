@@ -530,6 +530,18 @@ def test_a_long_series_summed_from_the_events_equals_the_days_counted_one_by_one
     pd.testing.assert_frame_equal(long, direct.astype(long.dtypes.to_dict()), check_dtype=True)
 
 
+@pytest.mark.parametrize("roles", [coverage.DEFAULT_ROLES, tuple(ROLES)])
+def test_everyones_events_summed_from_the_groups_equal_the_spans_merged_directly(db, roles):
+    """The events of a view of everyone are those by gender, URiM and division summed over them: the same rows,
+    counts and key sums as merging every person's spans per day and career stage directly."""
+    add_cardiology(db)
+    summed = coverage._coverage_events(db, roles, ())
+    direct = db.arrow(*coverage._events_query(db, roles, ()))
+    order = [("day", "ascending"), ("career_stage", "ascending")]
+    assert summed.num_rows == direct.num_rows > 0
+    assert summed.sort_by(order).equals(direct.sort_by(order))
+
+
 def test_a_new_filter_sums_the_coverage_events_without_merging_the_spans_again(db, monkeypatch):
     builds = []
     derived = db.derived

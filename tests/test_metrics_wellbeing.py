@@ -151,10 +151,10 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
         wellbeing.measures_by_group(db, filters)
         wellbeing.responses_total(db, filters)
     groups = ("eff_division", "eff_gender", "eff_stage", "urim_eff")
-    assert builds == [  # everyone: one row per wave; any group filter or breakdown: one table for them all
+    assert builds == [  # any group filter or breakdown: one table for them all; everyone's is summed from it
+        ("wellbeing_combinations", groups),
         ("wellbeing_combinations", ()),
         ("wellbeing_combinations", tuple(sorted((*groups, "mentored")))),
-        ("wellbeing_combinations", groups),
     ]
     wellbeing.measures_by_group(db, Filters(race_ethnicity=("black",), institution=("Dept 02",)))
     assert builds[-1] == (
@@ -163,6 +163,21 @@ def test_a_new_filter_sums_the_combinations_without_scoring_the_responses_again(
     )
     with pytest.raises(ValueError, match="no combination column"):
         wellbeing._combinations(db, ("person_id",))
+
+
+@pytest.mark.parametrize(
+    "setting", [None, ("cutoffs", {"mini_z_burnout": 4}), ("urim_list", ["black", "hispanic_latino"])]
+)
+def test_everyones_combinations_summed_from_the_groups_equal_the_responses_counted_per_wave(db, setting):
+    """The table of a view of everyone is the one by the four groups summed over them: the same rows, counts
+    and cell keys as scoring and counting the responses per wave directly, whatever the settings."""
+    if setting:
+        db.set_setting(*setting, user="test")
+    summed = wellbeing._combinations(db, ())
+    sql, params = wellbeing._combinations_query(db, ())
+    direct = db.arrow(sql, params)
+    assert wellbeing._combinations(db, wellbeing.GROUPS).num_rows > summed.num_rows > 0  # cells were summed
+    assert summed.sort_by("survey").equals(direct.sort_by("survey"))
 
 
 def test_response_rates_sum_the_eligible_without_matching_the_roster_again(db, monkeypatch):

@@ -573,6 +573,41 @@ class Database:
                     held[1][key] = self._kept(recipe, compute) if recipe is not None else compute()
                 return held[1][key]
 
+    def derived_query(
+        self,
+        key: tuple,
+        query: Callable[[], tuple[str, dict]],
+        kept: bool = True,
+        tables: dict[str, pa.Table] | None = None,
+    ) -> pa.Table:
+        """derived() of one query: `query()` gives its SQL and parameters and is called inside the build's
+        snapshot, so that the settings it reads are those of the data version the table is kept under (read
+        before the snapshot, a settings write landing in between would keep an old-settings table under the
+        new version). With `kept` the result is also kept in the file, under that query (its recipe);
+        `tables` are Arrow tables the query reads by name."""
+        with self.snapshot():
+            sql, params = query()
+            return self.derived(
+                key, lambda: self.arrow(sql, params, tables=tables), recipe=recipe(sql, params) if kept else None
+            )
+
+    def derived_rollup(
+        self, key: tuple, detail_key: tuple, detail_query: Callable[[], tuple[str, dict]], dropped: Sequence[str]
+    ) -> pa.Table:
+        """derived() of a table of counts summed over the `dropped` columns of a more detailed one (itself
+        derived_query(detail_key, detail_query)), as rolled_up_sql sums them: the same rows a query without
+        those columns gives, from a few thousand rows instead of every record (a view of everyone's wellbeing
+        figures after an import scored the survey once, not twice)."""
+        with self.snapshot():
+            detail_sql, detail_params = detail_query()
+            detail = self.derived_query(detail_key, lambda: (detail_sql, detail_params))
+            sql = rolled_up_sql(detail.schema, dropped)
+            return self.derived(
+                key,
+                lambda: self.arrow(sql, tables={"detail": detail}),
+                recipe=recipe(sql, {"detail": recipe(detail_sql, detail_params)}),
+            )
+
     def _kept(self, recipe: str, compute: Callable[[], pa.Table]) -> pa.Table:
         """derived()'s result read from the file when an earlier process kept it for this data version, else
         computed and kept (when the file is writable and the result small enough). `recipe` names what
@@ -932,6 +967,38 @@ def _split_statements(sql: str) -> list[str]:
     """Split a migration file on ';' at line ends (migrations hold no ';' inside strings)."""
     text = "\n".join(line for line in sql.splitlines() if not line.strip().startswith("--"))
     return [s.strip() for s in text.split(";") if s.strip()]
+
+
+# How rolled_up_sql sums each type of column of a derived table of counts: counts and raw key sums as they are,
+# cell keys (docs/privacy.md) modulo 2^32 again; every other column is one of the rows' groups.
+_ROLLED_UP = {
+    pa.int32(): "sum({c})::INTEGER",
+    pa.int64(): "sum({c})::BIGINT",
+    pa.uint32(): "cell_key(sum({c}))::UINTEGER",
+}
+
+
+def rolled_up_sql(schema: pa.Schema, dropped: Sequence[str]) -> str:
+    """A query of table `detail` (of `schema`) summing its counts over the `dropped` columns, grouped by the
+    others (NULL a group of its own, as GROUP BY ALL groups it in the detailed query): exactly what the
+    detailed query gives without those columns, since a count or a sum of record keys is the sum of its
+    parts (a cell key, that sum modulo 2^32, too). A column of another number type has no such rule here:
+    refused rather than guessed."""
+    missing = set(dropped) - set(schema.names)
+    if missing:
+        raise ValueError(f"no column {sorted(missing)} to sum over")
+    parts = []
+    for field in schema:
+        if field.name in dropped:
+            continue
+        quoted = '"' + field.name.replace('"', '""') + '"'
+        if field.type in _ROLLED_UP:
+            parts.append(_ROLLED_UP[field.type].format(c=quoted) + f" AS {quoted}")
+        elif pa.types.is_integer(field.type) or pa.types.is_floating(field.type) or pa.types.is_decimal(field.type):
+            raise ValueError(f"no rule to sum column {field.name!r} of type {field.type}")
+        else:
+            parts.append(quoted)
+    return f"SELECT {', '.join(parts)} FROM detail GROUP BY ALL"
 
 
 def recipe(sql: str, params: dict) -> str:

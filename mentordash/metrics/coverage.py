@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mentordash import privacy
-from mentordash.db import Database, load_sql, recipe
+from mentordash.db import Database, load_sql
 from mentordash.frames import ranks, records, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, settled_people_columns, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
@@ -74,13 +74,18 @@ def coverage_counts(
 EVENT_COLUMNS = settled_people_columns("c")
 
 
+# The people's groups by which a view filtered on any of gender, URiM and division counts its events
+# (_event_columns).
+GROUPED_EVENT_COLUMNS = ("gender", "urim", "division")
+
+
 def _event_columns(filters: Filters) -> tuple[str, ...]:
     """The people's groups a view's events are counted by beside the career stage: gender, URiM and division
     together for a filter on any of them (so changing which group a filter picks reuses one table),
     race/ethnicity and institution when filtered on. A view of everyone sums a table of days and stages."""
     grouped = bool(filters.gender or filters.division or filters.urim is not None)
     return (
-        *(("gender", "urim", "division") if grouped else ()),
+        *(GROUPED_EVENT_COLUMNS if grouped else ()),
         *(("race_ethnicity",) if filters.race_ethnicity else ()),
         *(("institution",) if filters.institution else ()),
     )
@@ -90,9 +95,22 @@ def _coverage_events(db: Database, roles: Sequence[str], columns: tuple[str, ...
     """Every person's coverage events (coverage_events.sql) counted per day, career stage and `columns`:
     built once per data version and roles (Database.derived, kept in the file), summed by each view's long
     series, so that a new filter never merges every person's spans again. Held in the process, never shown:
-    only the figures made from it leave this module, each through privacy."""
-    settings = db.settings()
-    params = {"roles": list(roles), "window": int(settings["engaged_window_days"]), "urim_list": settings["urim_list"]}
+    only the figures made from it leave this module, each through privacy. A view of everyone's (no
+    columns) is the one by gender, URiM and division summed over them (Database.derived_rollup): each
+    person's events are in exactly one of its cells, so the spans are merged once, not twice (0.8 s at
+    national scale)."""
+    if not columns:
+        return db.derived_rollup(
+            ("coverage_events", tuple(roles), ()),
+            ("coverage_events", tuple(roles), GROUPED_EVENT_COLUMNS),
+            lambda: _events_query(db, roles, GROUPED_EVENT_COLUMNS),
+            dropped=GROUPED_EVENT_COLUMNS,
+        )
+    return db.derived_query(("coverage_events", tuple(roles), columns), lambda: _events_query(db, roles, columns))
+
+
+def _events_query(db: Database, roles: Sequence[str], columns: tuple[str, ...]) -> tuple[str, dict]:
+    """coverage_events.sql by `columns` and its parameters, from the settings as they are now."""
     expressions = people_columns("p")
     sql = load_sql(
         "coverage_events",
@@ -100,14 +118,14 @@ def _coverage_events(db: Database, roles: Sequence[str], columns: tuple[str, ...
         column_names="".join(f", {c}" for c in columns),
         person_column_names="".join(f", p.{c}" for c in columns),
     )
-    return db.derived(
-        ("coverage_events", tuple(roles), columns), lambda: db.arrow(sql, params), recipe=recipe(sql, params)
-    )
+    settings = db.settings()
+    window = int(settings["engaged_window_days"])
+    return sql, {"roles": list(roles), "window": window, "urim_list": settings["urim_list"]}
 
 
-# The group sets of the events prepare_events builds after every write: a view of everyone, and any filter on
-# gender, URiM or division (_event_columns asks for the three together).
-PREPARED_EVENT_COLUMNS = ((), ("gender", "urim", "division"))
+# The group sets of the events prepare_events builds after every write: any filter on gender, URiM or division,
+# and a view of everyone (summed from the first).
+PREPARED_EVENT_COLUMNS = (GROUPED_EVENT_COLUMNS, ())
 
 
 def prepare_events(db: Database) -> None:

@@ -99,7 +99,7 @@ def _everyone(db: Database, name: str, as_of: date, params: Callable[[], dict], 
     version and as_of (Database.derived), held in the process and never shown. `params` is called inside the
     build's snapshot, so that the settings it reads are those of the version the table is kept under."""
     sql = load_sql(name, **parts)
-    return db.derived((name, as_of), lambda: db.arrow(sql, params()))
+    return db.derived_query((name, as_of), lambda: (sql, params()), kept=False)
 
 
 def _of_view(

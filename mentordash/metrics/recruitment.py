@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mentordash import privacy
-from mentordash.db import Database, load_sql, recipe
+from mentordash.db import Database, load_sql
 from mentordash.frames import ranks, records, sort_rows, with_columns
 from mentordash.metrics.filters import Filters, people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, wilson_pct
@@ -95,14 +95,13 @@ def _applicant_counts(db: Database, by_institution: bool) -> pa.Table:
     applicants, so that a new filter never reads every applicant again (7,000 rows for 200,000 applicants at
     consortium scale, 45,000 by institution). Held in the process, never shown: only the figures made from it
     leave this module, each through privacy."""
-    params = {"urim_list": db.settings()["urim_list"]}
     sql = load_sql(
         "recruitment_applicant_counts",
         urim_expr=urim_sql("a"),
         institution_column=", a.institution" if by_institution else "",
     )
     key = ("recruitment_applicant_counts", by_institution)
-    return db.derived(key, lambda: db.arrow(sql, params), recipe=recipe(sql, params))
+    return db.derived_query(key, lambda: (sql, {"urim_list": db.settings()["urim_list"]}))
 
 
 def prepare_counts(db: Database) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 from mentordash import privacy
-from mentordash.db import Database, load_sql, recipe
+from mentordash.db import Database, load_sql
 from mentordash.frames import ranks
 from mentordash.instruments import (
     BURNOUT_MEASURES,
@@ -98,12 +98,26 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
     responses, and their cell keys (wellbeing_combinations.sql): built once per data version
     (Database.derived) and filtered and summed by every wellbeing figure, so that a new filter never scores
     the responses again. Held in the process, never shown: only the figures made from it leave this
-    module, each through privacy."""
+    module, each through privacy. A view of everyone's (no columns) is the one by the four groups summed
+    over them (Database.derived_rollup): each response is in exactly one cell of that table, unknown groups
+    as NULL, so the sums are those of counting per wave, and the responses are scored once, not twice."""
     columns = tuple(sorted(columns))
     unknown = set(columns) - set(_COMBINATION_COLUMNS_SQL)
     if unknown:
         raise ValueError(f"no combination column {sorted(unknown)}")
+    if not columns:
+        by_groups = tuple(sorted(GROUPS))  # the key and query every view by a group uses
+        return db.derived_rollup(
+            ("wellbeing_combinations", ()),
+            ("wellbeing_combinations", by_groups),
+            lambda: _combinations_query(db, by_groups),
+            dropped=by_groups,
+        )
+    return db.derived_query(("wellbeing_combinations", columns), lambda: _combinations_query(db, columns))
 
+
+def _combinations_query(db: Database, columns: tuple[str, ...]) -> tuple[str, dict]:
+    """wellbeing_combinations.sql by `columns` and its parameters, from the settings as they are now."""
     settings = db.settings()
     params = {"urim_list": settings["urim_list"], **cutoff_params(settings["cutoffs"])}
     expressions = {**_COMBINATION_COLUMNS_SQL, "urim_eff": urim_sql("f")}
@@ -118,7 +132,7 @@ def _combinations(db: Database, columns: tuple[str, ...] = ()) -> pa.Table:
         measure_flags=measure_flags("f"),
         measure_counts=measure_counts(),
     )
-    return db.derived(("wellbeing_combinations", columns), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
+    return sql, params
 
 
 # The filter columns of a wellbeing_eligible.sql row (aliased p): the roster's; each is there when the view
@@ -143,8 +157,7 @@ def _eligible(db: Database, columns: tuple[str, ...]) -> pa.Table:
     names = tuple(sorted(_ROSTER_COLUMN_OF[c] for c in columns))
 
     sql = load_sql("wellbeing_eligible", urim=urim_sql("p"), columns="".join(f", {n}" for n in names))
-    params = {"urim_list": db.settings()["urim_list"]}
-    return db.derived(("wellbeing_eligible", names), lambda: db.arrow(sql, params), recipe=recipe(sql, params))
+    return db.derived_query(("wellbeing_eligible", names), lambda: (sql, {"urim_list": db.settings()["urim_list"]}))
 
 
 def prepare_summaries(db: Database) -> None:
@@ -152,7 +165,7 @@ def prepare_summaries(db: Database) -> None:
     the wellbeing page's figures and response rates) and by the four groups (a filter on any of them);
     metrics.prepared calls it after every write. The breakdown by mentored status (the by-group tab) is
     left to its first view: at national scale it would add 5 s to every import."""
-    for columns in ((), GROUPS):
+    for columns in (GROUPS, ()):  # everyone's combinations are summed from the groups'
         _combinations(db, columns)
         _eligible(db, columns)
 
