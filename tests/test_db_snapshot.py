@@ -322,21 +322,33 @@ def test_a_rolled_up_table_is_the_detailed_one_counted_without_the_dropped_colum
         rolled_up_sql(detail.schema, ("institution",))
 
 
-def test_a_rolled_up_derived_table_is_built_from_the_detailed_one_and_kept_under_both(db_path):
+def test_a_rolled_up_derived_table_is_built_from_the_detailed_one_and_the_next_process_reads_only_the_sum(db_path):
     db = connect(db_path)
-    calls: list = []
     detail_sql = "SELECT end_date IS NULL AS ongoing, count(*)::INTEGER AS n FROM mentorships GROUP BY ALL"
+    detail_key = ("mentorships", "ongoing")
 
-    def detail_query() -> tuple[str, dict]:
-        calls.append(1)
-        return detail_sql, {}
+    def total(db):
+        return db.derived_rollup(("mentorships",), detail_key, lambda: (detail_sql, {}), dropped=("ongoing",))
 
-    total = db.derived_rollup(("mentorships",), ("mentorships", "ongoing"), detail_query, dropped=("ongoing",))
-    assert total.to_pylist() == [{"n": db.scalar("SELECT count(*) FROM mentorships")}]
-    assert db.derived_query(("mentorships", "ongoing"), detail_query) is not None
-    assert db.derived_rollup(("mentorships",), ("mentorships", "ongoing"), detail_query, ("ongoing",)) is total
+    summed = total(db)
+    assert summed.to_pylist() == [{"n": db.scalar("SELECT count(*) FROM mentorships")}]
+    assert detail_key in db._derived[1]  # the detailed table was built (and kept) to sum it
+    assert total(db) is summed
     db.close()
     assert len(kept_rows(db_path)) == 2  # the detailed table and the sum, each for the next process
+    db = connect(db_path)  # a restart: the sum is read from the file, the detailed table left there
+    assert total(db).equals(summed) and detail_key not in db._derived[1]
+    db.close()
+
+
+def test_a_derived_table_built_from_another_keeps_no_more_than_derived_kept(db_path):
+    db = connect(db_path)
+    calls: list = []
+    for key in range(DERIVED_KEPT - 1):
+        db.derived(("mentored", key), lambda: mentored_table(db, calls))
+    db.derived_rollup(("summed",), ("detail",), lambda: ("SELECT 1::INTEGER AS n, TRUE AS flag", {}), ("flag",))
+    assert len(db._derived[1]) == DERIVED_KEPT and ("summed",) in db._derived[1]
+    db.close()
 
 
 # --- derived results kept in the file for the next process (Database.derived with a recipe) ----------------

@@ -214,7 +214,7 @@ class Database:
         self._memory_limit: str | None = None
         self._settings: tuple | None = None  # ((data version, generation), pickled settings), see settings()
         self._derived: tuple | None = None  # ((data version, generation), {key: result}), see derived()
-        self._derived_lock = threading.Lock()
+        self._derived_lock = threading.RLock()  # a derived table may be built from another (derived_rollup)
         self._cursors_lock = threading.Lock()
         self._idle_cursors: list[tuple[int, duckdb.DuckDBPyConnection]] = []  # (generation, cursor), see snapshot()
         self._threads: int | None = None  # DuckDB's threads as last set (_fit_threads)
@@ -567,11 +567,17 @@ class Database:
                 self._derived = held
                 if key in held[1]:
                     held[1][key] = held[1].pop(key)  # the most recently used goes last
-                else:
-                    while len(held[1]) >= DERIVED_KEPT:
-                        held[1].pop(next(iter(held[1])))  # the least recently used
-                    held[1][key] = self._kept(recipe, compute) if recipe is not None else compute()
-                return held[1][key]
+                    return held[1][key]
+                self._make_room(held[1])
+                table = self._kept(recipe, compute) if recipe is not None else compute()
+                self._make_room(held[1])  # again: compute() may have derived a table it is built from
+                held[1][key] = table
+                return table
+
+    @staticmethod
+    def _make_room(tables: dict) -> None:
+        while len(tables) >= DERIVED_KEPT:
+            tables.pop(next(iter(tables)))  # the least recently used
 
     def derived_query(
         self,
@@ -597,16 +603,19 @@ class Database:
         """derived() of a table of counts summed over the `dropped` columns of a more detailed one (itself
         derived_query(detail_key, detail_query)), as rolled_up_sql sums them: the same rows a query without
         those columns gives, from a few thousand rows instead of every record (a view of everyone's wellbeing
-        figures after an import scored the survey once, not twice)."""
+        figures after an import scored the survey once, not twice). Its recipe is what the sum depends on (the
+        detailed query and the rules of rolled_up_sql), so that a copy kept in the file is read without
+        loading the detailed table (a view of everyone needs only the sum)."""
         with self.snapshot():
             detail_sql, detail_params = detail_query()
-            detail = self.derived_query(detail_key, lambda: (detail_sql, detail_params))
-            sql = rolled_up_sql(detail.schema, dropped)
-            return self.derived(
-                key,
-                lambda: self.arrow(sql, tables={"detail": detail}),
-                recipe=recipe(sql, {"detail": recipe(detail_sql, detail_params)}),
-            )
+
+            def compute() -> pa.Table:
+                detail = self.derived_query(detail_key, lambda: (detail_sql, detail_params))
+                return self.arrow(rolled_up_sql(detail.schema, dropped), tables={"detail": detail})
+
+            rules = {"sql": ROLLED_UP_SQL, "sums": {str(t): sql for t, sql in _ROLLED_UP.items()}}
+            made_of = {"detail": recipe(detail_sql, detail_params), "dropped": sorted(dropped)}
+            return self.derived(key, compute, recipe=recipe(json.dumps(rules, sort_keys=True), made_of))
 
     def _kept(self, recipe: str, compute: Callable[[], pa.Table]) -> pa.Table:
         """derived()'s result read from the file when an earlier process kept it for this data version, else
@@ -969,6 +978,8 @@ def _split_statements(sql: str) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
+# rolled_up_sql's statement; with _ROLLED_UP, part of a rolled-up table's recipe (derived_rollup).
+ROLLED_UP_SQL = "SELECT {columns} FROM detail GROUP BY ALL"
 # How rolled_up_sql sums each type of column of a derived table of counts: counts and raw key sums as they are,
 # cell keys (docs/privacy.md) modulo 2^32 again; every other column is one of the rows' groups.
 _ROLLED_UP = {
@@ -998,7 +1009,7 @@ def rolled_up_sql(schema: pa.Schema, dropped: Sequence[str]) -> str:
             raise ValueError(f"no rule to sum column {field.name!r} of type {field.type}")
         else:
             parts.append(quoted)
-    return f"SELECT {', '.join(parts)} FROM detail GROUP BY ALL"
+    return ROLLED_UP_SQL.format(columns=", ".join(parts))
 
 
 def recipe(sql: str, params: dict) -> str:
