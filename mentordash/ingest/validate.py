@@ -4,13 +4,10 @@ found at once, nothing written. The result is the typed Arrow table the commit i
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -81,7 +78,11 @@ def validate(
     unresolved: dict[str, str] = {}
     coded: dict[str, list[str]] = {}  # canonical -> the codes nothing maps (a numeric export)
     dropped: list[str] = []
-    for col, cells, converted in _converted(layout, mapping, dictionary):
+    for col in schema.columns(mapping.dataset):
+        cells = _cells(layout, mapping, col)
+        if cells is None:
+            continue
+        converted = _convert(layout, mapping, col, cells, dictionary)
         found = converted.problems or bad_rows(cells, rows, converted.bad, _source_name(mapping, col.name))
         if found and _droppable(mapping, col):
             unresolved[col.name] = mapping.columns[col.name]
@@ -339,19 +340,6 @@ def _cells(layout: Layout, mapping: Mapping, col: schema.Column):
     if col.name in mapping.constants:
         return pa.array([mapping.constants[col.name].strip()] * n, pa.string()) if n else pa.array([], pa.string())
     return None
-
-
-def _converted(layout: Layout, mapping: Mapping, dictionary) -> list[tuple[schema.Column, Any, Converted]]:
-    """Each mapped column of the dataset with its cells and their conversion, in the schema's order. The
-    columns convert side by side, one thread a core: Arrow's kernels (hashing a column's cells, taking each
-    cell's value) release the GIL, and a 1,000,000-row survey's thirty columns took 0.9 s one by one. The
-    first column (in order) whose conversion raises raises here, as converting them in turn would."""
-    wanted = [
-        (col, cells) for col in schema.columns(mapping.dataset) if (cells := _cells(layout, mapping, col)) is not None
-    ]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        conversions = list(pool.map(lambda item: _convert(layout, mapping, *item, dictionary), wanted))
-    return [(col, cells, converted) for (col, cells), converted in zip(wanted, conversions)]
 
 
 def _convert(layout, mapping, col, cells, dictionary) -> Converted:
