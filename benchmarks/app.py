@@ -172,6 +172,9 @@ def browser_latency(
         "filter_change_by_scale_s": {
             scale: {k: round(statistics.median(v), 3) for k, v in pages.items()} for scale, pages in by_scale.items()
         },
+        "filter_change_max_by_scale_s": {
+            scale: {k: round(max(v), 3) for k, v in pages.items()} for scale, pages in by_scale.items()
+        },
         "filter_change_uncached_by_scale_s": {
             scale: {k: round(statistics.median(v[:2]), 3) for k, v in pages.items()}
             for scale, pages in by_scale.items()

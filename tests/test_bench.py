@@ -439,6 +439,27 @@ def test_bench_json_has_the_issue_shape(bench_department, tmp_path):
     assert run.format_table(report).count("department ") >= len(again["results"])
 
 
+def test_the_coverage_pages_slowest_filter_change_is_a_target_at_each_scale():
+    """The issue's last words: a committee member clicking through filters on the coverage page never waits
+    more than half a second. The browser block's slowest click per page is reported and judged."""
+    medians = {"department": {"coverage": 0.3, "overview": 0.2}, "consortium": {"coverage": 0.3, "overview": 0.2}}
+    slowest = {"department": {"coverage": 0.45, "overview": 0.6}, "consortium": {"coverage": 0.62, "overview": 0.3}}
+    report = {
+        "as_of": AS_OF,
+        "repeat": 1,
+        "machine": {"cpus": 2},
+        "browser": {
+            "filter_change_by_scale_s": medians,
+            "filter_change_max_by_scale_s": slowest,
+            "first_load_ratio": 1.2,
+        },
+    }
+    judged = {t["target"]: t for t in run.evaluate_targets(report) if "slowest click" in t["target"]}
+    assert [(t["value"], t["met"]) for t in judged.values()] == [(0.45, True), (0.62, False)]
+    assert all("coverage page" in name for name in judged)
+    assert "coverage 0.30 s (0.45 s)" in run.format_table(report)
+
+
 def test_bench_is_a_command_of_its_own_and_of_the_app(monkeypatch, capsys):
     """`python -m benchmarks` parses its options; `python -m mentordash bench` hands them over, and the app's
     other commands never import the benchmark."""
