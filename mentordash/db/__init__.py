@@ -579,23 +579,14 @@ class Database:
         while len(tables) >= DERIVED_KEPT:
             tables.pop(next(iter(tables)))  # the least recently used
 
-    def derived_query(
-        self,
-        key: tuple,
-        query: Callable[[], tuple[str, dict]],
-        kept: bool = True,
-        tables: dict[str, pa.Table] | None = None,
-    ) -> pa.Table:
+    def derived_query(self, key: tuple, query: Callable[[], tuple[str, dict]], kept: bool = True) -> pa.Table:
         """derived() of one query: `query()` gives its SQL and parameters and is called inside the build's
         snapshot, so that the settings it reads are those of the data version the table is kept under (read
         before the snapshot, a settings write landing in between would keep an old-settings table under the
-        new version). With `kept` the result is also kept in the file, under that query (its recipe);
-        `tables` are Arrow tables the query reads by name."""
+        new version). With `kept` the result is also kept in the file, under that query (its recipe)."""
         with self.snapshot():
             sql, params = query()
-            return self.derived(
-                key, lambda: self.arrow(sql, params, tables=tables), recipe=recipe(sql, params) if kept else None
-            )
+            return self.derived(key, lambda: self.arrow(sql, params), recipe=recipe(sql, params) if kept else None)
 
     def derived_rollup(
         self, key: tuple, detail_key: tuple, detail_query: Callable[[], tuple[str, dict]], dropped: Sequence[str]
