@@ -130,29 +130,20 @@ def test_pandas_computes_every_figure_of_the_coverage_page(bench_loaded, bench_p
     assert set(theirs) == set(ours) - bench.DERIVED  # the benchmark's pandas_missing: none
 
 
+# Each figure of the page and the check that pandas' equals it (its minimums in MIN, by figure).
+CHECKS = {
+    "sources": _assert_sources,  # how relationships began
+    "formal": _assert_formal,  # formal relationships by stage
+    "match": _assert_match,  # time to match
+    "tax": _assert_tax,  # the minority tax
+    "lists": _assert_lists,  # the unmatched and over-capacity lists
+}
+
+
+@pytest.mark.parametrize("figure", CHECKS)
 @pytest.mark.parametrize("name, filters", CASES)
-def test_pandas_relationship_sources_equal_the_pages(bench_loaded, bench_page_runs, name, filters):
-    _assert_sources(*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name]["sources"])
-
-
-@pytest.mark.parametrize("name, filters", CASES)
-def test_pandas_formal_by_stage_equals_the_pages(bench_loaded, bench_page_runs, name, filters):
-    _assert_formal(*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name]["formal"])
-
-
-@pytest.mark.parametrize("name, filters", CASES)
-def test_pandas_time_to_match_equals_the_pages(bench_loaded, bench_page_runs, name, filters):
-    _assert_match(*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name]["match"])
-
-
-@pytest.mark.parametrize("name, filters", CASES)
-def test_pandas_minority_tax_equals_the_pages(bench_loaded, bench_page_runs, name, filters):
-    _assert_tax(*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name]["tax"])
-
-
-@pytest.mark.parametrize("name, filters", CASES)
-def test_pandas_unmatched_and_over_capacity_lists_equal_the_pages(bench_loaded, bench_page_runs, name, filters):
-    _assert_lists(*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name]["lists"])
+def test_pandas_figure_equals_the_pages(bench_loaded, bench_page_runs, name, filters, figure):
+    CHECKS[figure](*_figures(bench_loaded, bench_page_runs, name, filters), *MIN[name][figure])
 
 
 # --- the rules at their edges, person by person (tests/builders) -----------------------------------
