@@ -47,6 +47,18 @@ def _with_share_flags(frame: pd.DataFrame, urim_list: list[str]) -> pd.DataFrame
     )
 
 
+def _share_counts(id_column: str) -> dict:
+    """groupby().agg's named aggregations of _with_share_flags' rows: the rows (by `id_column`), those whose
+    gender and URiM are known, the women and the URiM among them."""
+    return {
+        "n": (id_column, "size"),
+        "gender_known": ("gender_known", "sum"),
+        "women": ("woman", "sum"),
+        "urim_known": ("urim_known", "sum"),
+        "urim": ("urim_true", "sum"),
+    }
+
+
 def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.DataFrame:
     """The funnel by cycle, track and stage with the shares of women and URiM among those known."""
     a = apply_filters(tables["applicants"], filters, settings["urim_list"], columns=APPLICANT_FILTER_COLUMNS)
@@ -54,17 +66,7 @@ def recruitment_headline(tables, settings, as_of, filters, context=None) -> pd.D
     parts = []
     for stage, order in STAGE_ORDER.items():
         reached = a[a["reached"] >= order]
-        counts = (
-            reached.groupby(["cycle", "track"])
-            .agg(
-                n=("applicant_id", "size"),
-                gender_known=("gender_known", "sum"),
-                women=("woman", "sum"),
-                urim_known=("urim_known", "sum"),
-                urim=("urim_true", "sum"),
-            )
-            .reset_index()
-        )
+        counts = reached.groupby(["cycle", "track"]).agg(**_share_counts("applicant_id")).reset_index()
         parts.append(counts.assign(stage=stage, stage_order=order))
     frame = pd.concat(parts, ignore_index=True)
     frame["women_pct"] = [pct(w, k) for w, k in zip(frame["women"], frame["gender_known"])]
@@ -163,13 +165,7 @@ def representation(tables, settings, as_of, filters) -> pd.DataFrame:
     people = _with_share_flags(_active_people(tables, settings, as_of, people_filters), settings["urim_list"])
     frame = (
         people.groupby("career_stage")
-        .agg(
-            n=("person_id", "size"),
-            gender_known=("gender_known", "sum"),
-            women=("woman", "sum"),
-            urim_known=("urim_known", "sum"),
-            urim=("urim_true", "sum"),
-        )
+        .agg(**_share_counts("person_id"))
         .reindex([stage for stage in CAREER_STAGES if stage in set(people["career_stage"])])
         .reset_index()
     )
