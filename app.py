@@ -141,4 +141,5 @@ def main() -> None:
             page.run()
 
 
-main()
+with context.one_identity_per_run():  # the secrets and the user, read once for the whole run
+    main()

@@ -122,6 +122,64 @@ def test_first_run_in_legacy_pages_mode_goes_through_the_frame(monkeypatch, db_p
     assert [b.label for b in at.button] == ["Sign in"]
 
 
+# --- One identity per run: the secrets and the user read once, afresh on the next run ---------------------
+
+
+def _counting(monkeypatch, name: str) -> list:
+    from mentordash.ui import context
+
+    calls, real = [], getattr(context, name)
+    monkeypatch.setattr(context, name, lambda: calls.append(name) or real())
+    return calls
+
+
+@pytest.mark.parametrize("email", [VIEWER, None])
+def test_a_run_reads_the_secrets_and_the_user_once(monkeypatch, db_path, email):
+    """Every figure asks the user's audience; a run answers them all from one reading (signed in as a viewer,
+    and in local mode, where there is no secrets file to keep)."""
+    secrets_read, users_read = _counting(monkeypatch, "_read_secrets_now"), _counting(monkeypatch, "_current_user_now")
+    at = signed_in(monkeypatch, db_path, email) if email else app_test(monkeypatch, db_path)
+    at.switch_page("pages/coverage.py").run()
+    assert not at.exception and len(at.metric) == 4
+    assert (len(secrets_read), len(users_read)) == (1, 1)
+    at.run()
+    assert (len(secrets_read), len(users_read)) == (2, 2)  # the next run reads them again
+
+
+def test_a_reading_ends_with_its_run(monkeypatch):
+    """Nested scopes (a fragment inside app.py's run) share the outer reading; after the run nothing is kept,
+    even on a script run context that Streamlit reused."""
+    import types
+
+    from mentordash.ui import context
+
+    run = types.SimpleNamespace()
+    monkeypatch.setattr(context, "get_script_run_ctx", lambda suppress_warning=False: run)
+    reads = _counting(monkeypatch, "_read_secrets_now")
+    with context.one_identity_per_run():
+        context.is_local_mode()
+        with context.one_identity_per_run():
+            context.is_local_mode()
+    assert len(reads) == 1
+    context.is_local_mode()
+    with context.one_identity_per_run():
+        context.is_local_mode()
+    assert len(reads) == 3
+
+
+def test_who_is_signed_in_counts_from_the_next_run(monkeypatch, db_path):
+    """A run's reading is never kept for the next: a sign-in as someone else, or an edited roles list, shows
+    at once."""
+    at = signed_in(monkeypatch, db_path, VIEWER).run()
+    assert "Settings" not in nav_labels(at)
+    at.user = {"is_logged_in": True, "email": COORDINATOR}
+    at.run()
+    assert "Settings" in nav_labels(at)
+    at.secrets = {"auth": AUTH, "roles": {"coordinators": [], "viewers": [COORDINATOR]}}
+    at.run()
+    assert "Settings" not in nav_labels(at) and "Overview" in nav_labels(at)
+
+
 # --- Signed-in mode configured but unusable: said on the first page, not on the first click (issue 20) ---
 
 

@@ -57,3 +57,59 @@ def test_two_sessions_never_share_filters(monkeypatch, db_path):
     assert next(m.value for m in filtered.metric if m.label == "Trainees mentored") == "No data"
     assert trainees(plain) == "60.0%"
     assert plain.multiselect(key="f_stage").value == []
+
+
+# --- A warm rerun is served on its own thread (ui.cache.together) ---------------------------------------------
+
+
+def coverage(monkeypatch, db_path):
+    at = app_test(monkeypatch, db_path)
+    at.query_params["as_of"] = AS_OF
+    return at.switch_page("pages/coverage.py")
+
+
+def lanes_opened(monkeypatch) -> list:
+    """How many parts each Database.together() of the runs was handed."""
+    from mentordash.db import Database
+
+    opened, real = [], Database.together
+
+    def counted(self, thunks, wrap=None):
+        thunks = list(thunks)
+        opened.append(len(thunks))
+        return real(self, thunks, wrap)
+
+    monkeypatch.setattr(Database, "together", counted)
+    return opened
+
+
+def tiles(at) -> list:
+    return [(m.label, m.value) for m in at.metric]
+
+
+def test_a_warm_rerun_opens_no_lanes_and_shows_the_same(monkeypatch, db_path):
+    opened = lanes_opened(monkeypatch)
+    at = coverage(monkeypatch, db_path).run()
+    assert not at.exception and opened  # the first run computes its figures side by side
+    first = tiles(at)
+    opened.clear()
+    at.run()
+    assert tiles(at) == first and opened == []  # every call a known hit: served here, no lane
+
+
+def test_a_new_choice_goes_to_the_lanes_again(monkeypatch, db_path):
+    opened = lanes_opened(monkeypatch)
+    at = coverage(monkeypatch, db_path).run()
+    opened.clear()
+    at.radio(key="cov_role").set_value("any").run()
+    assert not at.exception and opened  # the new role's figures are not cached yet
+
+
+def test_a_result_the_cache_dropped_is_computed_again(monkeypatch, db_path):
+    import streamlit as st
+
+    at = coverage(monkeypatch, db_path).run()
+    first = tiles(at)
+    st.cache_data.clear()  # the keys are still known here: each call is computed on the run's own thread
+    at.run()
+    assert not at.exception and tiles(at) == first

@@ -60,6 +60,11 @@ def build_files(view: View, audience: str, progress=None) -> dict:
 
 @st.fragment
 def _panel(view: View) -> None:
+    with context.one_identity_per_run():  # a click reruns only this fragment: its own run
+        _draw_panel(view)
+
+
+def _draw_panel(view: View) -> None:
     audience = context.audience()
     identity = _identity(view, audience)
     stored = st.session_state.get(STATE)
