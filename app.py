@@ -9,7 +9,8 @@ from mentordash.ui.frame import sidebar_filters
 from mentordash.ui.report_button import report_button
 from mentordash.ui.safe import plain
 
-st.set_page_config(page_title="MentorDash", page_icon=":bar_chart:", layout="wide")
+# A literal emoji: a shortcode (":bar_chart:") has every first visit fetch Streamlit's emoji table to look it up.
+st.set_page_config(page_title="MentorDash", page_icon="📊", layout="wide")
 
 PAGES_DIR = Path(__file__).parent / "pages"
 # (file, title, icon, coordinators only): every page of pages/ (tests/test_app.py checks both ways).
