@@ -6,8 +6,9 @@ import gc
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import streamlit as st
 from streamlit import config as st_config
@@ -44,14 +45,8 @@ def get_db() -> Database:
 
 
 def _read_secrets() -> tuple[dict, str | None]:
-    """The secrets and why they cannot be read, as this run read them first (one_identity_per_run), else
-    read now."""
-    memo = _run_memo()
-    if memo is None:
-        return _read_secrets_now()
-    if "secrets" not in memo:
-        memo["secrets"] = _read_secrets_now()
-    return memo["secrets"]
+    """The secrets and why they cannot be read, as this run read them first (one_identity_per_run)."""
+    return _once_per_run("secrets", _read_secrets_now)
 
 
 def _read_secrets_now() -> tuple[dict, str | None]:
@@ -71,11 +66,18 @@ def _read_secrets_now() -> tuple[dict, str | None]:
 # The attribute of Streamlit's script run context that holds what one run has read of the secrets and the
 # user (one_identity_per_run); the helper threads of ui.cache.together carry the same context.
 _RUN_MEMO = "_mentordash_identity"
+T = TypeVar("T")
 
 
-def _run_memo() -> dict | None:
+def _once_per_run(name: str, read: Callable[[], T]) -> T:
+    """read(), or inside one_identity_per_run what the run's first read() of `name` gave."""
     ctx = get_script_run_ctx(suppress_warning=True)
-    return getattr(ctx, _RUN_MEMO, None) if ctx is not None else None
+    memo = getattr(ctx, _RUN_MEMO, None) if ctx is not None else None
+    if memo is None:
+        return read()
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]
 
 
 @contextmanager
@@ -123,12 +125,7 @@ def auth_problems() -> list[str]:
 
 def current_user() -> access.User:
     """The signed-in user (a coordinator in local mode), once per run inside one_identity_per_run."""
-    memo = _run_memo()
-    if memo is None:
-        return _current_user_now()
-    if "user" not in memo:
-        memo["user"] = _current_user_now()
-    return memo["user"]
+    return _once_per_run("user", _current_user_now)
 
 
 def _current_user_now() -> access.User:
