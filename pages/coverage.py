@@ -4,7 +4,7 @@ import streamlit as st
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
-from mentordash.ui import context
+from mentordash.ui import ahead, context
 from mentordash.ui import coverage_view as data
 from mentordash.ui.coverage_view import (
     ROLE_KEY,
@@ -40,7 +40,7 @@ st.caption(
     f"Every group of fewer than {min_cell} people is hidden."
 )
 
-data.prefetch(view, st.session_state)
+ahead.prefetch(data.prefetch, view, state=st.session_state)
 stop_if_too_small(data.view_total(view), min_cell)
 
 role = st.radio(

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mentordash.charts import outcomes as charts
 from mentordash.metrics import outcomes
-from mentordash.ui import context
+from mentordash.ui import ahead, context
 from mentordash.ui import outcomes_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.outcomes_view import (
@@ -25,7 +25,7 @@ from mentordash.ui.views import stop_if_too_small
 context.require_frame()
 view = current_view()
 min_cell = context.min_cell()
-data.prefetch(view, st.session_state)
+ahead.prefetch(data.prefetch, view, state=st.session_state)
 head = data.window_data(view)
 window = head["window"]
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mentordash.charts.overview import coverage_by_academic_year
-from mentordash.ui import context
+from mentordash.ui import ahead, context
 from mentordash.ui import overview_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.report_button import plotly_chart
@@ -29,6 +29,8 @@ by_year = data.by_year_data(view)["by_year"]
 plotly_chart(chart_area, coverage_by_academic_year(by_year, min_cell), key="overview_chart_1")
 with tiles_area:
     show_tiles(data.tiles_data(view)["tiles"], min_cell)
+
+ahead.anticipate(data.prefetch, view, state=st.session_state)  # the views one URiM click away, after this run
 
 # Computed only while open (on_change="rerun" makes the expander report whether it is).
 with st.expander("Latest data in each dataset", key=data.FRESHNESS_KEY, on_change="rerun") as freshness:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mentordash.charts import recruitment as charts
-from mentordash.ui import context
+from mentordash.ui import ahead, context
 from mentordash.ui import recruitment_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.recruitment_view import (
@@ -66,7 +66,7 @@ if st.session_state.get("rec_split") not in splits:
     st.session_state["rec_split"] = default_split(has_applicant_filters)
 split = right.radio("Split by", list(splits), format_func=splits.get, horizontal=True, key="rec_split")
 note = context_note(track, cycle)
-data.prefetch(view, track, cycle, st.session_state)
+ahead.prefetch(data.prefetch, view, track, cycle, state=st.session_state)
 
 
 def too_few_warning() -> None:

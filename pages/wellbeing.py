@@ -8,7 +8,7 @@ import streamlit as st
 from mentordash.charts import wellbeing as charts
 from mentordash.instruments import BURNOUT_MEASURES, MEASURE_ORDER, MEASURES, WELLBEING_MEASURES
 from mentordash.metrics import wellbeing
-from mentordash.ui import context
+from mentordash.ui import ahead, context
 from mentordash.ui import wellbeing_view as data
 from mentordash.ui.frame import current_view
 from mentordash.ui.report_button import plotly_chart
@@ -47,7 +47,7 @@ st.caption(
     "The survey waves are not affected by the 'As of' date."
 )
 
-data.prefetch(view, st.session_state)
+ahead.prefetch(data.prefetch, view, state=st.session_state)
 total = data.view_total(view)
 if total.get("n") == 0:
     st.info("No complete survey responses match these filters.")

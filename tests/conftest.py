@@ -15,6 +15,17 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"browser test skipped, and browser tests are required here: {report.longrepr}"
 
 
+@pytest.fixture(autouse=True)
+def no_work_ahead(request, monkeypatch):
+    """The app's work ahead of time (ui.ahead: a background thread filling the cache after each run) is off
+    in every test but tests/test_ui_ahead.py's, so that no test sees another's thread at work. The browser
+    tests' servers have it on, as every deployment."""
+    if request.module.__name__.rsplit(".", 1)[-1] != "test_ui_ahead":
+        from mentordash.ui import ahead
+
+        monkeypatch.setattr(ahead, "ENABLED", False)
+
+
 def pytest_collection_modifyitems(items):
     """`make test` runs two pytest-xdist workers with `--dist loadgroup`: the browser tests go to one
     worker together (one demo server, one Chromium), the rest share out between both."""

@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from mentordash import privacy
 from mentordash.metrics.filters import Filters
-from mentordash.ui.context import audience, get_db
+from mentordash.ui.context import audience, get_db, give_way, working_ahead
 
 
 def _freeze(value: Any) -> Any:
@@ -48,6 +48,7 @@ def cached(func: Callable, *args: Any, **kwargs: Any) -> Any:
     Inside a page run (app.py's data_snapshot) the data version in the key is the run's snapshot's, read
     once, and a miss computes on that same snapshot: every figure of one page is of one version of the
     data, even when an import commits halfway through the run (tests/test_db_snapshot.py)."""
+    give_way()  # work ahead of time stops here when a run has started (ui.ahead)
     kwargs = privacy.gate(func, audience(), kwargs)
     name = f"{func.__module__}.{func.__qualname__}"
     _REGISTRY.setdefault(name, func)
@@ -104,7 +105,8 @@ def together(cached: Callable, *parts: Callable[[], Any]) -> list:
     own = getattr(cached, "together", None)
     if own is not None:
         return own(parts)
-    if getattr(_served_here, "active", False):  # a together() inside a part being tried here: here too
+    if getattr(_served_here, "active", False) or working_ahead():
+        # a together() inside a part being tried here, or work ahead of time (one lane: ui.ahead): here
         return [part() for part in parts]
     served = _served_from_cache(parts)
     rest = parts[len(served) :]

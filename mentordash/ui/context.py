@@ -95,9 +95,66 @@ def one_identity_per_run() -> Iterator[None]:
         return
     setattr(ctx, _RUN_MEMO, {})
     try:
-        yield
+        with _RUNS.counted():
+            yield
     finally:
         setattr(ctx, _RUN_MEMO, None)
+
+
+class _RunCount:
+    """How many runs (app.py's, a fragment's own) are going on in this process: someone waits for each.
+    Work done ahead of time (ui.ahead) goes on only while there are none."""
+
+    def __init__(self):
+        self._going, self._lock = 0, threading.Lock()
+
+    @contextmanager
+    def counted(self) -> Iterator[None]:
+        with self._lock:
+            self._going += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._going -= 1
+
+    def any(self) -> bool:
+        return self._going > 0
+
+
+_RUNS = _RunCount()
+
+
+def runs_going() -> bool:
+    return _RUNS.any()
+
+
+_ahead = threading.local()  # on ui.ahead's thread: the audience of the run whose next views it computes
+
+
+class RunWaiting(BaseException):
+    """Raised on ui.ahead's thread when a run has started: it stops there and leaves the cores to the run.
+    Not an Exception, so that no part's own error handling can swallow it."""
+
+
+@contextmanager
+def working_ahead_for(audience: str) -> Iterator[None]:
+    """This thread computes figures ahead of time for a user of this audience (read by the run that asked)."""
+    _ahead.audience = audience
+    try:
+        yield
+    finally:
+        _ahead.audience = None
+
+
+def working_ahead() -> bool:
+    return getattr(_ahead, "audience", None) is not None
+
+
+def give_way() -> None:
+    """On ui.ahead's thread, stop (RunWaiting) as soon as a run is going; elsewhere nothing."""
+    if working_ahead() and _RUNS.any():
+        raise RunWaiting
 
 
 def _secrets() -> dict:
@@ -152,7 +209,11 @@ def require_coordinator() -> access.User:
 
 def audience() -> str:
     """Which figures the current user may see (docs/privacy.md): exact for coordinators and local mode,
-    protected for viewers unless a coordinator turned protection off."""
+    protected for viewers unless a coordinator turned protection off. On ui.ahead's thread, the audience
+    of the run that asked for the work (read there by this same function)."""
+    pinned = getattr(_ahead, "audience", None)
+    if pinned is not None:
+        return pinned
     return privacy.audience_for(current_user().role, get_db().settings())
 
 

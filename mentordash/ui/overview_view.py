@@ -6,7 +6,7 @@ functions: `cached` is ui.cache.cached in the app, a plain call on a connection 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from mentordash.metrics import overview
 from mentordash.ui.cache import cached
@@ -30,6 +30,15 @@ def by_year_data(view, cached: Callable = cached) -> dict:
 
 def freshness_data(cached: Callable = cached) -> dict:
     return {"freshness": cached(overview.data_freshness)}
+
+
+def prefetch(view, state: Mapping) -> None:
+    """Fill the cache with what a run of the page computes before its datasets' section (which does not
+    depend on the filters): what ui.ahead computes for the views one click away. The page itself computes
+    them one by one, sending its chart before the tiles (pages/overview.py says why)."""
+    view_total(view)
+    by_year_data(view)
+    tiles_data(view)
 
 
 def page_data(view, cached: Callable = cached) -> dict:

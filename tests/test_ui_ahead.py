@@ -1,0 +1,178 @@
+"""Work ahead of time (ui.ahead): the views one URiM click away are in the cache before the click, for
+the audience of the user who will click, and the work gives way to every run."""
+
+import threading
+import time
+from datetime import date
+
+import pytest
+import streamlit as st
+
+from mentordash.ui import ahead, context
+from tests.apptest import AUTH, ROLES, app_test
+from tests.builders import add_mentorships, add_people, new_db, person
+from tests.test_ui_cache import AS_OF, lanes_opened, tiles
+
+
+@pytest.fixture
+def db_path(tmp_path, monkeypatch):
+    db = new_db(tmp_path, "ahead.duckdb")
+    add_people(
+        db,
+        *[person(f"R{i}", "resident", date(2023, 7, 1), urim=i % 2 == 0) for i in range(20)],
+        *[person(f"S{i}", "senior_faculty", date(2005, 7, 1), urim=i % 2 == 0) for i in range(10)],
+    )
+    add_mentorships(
+        db, *[dict(mentor_id=f"S{i % 10}", mentee_id=f"R{i}", start_date=date(2024, 1, 1)) for i in range(14)]
+    )
+    db.close()
+    st.cache_data.clear()  # no result of another test's database file of the same name
+    yield tmp_path / "ahead.duckdb"
+    assert ahead.wait_idle(30)  # nothing of this test still at work when its file goes
+
+
+def page(monkeypatch, db_path, path="pages/coverage.py", email=None):
+    signed_in = {} if email is None else {"user": {"is_logged_in": True, "email": email, "email_verified": True}}
+    at = app_test(monkeypatch, db_path, secrets={"auth": AUTH, "roles": ROLES} if email else None, **signed_in)
+    at.query_params["as_of"] = AS_OF
+    return at.switch_page(path)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["pages/overview.py", "pages/coverage.py", "pages/recruitment.py", "pages/wellbeing.py", "pages/outcomes.py"],
+)
+def test_a_urim_click_after_the_work_ahead_is_served_from_the_cache(monkeypatch, bench_department, path):
+    """On the demo department (every page has data to show)."""
+    st.cache_data.clear()
+    opened = lanes_opened(monkeypatch)
+    at = page(monkeypatch, bench_department, path).run()
+    assert not at.exception
+    assert ahead.wait_idle(30)
+    opened.clear()
+    at.radio(key="f_urim").set_value("urim").run()
+    assert not at.exception
+    assert opened == []  # every call of the new view a known hit: nothing computed while the user waits
+    assert ahead.wait_idle(30)
+
+
+def test_the_figures_worked_out_ahead_are_those_the_page_computes_itself(monkeypatch, db_path):
+    at = page(monkeypatch, db_path).run()
+    assert ahead.wait_idle(30)
+    opened = lanes_opened(monkeypatch)
+    ahead_of_time = tiles(at.radio(key="f_urim").set_value("not_urim").run())
+    assert opened == []  # served from what was computed ahead
+    st.cache_data.clear()
+    monkeypatch.setattr(ahead, "ENABLED", False)
+    direct = page(monkeypatch, db_path)
+    direct.query_params["urim"] = "not_urim"
+    assert tiles(direct.run()) == ahead_of_time and ahead_of_time
+
+
+def test_the_work_ahead_is_for_the_audience_of_the_user_who_will_click(monkeypatch, db_path):
+    """A viewer's next views are computed as a viewer is shown them (protected): a coordinator's click on
+    the same view is not served a viewer's figures, nor the other way round."""
+    viewer = page(monkeypatch, db_path, email="chair@hospital.example.org").run()
+    assert not viewer.exception and ahead.wait_idle(30)
+    monkeypatch.setattr(ahead, "ENABLED", False)  # only the viewer's run has worked ahead
+    opened = lanes_opened(monkeypatch)
+    coordinator = page(monkeypatch, db_path, email="pat.lee@hospital.example.org").run()
+    opened.clear()
+    coordinator.radio(key="f_urim").set_value("urim").run()
+    assert not coordinator.exception and opened  # a coordinator's exact figures: not among those computed
+    opened.clear()
+    viewer.radio(key="f_urim").set_value("urim").run()
+    assert not viewer.exception and opened == []  # the viewer's own: served from the cache
+
+
+# --- the thread itself: gives way to runs, newest offer first, a budget --------------------------------------
+
+
+@pytest.fixture
+def worker(db_path, monkeypatch):
+    """A worker of its own (not the app's), on db_path, and a record of the steps it ran."""
+    monkeypatch.setenv("MENTORDASH_DB", str(db_path))
+    own = ahead._Worker()
+    yield own
+    assert own.wait_idle(30)
+
+
+def offer(worker, *steps, version=None):
+    db = context.get_db()
+    worker.offer(
+        ahead._Offer(steps=list(steps), audience="exact", version=db.data_version() if version is None else version)
+    )
+
+
+def test_no_work_while_a_run_is_going(worker):
+    ran = []
+    with context._RUNS.counted():
+        offer(worker, lambda: ran.append("a"))
+        time.sleep(0.3)
+        assert ran == []  # waiting for the run to end
+    assert worker.wait_idle(30) and ran == ["a"]
+
+
+def test_a_run_that_starts_stops_the_work_at_its_next_cached_call(worker):
+    ran, run_started, run_may_end = [], threading.Event(), threading.Event()
+
+    def run_in_another_session():
+        with context._RUNS.counted():
+            run_started.set()
+            run_may_end.wait(30)
+
+    def first():
+        ran.append("first")
+        threading.Thread(target=run_in_another_session, daemon=True).start()
+        run_started.wait(30)
+        context.give_way()  # what ui.cache.cached does before every call
+        ran.append("first, after a run started")
+
+    offer(worker, first, lambda: ran.append("second"))
+    assert worker.wait_idle(30)
+    run_may_end.set()
+    assert ran == ["first"]  # stopped where a cached call would have been, and the rest dropped
+
+
+def test_give_way_is_nothing_outside_the_work_ahead():
+    with context._RUNS.counted():
+        context.give_way()  # a run's own calls never stop
+
+
+def test_the_newest_offer_replaces_one_not_started(worker):
+    ran = []
+    with context._RUNS.counted():
+        offer(worker, lambda: ran.append("older"))
+        offer(worker, lambda: ran.append("newer"))
+    assert worker.wait_idle(30) and ran == ["newer"]
+
+
+def test_a_view_over_the_budget_drops_the_rest(worker, monkeypatch):
+    monkeypatch.setattr(ahead, "BUDGET_S", 0.05)
+    ran = []
+    offer(worker, lambda: (ran.append("slow"), time.sleep(0.1)), lambda: ran.append("next"))
+    assert worker.wait_idle(30) and ran == ["slow"]
+
+
+def test_data_changed_since_the_offer_drops_it(worker):
+    ran = []
+    offer(worker, lambda: ran.append("stale"), version=context.get_db().data_version() - 1)
+    assert worker.wait_idle(30) and ran == []
+
+
+def test_a_failing_view_costs_nothing_but_its_own_figures(worker):
+    ran = []
+    offer(worker, lambda: 1 / 0, lambda: ran.append("after"))
+    assert worker.wait_idle(30)
+    offer(worker, lambda: ran.append("next offer"))
+    assert worker.wait_idle(30) and ran == ["next offer"]  # the thread lives on; the failed offer ends
+
+
+def test_the_neighbours_are_the_other_urim_choices():
+    from mentordash.metrics.filters import Filters
+    from mentordash.ui.frame import View
+
+    view = View(as_of=date(2026, 6, 30), filters=Filters.of(career_stage=["resident"], urim=True))
+    assert [v.filters.urim for v in ahead.neighbours(view)] == [None, False]
+    assert {v.filters.career_stage for v in ahead.neighbours(view)} == {("resident",)}
+    assert {v.as_of for v in ahead.neighbours(view)} == {view.as_of}
