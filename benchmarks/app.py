@@ -127,18 +127,19 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
         times.append(time.perf_counter() - start)
     log(
         f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
-        f"(first two uncached: {', '.join(f'{t:.2f}' for t in times[:2])})"
+        f"(first two, views new to the session: {', '.join(f'{t:.2f}' for t in times[:2])})"
     )
     return times
 
 
 def browser_latency(
-    db_paths: dict[str, Path], ports: tuple[int, int], log: Callable[[str], None], loads: int = 7, changes: int = 9
+    db_paths: dict[str, Path], ports: tuple[int, int], log: Callable[[str], None], loads: int = 8, changes: int = 9
 ) -> dict:
     """Median filter-change latency on every page at each scale of db_paths (each page in a new browser
     session, its first section open), and the overview's first load against a trivial page at the first
     scale (department), each first load in a new browser session, both servers measured in the same run."""
     by_scale: dict[str, dict[str, list[float]]] = {}
+    without_ahead: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
         trivial_script = Path(tmp) / "trivial.py"
         trivial_script.write_text(TRIVIAL_APP)
@@ -158,6 +159,20 @@ def browser_latency(
                         by_scale.setdefault(scale, {})[name] = _filter_changes(
                             page, f"{url}/{path}", changes, log, f"{scale} {name}"
                         )
+                    finally:
+                        context.close()
+            # The coverage page again on a server that does not work ahead: what the first clicks cost when
+            # their views are computed while the user waits (a filter other than URiM, a busy server).
+            with streamlit_server(ROOT / "app.py", db_path, ports, env={"MENTORDASH_WORK_AHEAD": "0"}) as (url, _):
+                for _visit in range(2):  # the first, untimed: the server's first imports
+                    context, page = _new_page(browser)
+                    try:
+                        if _visit == 0:
+                            _load(page, url)
+                        else:
+                            without_ahead[scale] = _filter_changes(
+                                page, f"{url}/coverage", changes, log, f"{scale} coverage, work ahead off"
+                            )
                     finally:
                         context.close()
     overview_s, trivial_s = statistics.median(overview_loads), statistics.median(trivial_loads)
@@ -180,6 +195,14 @@ def browser_latency(
             for scale, pages in by_scale.items()
         },
         "filter_change_uncached_s": round(statistics.median([t for ts in first.values() for t in ts[:2]]), 3),
+        "coverage_without_work_ahead_by_scale_s": {
+            scale: {
+                "median": round(statistics.median(times), 3),
+                "max": round(max(times), 3),
+                "uncached": round(statistics.median(times[:2]), 3),
+            }
+            for scale, times in without_ahead.items()
+        },
         "filter_changes": len(every_change),
         "overview_first_load_s": round(overview_s, 3),
         "trivial_first_load_s": round(trivial_s, 3),
@@ -190,15 +213,17 @@ def browser_latency(
 
 def _first_loads(browser, url: str, trivial_url: str, loads: int) -> tuple[list[float], list[float]]:
     """The overview's and the trivial page's first loads, each in a new browser session, interleaved so
-    that a busy moment hits both alike (after one untimed visit each, so that neither side pays for the
-    server's first imports)."""
+    that a busy moment hits both alike, each page first in every other round (the load that follows
+    another's closed session was measured 0.2-0.4 s slower, whichever page it is), after one untimed
+    visit each, so that neither side pays for the server's first imports."""
     for target in (url, trivial_url):
         context, page = _new_page(browser)
         _load(page, target)
         context.close()
     overview_loads, trivial_loads = [], []
-    for _ in range(loads):
-        for target, sink in ((url, overview_loads), (trivial_url, trivial_loads)):
+    for round_number in range(loads):
+        pair = [(url, overview_loads), (trivial_url, trivial_loads)]
+        for target, sink in pair if round_number % 2 == 0 else pair[::-1]:
             context, page = _new_page(browser)
             try:
                 sink.append(_load(page, target))

@@ -185,6 +185,10 @@ MIN_CELL_FLOOR = 3
 # (next to the database file) instead of growing the process. $MENTORDASH_MEMORY_LIMIT overrides.
 APP_MEMORY_LIMIT = os.environ.get("MENTORDASH_MEMORY_LIMIT", "400MB")
 
+# Whether the app computes the views one URiM click away once a page has loaded (mentordash/ui/ahead.py):
+# on unless $MENTORDASH_WORK_AHEAD is 0 (a server short of CPU or memory; the benchmark's comparison).
+WORK_AHEAD = os.environ.get("MENTORDASH_WORK_AHEAD", "1").strip() != "0"
+
 
 def database_path(explicit: str | os.PathLike | None = None) -> Path:
     """--db wins, then $MENTORDASH_DB, then data/mentordash.duckdb (docs/command-line.md)."""

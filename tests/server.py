@@ -72,12 +72,14 @@ def free_port(ports: tuple[int, int], taken: frozenset[int] | set[int] = frozens
 
 
 @contextmanager
-def streamlit_server(script: Path, db_path: Path | None, ports: tuple[int, int]) -> Iterator[tuple[str, int]]:
-    """(url, pid) of a server of `script` on 127.0.0.1 with MENTORDASH_DB=db_path, once it answers its
-    health check; stopped (that pid only) on exit. The app is served by `python -m mentordash serve`, as
-    the README and docs/deployment.md run it."""
+def streamlit_server(
+    script: Path, db_path: Path | None, ports: tuple[int, int], env: dict[str, str] | None = None
+) -> Iterator[tuple[str, int]]:
+    """(url, pid) of a server of `script` on 127.0.0.1 with MENTORDASH_DB=db_path (and `env` besides),
+    once it answers its health check; stopped (that pid only) on exit. The app is served by
+    `python -m mentordash serve`, as the README and docs/deployment.md run it."""
     port = free_port(ports)
-    env = {**os.environ}
+    env = {**os.environ, **(env or {})}
     if db_path is not None:
         env["MENTORDASH_DB"] = str(db_path)
     process = subprocess.Popen(

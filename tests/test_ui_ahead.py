@@ -1,6 +1,7 @@
 """Work ahead of time (ui.ahead): the views one URiM click away are in the cache before the click, for
 the audience of the user who will click, and the work gives way to every run."""
 
+import shutil
 import threading
 import time
 from datetime import date
@@ -42,11 +43,14 @@ def page(monkeypatch, db_path, path="pages/coverage.py", email=None):
     "path",
     ["pages/overview.py", "pages/coverage.py", "pages/recruitment.py", "pages/wellbeing.py", "pages/outcomes.py"],
 )
-def test_a_urim_click_after_the_work_ahead_is_served_from_the_cache(monkeypatch, bench_department, path):
-    """On the demo department (every page has data to show)."""
+def test_a_urim_click_after_the_work_ahead_is_served_from_the_cache(monkeypatch, bench_department, tmp_path, path):
+    """On a copy of the demo department (every page has data to show; the app keeps its file open, and the
+    benchmark's tests open the original read-only)."""
+    department = tmp_path / "department.duckdb"
+    shutil.copyfile(bench_department, department)
     st.cache_data.clear()
     opened = lanes_opened(monkeypatch)
-    at = page(monkeypatch, bench_department, path).run()
+    at = page(monkeypatch, department, path).run()
     assert not at.exception
     assert ahead.wait_idle(30)
     opened.clear()
@@ -83,6 +87,16 @@ def test_the_work_ahead_is_for_the_audience_of_the_user_who_will_click(monkeypat
     opened.clear()
     viewer.radio(key="f_urim").set_value("urim").run()
     assert not viewer.exception and opened == []  # the viewer's own: served from the cache
+
+
+def test_no_work_ahead_on_a_database_of_millions_of_rows(monkeypatch, db_path):
+    monkeypatch.setattr(ahead, "MAX_TABLE_ROWS", 29)  # the 30 people of db_path: over the limit
+    opened = lanes_opened(monkeypatch)
+    at = page(monkeypatch, db_path).run()
+    assert ahead.wait_idle(30)
+    opened.clear()
+    at.radio(key="f_urim").set_value("urim").run()
+    assert not at.exception and opened  # nothing was computed ahead: the click computes its figures
 
 
 # --- the thread itself: gives way to runs, newest offer first, a budget --------------------------------------
@@ -176,3 +190,25 @@ def test_the_neighbours_are_the_other_urim_choices():
     assert [v.filters.urim for v in ahead.neighbours(view)] == [None, False]
     assert {v.filters.career_stage for v in ahead.neighbours(view)} == {("resident",)}
     assert {v.as_of for v in ahead.neighbours(view)} == {view.as_of}
+
+
+@pytest.mark.parametrize("value, on", [(None, True), ("1", True), ("0", False), (" 0 ", False)])
+def test_mentordash_work_ahead_turns_it_on_and_off(value, on):
+    """Read once, when the app's modules load (as $MENTORDASH_MEMORY_LIMIT)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    env = {k: v for k, v in os.environ.items() if k != "MENTORDASH_WORK_AHEAD"}
+    if value is not None:
+        env["MENTORDASH_WORK_AHEAD"] = value
+    shown = subprocess.run(
+        [sys.executable, "-c", "from mentordash.ui import ahead; print(ahead.ENABLED)"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()[-1]
+    assert shown == str(on)

@@ -218,6 +218,7 @@ class Database:
         self._cursors_lock = threading.Lock()
         self._idle_cursors: list[tuple[int, duckdb.DuckDBPyConnection]] = []  # (generation, cursor), see snapshot()
         self._threads: int | None = None  # DuckDB's threads as last set (_fit_threads)
+        self.largest_table_rows = 0  # the rows of the file's largest table, as _fit_threads last read them
         self._every_core_blocks = 0  # every_core() blocks running
         self._threads_lock = threading.RLock()
         self._con = self._open(read_only)
@@ -277,10 +278,11 @@ class Database:
         cur = self._con.cursor()  # its own: other threads may be reading (the setting is the whole database's)
         try:
             with self._threads_lock:
+                self.largest_table_rows = self._largest_table(cur)
                 threads = (
                     _default_threads()
                     if self._every_core_blocks
-                    else threads_for(self._largest_table(cur), _default_threads())
+                    else threads_for(self.largest_table_rows, _default_threads())
                 )
                 if threads != self._threads:
                     cur.execute(f"SET threads = {threads}")  # an int computed here: SET takes no parameters

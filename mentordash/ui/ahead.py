@@ -12,8 +12,9 @@ for the same view with each other URiM choice, as the click would:
 - only while no run is going on in the process (ui.context counts them): a run that starts stops the work
   at its next cached call. A call already being computed finishes and is cached; a run that needs the
   same key waits for it (Streamlit's cache computes a key once) instead of computing it again;
-- the newest offer replaces one not yet started; a view that took longer than BUDGET_S stops the rest
-  (a national database's page is seconds of work: not spent on a guess);
+- the newest offer replaces one not yet started; a view that took longer than BUDGET_S stops the rest,
+  and a database of more than MAX_TABLE_ROWS rows in a table gets none (a national database's page is
+  seconds of work and hundreds of MB: not spent on a guess);
 - nothing is shown or sent: the results wait in the cache like any other, under the same keys.
 """
 
@@ -27,10 +28,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from mentordash.config import WORK_AHEAD
 from mentordash.ui.context import RunWaiting, audience, get_db, runs_going, working_ahead_for
 
-ENABLED = True  # tests/conftest.py turns it off for every test but those of this module
+ENABLED = WORK_AHEAD  # $MENTORDASH_WORK_AHEAD; tests/conftest.py turns it off for every test but this module's
 BUDGET_S = 0.5  # seconds of work one view ahead may take before the rest of the offer is dropped
+# No work ahead on a database whose largest table has more rows than this (a national one: 5 million survey
+# answers). Each of its views is seconds of work and a few hundred MB of DuckDB's memory: measured working
+# ahead there, the server's peak rose by 40-70 MB and first loads were 0.1-0.5 s slower, for a guess.
+MAX_TABLE_ROWS = 1_000_000
 _QUIET_POLL_S = 0.02
 _LOGGER = logging.getLogger("mentordash")
 
@@ -55,11 +61,12 @@ def prefetch(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -
 def anticipate(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -> None:
     """Offer the background thread page_prefetch for each neighbouring view, with the session's choices as
     they are now (a copy: the thread never reads the session) and this run's audience and data version."""
-    if not ENABLED:
+    db = get_db()
+    if not ENABLED or db.largest_table_rows > MAX_TABLE_ROWS:
         return
     frozen = dict(state.to_dict() if hasattr(state, "to_dict") else state)
     steps = [lambda view=near: page_prefetch(view, *choices, frozen) for near in neighbours(view)]
-    _WORKER.offer(_Offer(steps=steps, audience=audience(), version=get_db().data_version()))
+    _WORKER.offer(_Offer(steps=steps, audience=audience(), version=db.data_version()))
 
 
 @dataclass(frozen=True)
