@@ -7,6 +7,7 @@ from mentordash.metrics import coverage
 from mentordash.ui import ahead, context
 from mentordash.ui import coverage_view as data
 from mentordash.ui.coverage_view import (
+    ROLE_CHOICES,
     ROLE_KEY,
     SECTION_KEY,
     SECTIONS,
@@ -26,7 +27,7 @@ from mentordash.ui.frame import current_view
 from mentordash.ui.report_button import plotly_chart
 from mentordash.ui.sections import section_tabs
 from mentordash.ui.views import stop_if_too_small
-from mentordash.vocabulary import ROLE_LABELS, ROLE_NOUNS, ROLES
+from mentordash.vocabulary import ROLE_LABELS, ROLE_NOUNS
 
 context.require_frame()
 view = current_view()
@@ -40,12 +41,12 @@ st.caption(
     f"Every group of fewer than {min_cell} people is hidden."
 )
 
-ahead.prefetch(data.prefetch, view, state=st.session_state)
+ahead.prefetch(data.prefetch, view, state=st.session_state, page_choices={ROLE_KEY: ROLE_CHOICES})
 stop_if_too_small(data.view_total(view), min_cell)
 
 role = st.radio(
     "Relationships counted",
-    [*ROLES, coverage.ANY_ROLE],
+    ROLE_CHOICES,
     format_func=ROLE_LABELS.get,
     horizontal=True,
     key=ROLE_KEY,

@@ -212,3 +212,48 @@ def test_mentordash_work_ahead_turns_it_on_and_off(value, on):
         check=True,
     ).stdout.split()[-1]
     assert shown == str(on)
+
+
+def test_the_coverage_pages_other_relationship_roles_are_worked_out_ahead_too(monkeypatch, db_path):
+    opened = lanes_opened(monkeypatch)
+    at = page(monkeypatch, db_path).run()
+    assert ahead.wait_idle(30)
+    for role in ("any", "sponsor"):
+        opened.clear()
+        at.radio(key="cov_role").set_value(role).run()
+        assert not at.exception and opened == [], role
+
+
+class _Recorder:
+    """In place of the app's worker: keeps what is offered, runs nothing."""
+
+    def __init__(self):
+        self.offered = []
+
+    def offer(self, offer):
+        self.offered.append(offer)
+
+    def wait_idle(self, timeout):
+        return True
+
+
+def test_a_page_choice_not_made_yet_counts_as_its_first_value(monkeypatch, db_path):
+    """The radio shows its first value before any click: that view is the page's own, not one ahead."""
+    monkeypatch.setenv("MENTORDASH_DB", str(db_path))
+    recorder = _Recorder()
+    monkeypatch.setattr(ahead, "_WORKER", recorder)
+    offered = recorder.offered
+    seen = []
+    with context.get_db().snapshot():
+        from mentordash.metrics.filters import Filters
+        from mentordash.ui.frame import View
+
+        ahead.anticipate(
+            lambda view, state: seen.append((view.filters.urim, state.get("choice"))),
+            View(as_of=date(2026, 6, 30), filters=Filters()),
+            state={},
+            page_choices={"choice": ("first", "second", "third")},
+        )
+    for step in offered[0].steps:
+        step()
+    assert seen == [(True, None), (False, None), (None, "second"), (None, "third")]

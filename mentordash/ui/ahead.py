@@ -4,7 +4,8 @@ A committee's loop is: read a page, click the sidebar's URiM choice, read again.
 not seen is a cache miss: the page's queries run while the user waits (on a fresh server, the coverage
 page's first URiM clicks took 0.42-0.62 s in the browser against 0.21-0.38 s for a view already cached;
 README, Performance). Once a page run has offered them, one background thread computes the page's data
-for the same view with each other URiM choice, as the click would:
+for the same view with each other URiM choice, then with each other value of the page's own one-click
+choices (the coverage page's relationship roles), as the click would:
 
 - the same calls and cache keys as the page's own prefetch, for the audience of the run that offered
   them (privacy.gate in ui.cache.cached decides what each call returns, as for the run itself), on one
@@ -24,7 +25,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -52,20 +53,41 @@ def neighbours(view) -> list:
     ]
 
 
-def prefetch(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -> None:
-    """page_prefetch(view, *choices, state) now; then, once the run is over, the same for the views one click away."""
+def prefetch(
+    page_prefetch: PagePrefetch,
+    view,
+    *choices: Any,
+    state: Mapping,
+    page_choices: Mapping[str, Sequence] | None = None,
+) -> None:
+    """page_prefetch(view, *choices, state) now; then, once the run is over, the same for the views one click
+    away (anticipate)."""
     page_prefetch(view, *choices, state)
-    anticipate(page_prefetch, view, *choices, state=state)
+    anticipate(page_prefetch, view, *choices, state=state, page_choices=page_choices)
 
 
-def anticipate(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -> None:
-    """Offer the background thread page_prefetch for each neighbouring view, with the session's choices as
-    they are now (a copy: the thread never reads the session) and this run's audience and data version."""
+def anticipate(
+    page_prefetch: PagePrefetch,
+    view,
+    *choices: Any,
+    state: Mapping,
+    page_choices: Mapping[str, Sequence] | None = None,
+) -> None:
+    """Offer the background thread page_prefetch for each neighbouring view, then for this view with each
+    other value of the page's own one-click choices (`page_choices`: session key -> its values, such as the
+    coverage page's relationship roles), with the session's choices as they are now (a copy: the thread
+    never reads the session) and this run's audience and data version."""
     db = get_db()
     if not ENABLED or db.largest_table_rows > MAX_TABLE_ROWS:
         return
     frozen = dict(state.to_dict() if hasattr(state, "to_dict") else state)
     steps = [lambda view=near: page_prefetch(view, *choices, frozen) for near in neighbours(view)]
+    for key, values in (page_choices or {}).items():
+        steps += [
+            lambda other={**frozen, key: value}: page_prefetch(view, *choices, other)
+            for value in values
+            if value != frozen.get(key, values[0])  # a choice not made yet is the first (the widget's default)
+        ]
     _WORKER.offer(_Offer(steps=steps, audience=audience(), version=db.data_version()))
 
 

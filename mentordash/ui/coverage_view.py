@@ -31,7 +31,8 @@ SECTIONS = (
     "Time to match",
     "Who is waiting",
 )
-DEFAULT_ROLE = ROLES[0]
+ROLE_CHOICES = (*ROLES, coverage.ANY_ROLE)  # the page's "Relationships counted" radio, in its order
+DEFAULT_ROLE = ROLE_CHOICES[0]
 ROLE_KEY, WITHIN_KEY = "cov_role", "cov_within"  # the page's choice of roles, and of a stage for the groups
 
 
