@@ -484,6 +484,23 @@ def test_together_gives_each_result_in_order_from_several_threads(db_path, three
     db.close()
 
 
+def test_together_inside_one_lane_runs_every_part_on_the_calling_thread(db_path, three_lanes):
+    db = connect(db_path)
+    threads = []
+
+    def part():
+        threads.append(threading.get_ident())
+        return db.scalar(MENTORED)
+
+    with db.snapshot(), db.one_lane():
+        assert db.together([part] * 4) == [6] * 4
+    assert set(threads) == {threading.get_ident()}
+    with db.snapshot():  # the block has ended: side by side again
+        db.together([lambda: time.sleep(0.05) or part()] * 3)
+    assert len(set(threads[4:])) > 1
+    db.close()
+
+
 def test_together_reads_the_snapshot_it_was_called_in(db_path, three_lanes):
     """An import committed after the run's snapshot began is seen by none of the parts: the helper threads
     find the data changed and leave every part to the calling thread, in its snapshot."""

@@ -60,6 +60,30 @@ def test_a_urim_click_after_the_work_ahead_is_served_from_the_cache(monkeypatch,
     assert ahead.wait_idle(30)
 
 
+def test_the_work_ahead_runs_on_its_own_thread_only(monkeypatch, db_path):
+    """One lane: every query of the work ahead runs on its thread, even those of a metrics function that
+    computes its parts side by side (the overview's tiles), so the other cores stay free."""
+    from mentordash.db import Database
+    from mentordash.metrics.filters import Filters
+    from mentordash.ui import overview_view
+    from mentordash.ui.frame import View
+
+    monkeypatch.setenv("MENTORDASH_DB", str(db_path))
+    threads, real = [], Database._fetch
+
+    def recorded(self, *args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return real(self, *args, **kwargs)
+
+    db = context.get_db()
+    with db.snapshot():
+        db.data_version()  # read before recording: the offer carries it
+        monkeypatch.setattr(Database, "_fetch", recorded)
+        ahead.anticipate(overview_view.prefetch, View(as_of=date(2026, 6, 30), filters=Filters()), state={})
+    assert ahead.wait_idle(30)
+    assert threads and set(threads) == {"mentordash-ahead"}
+
+
 def test_the_figures_worked_out_ahead_are_those_the_page_computes_itself(monkeypatch, db_path):
     at = page(monkeypatch, db_path).run()
     assert ahead.wait_idle(30)

@@ -396,6 +396,16 @@ class Database:
         self._local.refused = False
         self._end_snapshot(cursor, generation)
 
+    @contextmanager
+    def one_lane(self) -> Iterator[None]:
+        """Inside this block, together() on this thread runs its thunks one after another on it (work that must
+        leave the other cores to others: the app's work ahead of time, mentordash/ui/ahead.py)."""
+        self._local.one_lane = True
+        try:
+            yield
+        finally:
+            self._local.one_lane = False
+
     def together(self, thunks: Sequence[Callable[[], Any]], wrap: Callable[[Callable], Callable] | None = None) -> list:
         """Each thunk's result, in order, the thunks run side by side in this thread's snapshot: a page's
         figures are a dozen small queries, each mostly DuckDB binding and planning it (which releases the GIL),
@@ -417,7 +427,7 @@ class Database:
         if lanes is not None:  # inside a thunk of an outer together(): the same lanes
             return lanes.run(thunks)
         count = min(self.lanes(), len(thunks))
-        if count < 2 or getattr(self._local, "cursor", None) is None:
+        if count < 2 or getattr(self._local, "cursor", None) is None or getattr(self._local, "one_lane", False):
             return [thunk() for thunk in thunks]
         version, memo, lanes = self.data_version(), self._local.shared, _Lanes()
 

@@ -143,7 +143,7 @@ class _Worker:
             if not self._quiet():
                 return
             started = time.perf_counter()
-            with working_ahead_for(offer.audience), db.snapshot():
+            with working_ahead_for(offer.audience), db.snapshot(), db.one_lane():
                 if db.data_version() != offer.version:  # the data changed: the views of the new data come next
                     return
                 step()

@@ -16,7 +16,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from mentordash import privacy
 from mentordash.metrics.filters import Filters
-from mentordash.ui.context import audience, get_db, give_way, working_ahead
+from mentordash.ui.context import audience, get_db, give_way
 
 
 def _freeze(value: Any) -> Any:
@@ -105,8 +105,7 @@ def together(cached: Callable, *parts: Callable[[], Any]) -> list:
     own = getattr(cached, "together", None)
     if own is not None:
         return own(parts)
-    if getattr(_served_here, "active", False) or working_ahead():
-        # a together() inside a part being tried here, or work ahead of time (one lane: ui.ahead): here
+    if getattr(_served_here, "active", False):  # a together() inside a part being tried here: here too
         return [part() for part in parts]
     served = _served_from_cache(parts)
     rest = parts[len(served) :]
