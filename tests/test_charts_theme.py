@@ -45,3 +45,26 @@ def test_interval_bars_reach_from_the_value_to_each_bound():
     }
     quartiles = interval_bars(shown, "pct", "q1", "q3")
     assert (quartiles["array"], quartiles["arrayminus"]) == ([20.0, 9.0], [28.0, 70.0])
+
+
+def test_a_draft_is_themed_exactly_as_the_figure_built_from_it():
+    """themed() of a draft (plain trace and layout dicts, validated once) gives the figure themed() gives of
+    the same dicts built into a figure first, to the last byte of its JSON."""
+    import numpy as np
+    import plotly.graph_objects as go
+
+    from mentordash.charts.theme import themed
+
+    def draft():
+        return {
+            "data": [
+                {"type": "scatter", "x": ["2024-25", "2025-26"], "y": np.array([40.0, 52.5]), "name": "Residents"},
+                {"type": "bar", "x": ["a", "b"], "y": [1, 2], "marker": {"color": "#0072B2"}},
+            ],
+            "layout": {"xaxis": {"title": {"text": "Year"}, "type": "category"}, "yaxis": {"range": [0, 105]}},
+        }
+
+    assert (
+        themed(draft(), "A finding", "fine print").to_json()
+        == themed(go.Figure(draft()), "A finding", "fine print").to_json()
+    )

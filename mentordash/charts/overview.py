@@ -17,30 +17,38 @@ def coverage_by_academic_year(frame: pd.DataFrame, min_cell: int) -> go.Figure:
     pct, ci_low, ci_high, suppressed."""
     periods = list(dict.fromkeys(frame["period"]))
     shown = shown_rows(frame)
-    fig = go.Figure()
+    traces = []
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage]
-        fig.add_trace(
-            go.Scatter(
-                x=rows["period"],
-                y=rows["pct"].astype(float),
-                mode="lines+markers",
-                name=CAREER_STAGE_LABELS[stage],
-                line={"color": STAGE_COLOURS[stage], "width": 2.5},
-                marker={"size": 8},
-                customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
-                hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows["period"].tolist(),
+                "y": rows["pct"].to_numpy(dtype=float),
+                "mode": "lines+markers",
+                "name": CAREER_STAGE_LABELS[stage],
+                "line": {"color": STAGE_COLOURS[stage], "width": 2.5},
+                "marker": {"size": 8},
+                "customdata": [
+                    list(point) for point in zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])
+                ],
+                "hovertemplate": "%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
                 "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
-            )
+            }
         )
-    fig.update_xaxes(
-        title_text="Academic year (coverage on 30 June), then the as-of date",
-        type="category",
-        categoryorder="array",
-        categoryarray=periods,
+    layout = {
+        "xaxis": {
+            "title": {"text": "Academic year (coverage on 30 June), then the as-of date"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": periods,
+        },
+        "yaxis": {"title": {"text": "Active people with an active mentor (%)"}, "range": [0, 105], "ticksuffix": "%"},
+    }
+    # a draft validated once by themed(): about a third of building it trace by trace
+    return themed(
+        {"data": traces, "layout": layout}, _title(shown, periods), suppressed_note(hidden_count(frame), min_cell)
     )
-    fig.update_yaxes(title_text="Active people with an active mentor (%)", range=[0, 105], ticksuffix="%")
-    return themed(fig, _title(shown, periods), suppressed_note(hidden_count(frame), min_cell))
 
 
 def _title(shown: pd.DataFrame, periods: list[str]) -> str:

@@ -39,19 +39,24 @@ pio.templates["mentordash"] = TEMPLATE
 pio.templates.default = "mentordash"
 
 
-def themed(fig: go.Figure, title: str, subtitle: str = "", height: int = 420) -> go.Figure:
-    """The one theme: a finding as the title, the fine print as the subtitle, quiet axes."""
+def themed(fig: go.Figure | dict, title: str, subtitle: str = "", height: int = 420) -> go.Figure:
+    """The one theme: a finding as the title, the fine print as the subtitle, quiet axes. `fig` is a figure,
+    or a draft: {"data": [trace dicts, each with its "type"], "layout": {...}} as Plotly's JSON has them,
+    which is validated once, here, instead of property by property as a builder sets it."""
     text = f"{title}<br><sup>{subtitle}</sup>" if subtitle else title
     return _styled(fig, text, height, top=80 if subtitle else 60)
 
 
-def _styled(fig: go.Figure, title_text: str, height: int, top: int, title: dict | None = None) -> go.Figure:
+def _styled(fig: go.Figure | dict, title_text: str, height: int, top: int, title: dict | None = None) -> go.Figure:
     """A new figure: fig's traces and layout with the theme merged over them, as update_layout,
     update_xaxes and update_yaxes would merge it, but built from one dict and validated once (Plotly's
     step-by-step updates cost several times more, and a page run draws every chart of its open tab)."""
-    # Plotly's own trace and layout dicts (to_dict and to_plotly_json would encode the arrays as base64)
-    layout = {key: copy.deepcopy(value) for key, value in fig._layout.items() if key != "template"}
-    spec = {"data": list(fig._data), "layout": layout}
+    if isinstance(fig, dict):  # a draft (themed() says what): the builder's own dicts, not shared
+        layout = dict(fig.get("layout", {}))
+        spec = {"data": list(fig["data"]), "layout": layout}
+    else:  # Plotly's own trace and layout dicts (to_dict and to_plotly_json would encode arrays as base64)
+        layout = {key: copy.deepcopy(value) for key, value in fig._layout.items() if key != "template"}
+        spec = {"data": list(fig._data), "layout": layout}
     _merge(
         layout,
         {
