@@ -140,39 +140,43 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     stages = frame[frame["career_stage"] != ALL_STAGES]
     shown = shown_rows(stages)
     x = [_stage_label(s) for s in shown["career_stage"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=shown["pct"].astype(float),
-            name=f"Has an active {noun}",
-            marker_color=COVERED_COLOUR,
-            error_y=interval_bars(shown, color="#444"),
-            text=[_pct_text(p) for p in shown["pct"]],
-            textposition="inside",
-            insidetextanchor="start",
-            customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
-            hovertemplate="%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
-            "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-        )
+    covered = {
+        "type": "bar",
+        "x": x,
+        "y": shown["pct"].to_numpy(dtype=float),
+        "name": f"Has an active {noun}",
+        "marker": {"color": COVERED_COLOUR},
+        "error_y": interval_bars(shown, color="#444"),
+        "text": [_pct_text(p) for p in shown["pct"]],
+        "textposition": "inside",
+        "insidetextanchor": "start",
+        "customdata": list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
+        "hovertemplate": "%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+        "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
+    }
+    engaged = {
+        "type": "bar",
+        "x": x,
+        "y": shown["engaged_pct"].to_numpy(dtype=float),
+        "name": f"Met their {noun} in the window (engaged)",
+        "marker": {"color": ENGAGED_COLOUR},
+        "text": [_pct_text(p) for p in shown["engaged_pct"]],
+        "textposition": "inside",
+        "insidetextanchor": "start",
+        "customdata": list(zip(shown["engaged"], shown["n"])),
+        "hovertemplate": "%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
+    }
+    layout = {
+        "barmode": "group",
+        "yaxis": {"title": {"text": "Active people (%)"}, "range": [0, 105], "ticksuffix": "%"},
+        "xaxis": {"title": {"text": "Career stage"}},
+    }
+    return finish(
+        {"data": [covered, engaged], "layout": layout},  # a draft, validated once (charts.theme.themed)
+        _stage_title(shown, noun),
+        suppressed_note(hidden_count(stages), min_cell),
+        title_chars=70,
     )
-    fig.add_trace(
-        go.Bar(
-            x=x,
-            y=shown["engaged_pct"].astype(float),
-            name=f"Met their {noun} in the window (engaged)",
-            marker_color=ENGAGED_COLOUR,
-            text=[_pct_text(p) for p in shown["engaged_pct"]],
-            textposition="inside",
-            insidetextanchor="start",
-            customdata=list(zip(shown["engaged"], shown["n"])),
-            hovertemplate="%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
-        )
-    )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Active people (%)", range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text="Career stage")
-    return finish(fig, _stage_title(shown, noun), suppressed_note(hidden_count(stages), min_cell), title_chars=70)
 
 
 def _stage_title(shown: pd.DataFrame, noun: str) -> str:
@@ -248,48 +252,50 @@ def _grid_title(frame: pd.DataFrame) -> str:
 
 def resident_benchmark(department: dict | None, bench: dict | None, min_cell: int) -> go.Figure:
     """The department's residents with an active mentor (with its 95% interval) beside the national figure."""
-    fig = go.Figure()
+    traces = []
     note = ""
     title = "The national benchmark for residents cannot be compared with this selection"
     if bench is not None:
         label = f"National ({bench.get('year', '')})"
-        fig.add_trace(
-            go.Bar(
-                y=[label],
-                x=[float(bench["value"])],
-                orientation="h",
-                name="National benchmark",
-                marker_color=BENCHMARK_COLOUR,
-                text=[f"{float(bench['value']):.1f}%"],
-                textposition="inside",
-                hovertemplate=f"{bench.get('figure', '')}: %{{x:.1f}}%<br>{bench.get('source', '')}, "
+        traces.append(
+            {
+                "type": "bar",
+                "y": [label],
+                "x": [float(bench["value"])],
+                "orientation": "h",
+                "name": "National benchmark",
+                "marker": {"color": BENCHMARK_COLOUR},
+                "text": [f"{float(bench['value']):.1f}%"],
+                "textposition": "inside",
+                "hovertemplate": f"{bench.get('figure', '')}: %{{x:.1f}}%<br>{bench.get('source', '')}, "
                 f"{bench.get('year', '')}<extra></extra>",
-            )
+            }
         )
     if department is not None and department.get("suppressed"):
         note = suppressed_note(1, min_cell)
     elif department is not None and department.get("pct") is not None:
         p = float(department["pct"])
-        fig.add_trace(
-            go.Bar(
-                y=["Residents here"],
-                x=[p],
-                orientation="h",
-                name="This department",
-                marker_color=COVERED_COLOUR,
-                text=[f"{p:.1f}%"],
-                textposition="inside",
-                insidetextanchor="start",
-                error_x={
+        traces.append(
+            {
+                "type": "bar",
+                "y": ["Residents here"],
+                "x": [p],
+                "orientation": "h",
+                "name": "This department",
+                "marker": {"color": COVERED_COLOUR},
+                "text": [f"{p:.1f}%"],
+                "textposition": "inside",
+                "insidetextanchor": "start",
+                "error_x": {
                     "type": "data",
                     "symmetric": False,
                     "array": [float(department["ci_high"]) - p],
                     "arrayminus": [p - float(department["ci_low"])],
                     "color": "#444",
                 },
-                hovertemplate=f"%{{x:.1f}}%: {department['covered']} of {department['n']} residents<br>"
+                "hovertemplate": f"%{{x:.1f}}%: {department['covered']} of {department['n']} residents<br>"
                 f"95% CI {department['ci_low']}-{department['ci_high']}%<extra></extra>",
-            )
+            }
         )
         if bench is not None:
             diff = p - float(bench["value"])
@@ -304,11 +310,15 @@ def resident_benchmark(department: dict | None, bench: dict | None, min_cell: in
             title = f"{p:.0f}% of residents here have an active mentor"
     elif department is None:
         note = "Residents are not in the chosen career stages"
-    fig.update_xaxes(title_text="Residents with a mentor (%)", range=[0, 105], ticksuffix="%")
-    fig.update_layout(showlegend=False, bargap=0.35)
+    layout = {
+        "xaxis": {"title": {"text": "Residents with a mentor (%)"}, "range": [0, 105], "ticksuffix": "%"},
+        "showlegend": False,
+        "bargap": 0.35,
+    }
     if bench is not None:
         note = "; ".join(x for x in (note, f"National: {bench.get('source', '')}, {bench.get('year', '')}") if x)
-    return finish(fig, title, note, height=280, title_chars=40, subtitle_chars=NARROW_NOTE)
+    draft = {"data": traces, "layout": layout}  # validated once (charts.theme.themed)
+    return finish(draft, title, note, height=280, title_chars=40, subtitle_chars=NARROW_NOTE)
 
 
 def trim_leading_empty(frame: pd.DataFrame) -> pd.DataFrame:

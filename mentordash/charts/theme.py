@@ -144,14 +144,14 @@ def wrap(text: str, width: int | None) -> list[str]:
 
 
 def finish(
-    fig: go.Figure,
+    fig: go.Figure | dict,
     title: str,
     subtitle: str = "",
     height: int = 420,
     title_chars: int | None = None,
     subtitle_chars: int | None = None,
 ) -> go.Figure:
-    """themed(), for titles that may not fit: the finding wrapped at `title_chars` characters and the fine
+    """themed() (of a figure or a draft), for titles that may not fit: the finding wrapped at `title_chars` characters and the fine
     print at `subtitle_chars`, the figure made taller and its top margin wider by a line's height for each
     line beyond the first, so that a wrapped title never covers the plot. `height` is the figure's height
     when both fit on one line."""
