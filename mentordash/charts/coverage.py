@@ -140,32 +140,24 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
     stages = frame[frame["career_stage"] != ALL_STAGES]
     shown = shown_rows(stages)
     x = [_stage_label(s) for s in shown["career_stage"]]
-    covered = {
-        "type": "bar",
-        "x": x,
-        "y": shown["pct"].to_numpy(dtype=float),
-        "name": f"Has an active {noun}",
-        "marker": {"color": COVERED_COLOUR},
-        "error_y": interval_bars(shown, color="#444"),
-        "text": [_pct_text(p) for p in shown["pct"]],
-        "textposition": "inside",
-        "insidetextanchor": "start",
-        "customdata": list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
-        "hovertemplate": "%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+    covered = _stage_bars(
+        x,
+        shown["pct"],
+        f"Has an active {noun}",
+        COVERED_COLOUR,
+        list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
+        "%{x}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
         "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-    }
-    engaged = {
-        "type": "bar",
-        "x": x,
-        "y": shown["engaged_pct"].to_numpy(dtype=float),
-        "name": f"Met their {noun} in the window (engaged)",
-        "marker": {"color": ENGAGED_COLOUR},
-        "text": [_pct_text(p) for p in shown["engaged_pct"]],
-        "textposition": "inside",
-        "insidetextanchor": "start",
-        "customdata": list(zip(shown["engaged"], shown["n"])),
-        "hovertemplate": "%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
-    }
+        error_y=interval_bars(shown, color="#444"),
+    )
+    engaged = _stage_bars(
+        x,
+        shown["engaged_pct"],
+        f"Met their {noun} in the window (engaged)",
+        ENGAGED_COLOUR,
+        list(zip(shown["engaged"], shown["n"])),
+        "%{x}: %{y:.1f}% engaged<br>%{customdata[0]} of %{customdata[1]} people<extra></extra>",
+    )
     layout = {
         "barmode": "group",
         "yaxis": {"title": {"text": "Active people (%)"}, "range": [0, 105], "ticksuffix": "%"},
@@ -177,6 +169,23 @@ def coverage_by_stage(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figur
         suppressed_note(hidden_count(stages), min_cell),
         title_chars=70,
     )
+
+
+def _stage_bars(x: list, pct: pd.Series, name: str, colour: str, customdata: list, hover: str, **extra) -> dict:
+    """One bar trace of coverage_by_stage's draft: a share per stage, labelled inside its bar."""
+    return {
+        "type": "bar",
+        "x": x,
+        "y": pct.to_numpy(dtype=float),
+        "name": name,
+        "marker": {"color": colour},
+        **extra,
+        "text": [_pct_text(p) for p in pct],
+        "textposition": "inside",
+        "insidetextanchor": "start",
+        "customdata": customdata,
+        "hovertemplate": hover,
+    }
 
 
 def _stage_title(shown: pd.DataFrame, noun: str) -> str:
