@@ -50,9 +50,20 @@ def chromium() -> Iterator:
             browser.close()
 
 
-def _new_page(browser):
+@contextmanager
+def _session(browser) -> Iterator:
+    """A page in a new browser session (its own context: no cache, no cookies), closed on exit."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    return context, context.new_page()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+def _untimed_visit(browser, url: str) -> None:
+    """One load in a session of its own, so that the timings after it do not pay for the server's first imports."""
+    with _session(browser) as page:
+        _load(page, url)
 
 
 def _load(page, url: str, timeout_ms: float = 180_000, charts: bool = True) -> float:
@@ -74,8 +85,7 @@ def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]
     pages = {}
     with streamlit_server(ROOT / "app.py", db_path, ports) as (url, pid), chromium() as browser:
         idle_mb = process_memory_mb(pid, "VmRSS")
-        context, page = _new_page(browser)
-        try:
+        with _session(browser) as page:
             for name, path in PAGE_PATHS.items():
                 seconds = _load(page, f"{url}/{path}", charts=True)
                 errors = page.locator("[data-testid=stException]").count()
@@ -89,8 +99,6 @@ def app_memory(db_path: Path, ports: tuple[int, int], log: Callable[[str], None]
                     f"  {name}: loaded in {seconds:.1f} s, server RSS {pages[name]['rss_mb']} MB, peak so far "
                     f"{pages[name]['peak_so_far_mb']} MB" + (f", {errors} exception(s) on the page" if errors else "")
                 )
-        finally:
-            context.close()
         peak = process_memory_mb(pid, "VmHWM")
         now = process_memory_mb(pid, "VmRSS")
     return {"peak_rss_mb": peak, "rss_after_mb": now, "idle_rss_mb": idle_mb, "pages": pages}
@@ -149,32 +157,21 @@ def browser_latency(
                 if scale == first_scale:
                     with streamlit_server(trivial_script, None, ports) as (trivial_url, _):
                         overview_loads, trivial_loads = _first_loads(browser, url, trivial_url, loads)
-                else:  # one untimed visit, so that the timings do not pay for the server's first imports
-                    context, page = _new_page(browser)
-                    _load(page, url)
-                    context.close()
+                else:
+                    _untimed_visit(browser, url)
                 for name, path in PAGE_PATHS.items():
-                    context, page = _new_page(browser)
-                    try:
+                    with _session(browser) as page:
                         by_scale.setdefault(scale, {})[name] = _filter_changes(
                             page, f"{url}/{path}", changes, log, f"{scale} {name}"
                         )
-                    finally:
-                        context.close()
             # The coverage page again on a server that does not work ahead: what the first clicks cost when
             # their views are computed while the user waits (a filter other than URiM, a busy server).
             with streamlit_server(ROOT / "app.py", db_path, ports, env={"MENTORDASH_WORK_AHEAD": "0"}) as (url, _):
-                for _visit in range(2):  # the first, untimed: the server's first imports
-                    context, page = _new_page(browser)
-                    try:
-                        if _visit == 0:
-                            _load(page, url)
-                        else:
-                            without_ahead[scale] = _filter_changes(
-                                page, f"{url}/coverage", changes, log, f"{scale} coverage, work ahead off"
-                            )
-                    finally:
-                        context.close()
+                _untimed_visit(browser, url)
+                with _session(browser) as page:
+                    without_ahead[scale] = _filter_changes(
+                        page, f"{url}/coverage", changes, log, f"{scale} coverage, work ahead off"
+                    )
     overview_s, trivial_s = statistics.median(overview_loads), statistics.median(trivial_loads)
     first = by_scale[first_scale]
     every_change = [t for ts in first.values() for t in ts]
@@ -217,16 +214,11 @@ def _first_loads(browser, url: str, trivial_url: str, loads: int) -> tuple[list[
     another's closed session was measured 0.2-0.4 s slower, whichever page it is), after one untimed
     visit each, so that neither side pays for the server's first imports."""
     for target in (url, trivial_url):
-        context, page = _new_page(browser)
-        _load(page, target)
-        context.close()
+        _untimed_visit(browser, target)
     overview_loads, trivial_loads = [], []
     for round_number in range(loads):
         pair = [(url, overview_loads), (trivial_url, trivial_loads)]
         for target, sink in pair if round_number % 2 == 0 else pair[::-1]:
-            context, page = _new_page(browser)
-            try:
+            with _session(browser) as page:
                 sink.append(_load(page, target))
-            finally:
-                context.close()
     return overview_loads, trivial_loads

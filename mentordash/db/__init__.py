@@ -400,11 +400,12 @@ class Database:
     def one_lane(self) -> Iterator[None]:
         """Inside this block, together() on this thread runs its thunks one after another on it (work that must
         leave the other cores to others: the app's work ahead of time, mentordash/ui/ahead.py)."""
+        outer = getattr(self._local, "one_lane", False)
         self._local.one_lane = True
         try:
             yield
         finally:
-            self._local.one_lane = False
+            self._local.one_lane = outer
 
     def together(self, thunks: Sequence[Callable[[], Any]], wrap: Callable[[Callable], Callable] | None = None) -> list:
         """Each thunk's result, in order, the thunks run side by side in this thread's snapshot: a page's
