@@ -68,15 +68,19 @@ def coverage(monkeypatch, db_path):
     return at.switch_page("pages/coverage.py")
 
 
-def lanes_opened(monkeypatch) -> list:
-    """How many parts each Database.together() of the runs was handed."""
+def lanes_opened(monkeypatch, except_thread: str | None = None) -> list:
+    """How many parts each Database.together() of the runs was handed (not counting those called on the
+    thread named `except_thread`)."""
+    import threading
+
     from mentordash.db import Database
 
     opened, real = [], Database.together
 
     def counted(self, thunks, wrap=None):
         thunks = list(thunks)
-        opened.append(len(thunks))
+        if threading.current_thread().name != except_thread:
+            opened.append(len(thunks))
         return real(self, thunks, wrap)
 
     monkeypatch.setattr(Database, "together", counted)
