@@ -209,6 +209,19 @@ def test_by_role_mentor_rows_equal_the_summary(db):
         }
 
 
+@pytest.mark.parametrize("roles", [("mentor",), ("sponsor",), ROLES, ("mentor", "sponsor")])
+@pytest.mark.parametrize("audience", ["exact", "protected"])
+def test_view_total_read_from_the_headlines_counts_equals_coverage_total(db, roles, audience):
+    """The page's total (and residents' benchmark) come from coverage_by_role's counts; a set of roles that
+    is neither one role nor all of them is counted on its own. Inside a snapshot as a page run, and outside."""
+    for filters in (Filters(), Filters.of(gender=["man"]), Filters.of(career_stage=["resident"])):
+        expected = coverage.coverage_total(db, AS_OF, filters, roles, audience=audience)
+        assert coverage.view_total(db, AS_OF, filters, roles, audience=audience) == expected
+        with db.snapshot():
+            coverage.coverage_by_role(db, AS_OF, filters, audience=audience)
+            assert coverage.view_total(db, AS_OF, filters, roles, audience=audience) == expected
+
+
 def test_by_role_complementary_in_every_role(db):
     frame = coverage.coverage_by_role(db, AS_OF, Filters())  # min_cell 5: seniors (3) hide, juniors (5) too
     for role in (*ROLES, "any"):

@@ -114,6 +114,7 @@ CALLS: dict[str, Call] = {
     "coverage.coverage_by_stage": lambda db, v, a: coverage.coverage_by_stage(
         db, v.as_of, v.filters, v.roles, audience=a
     ),
+    "coverage.view_total(roles)": lambda db, v, a: coverage.view_total(db, v.as_of, v.filters, v.roles, audience=a),
     "coverage.coverage_by_role": lambda db, v, a: coverage.coverage_by_role(db, v.as_of, v.filters, audience=a),
     "coverage.mentor_load": lambda db, v, a: coverage.mentor_load(db, v.as_of, v.filters, v.roles, audience=a),
     "coverage.active_relationships": lambda db, v, a: coverage.active_relationships(

@@ -180,8 +180,13 @@ def coverage_by_stage(
     """One row per career stage with active people, with complementary suppression (the total is shown)
     (counted_days: as coverage_counts)."""
     counts = coverage_counts(db, [as_of], filters, roles, counted_days).drop(columns="day")
+    return _stage_cells(counts, db.settings()["min_cell"], audience)
+
+
+def _stage_cells(counts: pd.DataFrame, min_cell: int, audience: str) -> pd.DataFrame:
+    """Coverage counts by career stage as cells in the stages' order, with complementary suppression."""
     counts = sort_rows(counts, ranks(counts["career_stage"], _STAGE_ORDER))
-    return _coverage_cells(counts, db.settings()["min_cell"], audience, complementary=True)
+    return _coverage_cells(counts, min_cell, audience, complementary=True)
 
 
 def coverage_total(
@@ -200,9 +205,10 @@ def coverage_total(
 def view_total(
     db: Database, as_of: date, filters: Filters, roles: Sequence[str] = DEFAULT_ROLES, audience: str = privacy.EXACT
 ) -> dict:
-    """coverage_total of the coverage page's view, counted with the page's monthly series (month_ends, which
-    ends with as_of): one query per view for the page's total, its residents' benchmark and its series."""
-    return coverage_total(db, as_of, filters, roles, audience, counted_days=month_ends(db, as_of))
+    """coverage_total of the coverage page's view, from the counts by role and stage its headline reads
+    (_role_stage_counts): the page's first section needs no other coverage query."""
+    counts = _counts_at(db, as_of, filters, roles)
+    return coverage_cell(counts, db.settings()["min_cell"], audience)
 
 
 def coverage_over_time(
@@ -364,8 +370,8 @@ def coverage_by_role(
     all stages ('all'), in one query. Within each role the stages are a breakdown of the 'all' row, so
     suppression is complementary there; every role has the same denominators, so the same cells hide.
     The 'mentor' rows equal coverage_by_stage and coverage_total."""
-    params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles), all_stages=ALL_STAGES)
-    counts = db.df(load_sql("coverage_by_role_stage", people_filter=people_filter), params)
+    settings = db.settings()
+    counts = _role_stage_counts(db, as_of, filters, roles)
     role_order = {role: i for i, role in enumerate([*roles, ANY_ROLE])}
     role_rank = ranks(counts["role"], role_order)
     counts = counts.take(np.flatnonzero(role_rank < len(role_order)))
@@ -391,6 +397,34 @@ def coverage_by_role(
     out = cells.take([cells.columns.get_loc(c) for c in columns], axis=1)
     shown = out["career_stage"].ne(ALL_STAGES) | out["n"].fillna(1).ne(0) | out["suppressed"]
     return out.take(np.flatnonzero(shown.to_numpy())).reset_index(drop=True)
+
+
+def _role_stage_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
+    """coverage_by_role_stage.sql's true counts at as_of, once per view (shared): the coverage page's
+    headline, total and residents' benchmark all read them."""
+    params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles), all_stages=ALL_STAGES)
+    sql = load_sql("coverage_by_role_stage", people_filter=people_filter)
+    return db.shared(("role_stage_counts", as_of, filters, tuple(roles)), lambda: db.df(sql, params))
+
+
+def _counts_at(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
+    """The counts of coverage_counts(db, [as_of], filters, roles), without its day column, taken from the
+    headline's counts of every role (_role_stage_counts): one role's rows are that role's counts, the
+    'any' rows those of every role together; the same people, the same keys. A set of roles that is
+    neither is counted on its own."""
+    if len(roles) == 1 and roles[0] in ROLES:
+        role = roles[0]
+    elif sorted(roles) == sorted(ROLES):
+        role = ANY_ROLE
+    else:
+        return coverage_counts(db, [as_of], filters, roles).drop(columns="day")
+    counts = _role_stage_counts(db, as_of, filters, ROLES)
+    rows = np.flatnonzero(counts["role"].eq(role).to_numpy() & ~counts["is_all"].to_numpy(dtype=bool))
+    return counts.take(rows).take([counts.columns.get_loc(c) for c in _STAGE_COUNT_COLUMNS], axis=1)
+
+
+# The columns of a coverage_counts row, but its day.
+_STAGE_COUNT_COLUMNS = ["career_stage", *COVERAGE_COUNTS, *(f"{c}_key" for c in COVERAGE_COUNTS)]
 
 
 def month_ends(db: Database, as_of: date) -> list[date]:
@@ -795,9 +829,9 @@ def benchmark(db: Database, key: str) -> dict | None:
 def resident_benchmark(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
     """The department's residents with an active mentor (the summary's cell) beside the national figure
     (benchmark 'residents_with_mentor'). `department` is None when residents are outside the filters.
-    Counted with the coverage page's monthly series (as view_total)."""
+    From the headline's counts (as view_total)."""
     rows = (
-        coverage_by_stage(db, as_of, filters, audience=audience, counted_days=month_ends(db, as_of))
+        _stage_cells(_counts_at(db, as_of, filters, DEFAULT_ROLES), db.settings()["min_cell"], audience)
         if (not filters.career_stage or "resident" in filters.career_stage)
         else pd.DataFrame()
     )
