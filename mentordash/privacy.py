@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from mentordash.config import MIN_CELL_FLOOR
-from mentordash.frames import records, with_columns
+from mentordash.frames import with_columns
 
 EXACT = "exact"
 PROTECTED = "protected"
@@ -140,25 +140,44 @@ def perturbation_table(min_cell: int, max_change: int = MAX_CHANGE, variance: fl
     return tuple(rows)
 
 
-def _row_for(table: tuple, count: int) -> PerturbationRow:
-    return table[min(count - table[0].count, len(table) - 1)]
+@functools.lru_cache(maxsize=16)
+def _drawing_table(min_cell: int) -> tuple[int, np.ndarray, np.ndarray]:
+    """perturbation_table(min_cell) as arrays for drawing every count at once: its first count, and each
+    row's cumulative upper bounds and changes side by side (padded with bounds no fraction reaches)."""
+    table = perturbation_table(min_cell)
+    width = max(len(row.changes) for row in table)
+    upper = np.full((len(table), width), np.inf)
+    changes = np.zeros((len(table), width), dtype="int64")
+    for index, row in enumerate(table):
+        upper[index, : len(row.upper)] = row.upper
+        changes[index, : len(row.changes)] = row.changes
+    return table[0].count, upper, changes
+
+
+def _as_array(values, dtype: str) -> np.ndarray:
+    """Values as a numpy array of `dtype`, missing or unreadable ones as 0: straight from an integer column
+    or array (what the queries return, a few microseconds), any other through pd.to_numeric."""
+    array = values.to_numpy() if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) else values
+    if isinstance(array, np.ndarray) and array.dtype.kind in "iu":
+        return array.astype(dtype)
+    return np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").fillna(0), dtype=dtype)
 
 
 def perturb(counts, keys, min_cell: int) -> np.ndarray:
     """Published counts for true counts with their cell keys (integers modulo 2^32). Zero stays zero and
-    counts below min_cell are returned unchanged (suppress() hides them)."""
-    counts = np.asarray(pd.to_numeric(pd.Series(counts), errors="coerce").fillna(0), dtype="int64")
-    fractions = np.asarray(pd.to_numeric(pd.Series(keys), errors="coerce").fillna(0), dtype="float64")
-    fractions = np.mod(fractions, KEY_MODULUS) / KEY_MODULUS
-    table = perturbation_table(effective_min_cell(min_cell))
+    counts below min_cell are returned unchanged (suppress() hides them).
+
+    Each count reads the row of perturbation_table for it (the last row for every larger count) and takes
+    the change whose cumulative probability range holds its key's fraction: the first upper bound above the
+    fraction (a row's bounds ascend, so that is the number of bounds at or below it), all counts at once."""
+    counts = _as_array(counts, "int64")
+    fractions = np.mod(_as_array(keys, "float64"), KEY_MODULUS) / KEY_MODULUS
+    first, upper, changes = _drawing_table(effective_min_cell(min_cell))
     out = counts.copy()
-    # each count reads the row _row_for gives it (the last row for every larger count), all rows at once
-    row_of = np.minimum(counts - table[0].count, len(table) - 1)
-    for index, row in enumerate(table):
-        chosen = (counts >= table[0].count) & (row_of == index)
-        if chosen.any():
-            drawn = np.searchsorted(np.asarray(row.upper), fractions[chosen], side="right")
-            out[chosen] = counts[chosen] + np.asarray(row.changes, dtype="int64")[drawn]
+    chosen = np.flatnonzero(counts >= first)
+    rows = np.minimum(counts[chosen] - first, len(upper) - 1)
+    drawn = (upper[rows] <= fractions[chosen, None]).sum(axis=1)
+    out[chosen] = counts[chosen] + changes[rows, drawn]
     return out
 
 
@@ -201,18 +220,29 @@ def publish_counts(
     whole, so that a published part never exceeds its published whole. For EXACT nothing changes but the key
     columns going."""
     check_audience(audience)
-    counts = list(counts)
     if audience == PROTECTED and len(frame):
-        out = frame.copy()
-        for column in counts:
-            out[column] = perturb(out[column], out[column + KEY_SUFFIX], min_cell)
-        for salt, (column, count) in enumerate((magnitudes or {}).items(), start=1):
-            out[column] = perturb_magnitude(out[column], out[count + KEY_SUFFIX], salt)
-        for part, whole in (at_most or {}).items():
-            out[part] = np.minimum(out[part].to_numpy(), out[whole].to_numpy())
-        frame = out
+        published = _published(frame, counts, min_cell, magnitudes, at_most)
+        return with_columns(frame, published, drop=[c for c in frame.columns if c.endswith(KEY_SUFFIX)])
     # the columns but the keys, by position (a quarter of what drop() costs on a frame of a few rows)
     return frame.take([i for i, c in enumerate(frame.columns) if not c.endswith(KEY_SUFFIX)], axis=1)
+
+
+def _published(
+    columns: Mapping,
+    counts: Iterable[str],
+    min_cell: int,
+    magnitudes: Mapping[str, str] | None,
+    at_most: Mapping[str, str] | None,
+) -> dict[str, np.ndarray]:
+    """The published values of the counts and magnitudes of `columns` (a frame, or a dict of arrays), each an
+    array of its rows: what publish_counts and publish_record put in place of the true ones."""
+    published = {column: perturb(columns[column], columns[column + KEY_SUFFIX], min_cell) for column in counts}
+    for salt, (column, count) in enumerate((magnitudes or {}).items(), start=1):
+        published[column] = perturb_magnitude(columns[column], columns[count + KEY_SUFFIX], salt)
+    for part, whole in (at_most or {}).items():
+        part_values, whole_values = (published.get(c, np.asarray(columns[c])) for c in (part, whole))
+        published[part] = np.minimum(part_values, whole_values)
+    return published
 
 
 def publish_record(
@@ -227,9 +257,13 @@ def publish_record(
     check_audience(audience)
     if audience == EXACT:  # nothing changes but the keys going: no one-row frame (about 1 ms a headline cell)
         return {k: _python_value(v) for k, v in record.items() if not k.endswith(KEY_SUFFIX)}
-    frame = publish_counts(pd.DataFrame([record]), audience, counts, min_cell, magnitudes, at_most)
-    # records (as to_dict("records")) keeps each column's own type (iloc[0] would turn the whole row into floats)
-    return {k: _python_value(v) for k, v in records(frame)[0].items()}
+    # each value as a one-value array (no one-row frame: about 1 ms a cell), published as a frame's rows are
+    published = _published({k: np.asarray([v]) for k, v in record.items()}, counts, min_cell, magnitudes, at_most)
+    return {
+        k: _python_value(published[k][0] if k in published else v)
+        for k, v in record.items()
+        if not k.endswith(KEY_SUFFIX)
+    }
 
 
 def _python_value(value):

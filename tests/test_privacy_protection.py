@@ -61,6 +61,46 @@ def test_perturb_keeps_zero_and_small_counts_and_is_deterministic():
     assert list(privacy.perturb(counts, keys, 5)) == list(first)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 80), st.integers(0, privacy.KEY_MODULUS - 1)), max_size=40),
+    st.sampled_from([1, 3, 5, 11]),
+)
+def test_perturb_draws_what_each_counts_table_row_gives_whatever_the_input_type(cells, min_cell):
+    """Every count at once (perturb) is each count on its own: its row of the table (the last for every
+    larger count) and the change whose cumulative range holds its key's fraction; integer arrays (the
+    queries' columns) give what lists, floats and nullable columns of the same values give."""
+    counts = np.array([c for c, _ in cells], dtype="int64")
+    keys = np.array([k for _, k in cells], dtype="int64")
+    table = privacy.perturbation_table(privacy.effective_min_cell(min_cell))
+    expected = []
+    for count, key in cells:
+        if count < table[0].count:
+            expected.append(count)
+            continue
+        row = table[min(count - table[0].count, len(table) - 1)]
+        expected.append(count + row.changes[int(np.searchsorted(row.upper, key / privacy.KEY_MODULUS, side="right"))])
+    published = privacy.perturb(counts, keys, min_cell)
+    assert published.dtype == np.int64 and published.tolist() == expected
+    for same_counts, same_keys in [
+        (counts.tolist(), keys.tolist()),
+        (pd.Series(counts, dtype="float64"), pd.Series(keys).astype("uint32")),
+        (pd.Series(counts, dtype="Int64"), pd.Series(keys, dtype="object")),
+    ]:
+        assert privacy.perturb(same_counts, same_keys, min_cell).tolist() == expected
+
+
+def test_a_published_record_is_the_published_row_of_its_one_row_frame():
+    record = {"mentors": 40, "over_capacity": 3, "mean": 2.3, "max": None, "mentors_key": 12345, "over_capacity_key": 9}
+    arguments = (["mentors", "over_capacity"], 5, {"mean": "mentors"}, {"over_capacity": "mentors"})
+    for audience in (P, E):
+        frame = privacy.publish_counts(pd.DataFrame([record]), audience, *arguments)
+        published = privacy.publish_record(record, audience, *arguments)
+        assert list(published) == ["mentors", "over_capacity", "mean", "max"]
+        assert published == {k: (v.item() if hasattr(v, "item") else v) for k, v in frame.iloc[0].items()}
+        assert all(type(published[k]) is t for k, t in [("mentors", int), ("mean", float), ("max", type(None))])
+
+
 def test_magnitudes_move_at_most_the_relative_change_and_repeat():
     values = np.linspace(1, 1000, 500)
     keys = np.arange(500) * 7919
