@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from mentordash.vocabulary import URIM_FILTER_LABELS
+from mentordash.vocabulary import CAREER_STAGE_LABELS, DIMENSION_LABELS, GENDER_CHOICE_LABELS, URIM_FILTER_LABELS
 from tests.server import CHROMIUM, CHROMIUM_ARGS, ROOT, process_memory_mb, streamlit_server
 
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
@@ -110,29 +110,33 @@ _CHART_SIGNATURE = """() => Array.from(document.querySelectorAll('.js-plotly-plo
     .map(el => JSON.stringify((el.data || []).map(t => [t.x, t.y]))).join('|')"""
 
 
+def _timed_change(page, act: Callable[[], None]) -> float:
+    """Seconds from act() (a click) to the run finished and the charts' data changed."""
+    before = page.evaluate(_CHART_SIGNATURE)
+    start = time.perf_counter()
+    act()
+    page.wait_for_function(
+        f"""(before) => {{
+            const idle = document.querySelector('{IDLE}');
+            const now = ({_CHART_SIGNATURE})();
+            return idle !== null && now.length > 0 && now !== before;
+        }}""",
+        arg=before,
+        timeout=120_000,
+        polling="raf",
+    )
+    return time.perf_counter() - start
+
+
 def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], name: str) -> list[float]:
     """Click the sidebar's URiM options in turn; seconds from each click to the run finished and the
     charts' data changed."""
     _load(page, url)
     sidebar = page.locator("[data-testid=stSidebar]")
     options = [URIM_FILTER_LABELS[key] for key in ("urim", "not_urim", "all")]
-    times = []
-    for i in range(changes):
-        label = options[i % len(options)]
-        before = page.evaluate(_CHART_SIGNATURE)
-        start = time.perf_counter()
-        sidebar.get_by_text(label, exact=True).click()
-        page.wait_for_function(
-            f"""(before) => {{
-                const idle = document.querySelector('{IDLE}');
-                const now = ({_CHART_SIGNATURE})();
-                return idle !== null && now.length > 0 && now !== before;
-            }}""",
-            arg=before,
-            timeout=120_000,
-            polling="raf",
-        )
-        times.append(time.perf_counter() - start)
+    times = [
+        _timed_change(page, sidebar.get_by_text(options[i % len(options)], exact=True).click) for i in range(changes)
+    ]
     log(
         f"  {name}: filter change to chart updated, median {statistics.median(times):.2f} s "
         f"(first two, views new to the session: {', '.join(f'{t:.2f}' for t in times[:2])})"
@@ -140,14 +144,55 @@ def _filter_changes(page, url: str, changes: int, log: Callable[[str], None], na
     return times
 
 
+# A committee's loop through the sidebar's lists on the coverage page: (list, add or remove, option), each
+# change a view no one has opened before (the work ahead answers only the URiM choices next to a view).
+LIST_CHANGES = (
+    ("gender", "+", "woman"),
+    ("gender", "+", "man"),
+    ("gender", "-", "woman"),
+    ("career_stage", "+", "student"),
+    ("gender", "-", "man"),
+    ("career_stage", "+", "resident"),
+    ("career_stage", "-", "student"),
+    ("gender", "+", "man"),
+    ("career_stage", "+", "junior_faculty"),
+)  # every view of them holds at least 28 people at department scale: none is too small to draw
+_OPTION_LABELS = {"gender": GENDER_CHOICE_LABELS, "career_stage": CAREER_STAGE_LABELS}
+
+
+def _list_changes(page, url: str, log: Callable[[str], None], name: str) -> list[float]:
+    """Make LIST_CHANGES in the sidebar's multiselects in turn: seconds from choosing an option in the open
+    list, or removing one, to the run finished and the charts' data changed."""
+    _load(page, url)
+    sidebar = page.locator("[data-testid=stSidebar]")
+    times = []
+    for dimension, change, option in LIST_CHANGES:
+        widget = sidebar.locator("[data-testid=stMultiSelect]").filter(
+            has=page.get_by_label(DIMENSION_LABELS[dimension], exact=True)
+        )
+        label = _OPTION_LABELS[dimension][option]
+        if change == "+":
+            widget.locator("input[role=combobox]").click()  # opening the list is not timed
+            target = page.locator("[role=option]").filter(has_text=label).first
+            target.wait_for()
+        else:
+            target = widget.get_by_role("button", name=f"Remove {label}")
+        times.append(_timed_change(page, target.click))
+        page.keyboard.press("Escape")  # the list closed, as a user leaves it
+    log(f"  {name}: list change to chart updated, median {statistics.median(times):.2f} s, slowest {max(times):.2f} s")
+    return times
+
+
 def browser_latency(
     db_paths: dict[str, Path], ports: tuple[int, int], log: Callable[[str], None], loads: int = 8, changes: int = 9
 ) -> dict:
     """Median filter-change latency on every page at each scale of db_paths (each page in a new browser
-    session, its first section open), and the overview's first load against a trivial page at the first
+    session, its first section open), the coverage page's changes of the sidebar's lists (LIST_CHANGES),
+    and the overview's first load against a trivial page at the first
     scale (department), each first load in a new browser session, both servers measured in the same run."""
     by_scale: dict[str, dict[str, list[float]]] = {}
     without_ahead: dict[str, list[float]] = {}
+    by_list: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="mentordash-trivial-") as tmp, chromium() as browser:
         trivial_script = Path(tmp) / "trivial.py"
         trivial_script.write_text(TRIVIAL_APP)
@@ -164,6 +209,8 @@ def browser_latency(
                         by_scale.setdefault(scale, {})[name] = _filter_changes(
                             page, f"{url}/{path}", changes, log, f"{scale} {name}"
                         )
+                with _session(browser) as page:
+                    by_list[scale] = _list_changes(page, f"{url}/coverage", log, f"{scale} coverage, sidebar lists")
             # The coverage page again on a server that does not work ahead: what the first clicks cost when
             # their views are computed while the user waits (a filter other than URiM, a busy server).
             with streamlit_server(ROOT / "app.py", db_path, ports, env={"MENTORDASH_WORK_AHEAD": "0"}) as (url, _):
@@ -199,6 +246,10 @@ def browser_latency(
                 "uncached": round(statistics.median(times[:2]), 3),
             }
             for scale, times in without_ahead.items()
+        },
+        "coverage_list_change_by_scale_s": {
+            scale: {"median": round(statistics.median(times), 3), "max": round(max(times), 3)}
+            for scale, times in by_list.items()
         },
         "filter_changes": len(every_change),
         "overview_first_load_s": round(overview_s, 3),

@@ -192,6 +192,13 @@ def evaluate_targets(report: dict) -> list[dict]:
                     by_page["coverage"],
                     TARGET_FILTER_LATENCY_S,
                 )
+        for scale, lists in (browser.get("coverage_list_change_by_scale_s") or {}).items():
+            add(
+                f"filter change to chart updated <= {TARGET_FILTER_LATENCY_S:g} s on the coverage page at {scale} "
+                "scale, the slowest change of the sidebar's lists (each a view new to the server)",
+                lists["max"],
+                TARGET_FILTER_LATENCY_S,
+            )
         add(
             f"overview first load <= {TARGET_FIRST_LOAD_RATIO:g}x a trivial Streamlit page",
             browser.get("first_load_ratio"),
@@ -347,6 +354,11 @@ def format_table(report: dict) -> str:
                     f"{page} {_seconds(s)} ({_seconds((slowest.get(scale) or {}).get(page))})"
                     for page, s in by_page.items()
                 )
+            )
+        for scale, lists in (b.get("coverage_list_change_by_scale_s") or {}).items():
+            lines.append(
+                f"browser ({scale}): the coverage page's sidebar lists (gender, career stage), each change a new "
+                f"view: median {_seconds(lists['median'])}, slowest {_seconds(lists['max'])}"
             )
         for scale, coverage in (b.get("coverage_without_work_ahead_by_scale_s") or {}).items():
             lines.append(
