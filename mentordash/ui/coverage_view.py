@@ -51,12 +51,13 @@ def view_total(view, cached: Callable = cached) -> dict:
 
 
 def headline_data(view, roles: tuple, cached: Callable = cached) -> dict:
-    """The tiles above the sections: coverage by role and stage, and the mentors' load (together)."""
+    """The tiles above the sections: coverage by role and stage, and the mentors' load (together; the load
+    first, so that a lane computes it while the page's total counts the stages that coverage_by_role reads)."""
     return calls_together(
         cached,
         {
-            "by_role": (coverage.coverage_by_role, view.as_of, view.filters),
             "load": (coverage.mentor_load, view.as_of, view.filters, roles),
+            "by_role": (coverage.coverage_by_role, view.as_of, view.filters),
         },
     )
 
