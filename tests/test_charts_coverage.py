@@ -379,3 +379,23 @@ def test_long_monthly_history_opens_on_recent_years():
     assert fig.data[0].mode == "lines"
     short = coverage_over_time(frame[frame["day"] > date(2024, 1, 1)], 5)
     assert short.layout.xaxis.range is None and short.data[0].mode == "lines+markers"
+
+
+def test_the_group_charts_everyone_line_is_the_one_add_vline_draws():
+    """coverage_by_group's draft writes out the dotted line at everyone's figure: the same shape and label as
+    Plotly's add_vline with the same options."""
+    import plotly.graph_objects as go
+
+    from mentordash.charts.coverage import MUTED, _everyone_line
+
+    drawn = go.Figure().add_vline(
+        x=61.0,
+        line_dash="dot",
+        line_color=MUTED,
+        annotation_text="everyone 61%",
+        annotation_position="bottom right",
+        annotation_font_color="#666",
+    )
+    written = go.Figure({"data": [], "layout": _everyone_line(61.0)})
+    assert written.layout.shapes == drawn.layout.shapes
+    assert written.layout.annotations == drawn.layout.annotations

@@ -35,39 +35,57 @@ from mentordash.vocabulary import (
 
 
 def coverage_over_time(
-    frame: pd.DataFrame, min_cell: int, x_label: str = "As of", role_noun: str = "mentor"
+    frame: pd.DataFrame,
+    min_cell: int,
+    x_label: str = "As of",
+    role_noun: str = "mentor",
+    mode: str | None = None,
+    width: float = 2.5,
 ) -> go.Figure:
-    """Lines of coverage (% of active people with an active mentor) by career stage over time.
+    """Lines of coverage (% of active people with an active mentor) by career stage over time, drawn with
+    `mode` (without one: markers too, unless there are too many points) and lines `width` wide.
 
     frame: day, career_stage, n, covered, pct, ci_low, ci_high, suppressed."""
-    fig = go.Figure()
     shown = shown_rows(frame)
     many_points = shown["day"].nunique() > 60  # markers on every month of decades are noise
+    lines = []
     for stage in [s for s in CAREER_STAGE_LABELS if s in set(shown["career_stage"])]:
         rows = shown[shown["career_stage"] == stage].sort_values("day")
-        fig.add_trace(
-            go.Scatter(
-                x=rows["day"],
-                y=rows["pct"].astype(float),
-                mode="lines" if many_points else "lines+markers",
-                name=CAREER_STAGE_LABELS[stage],
-                line={"color": STAGE_COLOURS[stage], "width": 2.5},
-                customdata=list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
-                hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
+        lines.append(
+            {
+                "type": "scatter",
+                "x": rows["day"],
+                "y": rows["pct"].astype(float),
+                "mode": mode or ("lines" if many_points else "lines+markers"),
+                "name": CAREER_STAGE_LABELS[stage],
+                "line": {"color": STAGE_COLOURS[stage], "width": width},
+                "customdata": list(zip(rows["covered"], rows["n"], rows["ci_low"], rows["ci_high"])),
+                "hovertemplate": "%{x|%d %b %Y}: %{y:.1f}%<br>%{customdata[0]} of %{customdata[1]} people"
                 "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra>" + CAREER_STAGE_LABELS[stage] + "</extra>",
-            )
+            }
         )
-    fig.update_yaxes(title_text=f"Active people with an active {role_noun} (%)", range=[0, 105], ticksuffix="%")
-    fig.update_xaxes(title_text=x_label)
-    notes = [suppressed_note(hidden_count(frame), min_cell), _zoom_to_recent_years(fig, shown)]
-    return themed(fig, _coverage_title(shown, role_noun), " · ".join(n for n in notes if n))
+    xaxis = {"title": {"text": x_label}}
+    layout = {
+        "yaxis": {
+            "title": {"text": f"Active people with an active {role_noun} (%)"},
+            "range": [0, 105],
+            "ticksuffix": "%",
+        },
+        "xaxis": xaxis,
+    }
+    notes = [suppressed_note(hidden_count(frame), min_cell), _zoom_to_recent_years(xaxis, shown)]
+    # a draft, validated once (charts.theme.themed)
+    return themed(
+        {"data": lines, "layout": layout}, _coverage_title(shown, role_noun), " · ".join(n for n in notes if n)
+    )
 
 
 RECENT_YEARS = 6
 
 
-def _zoom_to_recent_years(fig: go.Figure, shown: pd.DataFrame) -> str:
-    """Open a long history on its last years (the rest stays one double-click away); say so."""
+def _zoom_to_recent_years(xaxis: dict, shown: pd.DataFrame) -> str:
+    """Open a long history on its last years (the rest stays one double-click away): the range set in the
+    draft's `xaxis`; say so."""
     if shown.empty:
         return ""
     days = pd.to_datetime(shown["day"])
@@ -75,7 +93,7 @@ def _zoom_to_recent_years(fig: go.Figure, shown: pd.DataFrame) -> str:
     start = last - pd.DateOffset(years=RECENT_YEARS)
     if first >= start:
         return ""
-    fig.update_xaxes(range=[start, last + pd.Timedelta(days=20)])
+    xaxis["range"] = [start, last + pd.Timedelta(days=20)]
     return f"showing the last {RECENT_YEARS} years; double-click the chart for all since {first.year}"
 
 
@@ -341,9 +359,9 @@ def trim_leading_empty(frame: pd.DataFrame) -> pd.DataFrame:
 def coverage_monthly(frame: pd.DataFrame, role: str, min_cell: int) -> go.Figure:
     """Monthly coverage by career stage (coverage_monthly), from the first month with a shown point."""
     frame = trim_leading_empty(frame)
-    fig = coverage_over_time(frame, min_cell, x_label="Month end", role_noun=ROLE_NOUNS.get(role, role))
-    fig.update_traces(mode="lines", line={"width": 2})
-    return fig
+    return coverage_over_time(
+        frame, min_cell, x_label="Month end", role_noun=ROLE_NOUNS.get(role, role), mode="lines", width=2
+    )
 
 
 def coverage_by_group(
@@ -357,41 +375,45 @@ def coverage_by_group(
     labels = [
         f"{group_label(g)} (n={int(n)}): {float(p):.0f}%" for g, n, p in zip(shown["group"], shown["n"], shown["pct"])
     ]
-    pcts = shown["pct"].astype(float)
-    fig = go.Figure(
-        go.Scatter(
-            x=pcts,
-            y=labels,
-            mode="markers",
-            marker={"size": 11, "color": COVERED_COLOUR},
-            error_x=interval_bars(shown, color=COVERED_COLOUR, thickness=2),
-            customdata=list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
-            hovertemplate="%{y}<br>%{customdata[0]} of %{customdata[1]} people"
-            "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
-            name=f"Has an active {noun}",
-        )
-    )
-    if overall is not None:
-        fig.add_vline(
-            x=float(overall),
-            line_dash="dot",
-            line_color=MUTED,
-            annotation_text=f"everyone {float(overall):.0f}%",
-            annotation_position="bottom right",
-            annotation_font_color="#666",
-        )
-    fig.update_xaxes(title_text=f"With an active {noun} (%), 95% CI", range=[0, 102], ticksuffix="%")
-    fig.update_yaxes(showgrid=False)
-    fig.update_layout(showlegend=False)
+    dots = {
+        "type": "scatter",
+        "x": shown["pct"].to_numpy(dtype=float),
+        "y": labels,
+        "mode": "markers",
+        "marker": {"size": 11, "color": COVERED_COLOUR},
+        "error_x": interval_bars(shown, color=COVERED_COLOUR, thickness=2),
+        "customdata": list(zip(shown["covered"], shown["n"], shown["ci_low"], shown["ci_high"])),
+        "hovertemplate": "%{y}<br>%{customdata[0]} of %{customdata[1]} people"
+        "<br>95% CI %{customdata[2]}-%{customdata[3]}%<extra></extra>",
+        "name": f"Has an active {noun}",
+    }
+    layout = {
+        "xaxis": {"title": {"text": f"With an active {noun} (%), 95% CI"}, "range": [0, 102], "ticksuffix": "%"},
+        "yaxis": {"showgrid": False},
+        "showlegend": False,
+    }
+    if overall is not None:  # a dotted line across the plot at everyone's figure, labelled at its foot
+        layout.update(_everyone_line(float(overall)))
     height = 150 + 38 * max(len(shown), 1)
     return finish(
-        fig,
+        {"data": [dots], "layout": layout},  # a draft, validated once (charts.theme.themed)
         group_title(shown, dimension, noun),
         suppressed_note(hidden_count(rows), min_cell),
         height=height,
         title_chars=NARROW,
         subtitle_chars=NARROW_NOTE,
     )
+
+
+def _everyone_line(x: float) -> dict:
+    """The layout's shape and label of a vertical dotted line at x: what fig.add_vline(x, line_dash="dot",
+    annotation_position="bottom right", ...) adds, written out for a draft."""
+    line = {"type": "line", "x0": x, "x1": x, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain"}
+    label = {"x": x, "xref": "x", "y": 0, "yref": "y domain", "xanchor": "left", "yanchor": "bottom"}
+    return {
+        "shapes": [{**line, "line": {"color": MUTED, "dash": "dot"}}],
+        "annotations": [{**label, "text": f"everyone {x:.0f}%", "showarrow": False, "font": {"color": "#666"}}],
+    }
 
 
 def group_title(shown: pd.DataFrame, dimension: str, noun: str = "mentor") -> str:
