@@ -87,9 +87,9 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
     note = " · ".join(p for p in (context, suppressed_note(hidden, min_cell)) if p)
     if dimension == "all":
         return _overall_funnel(rows, note, min_cell)
-    fig = go.Figure()
     groups = list(dict.fromkeys(rows["group"]))
     colours = _group_colours(groups)
+    bars = []
     for group in groups:
         part = shown_rows(rows[rows["group"] == group], value=None)
         part = part[part["pct_of_applied"].notna()]
@@ -102,27 +102,30 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
         part = part[part["stage"] != "applied"]  # 100% by definition
         if part.empty:
             continue
-        y = part["pct_of_applied"].astype(float)
-        fig.add_trace(
-            go.Bar(
-                x=[APPLICANT_STAGE_LABELS[s] for s in part["stage"]],
-                y=y.tolist(),
-                name=label,
-                marker_color=colours[group],
-                error_y=interval_bars(part, "pct_of_applied", thickness=1, color="#555"),
-                customdata=list(zip(part["n"], part["ci_low"], part["ci_high"])),
-                hovertemplate="%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
+        bars.append(
+            {
+                "type": "bar",
+                "x": [APPLICANT_STAGE_LABELS[s] for s in part["stage"]],
+                "y": part["pct_of_applied"].astype(float).tolist(),
+                "name": label,
+                "marker": {"color": colours[group]},
+                "error_y": interval_bars(part, "pct_of_applied", thickness=1, color="#555"),
+                "customdata": list(zip(part["n"], part["ci_low"], part["ci_high"])),
+                "hovertemplate": "%{x}: %{y:.1f}% of the group's applicants (%{customdata[0]})"
                 "<br>95% CI %{customdata[1]}–%{customdata[2]}%<extra>" + label + "</extra>",
-            )
+            }
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="% of the group's applicants", ticksuffix="%", rangemode="tozero")
-    fig.update_xaxes(
-        title_text="Stage reached",
-        categoryorder="array",
-        categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES[1:]],
-    )
-    fig = themed(fig, _split_funnel_title(rows, dimension), note)
+    layout = {
+        "barmode": "group",
+        "yaxis": {"title": {"text": "% of the group's applicants"}, "ticksuffix": "%", "rangemode": "tozero"},
+        "xaxis": {
+            "title": {"text": "Stage reached"},
+            "categoryorder": "array",
+            "categoryarray": [APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES[1:]],
+        },
+    }
+    # a draft, validated once (charts.theme.themed); then the legend beside the plot, over the theme's
+    fig = themed({"data": bars, "layout": layout}, _split_funnel_title(rows, dimension), note)
     fig.update_layout(
         legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"}, margin={"r": 260}
     )
@@ -131,40 +134,44 @@ def funnel_figure(frame: pd.DataFrame, dimension: str, min_cell: int, context: s
 
 def _overall_funnel(rows: pd.DataFrame, note: str, min_cell: int) -> go.Figure:
     shown = shown_rows(rows, value=None)
-    fig = go.Figure(
-        go.Bar(
-            y=[APPLICANT_STAGE_LABELS[s] for s in shown["stage"]],
-            x=[int(n) for n in shown["n"]],
-            orientation="h",
-            marker_color=PALETTE[0],
-            showlegend=False,
-            text=[f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
-            textposition="auto",
-            hovertemplate="%{y}: %{x:,} applicants<extra></extra>",
-        )
-    )
+    bars = {
+        "type": "bar",
+        "y": [APPLICANT_STAGE_LABELS[s] for s in shown["stage"]],
+        "x": [int(n) for n in shown["n"]],
+        "orientation": "h",
+        "marker": {"color": PALETTE[0]},
+        "showlegend": False,
+        "text": [f"{int(n):,} ({_fmt_pct(p)})" for n, p in zip(shown["n"], shown["pct_of_applied"])],
+        "textposition": "auto",
+        "hovertemplate": "%{y}: %{x:,} applicants<extra></extra>",
+    }
+    traces = [bars]
     hidden = rows[rows["suppressed"].astype(bool)]
     if len(hidden):  # say where a stage is, without its number
-        fig.add_trace(
-            go.Scatter(
-                x=[0] * len(hidden),
-                y=[APPLICANT_STAGE_LABELS[s] for s in hidden["stage"]],
-                mode="text",
-                showlegend=False,
-                text=[f"hidden: {_fewer(min_cell)}"] * len(hidden),
-                textposition="middle right",
-                textfont={"color": "#777"},
-                hoverinfo="skip",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [0] * len(hidden),
+                "y": [APPLICANT_STAGE_LABELS[s] for s in hidden["stage"]],
+                "mode": "text",
+                "showlegend": False,
+                "text": [f"hidden: {_fewer(min_cell)}"] * len(hidden),
+                "textposition": "middle right",
+                "textfont": {"color": "#777"},
+                "hoverinfo": "skip",
+            }
         )
-    fig.update_yaxes(
-        autorange="reversed",
-        title_text="Stage reached",
-        categoryorder="array",
-        categoryarray=[APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES],
-    )
-    fig.update_xaxes(title_text="Applicants (count)")
-    return themed(fig, _overall_title(rows), note, height=320)
+    layout = {
+        "yaxis": {
+            "autorange": "reversed",
+            "title": {"text": "Stage reached"},
+            "categoryorder": "array",
+            "categoryarray": [APPLICANT_STAGE_LABELS[s] for s in APPLICANT_STAGES],
+        },
+        "xaxis": {"title": {"text": "Applicants (count)"}},
+    }
+    # a draft, validated once (charts.theme.themed)
+    return themed({"data": traces, "layout": layout}, _overall_title(rows), note, height=320)
 
 
 def _overall_title(rows: pd.DataFrame) -> str:
@@ -193,23 +200,36 @@ def _split_funnel_title(rows: pd.DataFrame, dimension: str) -> str:
 
 
 def _pairs(shown: pd.DataFrame, dimension: str, value: str, key: str) -> dict:
-    """For each key (a stage or a transition), the focus and reference groups' values, when both are shown."""
+    """For each key (a stage or a transition), the focus and reference groups' values, when both are shown;
+    keys in the order they first appear (as a group-by), read from the rows as Python values (a group-by of
+    the few rows cost half of a funnel chart)."""
+    parts: dict = {}
+    for row in records(shown):
+        if _missing(row[key]):
+            continue
+        part = parts.setdefault(row[key], [])
+        if not _missing(row[value]) and row["group"] != "unknown":
+            part.append(row)
     out = {}
-    for k, part in shown.groupby(key, sort=False):
-        part = part[part[value].notna() & (part["group"] != "unknown")]
+    for k, part in parts.items():
         if dimension in COMPARISONS:
             focus, reference, subject, others = COMPARISONS[dimension]
-            a, b = part[part["group"] == focus], part[part["group"] == reference]
-            if len(a) and len(b):
-                out[k] = ((subject, float(a[value].iloc[0])), (others, float(b[value].iloc[0])))
-        elif len(part) >= 2:  # race/ethnicity: the lowest against the highest
-            part = part.sort_values(value)
-            low, high = part.iloc[0], part.iloc[-1]
+            a = next((row for row in part if row["group"] == focus), None)
+            b = next((row for row in part if row["group"] == reference), None)
+            if a is not None and b is not None:
+                out[k] = ((subject, float(a[value])), (others, float(b[value])))
+        elif len(part) >= 2:  # race/ethnicity: the lowest against the highest (ties in their order)
+            ranked = sorted(part, key=lambda row: row[value])
+            low, high = ranked[0], ranked[-1]
             out[k] = (
                 (f"{low['label']} applicants", float(low[value])),
                 (f"{high['label']} applicants", float(high[value])),
             )
     return out
+
+
+def _missing(value) -> bool:
+    return value is None or value != value  # None, NaN
 
 
 # --- conversion by group --------------------------------------------------------------------------
