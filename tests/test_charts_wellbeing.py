@@ -102,3 +102,28 @@ def test_group_labels():
     assert charts.group_label("gender", "woman") == "Woman"
     assert charts.group_label("division", "unknown") == "Not recorded"
     assert charts.group_label("division", "Spine") == "Spine"
+
+
+def test_a_benchmarks_line_in_the_wave_trend_is_the_one_add_hline_draws():
+    """wave_trend's draft writes out each benchmark's dashed line and label: the same shape and annotation as
+    Plotly's add_hline with the same options (and so the theme disarms a link in its text, as before)."""
+    import plotly.graph_objects as go
+
+    from mentordash.charts.wellbeing import _add_national_line
+
+    bench = {"value": 44.5, "figure": "Burnout", "year": 2024, "source": "A national survey"}
+    drawn = go.Figure().add_hline(
+        y=44.5,
+        line={"dash": "dash", "color": "#D55E00", "width": 1.5},
+        annotation={
+            "text": "National: Burnout, 44.5%",
+            "hovertext": "Burnout: 44.5% (2024; A national survey)",
+            "font": {"size": 11, "color": "#444"},
+        },
+        annotation_position="top right",
+    )
+    layout: dict = {}
+    _add_national_line(layout, bench, "#D55E00")
+    written = go.Figure({"data": [], "layout": layout})
+    assert written.layout.shapes == drawn.layout.shapes
+    assert written.layout.annotations == drawn.layout.annotations

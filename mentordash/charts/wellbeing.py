@@ -93,52 +93,71 @@ def wave_trend(
     shown = shown_rows(frame)
     # every wave on the axis; a wave without a shown cell is a gap in the line, not a bridge across it
     line = shown.set_index("survey").reindex(list(waves))
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=list(waves),
-            y=line["pct"].astype(float),
-            mode="lines",
-            connectgaps=False,
-            hoverinfo="skip",
-            line={"color": PALETTE[0], "width": 2.5},
-            showlegend=False,
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=shown["survey"],
-            y=shown["pct"].astype(float),
-            mode="markers",
-            name=measure_title(label, source),
-            marker={"size": 9, "color": PALETTE[0]},
-            error_y=_error(shown),
-            customdata=list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
-            hovertemplate=_hover(word),
-        )
-    )
+    traces = [
+        {
+            "type": "scatter",
+            "x": list(waves),
+            "y": line["pct"].astype(float),
+            "mode": "lines",
+            "connectgaps": False,
+            "hoverinfo": "skip",
+            "line": {"color": PALETTE[0], "width": 2.5},
+            "showlegend": False,
+        },
+        {
+            "type": "scatter",
+            "x": shown["survey"],
+            "y": shown["pct"].astype(float),
+            "mode": "markers",
+            "name": measure_title(label, source),
+            "marker": {"size": 9, "color": PALETTE[0]},
+            "error_y": _error(shown),
+            "customdata": list(zip(shown["positive"], shown["n"], shown["ci_low"], shown["ci_high"])),
+            "hovertemplate": _hover(word),
+        },
+    ]
+    layout = {
+        "xaxis": {
+            "title": {"text": "Survey wave"},
+            "type": "category",
+            "categoryorder": "array",
+            "categoryarray": list(waves),
+        },
+        "yaxis": {"title": {"text": f"Scoreable responses, {word} (%)"}, "range": [0, 100], "ticksuffix": "%"},
+        "showlegend": False,
+    }
     for i, bench in enumerate(benchmarks or []):
-        fig.add_hline(
-            y=float(bench["value"]),
-            line={"dash": "dash", "color": PALETTE[5 + i % 2], "width": 1.5},
-            annotation={
-                "text": f"National: {bench['figure']}, {bench['value']:g}%",
-                "hovertext": f"{bench['figure']}: {bench['value']:g}% ({bench['year']}; {bench['source']})",
-                "font": {"size": 11, "color": "#444"},
-            },
-            annotation_position="top right",
-        )
-    fig.update_xaxes(title_text="Survey wave", type="category", categoryorder="array", categoryarray=list(waves))
-    fig.update_yaxes(title_text=f"Scoreable responses, {word} (%)", range=[0, 100], ticksuffix="%")
-    fig.update_layout(showlegend=False)
+        _add_national_line(layout, bench, PALETTE[5 + i % 2])
     title_chars, subtitle_chars = NARROW_CHARS if narrow else WIDE_CHARS
     return finish(
-        fig,
+        {"data": traces, "layout": layout},  # a draft, validated once (charts.theme.themed)
         _trend_title(shown, measure_title(label, source), word),
         _fine_print(rule, "95% Wilson intervals", suppressed_note(hidden_count(frame), min_cell)),
         height=380 + TOP,
         title_chars=title_chars,
         subtitle_chars=subtitle_chars,
+    )
+
+
+def _add_national_line(layout: dict, bench: dict, colour: str) -> None:
+    """A benchmark's dashed line across the plot at its value, labelled at its top right, in a draft's
+    layout: what fig.add_hline(y, annotation=..., annotation_position="top right") adds, written out."""
+    y = float(bench["value"])
+    line = {"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": y, "y1": y, "yref": "y"}
+    layout.setdefault("shapes", []).append({**line, "line": {"dash": "dash", "color": colour, "width": 1.5}})
+    layout.setdefault("annotations", []).append(
+        {
+            "text": f"National: {bench['figure']}, {bench['value']:g}%",
+            "hovertext": f"{bench['figure']}: {bench['value']:g}% ({bench['year']}; {bench['source']})",
+            "font": {"size": 11, "color": "#444"},
+            "showarrow": False,
+            "x": 1,
+            "xanchor": "right",
+            "xref": "x domain",
+            "y": y,
+            "yanchor": "bottom",
+            "yref": "y",
+        }
     )
 
 
