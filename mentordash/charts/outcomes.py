@@ -78,35 +78,38 @@ def publication_rates(frame: pd.DataFrame, min_cell: int, flag: str = "mentored"
     frame: career_stage, <flag>, people, person_years, publications, rate, ci_low, ci_high, suppressed."""
     labels = MENTORED_FLAG_LABELS if flag == "mentored" else MENTOR_FLAG_LABELS
     shown = shown_rows(frame, "rate")
-    fig = go.Figure()
+    bars = []
     for value in (True, False):
         rows = shown[shown[flag] == value]
         if rows.empty:
             continue
-        fig.add_trace(
-            go.Bar(
-                x=[_stage(s) for s in rows["career_stage"]],
-                y=rows["rate"].astype(float),
-                name=labels[value],
-                marker_color=COLOURS[value],
-                error_y=_error(rows, "rate"),
-                customdata=list(
+        bars.append(
+            {
+                "type": "bar",
+                "x": [_stage(s) for s in rows["career_stage"]],
+                "y": rows["rate"].astype(float),
+                "name": labels[value],
+                "marker": {"color": COLOURS[value]},
+                "error_y": _error(rows, "rate"),
+                "customdata": list(
                     zip(rows["publications"], rows["person_years"], rows["people"], rows["ci_low"], rows["ci_high"])
                 ),
-                hovertemplate="%{x}: %{y:.2f} per person-year<br>%{customdata[0]} publications in "
+                "hovertemplate": "%{x}: %{y:.2f} per person-year<br>%{customdata[0]} publications in "
                 "%{customdata[1]} person-years (%{customdata[2]} people)"
                 "<br>95% interval %{customdata[3]}-%{customdata[4]}<extra>" + labels[value] + "</extra>",
-            )
+            }
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="Publications per person-year", rangemode="tozero")
-    fig.update_xaxes(
-        title_text="Career stage",
-        categoryorder="array",
-        categoryarray=[CAREER_STAGE_LABELS[s] for s in CAREER_STAGE_LABELS],
-    )
+    layout = {
+        "barmode": "group",
+        "yaxis": {"title": {"text": "Publications per person-year"}, "rangemode": "tozero"},
+        "xaxis": {
+            "title": {"text": "Career stage"},
+            "categoryorder": "array",
+            "categoryarray": [CAREER_STAGE_LABELS[s] for s in CAREER_STAGE_LABELS],
+        },
+    }
     return finish(
-        fig,
+        {"data": bars, "layout": layout},  # a draft, validated once (charts.theme.themed)
         _rate_title(shown, flag),
         _fine_print(frame, min_cell, "Bars: 95% exact Poisson interval"),
         title_chars=TITLE_CHARS,
