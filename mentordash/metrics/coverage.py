@@ -424,7 +424,7 @@ def _counts_at(db: Database, as_of: date, filters: Filters, roles: Sequence[str]
 
 
 # The columns of a coverage_counts row, but its day.
-_STAGE_COUNT_COLUMNS = ["career_stage", *COVERAGE_COUNTS, *(f"{c}_key" for c in COVERAGE_COUNTS)]
+_STAGE_COUNT_COLUMNS = ["career_stage", *COVERAGE_COUNTS, *(c + privacy.KEY_SUFFIX for c in COVERAGE_COUNTS)]
 
 
 def month_ends(db: Database, as_of: date) -> list[date]:
