@@ -248,7 +248,11 @@ def browser_latency(
             for scale, times in without_ahead.items()
         },
         "coverage_list_change_by_scale_s": {
-            scale: {"median": round(statistics.median(times), 3), "max": round(max(times), 3)}
+            scale: {
+                "median": round(statistics.median(times), 3),
+                "max": round(max(times), 3),
+                "changes": [round(t, 3) for t in times],
+            }
             for scale, times in by_list.items()
         },
         "filter_changes": len(every_change),
