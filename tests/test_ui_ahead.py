@@ -43,7 +43,7 @@ def db_path(tmp_path, monkeypatch):
 def lanes_opened(monkeypatch) -> list:
     """The parts each together() of the runs was handed: the work ahead's own thread is not a run (it may
     be computing the next views of the click just measured while the test checks that click)."""
-    return all_lanes_opened(monkeypatch, except_thread="mentordash-ahead")
+    return all_lanes_opened(monkeypatch, except_thread=ahead.THREAD_NAME)
 
 
 def page(monkeypatch, db_path, path="pages/coverage.py", email=None):
@@ -95,7 +95,7 @@ def test_the_work_ahead_runs_on_its_own_thread_only(monkeypatch, db_path):
         monkeypatch.setattr(Database, "_fetch", recorded)
         ahead.anticipate(overview_view.prefetch, View(as_of=date(2026, 6, 30), filters=Filters()), state={})
     assert ahead.wait_idle(30)
-    assert threads and set(threads) == {"mentordash-ahead"}
+    assert threads and set(threads) == {ahead.THREAD_NAME}
 
 
 def test_the_figures_worked_out_ahead_are_those_the_page_computes_itself(monkeypatch, db_path):
@@ -295,3 +295,32 @@ def test_a_page_choice_not_made_yet_counts_as_its_first_value(monkeypatch, db_pa
     for step in offered[0].steps:
         step()
     assert seen == [(True, None), (False, None), (None, "second"), (None, "third")]
+
+
+def test_streamlits_missing_context_warning_is_dropped_for_the_work_ahead_thread_only():
+    """The thread serves no session by design: Streamlit's warning on each cache use there (14 lines for one
+    coverage page in the server's log) says nothing to an operator. Another thread's warning still shows."""
+    import logging
+    import threading
+
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    seen: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(record.getMessage())
+
+    logger = logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context")
+    handler = Collect()
+    logger.addHandler(handler)
+    try:
+        for name in (ahead.THREAD_NAME, "another-thread"):
+            thread = threading.Thread(target=get_script_run_ctx, name=name)
+            thread.start()
+            thread.join()
+    finally:
+        logger.removeHandler(handler)
+    assert [m for m in seen if "missing ScriptRunContext" in m] == [
+        "Thread 'another-thread': missing ScriptRunContext! This warning can be ignored when running in bare mode."
+    ]
