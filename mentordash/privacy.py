@@ -154,15 +154,6 @@ def _drawing_table(min_cell: int) -> tuple[int, np.ndarray, np.ndarray]:
     return table[0].count, upper, changes
 
 
-def _as_array(values, dtype: str) -> np.ndarray:
-    """Values as a numpy array of `dtype`, missing or unreadable ones as 0: straight from an integer column
-    or array (what the queries return, a few microseconds), any other through pd.to_numeric."""
-    array = values.to_numpy() if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) else values
-    if isinstance(array, np.ndarray) and array.dtype.kind in "iu":
-        return array.astype(dtype)
-    return np.asarray(pd.to_numeric(pd.Series(values), errors="coerce").fillna(0), dtype=dtype)
-
-
 def perturb(counts, keys, min_cell: int) -> np.ndarray:
     """Published counts for true counts with their cell keys (integers modulo 2^32). Zero stays zero and
     counts below min_cell are returned unchanged (suppress() hides them).
@@ -170,8 +161,8 @@ def perturb(counts, keys, min_cell: int) -> np.ndarray:
     Each count reads the row of perturbation_table for it (the last row for every larger count) and takes
     the change whose cumulative probability range holds its key's fraction: the first upper bound above the
     fraction (a row's bounds ascend, so that is the number of bounds at or below it), all counts at once."""
-    counts = _as_array(counts, "int64")
-    fractions = np.mod(_as_array(keys, "float64"), KEY_MODULUS) / KEY_MODULUS
+    counts = _numbers(counts).astype("int64")
+    fractions = np.mod(_numbers(keys), KEY_MODULUS) / KEY_MODULUS
     first, upper, changes = _drawing_table(effective_min_cell(min_cell))
     out = counts.copy()
     chosen = np.flatnonzero(counts >= first)
@@ -388,7 +379,11 @@ def suppress(
 
 def _numbers(values: pd.Series | np.ndarray) -> np.ndarray:
     """Counts as float64, anything that is not a number as 0: what `pd.to_numeric(values, errors="coerce")
-    .fillna(0)` gives, without its per-call machinery for a column that is numeric already."""
+    .fillna(0)` gives, without its per-call machinery for a column that is numeric already, and straight
+    from an integer array or column (what the queries return: no value is missing)."""
+    array = values.to_numpy() if isinstance(values, pd.Series) and isinstance(values.dtype, np.dtype) else values
+    if isinstance(array, np.ndarray) and array.dtype.kind in "iu":
+        return array.astype("float64")
     series = values if isinstance(values, pd.Series) else pd.Series(values)
     if not pd.api.types.is_numeric_dtype(series.dtype):
         series = pd.to_numeric(series, errors="coerce")
