@@ -205,10 +205,10 @@ def _pairs(shown: pd.DataFrame, dimension: str, value: str, key: str) -> dict:
     the few rows cost half of a funnel chart)."""
     parts: dict = {}
     for row in records(shown):
-        if _missing(row[key]):
+        if pd.isna(row[key]):
             continue
         part = parts.setdefault(row[key], [])
-        if not _missing(row[value]) and row["group"] != "unknown":
+        if not pd.isna(row[value]) and row["group"] != "unknown":
             part.append(row)
     out = {}
     for k, part in parts.items():
@@ -226,10 +226,6 @@ def _pairs(shown: pd.DataFrame, dimension: str, value: str, key: str) -> dict:
                 (f"{high['label']} applicants", float(high[value])),
             )
     return out
-
-
-def _missing(value) -> bool:
-    return value is None or value != value  # None, NaN
 
 
 # --- conversion by group --------------------------------------------------------------------------
