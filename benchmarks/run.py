@@ -381,11 +381,11 @@ def format_table(report: dict) -> str:
                 f"browser ({scale}): the coverage page's sidebar lists (gender, career stage), each change a new "
                 f"view: median {_seconds(lists['median'])}, slowest {_seconds(lists['max'])}"
             )
-        for scale, coverage in (b.get("coverage_without_work_ahead_by_scale_s") or {}).items():
+        for scale, clicks in (b.get("without_work_ahead_by_scale_s") or {}).items():
             lines.append(
-                f"browser ({scale}): the coverage page on a server that does not work ahead: median "
-                f"{_seconds(coverage['median'])}, the first two clicks {_seconds(coverage['uncached'])}, "
-                f"slowest {_seconds(coverage['max'])}"
+                f"browser ({scale}): the {clicks['page']} page on a server that does not work ahead: median "
+                f"{_seconds(clicks['median'])}, the first two clicks {_seconds(clicks['uncached'])}, "
+                f"slowest {_seconds(clicks['max'])}"
             )
         lines.append(
             f"browser (department): overview first load {_num(b.get('overview_first_load_s'))} s vs trivial page "

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mentordash.charts import coverage as charts
 from mentordash.metrics import coverage
-from mentordash.ui import ahead, context
+from mentordash.ui import context
 from mentordash.ui import coverage_view as data
 from mentordash.ui.coverage_view import (
     ROLE_CHOICES,
@@ -41,7 +41,8 @@ st.caption(
     f"Every group of fewer than {min_cell} people is hidden."
 )
 
-ahead.prefetch(data.prefetch, view, state=st.session_state, page_choices={ROLE_KEY: ROLE_CHOICES})
+# No work ahead on this page (mentordash/ui/ahead.py says why): its first section is computed in the run.
+data.prefetch(view, st.session_state)
 stop_if_too_small(data.view_total(view), min_cell)
 
 role = st.radio(

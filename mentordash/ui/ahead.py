@@ -1,11 +1,9 @@
 """The views one click away, computed while nobody waits, so that the click is served from the cache.
 
 A committee's loop is: read a page, click the sidebar's URiM choice, read again. A view the session has
-not seen is a cache miss: the page's queries run while the user waits (on a fresh server, the coverage
-page's first URiM clicks took 0.42-0.62 s in the browser against 0.21-0.38 s for a view already cached;
-README, Performance). Once a page run has offered them, one background thread computes the page's data
-for the same view with each other URiM choice, then with each other value of the page's own one-click
-choices (the coverage page's relationship roles), as the click would:
+not seen is a cache miss: the page's queries run while the user waits. Once a page run has offered them,
+one background thread computes the page's data for the same view with each other URiM choice, as the
+click would:
 
 - the same calls and cache keys as the page's own prefetch, for the audience of the run that offered
   them (privacy.gate in ui.cache.cached decides what each call returns, as for the run itself), on one
@@ -17,6 +15,14 @@ choices (the coverage page's relationship roles), as the click would:
   and a database of more than MAX_TABLE_ROWS rows in a table gets none (a national database's page is
   seconds of work and hundreds of MB: not spent on a guess);
 - nothing is shown or sent: the results wait in the cache like any other, under the same keys.
+
+Where it pays (README, Performance; fresh servers alternated with and without it, consortium scale, nine
+URiM clicks each): the wellbeing page's first two clicks took 0.29 and 0.28 s against 0.43 and 0.36 s,
+the overview's 0.24 and 0.21 s against 0.34 and 0.29 s. The coverage page does not work ahead: its first
+section is now about 20 ms of work, so its clicks were no faster with it (0.28 and 0.27 s against 0.28 and
+0.26 s), and the work it started after every run (the other URiM choices and relationship roles, seven
+views) made each change of the sidebar's lists, whose next view cannot be guessed, slower: medians of
+0.33-0.35 s against 0.27-0.31 s, in three comparisons of 36 changes each.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -67,41 +73,21 @@ def neighbours(view) -> list:
     ]
 
 
-def prefetch(
-    page_prefetch: PagePrefetch,
-    view,
-    *choices: Any,
-    state: Mapping,
-    page_choices: Mapping[str, Sequence] | None = None,
-) -> None:
+def prefetch(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -> None:
     """page_prefetch(view, *choices, state) now; then, once the run is over, the same for the views one click
     away (anticipate)."""
     page_prefetch(view, *choices, state)
-    anticipate(page_prefetch, view, *choices, state=state, page_choices=page_choices)
+    anticipate(page_prefetch, view, *choices, state=state)
 
 
-def anticipate(
-    page_prefetch: PagePrefetch,
-    view,
-    *choices: Any,
-    state: Mapping,
-    page_choices: Mapping[str, Sequence] | None = None,
-) -> None:
-    """Offer the background thread page_prefetch for each neighbouring view, then for this view with each
-    other value of the page's own one-click choices (`page_choices`: session key -> its values, such as the
-    coverage page's relationship roles), with the session's choices as they are now (a copy: the thread
-    never reads the session) and this run's audience and data version."""
+def anticipate(page_prefetch: PagePrefetch, view, *choices: Any, state: Mapping) -> None:
+    """Offer the background thread page_prefetch for each neighbouring view, with the session's choices as
+    they are now (a copy: the thread never reads the session) and this run's audience and data version."""
     db = get_db()
     if not ENABLED or db.largest_table_rows > MAX_TABLE_ROWS:
         return
     frozen = dict(state.to_dict() if hasattr(state, "to_dict") else state)
     steps = [lambda view=near: page_prefetch(view, *choices, frozen) for near in neighbours(view)]
-    for key, values in (page_choices or {}).items():
-        steps += [
-            lambda other={**frozen, key: value}: page_prefetch(view, *choices, other)
-            for value in values
-            if value != frozen.get(key, values[0])  # a choice not made yet is the first (the widget's default)
-        ]
     _WORKER.offer(_Offer(steps=steps, audience=audience(), version=db.data_version()))
 
 
