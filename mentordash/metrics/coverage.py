@@ -14,7 +14,8 @@ import pyarrow as pa
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.frames import ranks, records, sort_rows, with_columns
-from mentordash.metrics.filters import Filters, people_columns, settled_people_columns, where_sql
+from mentordash.metrics.everyone import everyone_at, of_view
+from mentordash.metrics.filters import Filters, people_columns, settled_people_columns, urim_sql, where_sql
 from mentordash.metrics.intervals import pct, shares_pct, wilson_pct
 from mentordash.metrics.time import first_relationship_start, years_before
 from mentordash.vocabulary import ALL_STAGES, ANY_ROLE, CAREER_STAGES, NOT_RECORDED, ROLES, SOURCES
@@ -287,14 +288,6 @@ def _with_active_relationships(name: str, people_filter: str) -> str:
     )
 
 
-def _mentors_sql(name: str, people_filter: str) -> str:
-    """A per-mentor query (mentor_loads): the filters select the mentors, so external
-    mentors (no roster row) count only when no filter is set."""
-    return _with_active_pairs(
-        name, mentor_filter_applies="p.person_id IS NOT NULL" if people_filter else "TRUE", people_filter=people_filter
-    )
-
-
 def _mentor_loads(
     db: Database,
     as_of: date,
@@ -304,15 +297,28 @@ def _mentor_loads(
     counted_days: Sequence[date] = (),
     columns: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Each counted mentor's distinct active mentees at as_of (mentor_loads.sql), counted with the view's
-    `counted_days` in one query, once per view; only `columns` of it when given (the figures that count
-    mentors need no names: leaving the text columns out makes the day's rows several times cheaper to
-    take)."""
-    days = sorted({as_of, *counted_days})
-    params = {"dates": days, "roles": list(roles), "urim_list": settings["urim_list"]}
-    sql = _mentors_sql("mentor_loads", where_sql(filters, people_columns("p"), params))
-    loads = db.shared(("mentor_loads", tuple(days), filters, tuple(roles)), lambda: db.df(sql, params))
+    """Each counted mentor's distinct active mentees at as_of (mentor_loads_of_view.sql), counted with the
+    view's `counted_days` in one query, once per view, from everyone's loads on those days (_everyones_loads);
+    only `columns` of it when given (the figures that count mentors need no names: leaving the text columns
+    out makes the day's rows several times cheaper to take)."""
+    days = tuple(sorted({as_of, *counted_days}))
+    everyone = _everyones_loads(db, days, tuple(roles))
+    loads = db.shared(
+        ("mentor_loads", days, filters, tuple(roles)),
+        lambda: of_view(db, "mentor_loads", everyone, filters, unfiltered=not filters.as_dict()),
+    )
     return _on_day(loads, as_of, columns)
+
+
+def _everyones_loads(db: Database, days: tuple[date, ...], roles: tuple[str, ...]) -> pa.Table:
+    """mentor_loads.sql's rows: every mentor's load on each of `days` in `roles` (a mentor's load counts every
+    mentee, whatever the filters)."""
+
+    def params() -> dict:
+        return {"dates": list(days), "roles": list(roles), "urim_list": db.settings()["urim_list"]}
+
+    pairs = load_sql("active_mentor_pairs", mentee_filter="")  # every mentee: the filters select the mentors
+    return everyone_at(db, "mentor_loads", (days, roles), params, active_mentor_pairs=pairs, urim=urim_sql("p"))
 
 
 _LOAD_COUNTS = ["mentees", "record_key"]  # what the figures counting mentors read of each mentor's load
@@ -400,11 +406,25 @@ def coverage_by_role(
 
 
 def _role_stage_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
-    """coverage_by_role_stage.sql's true counts at as_of, once per view (shared): the coverage page's
-    headline, total and residents' benchmark all read them."""
-    params, people_filter, _ = _params(db, filters, as_of=as_of, roles=list(roles), all_stages=ALL_STAGES)
-    sql = load_sql("coverage_by_role_stage", people_filter=people_filter)
-    return db.shared(("role_stage_counts", as_of, filters, tuple(roles)), lambda: db.df(sql, params))
+    """coverage_people_at_of_view.sql's true counts at as_of, once per view (shared): the coverage page's
+    headline, total and residents' benchmark all read them. A view counts its people among everyone's rows
+    at as_of (_everyone_at), built once per data version and date."""
+    params = {"roles": list(roles), "all_stages": ALL_STAGES}
+    return db.shared(
+        ("role_stage_counts", as_of, filters, tuple(roles)),
+        lambda: of_view(db, "coverage_people_at", _everyone_at(db, as_of), filters, **params),
+    )
+
+
+def _everyone_at(db: Database, as_of: date) -> pa.Table:
+    """coverage_people_at.sql's rows: everyone active at as_of, with the roles they are covered and engaged in
+    (a person's own relationships count, whatever the filters)."""
+
+    def params() -> dict:
+        settings = db.settings()
+        return {"as_of": as_of, "urim_list": settings["urim_list"], "window": int(settings["engaged_window_days"])}
+
+    return everyone_at(db, "coverage_people_at", (as_of,), params, urim=urim_sql("p"))
 
 
 def _counts_at(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:

@@ -26,7 +26,6 @@ times and at-risk counts that step down one person at a time, are withheld from 
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from datetime import date, timedelta
 
 import numpy as np
@@ -37,7 +36,8 @@ from scipy.special import gammaincinv
 from mentordash import privacy
 from mentordash.db import Database, load_sql
 from mentordash.frames import records
-from mentordash.metrics.filters import Filters, settled_people_columns, urim_sql, where_sql
+from mentordash.metrics.everyone import EVERYONE_COLUMNS, everyone_at, of_view
+from mentordash.metrics.filters import Filters, urim_sql
 from mentordash.metrics.intervals import Z_95, pct, wilson_pct
 from mentordash.metrics.time import years_before
 from mentordash.vocabulary import CAREER_STAGES, EARLY_DEPARTURE_REASONS, FACULTY_STAGES
@@ -90,29 +90,8 @@ def people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFram
     return db.shared(("outcomes_people", as_of, filters), lambda: _query_people_in_window(db, as_of, filters))
 
 
-# The filter columns of the rows of everyone below (outcomes_*.sql, aliased o in outcomes_*_of_view.sql).
-_EVERYONE_COLUMNS = settled_people_columns("o")
-
-
-def _everyone(db: Database, name: str, as_of: date, params: Callable[[], dict], **parts: str) -> pa.Table:
-    """sql/<name>.sql's rows of everyone at as_of, with the columns a view's filters test: built once per data
-    version and as_of (Database.derived), held in the process and never shown. `params` is called inside the
-    build's snapshot, so that the settings it reads are those of the version the table is kept under."""
-    sql = load_sql(name, **parts)
-    return db.derived_query((name, as_of), lambda: (sql, params()), kept=False)
-
-
-def _of_view(
-    db: Database, name: str, everyone: pa.Table, filters: Filters, columns: dict = _EVERYONE_COLUMNS
-) -> pd.DataFrame:
-    """sql/<name>_of_view.sql over `everyone` (_everyone's table, named <name>): the view's rows."""
-    params: dict = {}
-    sql = load_sql(f"{name}_of_view", people_filter=where_sql(filters, columns, params))
-    return db.df(sql, params, tables={name: everyone})
-
-
 def _query_people_in_window(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
-    frame = _of_view(db, "outcomes_people", _everyone_in_window(db, as_of), filters)
+    frame = of_view(db, "outcomes_people", _everyone_in_window(db, as_of), filters)
     for col in ("window_days", "mentee_days", "mentor_days", "publications"):
         frame[col] = frame[col].astype("int64")
     for col in ("mentored", "mentors", "departed_early"):
@@ -133,7 +112,7 @@ def _everyone_in_window(db: Database, as_of: date) -> pa.Table:
             "early_reasons": list(EARLY_DEPARTURE_REASONS),
         }
 
-    return _everyone(db, "outcomes_people", as_of, params, urim=urim_sql("p"))
+    return everyone_at(db, "outcomes_people", (as_of,), params, urim=urim_sql("p"))
 
 
 def people_total(db: Database, as_of: date, filters: Filters, audience: str = privacy.EXACT) -> dict:
@@ -334,8 +313,8 @@ PROMOTION_VALUES = ["promoted", "censored", "median_years", "median_low", "media
 def promotion_followup(db: Database, as_of: date, filters: Filters) -> pd.DataFrame:
     """One row per person hired as junior faculty: days followed, promoted (event), mentored, record_key.
     Row-level (no audience: the app refuses it for viewers)."""
-    columns = {**_EVERYONE_COLUMNS, "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
-    frame = _of_view(db, "outcomes_promotion", _everyone_followed(db, as_of), filters, columns)
+    columns = {**EVERYONE_COLUMNS, "career_stage": "'junior_faculty'"}  # the cohort's stage at hire
+    frame = of_view(db, "outcomes_promotion", _everyone_followed(db, as_of), filters, columns)
     frame["days"] = frame["days"].astype("int64")
     frame["promoted"] = frame["promoted"].astype(bool)
     frame["mentored"] = frame["mentored"].astype(bool)
@@ -349,7 +328,7 @@ def _everyone_followed(db: Database, as_of: date) -> pa.Table:
     def params() -> dict:
         return {"as_of": as_of, "urim_list": db.settings()["urim_list"]}
 
-    return _everyone(db, "outcomes_promotion", as_of, params, urim=urim_sql("p"))
+    return everyone_at(db, "outcomes_promotion", (as_of,), params, urim=urim_sql("p"))
 
 
 def _kaplan_meier(days: np.ndarray, events: np.ndarray, min_cell: int) -> tuple[pd.DataFrame, dict]:
@@ -475,7 +454,7 @@ def _every_satisfaction_answer(db: Database, as_of: date) -> pa.Table:
         }
 
     respondents = load_sql("survey_respondents")
-    return _everyone(db, "outcomes_satisfaction", as_of, params, survey_respondents=respondents, urim=urim_sql("r"))
+    return everyone_at(db, "outcomes_satisfaction", (as_of,), params, survey_respondents=respondents, urim=urim_sql("r"))
 
 
 SATISFACTION_VALUES = ["satisfied", "pct", "ci_low", "ci_high"]
@@ -491,7 +470,7 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
     cell judged on its own in responses. Viewers: n and satisfied published by their cell keys (the sum
     of the responses' record keys), the share from those; satisfied of 1 .. min_cell-1 is hidden with it."""
     min_cell = _min_cell(db)
-    answers = _of_view(db, "outcomes_satisfaction", _every_satisfaction_answer(db, as_of), filters)
+    answers = of_view(db, "outcomes_satisfaction", _every_satisfaction_answer(db, as_of), filters)
     counts = privacy.publish_counts(answers, audience, ["n", "satisfied"], min_cell)
     columns = ["survey", "mentored", "n", *SATISFACTION_VALUES]
     numerators = {"satisfied": ["pct", "ci_low", "ci_high"]}
