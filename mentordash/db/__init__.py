@@ -35,12 +35,13 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # Finished snapshots' cursors kept for the next ones (a page run reads on one per core: together()).
 IDLE_CURSORS_KEPT = 16
-# derived() results kept per data version: the eleven a committee's loop over every page, everyone and one
-# filter on gender, URiM or division in turn, reads (72 MB in all at national scale, 27 at consortium scale),
-# and one spare; with fewer, least-recently-used eviction drops each just before the loop needs it again, so
-# every page's run reads them back from the file (about 6 ms each) or computes them again (the outcomes'
-# tables of everyone). tests/test_bench.py checks the loop's second round computes none.
-DERIVED_KEPT = 12
+# derived() results kept per data version: the fourteen a committee's loop over every page, everyone and one
+# filter on gender, URiM or division in turn, reads (about 82 MB in all at national scale: the coverage page's
+# people at the date, 6 MB, and the mentors' loads, 2 MB a set of days, came last), and one spare; with fewer,
+# least-recently-used eviction drops each just before the loop needs it again, so every page's run reads them
+# back from the file (about 6 ms each) or computes them again (the tables of everyone at a date).
+# tests/test_bench.py checks the loop's second round computes none.
+DERIVED_KEPT = 15
 # derived() results kept in the file (table derived_results) up to this size as compressed Arrow IPC: the
 # largest wellbeing combinations at national scale are about 35 MB in memory and a few MB compressed.
 PERSISTED_MAX_BYTES = 32 * 2**20

@@ -454,7 +454,9 @@ def _every_satisfaction_answer(db: Database, as_of: date) -> pa.Table:
         }
 
     respondents = load_sql("survey_respondents")
-    return everyone_at(db, "outcomes_satisfaction", (as_of,), params, survey_respondents=respondents, urim=urim_sql("r"))
+    return everyone_at(
+        db, "outcomes_satisfaction", (as_of,), params, survey_respondents=respondents, urim=urim_sql("r")
+    )
 
 
 SATISFACTION_VALUES = ["satisfied", "pct", "ci_low", "ci_high"]
