@@ -405,6 +405,10 @@ def coverage_by_role(
     return out.take(np.flatnonzero(shown.to_numpy())).reset_index(drop=True)
 
 
+# The columns of a coverage cell's counts and keys (sql/coverage_cell_counts.sql), as a query's part.
+_CELL_COUNTS = {"coverage_cell_counts": load_sql("coverage_cell_counts")}
+
+
 def _role_stage_counts(db: Database, as_of: date, filters: Filters, roles: Sequence[str]) -> pd.DataFrame:
     """coverage_people_at_of_view.sql's true counts at as_of, once per view (shared): the coverage page's
     headline, total and residents' benchmark all read them. A view counts its people among everyone's rows
@@ -412,7 +416,7 @@ def _role_stage_counts(db: Database, as_of: date, filters: Filters, roles: Seque
     params = {"roles": list(roles), "all_stages": ALL_STAGES}
     return db.shared(
         ("role_stage_counts", as_of, filters, tuple(roles)),
-        lambda: of_view(db, "coverage_people_at", _everyone_at(db, as_of), filters, **params),
+        lambda: of_view(db, "coverage_people_at", _everyone_at(db, as_of), filters, parts=_CELL_COUNTS, **params),
     )
 
 
@@ -491,7 +495,13 @@ def coverage_by_group(
     params, people_filter, settings = _params(db, filters, as_of=as_of, roles=list(roles))
     params["floor"] = privacy.effective_min_cell(settings["min_cell"])
     counts = db.df(
-        load_sql("coverage_by_group", people_filter=people_filter, urim_expr=people_columns("p")["urim"]), params
+        load_sql(
+            "coverage_by_group",
+            people_filter=people_filter,
+            urim_expr=people_columns("p")["urim"],
+            **_CELL_COUNTS,
+        ),
+        params,
     )
     counts = sort_rows(
         counts, ranks(counts["dimension"], _DIMENSION_ORDER), -counts["n"].to_numpy(), ranks(counts["group"])

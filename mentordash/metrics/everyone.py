@@ -29,9 +29,16 @@ def everyone_at(db: Database, name: str, at: tuple, params: Callable[[], dict], 
 
 
 def of_view(
-    db: Database, name: str, everyone: pa.Table, filters: Filters, columns: dict = EVERYONE_COLUMNS, **params
+    db: Database,
+    name: str,
+    everyone: pa.Table,
+    filters: Filters,
+    columns: dict = EVERYONE_COLUMNS,
+    parts: dict[str, str] | None = None,
+    **params,
 ) -> pd.DataFrame:
-    """sql/<name>_of_view.sql over `everyone` (everyone_at's table, named <name>) with `params`: the view's rows."""
+    """sql/<name>_of_view.sql over `everyone` (everyone_at's table, named <name>), its other `parts` spliced in,
+    with `params`: the view's rows."""
     params = dict(params)
-    sql = load_sql(f"{name}_of_view", people_filter=where_sql(filters, columns, params))
+    sql = load_sql(f"{name}_of_view", people_filter=where_sql(filters, columns, params), **(parts or {}))
     return db.df(sql, params, tables={name: everyone})

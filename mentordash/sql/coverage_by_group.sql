@@ -63,12 +63,6 @@ regrouped AS (
     FROM grouped g
     LEFT JOIN pooled p ON p.dimension = g.dimension AND p.grp = g.grp
 )
-SELECT dimension, grp AS "group",
-       count(*) AS n,
-       count(*) FILTER (is_covered) AS covered,
-       count(*) FILTER (is_engaged) AS engaged,
-       cell_key(sum(record_key)) AS n_key,
-       cell_key(sum(record_key) FILTER (is_covered)) AS covered_key,
-       cell_key(sum(record_key) FILTER (is_engaged)) AS engaged_key
+SELECT dimension, grp AS "group", {coverage_cell_counts}
 FROM regrouped
 GROUP BY dimension, grp

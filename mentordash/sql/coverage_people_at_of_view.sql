@@ -12,20 +12,14 @@ roles AS (SELECT unnest($roles::VARCHAR[]) AS role UNION ALL SELECT 'any'),
 flags AS (
     SELECT r.role, a.career_stage, a.record_key,
            CASE WHEN r.role = 'any' THEN list_has_any(a.covered_roles, $roles::VARCHAR[])
-                ELSE list_contains(a.covered_roles, r.role) END AS covered,
+                ELSE list_contains(a.covered_roles, r.role) END AS is_covered,
            CASE WHEN r.role = 'any' THEN list_has_any(a.engaged_roles, $roles::VARCHAR[])
-                ELSE list_contains(a.engaged_roles, r.role) END AS engaged
+                ELSE list_contains(a.engaged_roles, r.role) END AS is_engaged
     FROM people_active a
     CROSS JOIN roles r
 )
 -- Each role's stages, and each role's whole ($all_stages, is_all): the stages' sum, from the same rows.
 SELECT role, CASE WHEN grouping(career_stage) = 1 THEN $all_stages ELSE career_stage END AS career_stage,
-       grouping(career_stage) = 1 AS is_all,
-       count(*) AS n,
-       count(*) FILTER (covered) AS covered,
-       count(*) FILTER (engaged) AS engaged,
-       cell_key(sum(record_key)) AS n_key,
-       cell_key(sum(record_key) FILTER (covered)) AS covered_key,
-       cell_key(sum(record_key) FILTER (engaged)) AS engaged_key
+       grouping(career_stage) = 1 AS is_all, {coverage_cell_counts}
 FROM flags
 GROUP BY GROUPING SETS ((role, career_stage), (role))
