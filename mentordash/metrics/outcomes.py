@@ -480,10 +480,7 @@ def satisfaction(db: Database, as_of: date, filters: Filters, audience: str = pr
         return privacy.suppress(
             pd.DataFrame(columns=columns), "n", SATISFACTION_VALUES, min_cell, audience=audience, numerators=numerators
         )
-    counts["wave_last"] = counts.groupby("survey")["last_submitted"].transform("max")
-    counts["_flag"] = counts["mentored"].map({True: 0, False: 1}).fillna(2)
-    counts = counts.sort_values(["wave_last", "survey", "_flag"], kind="stable")
-    rows = []
+    rows = []  # in the query's order: oldest wave first, then mentored, not mentored, unknown
     for row in records(counts):
         n, yes = int(row["n"]), int(row["satisfied"])
         low, high = wilson_pct(min(yes, n), n)  # min: a viewer's published part may exceed its whole
