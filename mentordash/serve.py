@@ -48,16 +48,20 @@ def preload() -> list[str]:
     """Import every module app_modules names (and so pandas, DuckDB, Plotly and the chart theme)."""
     modules = app_modules()
     # Declaring a cached function before Streamlit's runtime exists logs "No runtime found" while checking
-    # its parameters; its cache is made on the first call, inside the runtime, so the warning misleads.
+    # its parameters; its cache is made on the first call, inside the runtime, so the warning misleads. A
+    # filter, not a level: Streamlit sets its loggers' levels again as it imports them.
     caching = logging.getLogger("streamlit.runtime.caching.cache_data_api")
-    level = caching.level
-    caching.setLevel(logging.ERROR)
+    caching.addFilter(_no_runtime_yet)
     try:
         for name in modules:
             importlib.import_module(name)
     finally:
-        caching.setLevel(level)
+        caching.removeFilter(_no_runtime_yet)
     return modules
+
+
+def _no_runtime_yet(record: logging.LogRecord) -> bool:
+    return "No runtime found" not in record.getMessage()
 
 
 def main(options: list[str]) -> int:

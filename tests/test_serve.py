@@ -51,3 +51,26 @@ def test_the_server_has_loaded_duckdb_before_anyone_visits(tmp_path):
     with streamlit_server(ROOT / "app.py", database, (8950, 8979)) as (_, pid):
         assert _mapped(pid, "_duckdb")
         assert not database.exists()  # no page ran: the database is opened by the first
+
+
+def test_preloading_logs_no_misleading_cache_warning():
+    """The app's cached functions are declared before Streamlit's runtime exists, which made Streamlit log
+    "No runtime found, using MemoryCacheStorageManager" at every start of `make run`: their caches are made
+    inside the runtime, so there is nothing for an operator to chase. The same warning logged after the
+    preload still shows."""
+    import subprocess
+    import sys
+
+    logged_after = (
+        "import logging; logging.getLogger('streamlit.runtime.caching.cache_data_api')"
+        ".warning('No runtime found: logged after the preload')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"from mentordash.serve import preload; preload(); {logged_after}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.count("No runtime found") == 1, result.stderr
+    assert "logged after the preload" in result.stderr
