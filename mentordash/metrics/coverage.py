@@ -301,11 +301,12 @@ def _mentor_loads(
     view's `counted_days` in one query, once per view, from everyone's loads on those days (_everyones_loads);
     only `columns` of it when given (the figures that count mentors need no names: leaving the text columns
     out makes the day's rows several times cheaper to take)."""
-    days = tuple(sorted({as_of, *counted_days}))
-    everyone = _everyones_loads(db, days, tuple(roles))
+    days, roles = tuple(sorted({as_of, *counted_days})), tuple(roles)
     loads = db.shared(
-        ("mentor_loads", days, filters, tuple(roles)),
-        lambda: of_view(db, "mentor_loads", everyone, filters, unfiltered=not filters.as_dict()),
+        ("mentor_loads", days, filters, roles),
+        lambda: of_view(
+            db, "mentor_loads", _everyones_loads(db, days, roles), filters, unfiltered=not filters.as_dict()
+        ),
     )
     return _on_day(loads, as_of, columns)
 

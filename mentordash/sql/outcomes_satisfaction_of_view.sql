@@ -3,7 +3,7 @@
 -- cut-off or more (satisfied). n_key, satisfied_key: the cell keys of the counts (the sum of the responses'
 -- record keys, docs/privacy.md). Oldest wave first (by its last submission in the view), then mentored,
 -- not mentored, unknown.
-SELECT o.survey, o.mentored, max(o.submitted_at) AS last_submitted,
+SELECT o.survey, o.mentored,
        count(*) AS n, count(*) FILTER (WHERE o.satisfied) AS satisfied,
        cell_key(sum(o.record_key)) AS n_key,
        cell_key(sum(o.record_key) FILTER (WHERE o.satisfied)) AS satisfied_key
